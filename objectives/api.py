@@ -1,0 +1,68 @@
+"""``/api/drift/``: the drift of one plan as JSON, for BI tools (DESIGN.md, "Surfaces")."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from . import permissions, selectors
+from .drift import ObjectiveDrift
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def objective_json(row: ObjectiveDrift) -> dict:
+    state = row.state
+    return {
+        "id": state.id,
+        "ref": state.ref,
+        "title": state.title,
+        "theme": state.theme,
+        "owner": state.owner_username,
+        "target_date": _iso(state.target_date),
+        "rag": row.rag,
+        "flags": list(row.flags),
+        "milestones": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "baseline_date": _iso(m.baseline_date),
+                "due_date": _iso(m.due_date),
+                "completed_on": _iso(m.completed_on if m.complete else None),
+                "slip_days": m.slip_days,
+                "overdue_days": m.overdue_days,
+                "replans": m.replans,
+                "rag": m.rag,
+            }
+            for m in row.milestones
+        ],
+    }
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@login_not_required
+@require_GET
+def drift_api(request):
+    if not request.user.is_authenticated:
+        return _error("Sign in to use this API.", 401)
+    if not permissions.can_view_plan(request.user):
+        return _error("Your account has no role in this service.", 403)
+    try:
+        as_of = selectors.parse_as_of(request.GET.get("as_of"))
+        plan = selectors.resolve_plan(request.GET.get("plan"))
+    except ValidationError as error:
+        return _error(" ".join(error.messages), 400)
+    result = selectors.plan_drift(plan, as_of)
+    return JsonResponse(
+        {
+            "plan": {"id": plan.pk, "name": plan.name},
+            "as_of": as_of.isoformat(),
+            "summary": result.summary,
+            "objectives": [objective_json(row) for row in result.objectives],
+        }
+    )

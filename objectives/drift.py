@@ -1,0 +1,266 @@
+"""The drift rules of DESIGN.md, as pure functions: no database, no clock, no settings.
+
+Callers hand in the state of a plan as it stood at the end of a day D (``objectives.selectors``
+reads it from the history tables) and get back, for every objective and milestone, its RAG,
+its flags and the figures behind them. Everything here is deterministic in its arguments, so
+it is tested rule by rule without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+RED = "red"
+AMBER = "amber"
+GREEN = "green"
+COMPLETE = "complete"
+RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, COMPLETE: 3}
+RAGS = tuple(RAG_ORDER)
+
+# Objective flags in the order DESIGN.md lists them, with their colour and plain-English label.
+FLAGS: dict[str, tuple[str, str]] = {
+    "no_owner": (RED, "No named owner"),
+    "owner_inactive": (RED, "Owner has left"),
+    "past_target": (RED, "Past its target date"),
+    "overdue_milestone": (RED, "A milestone is overdue"),
+    "slipped_beyond_tolerance": (RED, "A milestone has slipped beyond tolerance"),
+    "repeatedly_replanned": (RED, "A milestone has been re-planned 3 or more times"),
+    "milestone_after_target": (RED, "A milestone is forecast after the target date"),
+    "slipped": (AMBER, "A milestone has slipped"),
+    "no_milestones": (AMBER, "No milestones"),
+    "stale": (AMBER, "No recent progress update"),
+}
+REPLAN_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    slip_tolerance_days: int = 28
+    stale_after_days: int = 42
+    due_soon_days: int = 14
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    """A milestone as it stood at D. ``due_dates`` is its due date in each recorded change."""
+
+    id: int
+    title: str
+    baseline_date: date
+    due_date: date
+    completed_on: date | None = None
+    due_dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObjectiveState:
+    """An objective as it stood at D, with its milestones and its latest update up to D."""
+
+    id: int
+    ref: str
+    title: str
+    starts_on: date
+    target_date: date
+    status: str
+    theme: str | None = None
+    owner_id: int | None = None
+    owner_username: str | None = None
+    owner_name: str | None = None
+    owner_active: bool = True
+    milestones: tuple[MilestoneState, ...] = ()
+    last_reported_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneDrift:
+    state: MilestoneState
+    complete: bool
+    slip_days: int
+    overdue_days: int
+    replans: int
+    rag: str
+    days_to_go: int | None  # days from D to the due date; None once complete
+
+    @property
+    def id(self) -> int:
+        return self.state.id
+
+    @property
+    def title(self) -> str:
+        return self.state.title
+
+    @property
+    def baseline_date(self) -> date:
+        return self.state.baseline_date
+
+    @property
+    def due_date(self) -> date:
+        return self.state.due_date
+
+    @property
+    def completed_on(self) -> date | None:
+        return self.state.completed_on
+
+    @property
+    def worst_days(self) -> int:
+        """How far behind this milestone is: the larger of its overdue and slip days."""
+        return max(self.overdue_days, self.slip_days, 0)
+
+
+@dataclass(frozen=True)
+class ObjectiveDrift:
+    state: ObjectiveState
+    rag: str
+    flags: tuple[str, ...]
+    milestones: tuple[MilestoneDrift, ...]
+    worst_days: int
+
+    @property
+    def id(self) -> int:
+        return self.state.id
+
+    @property
+    def ref(self) -> str:
+        return self.state.ref
+
+    @property
+    def title(self) -> str:
+        return self.state.title
+
+    @property
+    def open_milestones(self) -> tuple[MilestoneDrift, ...]:
+        return tuple(m for m in self.milestones if not m.complete)
+
+    @property
+    def worst_milestone(self) -> MilestoneDrift | None:
+        """The open milestone furthest behind (overdue or slipped), if any is behind."""
+        behind = [m for m in self.open_milestones if m.worst_days > 0]
+        return max(behind, key=lambda m: (m.worst_days, -m.id)) if behind else None
+
+    @property
+    def next_milestone(self) -> MilestoneDrift | None:
+        """The open milestone due first."""
+        open_ = self.open_milestones
+        return min(open_, key=lambda m: (m.due_date, m.id)) if open_ else None
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [FLAGS[f][1] for f in self.flags]
+
+    @property
+    def milestones_complete(self) -> int:
+        return sum(1 for m in self.milestones if m.complete)
+
+    @property
+    def milestones_overdue(self) -> int:
+        return sum(1 for m in self.milestones if m.overdue_days > 0)
+
+    @property
+    def max_slip_days(self) -> int | None:
+        """The largest ``slip_days`` of the open milestones, None when there are none."""
+        open_ = self.open_milestones
+        return max(m.slip_days for m in open_) if open_ else None
+
+    @property
+    def replans(self) -> int:
+        return sum(m.replans for m in self.milestones)
+
+
+def count_replans(due_dates: Sequence[date]) -> int:
+    """Recorded changes in which the due date moved later than its previous value."""
+    return sum(1 for before, after in zip(due_dates, due_dates[1:], strict=False) if after > before)
+
+
+def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) -> MilestoneDrift:
+    complete = milestone.completed_on is not None and milestone.completed_on <= as_of
+    end = milestone.completed_on if complete else milestone.due_date
+    slip_days = (end - milestone.baseline_date).days
+    overdue_days = (as_of - milestone.due_date).days if not complete else 0
+    overdue_days = max(overdue_days, 0)
+    replans = count_replans(milestone.due_dates or (milestone.due_date,))
+    if complete:
+        rag = COMPLETE
+    elif (
+        overdue_days > 0
+        or slip_days > rules.slip_tolerance_days
+        or replans >= REPLAN_LIMIT
+    ):
+        rag = RED
+    elif slip_days >= 1:
+        rag = AMBER
+    else:
+        rag = GREEN
+    return MilestoneDrift(
+        state=milestone,
+        complete=complete,
+        slip_days=slip_days,
+        overdue_days=overdue_days,
+        replans=replans,
+        rag=rag,
+        days_to_go=None if complete else (milestone.due_date - as_of).days,
+    )
+
+
+def _objective_flags(
+    objective: ObjectiveState,
+    milestones: Sequence[MilestoneDrift],
+    as_of: date,
+    rules: PlanRules,
+) -> tuple[str, ...]:
+    open_ = [m for m in milestones if not m.complete]
+    tolerance = rules.slip_tolerance_days
+    last_sign_of_life = max(filter(None, (objective.starts_on, objective.last_reported_on)))
+    raised = {
+        "no_owner": objective.owner_id is None,
+        "owner_inactive": objective.owner_id is not None and not objective.owner_active,
+        "past_target": objective.target_date < as_of,
+        "overdue_milestone": any(m.overdue_days > 0 for m in open_),
+        "slipped_beyond_tolerance": any(m.slip_days > tolerance for m in open_),
+        "repeatedly_replanned": any(m.replans >= REPLAN_LIMIT for m in open_),
+        "milestone_after_target": any(m.due_date > objective.target_date for m in open_),
+        "slipped": any(1 <= m.slip_days <= tolerance for m in open_),
+        "no_milestones": not milestones,
+        "stale": (as_of - last_sign_of_life).days > rules.stale_after_days,
+    }
+    return tuple(flag for flag in FLAGS if raised[flag])
+
+
+def objective_drift(objective: ObjectiveState, as_of: date, rules: PlanRules) -> ObjectiveDrift:
+    milestones = tuple(milestone_drift(m, as_of, rules) for m in objective.milestones)
+    worst_days = max((m.worst_days for m in milestones if not m.complete), default=0)
+    if objective.status == COMPLETE:
+        return ObjectiveDrift(objective, COMPLETE, (), milestones, worst_days)
+    flags = _objective_flags(objective, milestones, as_of, rules)
+    colours = {FLAGS[f][0] for f in flags}
+    rag = RED if RED in colours else AMBER if colours else GREEN
+    return ObjectiveDrift(objective, rag, flags, milestones, worst_days)
+
+
+def natural_key(ref: str) -> tuple:
+    """Order refs as a person reads them: "1.2" before "1.10"."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|\D+", ref)
+    )
+
+
+def drift_order(drift: ObjectiveDrift) -> tuple:
+    """Red, amber, green, complete; then the furthest behind first; then by ref."""
+    return (RAG_ORDER[drift.rag], -drift.worst_days, natural_key(drift.ref), drift.id)
+
+
+def plan_drift(
+    objectives: Iterable[ObjectiveState], as_of: date, rules: PlanRules
+) -> list[ObjectiveDrift]:
+    """Every objective's drift at D, in the contract's order."""
+    return sorted((objective_drift(o, as_of, rules) for o in objectives), key=drift_order)
+
+
+def summarise(drifts: Iterable[ObjectiveDrift]) -> dict[str, int]:
+    counts = dict.fromkeys(RAGS, 0)
+    for drift in drifts:
+        counts[drift.rag] += 1
+    return counts

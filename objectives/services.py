@@ -1,0 +1,205 @@
+"""Every write to plans, themes, objectives and progress updates.
+
+Each function validates, runs in one transaction and records the acting user (and the reason,
+where the rules require one) in the row's history.
+"""
+
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .history import clean_reason, lock_for_edit, save_with_history
+from .models import Objective, Plan, ProgressUpdate, Theme
+
+User = get_user_model()
+
+PLAN_FIELDS = {
+    "name",
+    "organisation",
+    "starts_on",
+    "ends_on",
+    "slip_tolerance_days",
+    "stale_after_days",
+    "due_soon_days",
+}
+# Owner changes go through objective_assign_owner; the plan never changes.
+OBJECTIVE_FIELDS = {
+    "theme",
+    "ref",
+    "title",
+    "description",
+    "source",
+    "starts_on",
+    "target_date",
+    "status",
+}
+
+
+def _apply(instance, fields: dict, allowed: set[str]) -> list[str]:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user,
+    name: str,
+    organisation: str,
+    starts_on: date,
+    ends_on: date,
+    slip_tolerance_days: int = 28,
+    stale_after_days: int = 42,
+    due_soon_days: int = 14,
+    recorded_at: datetime | None = None,
+) -> Plan:
+    plan = Plan(
+        name=name,
+        organisation=organisation,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        slip_tolerance_days=slip_tolerance_days,
+        stale_after_days=stale_after_days,
+        due_soon_days=due_soon_days,
+    )
+    return save_with_history(plan, user=user, reason="Plan created", recorded_at=recorded_at)
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, user, reason: str = "", **fields) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not _apply(plan, fields, PLAN_FIELDS):
+        return plan
+    return save_with_history(plan, user=user, reason=reason.strip())
+
+
+@transaction.atomic
+def theme_create(
+    *, user, plan: Plan, name: str, order: int = 0, recorded_at: datetime | None = None
+) -> Theme:
+    theme = Theme(plan=plan, name=name, order=order)
+    return save_with_history(theme, user=user, reason="Theme added", recorded_at=recorded_at)
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, user, name: str | None = None, order: int | None = None) -> Theme:
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    fields = {k: v for k, v in {"name": name, "order": order}.items() if v is not None}
+    if not _apply(theme, fields, {"name", "order"}):
+        return theme
+    return save_with_history(theme, user=user)
+
+
+def _check_owner(owner) -> None:
+    if owner is not None and not owner.is_active:
+        raise ValidationError({"owner": f"{owner.get_full_name() or owner} has left; choose someone else."})
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    user,
+    plan: Plan,
+    ref: str,
+    title: str,
+    target_date: date,
+    starts_on: date | None = None,
+    theme: Theme | None = None,
+    description: str = "",
+    source: str = "",
+    owner=None,
+    status: str = Objective.Status.NOT_STARTED,
+    recorded_at: datetime | None = None,
+) -> Objective:
+    _check_owner(owner)
+    objective = Objective(
+        plan=plan,
+        theme=theme,
+        ref=ref.strip(),
+        title=title.strip(),
+        description=description,
+        source=source,
+        owner=owner,
+        target_date=target_date,
+        status=status,
+    )
+    if starts_on is not None:
+        objective.starts_on = starts_on
+    return save_with_history(
+        objective, user=user, reason="Objective created", recorded_at=recorded_at
+    )
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    objective: Objective,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    recorded_at: datetime | None = None,
+    **fields,
+) -> Objective:
+    """Change an objective's details (never its owner: see ``objective_assign_owner``).
+
+    Moving the target date later is a slip in the plan's timescale and needs a reason.
+    """
+    objective = lock_for_edit(Objective, objective.pk, expected_version)
+    old_target = objective.target_date
+    if not _apply(objective, fields, OBJECTIVE_FIELDS):
+        return objective
+    reason = clean_reason(
+        reason,
+        required=objective.target_date > old_target,
+        what="moving the target date later",
+    )
+    return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+
+
+@transaction.atomic
+def objective_assign_owner(
+    *,
+    objective: Objective,
+    user,
+    owner,
+    reason: str,
+    expected_version: int | None = None,
+    recorded_at: datetime | None = None,
+) -> Objective:
+    """Give the objective a named, accountable owner (or take it away), with a reason."""
+    objective = lock_for_edit(Objective, objective.pk, expected_version)
+    if objective.owner_id == (owner.pk if owner else None):
+        raise ValidationError({"owner": "That person already owns this objective."})
+    _check_owner(owner)
+    reason = clean_reason(reason, required=True, what="changing the owner")
+    objective.owner = owner
+    return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    user,
+    objective: Objective,
+    reported_on: date,
+    rag: str,
+    summary: str,
+    recorded_at: datetime | None = None,
+) -> ProgressUpdate:
+    update = ProgressUpdate(
+        objective=objective,
+        author=user,
+        reported_on=reported_on,
+        rag=rag,
+        summary=(summary or "").strip(),
+    )
+    return save_with_history(update, user=user, reason="Progress reported", recorded_at=recorded_at)

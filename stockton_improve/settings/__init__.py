@@ -1,0 +1,1 @@
+"""Settings package: ``base`` is shared; pick ``development``, ``production`` or ``test``."""
