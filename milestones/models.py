@@ -1,8 +1,7 @@
-"""Milestones: the checkpoints inside an objective, with an agreed (baseline) and a forecast date."""
+"""Milestones: checkpoints inside an objective, with an agreed (baseline) and a forecast date."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from objectives.models import Objective, tracked_history

@@ -24,7 +24,9 @@ def milestone_create(
     milestone = Milestone(
         objective=objective, title=(title or "").strip(), baseline_date=due_date, due_date=due_date
     )
-    return save_with_history(milestone, user=user, reason="Milestone added", recorded_at=recorded_at)
+    return save_with_history(
+        milestone, user=user, reason="Milestone added", recorded_at=recorded_at
+    )
 
 
 @transaction.atomic

@@ -1,3 +1,78 @@
-from django.contrib import admin
+"""Django admin: a read-only window on the plan and its full history, for administrators.
 
-# Register your models here.
+Changes to tracked rows go through the app's own pages and services (which insist on reasons),
+so here every tracked model can be viewed with its history but not added, changed or deleted,
+and no history record can be reverted, changed or deleted.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import permissions
+from .models import Objective, Plan, ProgressUpdate, Theme
+
+
+def _administrators_only(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and permissions.is_administrator(user)
+
+
+admin.site.has_permission = _administrators_only
+
+
+class TrackedModelAdmin(SimpleHistoryAdmin):
+    history_list_display = ["history_change_reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+@admin.register(Plan)
+class PlanAdmin(TrackedModelAdmin):
+    list_display = ["name", "organisation", "starts_on", "ends_on", "slip_tolerance_days"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(TrackedModelAdmin):
+    list_display = ["name", "plan", "order"]
+    list_filter = ["plan"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(TrackedModelAdmin):
+    list_display = ["ref", "title", "plan", "theme", "owner", "target_date", "status"]
+    list_filter = ["plan", "status", "theme"]
+    search_fields = ["ref", "title"]
+    list_select_related = ["plan", "theme", "owner"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(TrackedModelAdmin):
+    list_display = ["objective", "reported_on", "rag", "author"]
+    list_select_related = ["objective", "author"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PeopleAdmin(UserAdmin):
+    """Nobody is deleted: history points at people. Mark leavers inactive instead."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ObjectivesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'objectives'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "objectives"

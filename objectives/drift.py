@@ -183,11 +183,7 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
     replans = count_replans(milestone.due_dates or (milestone.due_date,))
     if complete:
         rag = COMPLETE
-    elif (
-        overdue_days > 0
-        or slip_days > rules.slip_tolerance_days
-        or replans >= REPLAN_LIMIT
-    ):
+    elif overdue_days > 0 or slip_days > rules.slip_tolerance_days or replans >= REPLAN_LIMIT:
         rag = RED
     elif slip_days >= 1:
         rag = AMBER

@@ -172,4 +172,6 @@ class ProgressUpdate(models.Model):
         if self.summary is not None and not self.summary.strip():
             raise ValidationError({"summary": "Enter a summary of progress."})
         if self.reported_on and self.reported_on > timezone.localdate():
-            raise ValidationError({"reported_on": "The date of the update cannot be in the future."})
+            raise ValidationError(
+                {"reported_on": "The date of the update cannot be in the future."}
+            )

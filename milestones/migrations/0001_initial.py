@@ -7,54 +7,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('objectives', '0001_initial'),
+        ("objectives", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalMilestone',
+            name="HistoricalMilestone",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('baseline_date', models.DateField(help_text='The agreed date. Changes only through a re-baseline, with a reason.')),
-                ('due_date', models.DateField(help_text='The current forecast.')),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('objective', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.objective')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "baseline_date",
+                    models.DateField(
+                        help_text="The agreed date. Changes only through a re-baseline, with a reason."
+                    ),
+                ),
+                ("due_date", models.DateField(help_text="The current forecast.")),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.objective",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical milestone',
-                'verbose_name_plural': 'historical milestones',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-                'indexes': [models.Index(fields=['history_date', 'id'], name='milestones__history_e43c10_idx')],
+                "verbose_name": "historical milestone",
+                "verbose_name_plural": "historical milestones",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+                "indexes": [
+                    models.Index(
+                        fields=["history_date", "id"], name="milestones__history_e43c10_idx"
+                    )
+                ],
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('baseline_date', models.DateField(help_text='The agreed date. Changes only through a re-baseline, with a reason.')),
-                ('due_date', models.DateField(help_text='The current forecast.')),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='objectives.objective')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "baseline_date",
+                    models.DateField(
+                        help_text="The agreed date. Changes only through a re-baseline, with a reason."
+                    ),
+                ),
+                ("due_date", models.DateField(help_text="The current forecast.")),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="milestones",
+                        to="objectives.objective",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['objective_id', 'baseline_date', 'id'],
-                'indexes': [models.Index(fields=['objective', 'due_date'], name='milestones__objecti_76d0b7_idx')],
+                "ordering": ["objective_id", "baseline_date", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["objective", "due_date"], name="milestones__objecti_76d0b7_idx"
+                    )
+                ],
             },
         ),
     ]

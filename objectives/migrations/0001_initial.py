@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,188 +16,511 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('organisation', models.CharField(max_length=200)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('slip_tolerance_days', models.PositiveIntegerField(default=28, help_text='A milestone slipped by more than this many days is red.')),
-                ('stale_after_days', models.PositiveIntegerField(default=42, help_text='An objective with no progress update for longer is stale.')),
-                ('due_soon_days', models.PositiveIntegerField(default=14, help_text='Milestones due within this many days are shown as due soon.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("organisation", models.CharField(max_length=200)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                (
+                    "slip_tolerance_days",
+                    models.PositiveIntegerField(
+                        default=28,
+                        help_text="A milestone slipped by more than this many days is red.",
+                    ),
+                ),
+                (
+                    "stale_after_days",
+                    models.PositiveIntegerField(
+                        default=42,
+                        help_text="An objective with no progress update for longer is stale.",
+                    ),
+                ),
+                (
+                    "due_soon_days",
+                    models.PositiveIntegerField(
+                        default=14,
+                        help_text="Milestones due within this many days are shown as due soon.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='plan_ends_after_start'), models.CheckConstraint(condition=models.Q(('slip_tolerance_days__gt', 0)), name='plan_slip_tolerance_positive'), models.CheckConstraint(condition=models.Q(('stale_after_days__gt', 0)), name='plan_stale_after_positive'), models.CheckConstraint(condition=models.Q(('due_soon_days__gt', 0)), name='plan_due_soon_positive')],
+                "ordering": ["name", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gt", models.F("starts_on"))),
+                        name="plan_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("slip_tolerance_days__gt", 0)),
+                        name="plan_slip_tolerance_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("stale_after_days__gt", 0)),
+                        name="plan_stale_after_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("due_soon_days__gt", 0)), name="plan_due_soon_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='themes', to='objectives.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="themes",
+                        to="objectives.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan_id', 'order', 'name'],
+                "ordering": ["plan_id", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='For example "2.3".', max_length=20)),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('source', models.TextField(blank=True, help_text='The finding this objective answers.')),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('target_date', models.DateField()),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=20)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_objectives', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='objectives.plan')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='objectives.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(help_text='For example "2.3".', max_length=20)),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.TextField(blank=True, help_text="The finding this objective answers."),
+                ),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("target_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_objectives",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="objectives.plan",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="objectives.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan_id', 'ref'],
+                "ordering": ["plan_id", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalObjective',
+            name="HistoricalObjective",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('ref', models.CharField(help_text='For example "2.3".', max_length=20)),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('source', models.TextField(blank=True, help_text='The finding this objective answers.')),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('target_date', models.DateField()),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=20)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.plan')),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.theme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(help_text='For example "2.3".', max_length=20)),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.TextField(blank=True, help_text="The finding this objective answers."),
+                ),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("target_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.plan",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical objective',
-                'verbose_name_plural': 'historical objectives',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical objective",
+                "verbose_name_plural": "historical objectives",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPlan',
+            name="HistoricalPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('organisation', models.CharField(max_length=200)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('slip_tolerance_days', models.PositiveIntegerField(default=28, help_text='A milestone slipped by more than this many days is red.')),
-                ('stale_after_days', models.PositiveIntegerField(default=42, help_text='An objective with no progress update for longer is stale.')),
-                ('due_soon_days', models.PositiveIntegerField(default=14, help_text='Milestones due within this many days are shown as due soon.')),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("organisation", models.CharField(max_length=200)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                (
+                    "slip_tolerance_days",
+                    models.PositiveIntegerField(
+                        default=28,
+                        help_text="A milestone slipped by more than this many days is red.",
+                    ),
+                ),
+                (
+                    "stale_after_days",
+                    models.PositiveIntegerField(
+                        default=42,
+                        help_text="An objective with no progress update for longer is stale.",
+                    ),
+                ),
+                (
+                    "due_soon_days",
+                    models.PositiveIntegerField(
+                        default=14,
+                        help_text="Milestones due within this many days are shown as due soon.",
+                    ),
+                ),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical plan',
-                'verbose_name_plural': 'historical plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-                'indexes': [models.Index(fields=['history_date', 'id'], name='objectives__history_be4608_idx')],
+                "verbose_name": "historical plan",
+                "verbose_name_plural": "historical plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+                "indexes": [
+                    models.Index(
+                        fields=["history_date", "id"], name="objectives__history_be4608_idx"
+                    )
+                ],
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProgressUpdate',
+            name="HistoricalProgressUpdate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reported_on', models.DateField()),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5)),
-                ('summary', models.TextField(max_length=5000)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('objective', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.objective')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("reported_on", models.DateField()),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                        max_length=5,
+                    ),
+                ),
+                ("summary", models.TextField(max_length=5000)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.objective",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical progress update',
-                'verbose_name_plural': 'historical progress updates',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-                'indexes': [models.Index(fields=['history_date', 'id'], name='objectives__history_6296e0_idx')],
+                "verbose_name": "historical progress update",
+                "verbose_name_plural": "historical progress updates",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+                "indexes": [
+                    models.Index(
+                        fields=["history_date", "id"], name="objectives__history_6296e0_idx"
+                    )
+                ],
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTheme',
+            name="HistoricalTheme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical theme',
-                'verbose_name_plural': 'historical themes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-                'indexes': [models.Index(fields=['history_date', 'id'], name='objectives__history_62e9b6_idx')],
+                "verbose_name": "historical theme",
+                "verbose_name_plural": "historical themes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+                "indexes": [
+                    models.Index(
+                        fields=["history_date", "id"], name="objectives__history_62e9b6_idx"
+                    )
+                ],
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_on', models.DateField()),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5)),
-                ('summary', models.TextField(max_length=5000)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to=settings.AUTH_USER_MODEL)),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to='objectives.objective')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reported_on", models.DateField()),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                        max_length=5,
+                    ),
+                ),
+                ("summary", models.TextField(max_length=5000)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_updates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_updates",
+                        to="objectives.objective",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reported_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('rag__in', ['red', 'amber', 'green'])), name='progress_rag_valid'), models.CheckConstraint(condition=models.Q(('summary', ''), _negated=True), name='progress_summary_not_blank')],
+                "ordering": ["-reported_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rag__in", ["red", "amber", "green"])),
+                        name="progress_rag_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("summary", ""), _negated=True),
+                        name="progress_summary_not_blank",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(fields=('plan', 'name'), name='theme_name_unique_in_plan'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "name"), name="theme_name_unique_in_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.UniqueConstraint(fields=('plan', 'ref'), name='objective_ref_unique_in_plan'),
+            model_name="objective",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "ref"), name="objective_ref_unique_in_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.CheckConstraint(condition=models.Q(('target_date__gt', models.F('starts_on'))), name='objective_target_after_start'),
+            model_name="objective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target_date__gt", models.F("starts_on"))),
+                name="objective_target_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['not_started', 'in_progress', 'complete'])), name='objective_status_valid'),
+            model_name="objective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["not_started", "in_progress", "complete"])),
+                name="objective_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalobjective',
-            index=models.Index(fields=['history_date', 'id'], name='objectives__history_156553_idx'),
+            model_name="historicalobjective",
+            index=models.Index(
+                fields=["history_date", "id"], name="objectives__history_156553_idx"
+            ),
         ),
     ]

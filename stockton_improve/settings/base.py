@@ -95,9 +95,7 @@ STORAGES = {
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="improvement-plan@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

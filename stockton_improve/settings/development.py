@@ -7,6 +7,4 @@ key is for a developer's own machine only; production settings have none.
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = env(
-    "SECRET_KEY", default="django-insecure-local-development-key-not-for-production"
-)
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-not-for-production")

@@ -1,0 +1,70 @@
+# Improvement-plan tracker. Prerequisites: Python 3.11+, Node/npm and make.
+# `make run` sets everything up and serves the app; `make test` sets up and runs the tests.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BOOTSTRAP := .cache/uv-bootstrap
+UV := $(or $(shell command -v uv 2>/dev/null),$(BOOTSTRAP)/bin/uv)
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help install assets browser run test test-fast lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BOOTSTRAP)/bin/uv:
+	@echo "uv not found: installing it into $(BOOTSTRAP)"
+	python3 -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python python3
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+assets/build/.built: node_modules/.installed $(shell find assets/src -type f 2>/dev/null) assets/build.mjs
+	npm run build
+	@touch $@
+
+install: $(VENV)/.synced assets/build/.built ## Create .venv with uv, install npm packages, build the GOV.UK assets
+
+assets: assets/build/.built ## Build the stylesheet and scripts
+
+browser: ## Make sure Debian's Chromium is there for the browser tests
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Install Chromium (Debian package 'chromium') to run the browser tests"; exit 1; fi; \
+	fi
+
+run: install ## Set up, migrate, load the demo data and serve on 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install browser ## Set up and run the whole test suite
+	$(PY) -m pytest
+
+test-fast: install ## Run the tests that do not need a browser
+	$(PY) -m pytest -m "not browser"
+
+lint: $(VENV)/.synced ## Check style with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced ## Reformat with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove the environment, packages and built files
+	rm -rf $(VENV) node_modules assets/build staticfiles .cache .pytest_cache
