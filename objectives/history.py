@@ -8,6 +8,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 _RECORDING_ATTRS = ("_history_user", "_change_reason", "_history_date")
 
@@ -61,3 +64,10 @@ def lock_for_edit(model: type[models.Model], pk: int, expected_version: int | No
     if expected_version is not None and current.version != expected_version:
         raise StaleEditError(current)
     return current
+
+
+@receiver(pre_create_historical_record)
+def _record_channel(sender, history_instance, **kwargs):
+    """Mark records made while serving a request, so ``check_history`` can demand a user."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    history_instance.history_via = "web" if request is not None else "command"

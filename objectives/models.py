@@ -12,9 +12,30 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
+class HistoryRecord(models.Model):
+    """Base of every history table: records are written once and never changed or deleted."""
+
+    history_via = models.CharField(
+        max_length=10, default="command", editable=False, help_text="web or command"
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("History records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("History records cannot be deleted.")
+
+
 def tracked_history() -> HistoricalRecords:
     """History with room for a full reason (the library's default is 100 characters)."""
-    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    return HistoricalRecords(
+        bases=[HistoryRecord], history_change_reason_field=models.TextField(null=True)
+    )
 
 
 class Plan(models.Model):

@@ -1,0 +1,108 @@
+import logging
+
+import pytest
+from django.test import override_settings
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+AXES_ON = {
+    "AXES_ENABLED": True,
+    "AUTHENTICATION_BACKENDS": [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ],
+}
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_need_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_session_cookie_is_httponly_and_expires_with_inactivity(client, manager, settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    response = client.post(
+        "/accounts/login/", {"username": manager.username, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_sign_in_and_failure_are_written_to_the_security_log(client, manager, caplog):
+    with caplog.at_level(logging.INFO, logger="improve.security"):
+        client.post("/accounts/login/", {"username": manager.username, "password": "wrong"})
+        client.post(
+            "/accounts/login/", {"username": manager.username, "password": factories.PASSWORD}
+        )
+    messages = [r.getMessage() for r in caplog.records if r.name == "improve.security"]
+    assert f"sign-in-failed user={manager.username} ip=127.0.0.1" in messages
+    assert f"sign-in user={manager.username} ip=127.0.0.1" in messages
+
+
+def test_refused_requests_are_logged(client, caplog):
+    with caplog.at_level(logging.INFO, logger="improve.security"):
+        client.get("/api/drift/")
+    assert any("refused status=401" in r.getMessage() for r in caplog.records)
+
+
+@override_settings(**AXES_ON)
+def test_sign_in_is_locked_after_five_failures_for_that_account_and_address(client, manager):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": manager.username, "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"username": manager.username, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 429
+    assert b"Too many sign-in attempts" in response.content
+    assert "_auth_user_id" not in client.session
+    other = client.post(
+        "/accounts/login/",
+        {"username": manager.username, "password": factories.PASSWORD},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert other.status_code == 302
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):
+    import importlib
+    import sys
+
+    import environ
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
+    sys.modules.pop("stockton_improve.settings.production", None)
+    with pytest.raises(environ.ImproperlyConfigured):
+        importlib.import_module("stockton_improve.settings.production")
+    sys.modules.pop("stockton_improve.settings.production", None)
+
+
+def test_production_settings_refuse_a_wildcard_host(monkeypatch):
+    import importlib
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("ALLOWED_HOSTS", "*")
+    sys.modules.pop("stockton_improve.settings.production", None)
+    with pytest.raises(ImproperlyConfigured):
+        importlib.import_module("stockton_improve.settings.production")
+    sys.modules.pop("stockton_improve.settings.production", None)
