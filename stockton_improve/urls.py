@@ -9,5 +9,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("dashboard.urls")),
+    path("milestones/", include("milestones.urls")),
+    path("manage/", include("planning.urls")),
     path("", include("objectives.urls")),
 ]

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "axes",
     "objectives",
     "milestones",
+    "dashboard",
+    "planning",
 ]
 
 MIDDLEWARE = [
