@@ -52,7 +52,7 @@ def parse_as_of(value: str | None) -> date:
         day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError(
-            f"'{value[:40]}' is not a date: use the form YYYY-MM-DD, for example 2026-03-31."
+            "The date is not a real date: use the form YYYY-MM-DD, for example 2026-03-31."
         ) from None
     if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
         raise ValidationError(f"Choose a date between {EARLIEST_AS_OF} and {LATEST_AS_OF}.")
@@ -68,12 +68,13 @@ def resolve_plan(plan_id: str | None) -> Plan:
         if not plans:
             raise ValidationError("There is no plan yet.")
         raise ValidationError("There is more than one plan: choose one with ?plan=<id>.")
-    try:
-        return Plan.objects.get(pk=int(plan_id))
-    except (ValueError, TypeError, OverflowError):
-        raise ValidationError(f"'{str(plan_id)[:40]}' is not a plan id.") from None
-    except Plan.DoesNotExist:
-        raise ValidationError(f"There is no plan {int(plan_id)}.") from None
+    text = str(plan_id).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise ValidationError("The plan must be given by its number, for example ?plan=1.")
+    plan = Plan.objects.filter(pk=int(text)).first()
+    if plan is None:
+        raise ValidationError(f"There is no plan {int(text)}.")
+    return plan
 
 
 def _latest_rows(rows) -> dict[int, dict]:
