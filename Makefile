@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install assets browser run test test-fast lint format bench clean
+.PHONY: help install assets browser run test test-fast lint format bench load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ lint: $(VENV)/.synced ## Check style with ruff
 format: $(VENV)/.synced ## Reformat with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+load: install ## Mixed load on gunicorn + PostgreSQL with a database restart and a killed worker
+	$(PY) loadtest/run.py
 
 clean: ## Remove the environment, packages and built files
 	rm -rf $(VENV) node_modules assets/build staticfiles .cache .pytest_cache

@@ -1,0 +1,458 @@
+"""`make load`: a bounded mixed workload against gunicorn + PostgreSQL on 127.0.0.1, with faults.
+
+Managers sign in and post progress updates and re-forecasts; leaders read the dashboard, the
+exports and the API. Part-way through, PostgreSQL is restarted once and one gunicorn worker is
+killed with SIGKILL while writes are in flight. Afterwards the script measures how soon the app
+answered again, checks that every accepted write is in the database with its history, and runs
+``check_history``. It prints requests per second, p50/p95/p99 and errors, and exits non-zero
+when the app did not recover, an accepted write was lost or history is inconsistent.
+
+Only loopback addresses are used; every loop is bounded by a deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+HOST = "127.0.0.1"
+PASSWORD = secrets.token_urlsafe(16)  # the demo users get it for this run only
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- HTTP client with its own cookies (production cookies are Secure; we speak HTTP on loopback
+# and tell Django the proxy terminated TLS, as a real load balancer would).
+class Session:
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None, timeout: float = 15):
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Host": "localhost",
+            "Referer": "https://localhost/",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name.strip()] = rest.split(";", 1)[0]
+            return response.status, response.getheader("Location", ""), content
+        finally:
+            conn.close()
+
+    def csrf(self, path: str) -> str:
+        status, _, content = self.request("GET", path)
+        match = CSRF_RE.search(content.decode("utf-8", "replace"))
+        if status != 200 or not match:
+            raise RuntimeError(f"no form at {path} (status {status})")
+        return unescape(match.group(1))
+
+    def login(self, username: str) -> None:
+        token = self.csrf("/accounts/login/")
+        status, location, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+        )
+        if status != 302:
+            raise RuntimeError(f"sign-in failed for {username} (status {status})")
+
+
+@dataclass
+class Results:
+    timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    errors: list[tuple[float, str, str]] = field(default_factory=list)
+    accepted_summaries: list[str] = field(default_factory=list)
+    uncertain_summaries: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, name: str, started: float, status: int | None, error: str = ""):
+        elapsed = (time.monotonic() - started) * 1000
+        with self.lock:
+            if status is None or status >= 500:
+                self.errors.append((time.monotonic(), name, error or f"HTTP {status}"))
+            else:
+                self.timings[name].append(elapsed)
+            self.statuses[name][status or 0] += 1
+
+
+def timed(results: Results, name: str, call):
+    started = time.monotonic()
+    try:
+        status, location, content = call()
+    except Exception as error:  # noqa: BLE001 (a refused connection during a fault is data)
+        results.record(name, started, None, type(error).__name__)
+        return None
+    results.record(name, started, status)
+    return status, location, content
+
+
+# --- workloads -----------------------------------------------------------------------------
+def leader_loop(port: int, deadline: float, results: Results, plan_id: int) -> None:
+    session = Session(port)
+    session.login("leader")
+    past = (date.today() - timedelta(days=120)).isoformat()
+    pages = [
+        ("dashboard", f"/dashboard/?plan={plan_id}"),
+        ("dashboard past", f"/dashboard/?plan={plan_id}&as_of={past}"),
+        ("export.csv", f"/dashboard/export.csv?plan={plan_id}"),
+        ("export.xlsx", f"/dashboard/export.xlsx?plan={plan_id}"),
+        ("api", f"/api/drift/?plan={plan_id}"),
+    ]
+    i = 0
+    while time.monotonic() < deadline:
+        name, path = pages[i % len(pages)]
+        outcome = timed(results, name, lambda p=path: session.request("GET", p))
+        if outcome and outcome[0] == 302 and "/accounts/login/" in outcome[1]:
+            session.login("leader")  # sessions survive restarts; this is only a safety net
+        i += 1
+
+
+def manager_loop(
+    port: int, deadline: float, results: Results, objectives: list[tuple[int, int]]
+) -> None:
+    session = Session(port)
+    session.login("manager")
+    i = 0
+    while time.monotonic() < deadline:
+        objective_id, milestone_id = objectives[i % len(objectives)]
+        timed(results, "my objectives", lambda: session.request("GET", "/"))
+        page = f"/objectives/{objective_id}/"
+        timed(results, "objective page", lambda p=page: session.request("GET", p))
+        # A progress update with a unique summary, so we can find it afterwards.
+        summary = f"Load test update {secrets.token_hex(6)}"
+        form = f"/objectives/{objective_id}/updates/new/"
+        try:
+            token = session.csrf(form)
+        except Exception as error:  # noqa: BLE001
+            results.record("progress update", time.monotonic(), None, str(error)[:80])
+            i += 1
+            continue
+        today = date.today()
+        body = {
+            "csrfmiddlewaretoken": token,
+            "reported_on-day": today.day,
+            "reported_on-month": today.month,
+            "reported_on-year": today.year,
+            "rag": "amber",
+            "summary": summary,
+        }
+        outcome = timed(
+            results, "progress update", lambda b=body, f=form: session.request("POST", f, b)
+        )
+        with results.lock:
+            if outcome and outcome[0] == 302:
+                results.accepted_summaries.append(summary)
+            elif outcome is None or outcome[0] >= 500:
+                results.uncertain_summaries.append(summary)
+        i += 1
+
+
+# --- faults --------------------------------------------------------------------------------
+def restart_postgres() -> float:
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    started = time.monotonic()
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        capture_output=True,
+    )
+    return time.monotonic() - started
+
+
+def gunicorn_workers(master_pid: int) -> list[int]:
+    out = subprocess.run(
+        ["pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False
+    ).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def wait_until_serving(port: int, deadline_seconds: float = 30) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < deadline_seconds:
+        try:
+            status, _, _ = Session(port).request("GET", "/accounts/login/", timeout=2)
+            if status == 200:
+                return time.monotonic() - started
+        except Exception:  # noqa: BLE001, S110 (still down: try again)
+            pass
+        time.sleep(0.1)
+    return None
+
+
+# --- set-up --------------------------------------------------------------------------------
+def django_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="stockton_improve.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="localhost,127.0.0.1",
+        DATABASE_URL=database_url,
+        DEMO_PASSWORD=PASSWORD,
+        CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+        AXES_FAILURE_LIMIT="1000",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def prepare_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def demo_objectives(env: dict[str, str]) -> tuple[int, list[tuple[int, int]]]:
+    script = (
+        "from objectives.models import Objective, Plan\n"
+        "plan = Plan.objects.order_by('id').first()\n"
+        "print(plan.pk)\n"
+        "for o in Objective.objects.filter(owner__username='manager'):\n"
+        "    m = o.milestones.filter(completed_on__isnull=True).first()\n"
+        "    print(o.pk, m.pk if m else 0)\n"
+    )
+    lines = manage(env, "shell", "-c", script).split()
+    plan_id, rest = int(lines[0]), list(map(int, lines[1:]))
+    return plan_id, list(zip(rest[::2], rest[1::2], strict=True))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--leaders", type=int, default=4)
+    parser.add_argument("--managers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("LOAD_ADMIN_URL", "postgresql://postgres@127.0.0.1/postgres"),
+    )
+    parser.add_argument("--database", default="improve_load")
+    args = parser.parse_args()
+
+    database_url = args.admin_url.rsplit("/", 1)[0] + "/" + args.database
+    env = django_env(database_url)
+    log(f"Preparing PostgreSQL database {args.database}")
+    prepare_database(args.admin_url, args.database)
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_demo", "--force")
+    manage(env, "collectstatic", "--no-input")
+    plan_id, objectives = demo_objectives(env)
+    if not objectives:
+        raise SystemExit("The demo manager owns no objectives: nothing to write to.")
+
+    log(f"Starting gunicorn with {args.workers} workers on {HOST}:{args.port}")
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "stockton_improve.wsgi",
+            "-b",
+            f"{HOST}:{args.port}",
+            "-w",
+            str(args.workers),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        if wait_until_serving(args.port, 30) is None:
+            raise SystemExit("gunicorn did not start")
+        results = Results()
+        started = time.monotonic()
+        deadline = started + args.seconds
+        threads = [
+            threading.Thread(target=leader_loop, args=(args.port, deadline, results, plan_id))
+            for _ in range(args.leaders)
+        ] + [
+            threading.Thread(target=manager_loop, args=(args.port, deadline, results, objectives))
+            for _ in range(args.managers)
+        ]
+        for thread in threads:
+            thread.start()
+
+        time.sleep(args.seconds * 0.3)
+        log("Fault 1: restarting PostgreSQL")
+        pg_restart_at = time.monotonic()
+        took = restart_postgres()
+        pg_back = wait_until_serving(args.port)
+        log(
+            f"PostgreSQL restarted in {took:.1f}s; app answering {pg_back:.2f}s after the restart began"
+        )
+
+        time.sleep(args.seconds * 0.25)
+        workers = gunicorn_workers(server.pid)
+        log(f"Fault 2: SIGKILL to gunicorn worker {workers[0]} while writes are in flight")
+        kill_at = time.monotonic()
+        os.kill(workers[0], signal.SIGKILL)
+        kill_back = wait_until_serving(args.port)
+
+        for thread in threads:
+            thread.join(timeout=args.seconds + 60)
+        elapsed = time.monotonic() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    # --- report -------------------------------------------------------------------------
+    total = sum(len(v) for v in results.timings.values()) + len(results.errors)
+    print()
+    print(
+        f"Workload: {args.leaders} leaders + {args.managers} managers for {elapsed:.0f}s, "
+        f"gunicorn {args.workers} workers, PostgreSQL"
+    )
+    print(
+        f"{'request':<18}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  statuses"
+    )
+    all_times: list[float] = []
+    error_counts: dict[str, int] = defaultdict(int)
+    for _, name, _ in results.errors:
+        error_counts[name] += 1
+    for name in sorted(set(results.timings) | set(error_counts)):
+        values = results.timings.get(name, [])
+        all_times.extend(values)
+        statuses = ", ".join(f"{k}:{v}" for k, v in sorted(results.statuses[name].items()))
+        print(
+            f"{name:<18}{len(values) + error_counts[name]:>7}{percentile(values, 50):>9.0f}"
+            f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}{error_counts[name]:>8}  {statuses}"
+        )
+    print(
+        f"{'all':<18}{total:>7}{percentile(all_times, 50):>9.0f}{percentile(all_times, 95):>9.0f}"
+        f"{percentile(all_times, 99):>9.0f}{len(results.errors):>8}"
+    )
+    print(
+        f"Throughput: {total / elapsed:.1f} requests/s; errors {len(results.errors)} "
+        f"({100 * len(results.errors) / max(total, 1):.2f}%)"
+    )
+    near_pg = sum(1 for t, _, _ in results.errors if pg_restart_at - 1 <= t <= pg_restart_at + 15)
+    near_kill = sum(1 for t, _, _ in results.errors if kill_at - 1 <= t <= kill_at + 15)
+    print(
+        f"Errors within 15s of the PostgreSQL restart: {near_pg}; of the worker kill: {near_kill}"
+    )
+    print(
+        f"Recovery: serving {pg_back:.2f}s after the PostgreSQL restart began; "
+        f"{(kill_back or 0):.2f}s after the worker was killed"
+    )
+
+    # --- integrity ---------------------------------------------------------------------
+    script = (
+        "import json,sys\n"
+        "from objectives.models import ProgressUpdate\n"
+        "wanted = json.load(sys.stdin)\n"
+        "found = set(ProgressUpdate.objects.filter(summary__in=wanted).values_list('summary', flat=True))\n"
+        "with_history = set(ProgressUpdate.history.filter(summary__in=wanted, history_type='+')"
+        ".values_list('summary', flat=True))\n"
+        "print(len(wanted), len(found), len(found & with_history))\n"
+    )
+    import json
+
+    check = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        input=json.dumps(results.accepted_summaries),
+        capture_output=True,
+    )
+    wanted, found, with_history = map(int, check.stdout.split())
+    print(
+        f"Accepted progress updates: {wanted}; in the database: {found}; with a creation record: {with_history}"
+    )
+    uncertain = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        input=json.dumps(results.uncertain_summaries),
+        capture_output=True,
+    )
+    u_wanted, u_found, u_hist = map(int, uncertain.stdout.split())
+    print(
+        f"Writes cut off by a fault: {u_wanted}; saved: {u_found} (each with history: {u_hist == u_found})"
+    )
+    history = subprocess.run(
+        [PYTHON, "manage.py", "check_history"], cwd=ROOT, env=env, text=True, capture_output=True
+    )
+    print(history.stdout.strip().splitlines()[-1] if history.stdout else history.stderr)
+
+    failures = []
+    if pg_back is None or pg_back > 30:
+        failures.append("the app did not answer within 30s of the PostgreSQL restart")
+    if kill_back is None or kill_back > 10:
+        failures.append("the app did not answer within 10s of the worker kill")
+    if found != wanted or with_history != wanted:
+        failures.append("an accepted write is missing or has no history")
+    if u_hist != u_found:
+        failures.append("a write cut off by a fault was saved without its history")
+    if history.returncode != 0:
+        failures.append("check_history found problems")
+    if len(results.errors) > max(50, total * 0.05):
+        failures.append(f"too many errors: {len(results.errors)}")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
