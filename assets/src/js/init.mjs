@@ -1,0 +1,8 @@
+// Starts GOV.UK Frontend. Loaded from base.html as <script type="module">, so it runs only
+// in browsers that GOV.UK Frontend supports, after the document is parsed. There is no
+// inline script anywhere: the service can send a Content-Security-Policy without
+// 'unsafe-inline'.
+import { initAll } from './govuk-frontend.min.js'
+
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+initAll()
