@@ -106,3 +106,10 @@ def test_production_settings_refuse_a_wildcard_host(monkeypatch):
     with pytest.raises(ImproperlyConfigured):
         importlib.import_module("stockton_improve.settings.production")
     sys.modules.pop("stockton_improve.settings.production", None)
+
+
+def test_bad_sign_in_says_what_to_do_and_keeps_the_username(client, manager):
+    response = client.post("/accounts/login/", {"username": manager.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()
+    assert f'value="{manager.username}"' in response.content.decode()
