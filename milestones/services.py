@@ -91,6 +91,10 @@ def milestone_rebaseline(
 ) -> Milestone:
     """Agree a new baseline (administrators only): always with a reason."""
     milestone = lock_for_edit(Milestone, milestone.pk, expected_version)
+    if milestone.completed_on is not None:
+        raise ValidationError(
+            {"baseline_date": "This milestone is complete; its baseline is part of the record."}
+        )
     if baseline_date == milestone.baseline_date:
         raise ValidationError({"baseline_date": "The new baseline is the same as the current one."})
     reason = clean_reason(reason, required=True, what="re-baselining")

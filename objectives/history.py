@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -35,6 +36,8 @@ def save_with_history(
 
     ``recorded_at`` backdates the history record; only the demo data loader uses it.
     """
+    if recorded_at is not None:
+        _check_backdate(instance, recorded_at)
     if bump_version and hasattr(instance, "version") and instance.pk is not None:
         instance.version += 1
     instance.full_clean()
@@ -48,6 +51,17 @@ def save_with_history(
         for attr in _RECORDING_ATTRS:
             instance.__dict__.pop(attr, None)
     return instance
+
+
+def _check_backdate(instance: models.Model, recorded_at: datetime) -> None:
+    """A backdated record must keep each row's history in order and not lie in the future."""
+    if recorded_at > timezone.now():
+        raise ValueError("A history record cannot be dated in the future.")
+    if instance.pk is not None:
+        latest = instance.history.order_by("-history_date").values_list("history_date", flat=True)
+        last = latest.first()
+        if last is not None and recorded_at < last:
+            raise ValueError("A history record cannot be dated before the row's latest record.")
 
 
 class StaleEditError(Exception):

@@ -231,3 +231,45 @@ def test_stale_milestone_edit_is_refused(admin_user):
             expected_version=version,
         )
     assert milestone.history.count() == 2
+
+
+def test_backdated_history_must_stay_in_order_and_not_in_the_future(admin_user):
+    from datetime import UTC, datetime
+
+    objective = factories.make_objective(user=admin_user)
+    milestone = milestone_services.milestone_create(
+        user=admin_user,
+        objective=objective,
+        title="Backdated",
+        due_date=date(2026, 5, 1),
+        recorded_at=datetime(2026, 2, 1, 10, tzinfo=UTC),
+    )
+    with pytest.raises(ValueError):
+        milestone_services.milestone_reschedule(
+            milestone=milestone,
+            user=admin_user,
+            due_date=date(2026, 6, 1),
+            reason="Earlier than its creation",
+            recorded_at=datetime(2026, 1, 1, 10, tzinfo=UTC),
+        )
+    with pytest.raises(ValueError):
+        milestone_services.milestone_reschedule(
+            milestone=milestone,
+            user=admin_user,
+            due_date=date(2026, 6, 1),
+            reason="In the future",
+            recorded_at=datetime(2027, 1, 1, 10, tzinfo=UTC),
+        )
+    assert milestone.history.count() == 1
+
+
+def test_a_completed_milestone_cannot_be_rebaselined(admin_user):
+    objective = factories.make_objective(user=admin_user)
+    milestone = factories.make_milestone(objective, user=admin_user, due_date=date(2026, 3, 1))
+    milestone_services.milestone_complete(
+        milestone=milestone, user=admin_user, completed_on=date(2026, 3, 9)
+    )
+    with pytest.raises(ValidationError):
+        milestone_services.milestone_rebaseline(
+            milestone=milestone, user=admin_user, baseline_date=date(2026, 3, 9), reason="Hide it"
+        )
