@@ -8,6 +8,7 @@ and no history record can be reverted, changed or deleted.
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
@@ -22,8 +23,25 @@ def _administrators_only(request) -> bool:
 admin.site.has_permission = _administrators_only
 
 
-class TrackedModelAdmin(SimpleHistoryAdmin):
+class AdministratorsMayView:
+    """Administrators (a group, not Django permissions) may view; the site checks is_staff."""
+
+    def has_module_permission(self, request):
+        return permissions.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_administrator(request.user)
+
+
+class TrackedModelAdmin(AdministratorsMayView, SimpleHistoryAdmin):
     history_list_display = ["history_change_reason"]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves the old version over the row on any valid POST here, even with
+        # revert disabled: that would rewrite the row around the services and reasons.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("History cannot be reverted or changed.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -71,8 +89,12 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PeopleAdmin(UserAdmin):
-    """Nobody is deleted: history points at people. Mark leavers inactive instead."""
+class PeopleAdmin(AdministratorsMayView, UserAdmin):
+    """Nobody is deleted: history points at people. Mark leavers inactive instead.
+
+    Administrators may look people up here; they manage them at /manage/people/. Adding and
+    changing accounts here stays with superusers (Django's own permissions).
+    """
 
     def has_delete_permission(self, request, obj=None):
         return False
