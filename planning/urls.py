@@ -1,3 +1,36 @@
-from django.urls import path  # noqa: F401
+"""Administrators' pages, mounted at /manage/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/themes/new/", views.theme_create, name="theme_create"),
+    path("themes/<int:pk>/edit/", views.theme_edit, name="theme_edit"),
+    path("plans/<int:pk>/objectives/new/", views.objective_create, name="objective_create"),
+    path("objectives/<int:pk>/", views.objective_setup, name="objective_setup"),
+    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
+    path("objectives/<int:pk>/owner/", views.objective_owner, name="objective_owner"),
+    path("objectives/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+    path(
+        "milestones/<int:pk>/rebaseline/",
+        views.milestone_rebaseline,
+        name="milestone_rebaseline",
+    ),
+    path("accountability/", views.accountability, name="accountability"),
+    path("accountability/bulk-reassign/", views.bulk_reassign, name="bulk_reassign"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/password/", views.person_password, name="person_password"),
+    path("people/<int:pk>/leaver/", views.person_leaver, name="person_leaver"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+]

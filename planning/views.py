@@ -1,3 +1,632 @@
-from django.shortcuts import render
+"""Administrators' pages under /manage/: plan set-up, owners, people, leavers, re-baselining.
 
-# Create your views here.
+Every view is for administrators only (403 for anyone else, on GET and POST alike), answers
+404 for unknown rows, changes things only on POST, and is thin: a form, one service, a
+redirect with a success message. Services record who, when and why in history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from milestones import services as milestone_services
+from milestones.models import Milestone
+from objectives import permissions
+from objectives import services as objective_services
+from objectives.history import StaleEditError
+from objectives.models import Objective, Plan, Theme
+
+from . import forms, selectors, services
+
+User = get_user_model()
+
+STALE_MESSAGE = (
+    "Someone else changed this {what} after you opened this page. The page now shows the "
+    "current details: check them, then save again."
+)
+
+
+def administrators_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_manage_plan(request.user):
+            raise PermissionDenied("Only administrators can manage the plan.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _run(form, action: Callable[[], object], *, what: str = "record"):
+    """Call one service; on a validation problem, show it on the form and return None."""
+    try:
+        return action()
+    except ValidationError as error:
+        forms.add_service_errors(form, error)
+    except StaleEditError as error:
+        form.data = form.data.copy()
+        form.data["version"] = error.current.version
+        form.add_error(None, STALE_MESSAGE.format(what=what))
+    return None
+
+
+def _posted(request):
+    """The submitted data on POST (even when empty, so errors show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _person_name(person) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+# --- Set-up: plans -----------------------------------------------------------------------
+
+
+@administrators_only
+@require_http_methods(["GET"])
+def home(request):
+    return render(request, "planning/home.html", {"plans": selectors.plans_with_counts()})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    form = forms.PlanForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        plan = _run(
+            form,
+            lambda: objective_services.plan_create(user=request.user, **form.plan_fields()),
+        )
+        if plan is not None:
+            messages.success(request, f"Plan “{plan.name}” created. Now add its themes.")
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/plan_form.html", {"form": form, "plan": None})
+
+
+@administrators_only
+@require_http_methods(["GET"])
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(Plan, pk=pk)
+    themes, objectives = selectors.plan_overview(plan)
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {"plan": plan, "themes": themes, "objectives": objectives},
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    plan = get_object_or_404(Plan, pk=pk)
+    form = forms.PlanForm(_posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: objective_services.plan_update(
+                plan=plan,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.plan_fields(),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Plan “{saved.name}” saved.")
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/plan_form.html", {"form": form, "plan": plan})
+
+
+# --- Set-up: themes ----------------------------------------------------------------------
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def theme_create(request, pk: int):
+    plan = get_object_or_404(Plan, pk=pk)
+    form = forms.ThemeForm(_posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        theme = _run(
+            form,
+            lambda: objective_services.theme_create(
+                user=request.user,
+                plan=plan,
+                name=form.cleaned_data["name"],
+                order=form.cleaned_data["order"],
+            ),
+        )
+        if theme is not None:
+            messages.success(request, f"Theme “{theme.name}” added.")
+            return redirect(reverse("planning:plan_detail", args=[plan.pk]) + "#themes")
+    return render(request, "planning/theme_form.html", {"form": form, "plan": plan, "theme": None})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, pk: int):
+    theme = get_object_or_404(Theme.objects.select_related("plan"), pk=pk)
+    form = forms.ThemeForm(_posted(request), plan=theme.plan, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: objective_services.theme_update(
+                theme=theme,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                order=form.cleaned_data["order"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Theme “{saved.name}” saved.")
+            return redirect(reverse("planning:plan_detail", args=[theme.plan_id]) + "#themes")
+    return render(
+        request, "planning/theme_form.html", {"form": form, "plan": theme.plan, "theme": theme}
+    )
+
+
+# --- Set-up: objectives and milestones ---------------------------------------------------
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def objective_create(request, pk: int):
+    plan = get_object_or_404(Plan, pk=pk)
+    form = forms.ObjectiveForm(_posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        objective = _run(
+            form,
+            lambda: objective_services.objective_create(
+                user=request.user,
+                plan=plan,
+                owner=form.cleaned_data["owner"],
+                **form.objective_fields(),
+            ),
+        )
+        if objective is not None:
+            messages.success(request, f"Objective {objective.ref} created. Now add its milestones.")
+            return redirect("planning:objective_setup", pk=objective.pk)
+    return render(
+        request, "planning/objective_form.html", {"form": form, "plan": plan, "objective": None}
+    )
+
+
+@administrators_only
+@require_http_methods(["GET"])
+def objective_setup(request, pk: int):
+    objective = get_object_or_404(Objective.objects.select_related("plan", "theme", "owner"), pk=pk)
+    history = selectors.ownership_history(Objective.objects.filter(pk=pk)).get(pk, [])
+    return render(
+        request,
+        "planning/objective_setup.html",
+        {
+            "objective": objective,
+            "plan": objective.plan,
+            "milestones": list(objective.milestones.all()),
+            "ownership": history,
+        },
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def objective_edit(request, pk: int):
+    objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
+    form = forms.ObjectiveForm(_posted(request), plan=objective.plan, objective=objective)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: objective_services.objective_update(
+                objective=objective,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                **form.objective_fields(),
+            ),
+            what="objective",
+        )
+        if saved is not None:
+            messages.success(request, f"Objective {saved.ref} saved.")
+            return redirect("planning:objective_setup", pk=objective.pk)
+    return render(
+        request,
+        "planning/objective_form.html",
+        {"form": form, "plan": objective.plan, "objective": objective},
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def milestone_create(request, pk: int):
+    objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
+    form = forms.MilestoneForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        milestone = _run(
+            form,
+            lambda: milestone_services.milestone_create(
+                user=request.user,
+                objective=objective,
+                title=form.cleaned_data["title"],
+                due_date=form.cleaned_data["due_date"],
+            ),
+        )
+        if milestone is not None:
+            messages.success(request, f"Milestone “{milestone.title}” added.")
+            if "add_another" in request.POST:
+                return redirect("planning:milestone_create", pk=objective.pk)
+            return redirect(reverse("planning:objective_setup", args=[pk]) + "#milestones")
+    return render(
+        request,
+        "planning/milestone_form.html",
+        {"form": form, "objective": objective, "plan": objective.plan, "milestone": None},
+    )
+
+
+def _milestone(pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.select_related("objective", "objective__plan"), pk=pk
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, pk: int):
+    milestone = _milestone(pk)
+    form = forms.MilestoneEditForm(_posted(request), milestone=milestone)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.milestone_edit(
+                user=request.user,
+                milestone=milestone,
+                title=form.cleaned_data["title"],
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            what="milestone",
+        )
+        if saved is not None:
+            messages.success(request, f"Milestone “{saved.title}” saved.")
+            return redirect(
+                reverse("planning:objective_setup", args=[milestone.objective_id]) + "#milestones"
+            )
+    return render(
+        request,
+        "planning/milestone_form.html",
+        {
+            "form": form,
+            "objective": milestone.objective,
+            "plan": milestone.objective.plan,
+            "milestone": milestone,
+        },
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def milestone_rebaseline(request, pk: int):
+    milestone = _milestone(pk)
+    form = forms.RebaselineForm(_posted(request), milestone=milestone)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.milestone_rebaseline(
+                user=request.user,
+                milestone=milestone,
+                baseline_date=form.cleaned_data["baseline_date"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            what="milestone",
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                f"Milestone “{saved.title}” re-baselined to {saved.baseline_date:%-d %B %Y}.",
+            )
+            return redirect(_back_to(request, milestone))
+        milestone.refresh_from_db()
+    return render(
+        request,
+        "planning/milestone_rebaseline.html",
+        {
+            "form": form,
+            "milestone": milestone,
+            "objective": milestone.objective,
+            "plan": milestone.objective.plan,
+            "baselines": selectors.baseline_history(milestone),
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _safe_next(request) -> str:
+    """Where to go back to after saving: "objective" is the objective's own page."""
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    return value if value in ("objective", "setup") else ""
+
+
+def _back_to(request, milestone: Milestone) -> str:
+    if _safe_next(request) == "objective":
+        return f"/objectives/{milestone.objective_id}/"
+    return reverse("planning:objective_setup", args=[milestone.objective_id]) + "#milestones"
+
+
+# --- Accountability ----------------------------------------------------------------------
+
+
+@administrators_only
+@require_http_methods(["GET"])
+def accountability(request):
+    filter_form = forms.PlanFilterForm(request.GET or None)
+    plan = None
+    if filter_form.is_bound:
+        if not filter_form.is_valid():
+            raise Http404("No such plan.")
+        plan = filter_form.cleaned_data["plan"]
+    plans = list(Plan.objects.order_by("name", "id"))
+    return render(
+        request,
+        "planning/accountability.html",
+        {
+            "summary": selectors.accountability(plan),
+            "plan": plan,
+            "plans": plans,
+            "filter_form": filter_form,
+        },
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def objective_owner(request, pk: int):
+    objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
+    form = forms.OwnerForm(_posted(request), objective=objective)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.owner_assign(
+                user=request.user,
+                objective=objective,
+                owner=form.cleaned_data["owner"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            what="objective",
+        )
+        if saved is not None:
+            messages.success(
+                request, f"{_person_name(saved.owner)} now owns objective {saved.ref}."
+            )
+            return redirect(_owner_back_to(request, objective))
+        objective.refresh_from_db()
+    history = selectors.ownership_history(Objective.objects.filter(pk=pk)).get(pk, [])
+    return render(
+        request,
+        "planning/objective_owner.html",
+        {
+            "form": form,
+            "objective": objective,
+            "plan": objective.plan,
+            "ownership": history,
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _owner_back_to(request, objective: Objective) -> str:
+    where = _safe_next(request)
+    if where == "objective":
+        return f"/objectives/{objective.pk}/"
+    if where == "setup":
+        return reverse("planning:objective_setup", args=[objective.pk])
+    return reverse("planning:accountability") + f"?plan={objective.plan_id}"
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def bulk_reassign(request):
+    initial = {}
+    source = request.GET.get("from", "")
+    if request.method == "GET" and source.isdigit():
+        initial["from_person"] = int(source)
+    form = forms.BulkReassignForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        moved = _run(
+            form,
+            lambda: services.open_objectives_reassign(
+                user=request.user,
+                from_person=form.cleaned_data["from_person"],
+                to_person=form.cleaned_data["to_person"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if moved is not None:
+            count = len(moved)
+            messages.success(
+                request,
+                f"{count} open objective{'s' if count != 1 else ''} moved from "
+                f"{_person_name(form.cleaned_data['from_person'])} to "
+                f"{_person_name(form.cleaned_data['to_person'])}.",
+            )
+            return redirect("planning:accountability")
+    chosen = None
+    if form.is_bound:
+        chosen = form.cleaned_data.get("from_person")
+    elif "from_person" in initial:
+        chosen = User.objects.filter(pk=initial["from_person"]).first()
+    moving = selectors.person_objectives(chosen)[0] if chosen else []
+    return render(
+        request,
+        "planning/bulk_reassign.html",
+        {"form": form, "chosen": chosen, "moving": moving},
+    )
+
+
+# --- People ------------------------------------------------------------------------------
+
+
+@administrators_only
+@require_http_methods(["GET"])
+def people(request):
+    return render(request, "planning/people.html", {"people": selectors.people()})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = forms.PersonCreateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = _run(
+            form,
+            lambda: services.person_create(
+                user=request.user,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                roles=data["roles"],
+                password=data["password1"],
+            ),
+        )
+        if person is not None:
+            messages.success(
+                request,
+                f"Account created for {_person_name(person)}. Give them their username "
+                f"({person.get_username()}) and initial password in person.",
+            )
+            return redirect("planning:person_detail", pk=person.pk)
+    return render(request, "planning/person_form.html", {"form": form, "person": None})
+
+
+def _person(pk: int):
+    return get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
+
+
+@administrators_only
+@require_http_methods(["GET"])
+def person_detail(request, pk: int):
+    person = _person(pk)
+    open_objectives, complete_objectives = selectors.person_objectives(person)
+    return render(
+        request,
+        "planning/person_detail.html",
+        {
+            "person": person,
+            "roles": [g.name for g in person.groups.all() if g.name in permissions.ROLES],
+            "open_objectives": open_objectives,
+            "complete_objectives": complete_objectives,
+        },
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = _person(pk)
+    form = forms.PersonDetailsForm(_posted(request), person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = _run(
+            form,
+            lambda: services.person_update(
+                user=request.user,
+                person=person,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                roles=data["roles"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Details of {_person_name(saved)} saved.")
+            return redirect("planning:person_detail", pk=person.pk)
+    return render(request, "planning/person_form.html", {"form": form, "person": person})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def person_leaver(request, pk: int):
+    person = _person(pk)
+    if not person.is_active:
+        messages.info(request, f"{_person_name(person)} is already marked as having left.")
+        return redirect("planning:person_detail", pk=person.pk)
+    open_objectives, _ = selectors.person_objectives(person)
+    form = forms.LeaverForm(_posted(request), person=person, open_count=len(open_objectives))
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["reassign_to"]
+        moved = _run(
+            form,
+            lambda: services.person_mark_leaver(
+                user=request.user,
+                person=person,
+                reassign_to=target,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if moved is not None:
+            text = f"{_person_name(person)} is marked as having left and can no longer sign in."
+            if moved:
+                n = len(moved)
+                text += (
+                    f" Their {n} open objective{'s' if n != 1 else ''} now "
+                    f"belong{'s' if n == 1 else ''} to {_person_name(target)}."
+                )
+            elif open_objectives:
+                n = len(open_objectives)
+                text += (
+                    f" Their {n} open objective{'s' if n != 1 else ''} "
+                    f"{'is' if n == 1 else 'are'} flagged “Owner has left” until you give "
+                    f"{'it' if n == 1 else 'them'} a new owner."
+                )
+            messages.success(request, text)
+            return redirect("planning:person_detail", pk=person.pk)
+    return render(
+        request,
+        "planning/person_leaver.html",
+        {"form": form, "person": person, "open_objectives": open_objectives},
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def person_password(request, pk: int):
+    person = _person(pk)
+    form = forms.PasswordSetForm(_posted(request), person=person)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.person_set_password(
+                user=request.user, person=person, password=form.cleaned_data["password1"]
+            ),
+        )
+        if saved is not None:
+            if saved.pk == request.user.pk:
+                update_session_auth_hash(request, saved)
+            messages.success(
+                request,
+                f"New password set for {_person_name(saved)}. Give it to them in person.",
+            )
+            return redirect("planning:person_detail", pk=person.pk)
+    return render(request, "planning/person_password.html", {"form": form, "person": person})
+
+
+@administrators_only
+@require_POST
+def person_reactivate(request, pk: int):
+    person = _person(pk)
+    try:
+        services.person_reactivate(user=request.user, person=person)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{_person_name(person)} can sign in again.")
+    return redirect("planning:person_detail", pk=person.pk)

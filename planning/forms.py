@@ -1,0 +1,771 @@
+"""Forms for plan set-up, owners, people and re-baselining (administrators only).
+
+Dates are GOV.UK date inputs: three text fields (day, month, year) per date, declared with
+``date_parts()`` and combined in ``clean()`` by ``DateInputsMixin``. Errors about a whole date
+go on its day field, which the error summary links to.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from objectives.models import Objective, Plan, Theme
+from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
+
+User = get_user_model()
+
+ROLE_LABELS = {
+    MANAGERS: "Manager: updates the objectives they own",
+    LEADERSHIP: "Leadership: watches the dashboard and reads everything",
+    ADMINISTRATORS: "Administrator: sets up the plan, owners and people",
+}
+PARTS = ("day", "month", "year")
+
+
+def person_label(user) -> str:
+    name = user.get_full_name() or user.get_username()
+    return name if user.is_active else f"{name} (left)"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name() or obj.get_username()
+        return f"{name} ({obj.get_username()})" if obj.is_active else f"{name} (left)"
+
+
+def active_people():
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def date_parts():
+    """Three text fields for one GOV.UK date input: ``x_day, x_month, x_year = date_parts()``."""
+    return tuple(
+        forms.CharField(required=False, max_length=4 if part == "year" else 2, label=part.title())
+        for part in PARTS
+    )
+
+
+def date_initial(name: str, value: datetime.date | None) -> dict:
+    if value is None:
+        return {}
+    return {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
+
+
+class DateInputsMixin:
+    """Combine each ``<name>_day/_month/_year`` trio into ``cleaned_data[name]``.
+
+    ``date_inputs = {"starts_on": ("the start date", required)}``: the label is used in
+    messages ("Enter the start date", "The start date must include a month").
+    """
+
+    date_inputs: dict[str, tuple[str, bool]] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (label, required) in self.date_inputs.items():
+            cleaned[name] = self._clean_date(name, label, required)
+        return cleaned
+
+    def _clean_date(self, name: str, label: str, required: bool) -> datetime.date | None:
+        raw = {part: (self.cleaned_data.get(f"{name}_{part}") or "").strip() for part in PARTS}
+        if any(f"{name}_{part}" in self.errors for part in PARTS):
+            return None
+        if not any(raw.values()):
+            if required:
+                self.add_error(f"{name}_day", f"Enter {label}")
+            return None
+        missing = [part for part in PARTS if not raw[part]]
+        if missing:
+            words = " and a ".join(missing)
+            self.add_error(f"{name}_{missing[0]}", f"{label.capitalize()} must include a {words}")
+            return None
+        if not all(value.isdigit() for value in raw.values()):
+            self.add_error(f"{name}_day", f"{label.capitalize()} must be a real date")
+            return None
+        if len(raw["year"]) != 4:
+            self.add_error(f"{name}_year", "Year must include 4 numbers")
+            return None
+        try:
+            return datetime.date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
+        except ValueError:
+            self.add_error(f"{name}_day", f"{label.capitalize()} must be a real date")
+            return None
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: date fields on their day input."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    dates = getattr(form, "date_inputs", {})
+    for field, errors in error.error_dict.items():
+        if field in dates:
+            target = f"{field}_day"
+        elif field in form.fields:
+            target = field
+        else:
+            target = None
+        for message in errors:
+            form.add_error(target, message)
+
+
+class VersionField(forms.IntegerField):
+    """The row's version when the form was loaded: a later edit by someone else is refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=1, **kwargs)
+
+
+# --- Plan, themes, objectives, milestones ------------------------------------------------
+
+
+class PlanForm(DateInputsMixin, forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        label="Name of the plan",
+        error_messages={"required": "Enter the name of the plan"},
+    )
+    organisation = forms.CharField(
+        max_length=200,
+        label="Organisation",
+        help_text="For example, Stockton-on-Tees Borough Council",
+        error_messages={"required": "Enter the organisation"},
+    )
+    starts_on_day, starts_on_month, starts_on_year = date_parts()
+    ends_on_day, ends_on_month, ends_on_year = date_parts()
+    slip_tolerance_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        label="Slip tolerance, in days",
+        help_text="A milestone that has slipped by more than this many days is red.",
+        error_messages={
+            "required": "Enter the slip tolerance in days",
+            "invalid": "Slip tolerance must be a whole number of days, like 28",
+            "min_value": "Slip tolerance must be at least 1 day",
+            "max_value": "Slip tolerance must be 3650 days or fewer",
+        },
+    )
+    stale_after_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        label="Progress update interval, in days",
+        help_text="An objective with no progress update for longer than this is flagged.",
+        error_messages={
+            "required": "Enter how often progress updates are due, in days",
+            "invalid": "Progress updates interval must be a whole number of days, like 42",
+            "min_value": "Progress updates interval must be at least 1 day",
+            "max_value": "Progress updates interval must be 3650 days or fewer",
+        },
+    )
+    due_soon_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        label="Due soon, in days",
+        help_text="Milestones due within this many days are shown as due soon.",
+        error_messages={
+            "required": "Enter the number of days for due soon",
+            "invalid": "Due soon must be a whole number of days, like 14",
+            "min_value": "Due soon must be at least 1 day",
+            "max_value": "Due soon must be 3650 days or fewer",
+        },
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Reason for the change (optional)",
+        help_text="Recorded in the plan's history.",
+    )
+
+    date_inputs = {"starts_on": ("the start date", True), "ends_on": ("the end date", True)}
+
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        if plan is not None:
+            initial = {
+                "name": plan.name,
+                "organisation": plan.organisation,
+                "slip_tolerance_days": plan.slip_tolerance_days,
+                "stale_after_days": plan.stale_after_days,
+                "due_soon_days": plan.due_soon_days,
+                **date_initial("starts_on", plan.starts_on),
+                **date_initial("ends_on", plan.ends_on),
+                **initial,
+            }
+        else:
+            initial = {
+                "slip_tolerance_days": 28,
+                "stale_after_days": 42,
+                "due_soon_days": 14,
+                **initial,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        if plan is None:
+            del self.fields["reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on_day", "The end date must be after the start date")
+        return cleaned
+
+    def plan_fields(self) -> dict:
+        names = ("name", "organisation", "starts_on", "ends_on")
+        names += ("slip_tolerance_days", "stale_after_days", "due_soon_days")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(
+        max_length=200, label="Name of the theme", error_messages={"required": "Enter a name"}
+    )
+    order = forms.IntegerField(
+        min_value=0,
+        max_value=9999,
+        label="Position in the plan",
+        help_text="Themes are listed from the lowest number to the highest, for example 1, 2, 3.",
+        error_messages={
+            "required": "Enter the position of the theme, for example 1",
+            "invalid": "Position must be a whole number, like 3",
+            "min_value": "Position must be 0 or more",
+            "max_value": "Position must be 9999 or less",
+        },
+    )
+
+    def __init__(self, *args, plan: Plan, theme: Theme | None = None, **kwargs):
+        self.plan = plan
+        self.theme = theme
+        initial = kwargs.pop("initial", None) or {}
+        if theme is not None:
+            initial = {"name": theme.name, "order": theme.order, **initial}
+        else:
+            last = plan.themes.order_by("-order").values_list("order", flat=True).first()
+            initial = {"order": (last or 0) + 1, **initial}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Enter a name")
+        clash = Theme.objects.filter(plan=self.plan, name__iexact=name)
+        if self.theme is not None:
+            clash = clash.exclude(pk=self.theme.pk)
+        if clash.exists():
+            raise ValidationError("This plan already has a theme with that name")
+        return name
+
+
+class ObjectiveForm(DateInputsMixin, forms.Form):
+    """An objective's details. The owner is chosen here only when the objective is created."""
+
+    ref = forms.CharField(
+        max_length=20,
+        label="Reference",
+        help_text="Unique in the plan, for example 2.3",
+        error_messages={"required": "Enter a reference, for example 2.3"},
+    )
+    title = forms.CharField(
+        max_length=300, label="Title", error_messages={"required": "Enter a title"}
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(), required=False, empty_label="No theme", label="Theme"
+    )
+    description = forms.CharField(
+        required=False, max_length=10000, widget=forms.Textarea, label="Description (optional)"
+    )
+    source = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        label="Source finding (optional)",
+        help_text="The inspection or review finding this objective answers.",
+    )
+    owner = PersonChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not assigned yet",
+        label="Accountable owner",
+        help_text="The named person responsible for this objective.",
+    )
+    status = forms.ChoiceField(choices=Objective.Status.choices, label="Status")
+    starts_on_day, starts_on_month, starts_on_year = date_parts()
+    target_date_day, target_date_month, target_date_year = date_parts()
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Reason for the change",
+        help_text="Needed if you move the target date later. Recorded in the history.",
+    )
+    version = VersionField()
+
+    date_inputs = {"starts_on": ("the start date", True), "target_date": ("the target date", True)}
+
+    def __init__(self, *args, plan: Plan, objective: Objective | None = None, **kwargs):
+        self.plan = plan
+        self.objective = objective
+        initial = kwargs.pop("initial", None) or {}
+        if objective is not None:
+            initial = {
+                "ref": objective.ref,
+                "title": objective.title,
+                "theme": objective.theme_id,
+                "description": objective.description,
+                "source": objective.source,
+                "status": objective.status,
+                "version": objective.version,
+                **date_initial("starts_on", objective.starts_on),
+                **date_initial("target_date", objective.target_date),
+                **initial,
+            }
+        else:
+            initial = {**date_initial("starts_on", timezone.localdate()), **initial}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(plan=plan).order_by("order", "name")
+        if objective is None:
+            self.fields["owner"].queryset = active_people()
+            for name in ("status", "reason", "version"):
+                del self.fields[name]
+        else:
+            del self.fields["owner"]
+
+    def clean_ref(self):
+        ref = self.cleaned_data["ref"].strip()
+        if not ref:
+            raise ValidationError("Enter a reference, for example 2.3")
+        clash = Objective.objects.filter(plan=self.plan, ref=ref)
+        if self.objective is not None:
+            clash = clash.exclude(pk=self.objective.pk)
+        if clash.exists():
+            raise ValidationError(f"This plan already has an objective {ref}")
+        return ref
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Enter a title")
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, target = cleaned.get("starts_on"), cleaned.get("target_date")
+        if starts_on and target and target <= starts_on:
+            self.add_error("target_date_day", "The target date must be after the start date")
+        if (
+            self.objective is not None
+            and target
+            and target > self.objective.target_date
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Give a reason for moving the target date later")
+        return cleaned
+
+    def objective_fields(self) -> dict:
+        names = ["ref", "title", "theme", "description", "source", "starts_on", "target_date"]
+        if self.objective is not None:
+            names.append("status")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class MilestoneForm(DateInputsMixin, forms.Form):
+    title = forms.CharField(
+        max_length=300,
+        label="What will be done by this point",
+        help_text="For example, Trauma-informed training delivered in 20 schools",
+        error_messages={"required": "Enter what will be done by this milestone"},
+    )
+    due_date_day, due_date_month, due_date_year = date_parts()
+
+    date_inputs = {"due_date": ("the due date", True)}
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Enter what will be done by this milestone")
+        return title
+
+
+class MilestoneEditForm(MilestoneForm):
+    """Change a milestone's title or forecast date; moving it later needs a reason."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Reason for the change",
+        help_text="Needed if you move the due date later. Recorded in the history.",
+    )
+    version = VersionField()
+
+    date_inputs = {"due_date": ("the forecast date", True)}
+
+    def __init__(self, *args, milestone, **kwargs):
+        self.milestone = milestone
+        initial = {
+            "title": milestone.title,
+            "version": milestone.version,
+            **date_initial("due_date", milestone.due_date),
+            **(kwargs.pop("initial", None) or {}),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        due = cleaned.get("due_date")
+        if due and due != self.milestone.due_date and self.milestone.completed_on is not None:
+            self.add_error("due_date_day", "This milestone is complete; its date cannot move")
+        elif due and due > self.milestone.due_date and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Give a reason for moving the date later")
+        return cleaned
+
+
+class RebaselineForm(DateInputsMixin, forms.Form):
+    baseline_date_day, baseline_date_month, baseline_date_year = date_parts()
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Why is the baseline changing?",
+        help_text="For example, the board agreed a new date on 12 March. Recorded in the history.",
+        error_messages={"required": "Give a reason for re-baselining"},
+    )
+    version = VersionField()
+
+    date_inputs = {"baseline_date": ("the new baseline date", True)}
+
+    def __init__(self, *args, milestone, **kwargs):
+        self.milestone = milestone
+        initial = {"version": milestone.version, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give a reason for re-baselining")
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("baseline_date") == self.milestone.baseline_date:
+            self.add_error(
+                "baseline_date_day", "The new baseline date is the same as the current one"
+            )
+        return cleaned
+
+
+# --- Owners ------------------------------------------------------------------------------
+
+
+class OwnerForm(forms.Form):
+    owner = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="New owner",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose the new owner",
+            "invalid_choice": "Choose the new owner",
+        },
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Reason for the change",
+        help_text="For example, Sam has moved to the fostering service. Recorded in the history.",
+        error_messages={"required": "Give a reason for changing the owner"},
+    )
+    version = VersionField()
+
+    def __init__(self, *args, objective: Objective, **kwargs):
+        self.objective = objective
+        initial = {"version": objective.version, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["owner"].queryset = active_people()
+        if objective.owner_id is None:
+            self.fields[
+                "reason"
+            ].help_text = (
+                "For example, Agreed at the improvement board on 3 March. Recorded in the history."
+            )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give a reason for changing the owner")
+        return reason
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        if owner.pk == self.objective.owner_id:
+            raise ValidationError(f"{person_label(owner)} already owns this objective")
+        return owner
+
+
+class BulkReassignForm(forms.Form):
+    from_person = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Move the open objectives of",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose whose objectives to move",
+            "invalid_choice": "Choose whose objectives to move",
+        },
+    )
+    to_person = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="To",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose who will own them",
+            "invalid_choice": "Choose who will own them",
+        },
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Reason for the change",
+        help_text="Recorded in the history of every objective that moves.",
+        error_messages={"required": "Give a reason for moving the objectives"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = (
+            User.objects.filter(owned_objectives__in=Objective.objects.open().values("pk"))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["from_person"].queryset = owners
+        self.fields["to_person"].queryset = active_people()
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give a reason for moving the objectives")
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("from_person"), cleaned.get("to_person")
+        if source and target and source == target:
+            self.add_error("to_person", "Choose someone other than the current owner")
+        return cleaned
+
+
+# --- People ------------------------------------------------------------------------------
+
+
+class RolesField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return ROLE_LABELS.get(obj.name, obj.name)
+
+
+def role_groups():
+    order = {name: i for i, name in enumerate(ROLES)}
+    return sorted(Group.objects.filter(name__in=ROLES), key=lambda g: order[g.name])
+
+
+class PersonDetailsForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=150, label="First name", error_messages={"required": "Enter the first name"}
+    )
+    last_name = forms.CharField(
+        max_length=150, label="Last name", error_messages={"required": "Enter the last name"}
+    )
+    email = forms.EmailField(
+        max_length=254,
+        label="Email address",
+        error_messages={
+            "required": "Enter the email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    roles = RolesField(
+        queryset=Group.objects.none(),
+        label="Role",
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one role"},
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        self.person = person
+        initial = kwargs.pop("initial", None) or {}
+        if person is not None:
+            initial = {
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": person.email,
+                "roles": [g.pk for g in person.groups.all() if g.name in ROLES],
+                **initial,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["roles"].queryset = Group.objects.filter(name__in=ROLES).order_by("id")
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        clash = User.objects.filter(email__iexact=email)
+        if self.person is not None:
+            clash = clash.exclude(pk=self.person.pk)
+        if clash.exists():
+            raise ValidationError("Someone already has that email address")
+        return email
+
+
+class PersonCreateForm(PersonDetailsForm):
+    username = forms.CharField(
+        max_length=150,
+        label="Username",
+        help_text="What they type to sign in. Letters, numbers and @ . + - _ only.",
+        error_messages={"required": "Enter a username"},
+    )
+    password1 = forms.CharField(
+        strip=False,
+        label="Initial password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter an initial password"},
+    )
+    password2 = forms.CharField(
+        strip=False,
+        label="Confirm the password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Confirm the password"},
+    )
+
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "roles",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        )
+        self.fields["password1"].help_text = (
+            "At least 8 characters; not a common password, not all numbers and not like "
+            "their name. Give it to them in person; an administrator can set a new one later."
+        )
+
+    def clean_username(self):
+        username = User.normalize_username(self.cleaned_data["username"].strip())
+        validator = User._meta.get_field("username").validators[0]
+        try:
+            validator(username)
+        except ValidationError:
+            raise ValidationError(
+                "Username must only include letters, numbers and @ . + - _"
+            ) from None
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("That username is taken; choose another")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The passwords do not match")
+        elif password1:
+            candidate = User(
+                username=cleaned.get("username") or "",
+                first_name=cleaned.get("first_name") or "",
+                last_name=cleaned.get("last_name") or "",
+                email=cleaned.get("email") or "",
+            )
+            try:
+                password_validation.validate_password(password1, user=candidate)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error("password1", message)
+        return cleaned
+
+
+class LeaverForm(forms.Form):
+    reassign_to = PersonChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who will own their open objectives?",
+        empty_label="Nobody yet: leave them flagged as owner has left",
+        help_text="Every open objective moves to this person in the same step.",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        label="Reason",
+        help_text="Needed if their objectives move. Recorded in each objective's history.",
+    )
+
+    def __init__(self, *args, person, open_count: int, **kwargs):
+        self.person = person
+        self.open_count = open_count
+        super().__init__(*args, **kwargs)
+        self.fields["reassign_to"].queryset = active_people().exclude(pk=person.pk)
+        self.fields[
+            "reason"
+        ].initial = f"{person.get_full_name() or person.get_username()} has left the council."
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["reason"] = (cleaned.get("reason") or "").strip()
+        if cleaned.get("reassign_to") and self.open_count and not cleaned["reason"]:
+            self.add_error("reason", "Give a reason for moving their objectives")
+        return cleaned
+
+
+class PlanFilterForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.all(), required=False, empty_label="All plans", label="Plan"
+    )
+
+
+class PasswordSetForm(forms.Form):
+    """A new password for someone who has forgotten theirs, checked by Django's validators."""
+
+    password1 = forms.CharField(
+        strip=False,
+        label="New password",
+        help_text="At least 8 characters; not a common password, not all numbers and not like "
+        "their name. Give it to them in person.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    password2 = forms.CharField(
+        strip=False,
+        label="Confirm the new password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Confirm the new password"},
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The passwords do not match")
+        elif password1:
+            try:
+                password_validation.validate_password(password1, user=self.person)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error("password1", message)
+        return cleaned

@@ -1,0 +1,272 @@
+"""Reads for the administrators' pages: accountability, ownership and baseline history, people.
+
+Each function runs a fixed number of queries whatever the size of the plan: history is read
+with one query per table and the people it names with one more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from milestones.models import Milestone
+from objectives.models import Objective, Plan
+from objectives.permissions import ROLES
+
+User = get_user_model()
+COMPLETE = Objective.Status.COMPLETE
+
+
+def ref_key(ref: str) -> tuple:
+    """Order refs as people read them: 2.3 before 2.10 before 10.1."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", ref)
+        if part
+    )
+
+
+@dataclass
+class OwnershipPeriod:
+    owner_id: int | None
+    owner: object | None  # a user, or None while the objective had no owner
+    started: datetime
+    changed_by: object | None
+    reason: str
+    ended: datetime | None = None
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended is None
+
+
+@dataclass
+class BaselineChange:
+    changed_at: datetime
+    changed_by: object | None
+    old_baseline: date | None
+    new_baseline: date
+    reason: str
+
+
+def _users(ids) -> dict[int, object]:
+    ids = set(ids) - {None}
+    if not ids:
+        return {}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+
+
+def ownership_history(objectives: QuerySet) -> dict[int, list[OwnershipPeriod]]:
+    """Each objective's owners over time, oldest first: two queries for any number of them."""
+    rows = list(
+        Objective.history.filter(id__in=objectives.values("pk"))
+        .order_by("id", "history_date", "history_id")
+        .values(
+            "id",
+            "owner_id",
+            "history_type",
+            "history_date",
+            "history_user_id",
+            "history_change_reason",
+        )
+    )
+    people = _users([r["owner_id"] for r in rows] + [r["history_user_id"] for r in rows])
+    periods: dict[int, list[OwnershipPeriod]] = defaultdict(list)
+    for row in rows:
+        if row["history_type"] == "-":
+            continue
+        mine = periods[row["id"]]
+        if mine and mine[-1].owner_id == row["owner_id"]:
+            continue
+        if mine:
+            mine[-1].ended = row["history_date"]
+        period = OwnershipPeriod(
+            owner_id=row["owner_id"],
+            owner=people.get(row["owner_id"]),
+            started=row["history_date"],
+            changed_by=people.get(row["history_user_id"]),
+            reason=row["history_change_reason"] or "",
+        )
+        mine.append(period)
+    return dict(periods)
+
+
+@dataclass
+class AccountabilityRow:
+    objective: Objective
+    history: list[OwnershipPeriod]
+
+    @property
+    def owner(self):
+        return self.objective.owner
+
+    @property
+    def unowned(self) -> bool:
+        return self.objective.owner_id is None
+
+    @property
+    def owner_left(self) -> bool:
+        return self.owner is not None and not self.owner.is_active
+
+    @property
+    def is_open(self) -> bool:
+        return self.objective.status != COMPLETE
+
+    @property
+    def last_owner_change(self) -> OwnershipPeriod | None:
+        """The latest change of owner after the objective was created, if any."""
+        return self.history[-1] if len(self.history) > 1 else None
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.is_open and (self.unowned or self.owner_left)
+
+
+@dataclass
+class OwnerLoad:
+    person: object
+    open_count: int = 0
+    refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Accountability:
+    rows: list[AccountabilityRow]
+    owners: list[OwnerLoad]
+
+    @property
+    def unowned_count(self) -> int:
+        return sum(1 for r in self.rows if r.is_open and r.unowned)
+
+    @property
+    def owner_left_count(self) -> int:
+        return sum(1 for r in self.rows if r.is_open and r.owner_left)
+
+
+def accountability(plan: Plan | None = None) -> Accountability:
+    """Every objective with its owner: unowned first, then owner has left, then by ref.
+
+    Four queries whatever the size: objectives (with plan, theme and owner), their history,
+    the people that history names.
+    """
+    objectives = Objective.objects.select_related("plan", "theme", "owner")
+    if plan is not None:
+        objectives = objectives.filter(plan=plan)
+    history = ownership_history(objectives)
+    rows = [AccountabilityRow(o, history.get(o.pk, [])) for o in objectives]
+
+    def order(row: AccountabilityRow):
+        if not row.is_open:
+            bucket = 3
+        elif row.unowned:
+            bucket = 0
+        elif row.owner_left:
+            bucket = 1
+        else:
+            bucket = 2
+        return (bucket, row.objective.plan.name, row.objective.plan_id, ref_key(row.objective.ref))
+
+    rows.sort(key=order)
+    loads: dict[int, OwnerLoad] = {}
+    for row in rows:
+        if row.owner is not None and row.is_open:
+            load = loads.setdefault(row.owner.pk, OwnerLoad(row.owner))
+            load.open_count += 1
+            load.refs.append(row.objective.ref)
+    owners = sorted(
+        loads.values(),
+        key=lambda o: (o.person.is_active, -o.open_count, o.person.get_full_name().lower()),
+    )
+    return Accountability(rows, owners)
+
+
+def objective_for_setup(pk: int) -> Objective:
+    return Objective.objects.select_related("plan", "theme", "owner").get(pk=pk)
+
+
+def baseline_history(milestone: Milestone) -> list[BaselineChange]:
+    """The milestone's agreed baselines over time: the first one, then each re-baseline."""
+    rows = list(
+        Milestone.history.filter(id=milestone.pk)
+        .order_by("history_date", "history_id")
+        .values("baseline_date", "history_date", "history_user_id", "history_change_reason")
+    )
+    people = _users(r["history_user_id"] for r in rows)
+    changes: list[BaselineChange] = []
+    previous = None
+    for row in rows:
+        if changes and row["baseline_date"] == previous:
+            continue
+        changes.append(
+            BaselineChange(
+                changed_at=row["history_date"],
+                changed_by=people.get(row["history_user_id"]),
+                old_baseline=previous,
+                new_baseline=row["baseline_date"],
+                reason=row["history_change_reason"] or "",
+            )
+        )
+        previous = row["baseline_date"]
+    return changes
+
+
+def plan_overview(plan: Plan):
+    """A plan's themes (with how many objectives each) and objectives, for the set-up page."""
+    themes = list(
+        plan.themes.annotate(objective_count=Count("objectives")).order_by("order", "name")
+    )
+    objectives = sorted(
+        plan.objectives.select_related("theme", "owner").annotate(
+            milestone_count=Count("milestones")
+        ),
+        key=lambda o: (
+            o.theme.order if o.theme else 10**9,
+            o.theme.name if o.theme else "",
+            ref_key(o.ref),
+        ),
+    )
+    return themes, objectives
+
+
+def plans_with_counts():
+    return Plan.objects.annotate(
+        objective_count=Count("objectives", distinct=True),
+        unowned_count=Count(
+            "objectives",
+            filter=Q(objectives__owner__isnull=True) & ~Q(objectives__status=COMPLETE),
+            distinct=True,
+        ),
+        theme_count=Count("themes", distinct=True),
+    ).order_by("-starts_on", "name")
+
+
+def people():
+    """Everyone with their roles and how many open objectives they own: two queries."""
+    return (
+        User.objects.annotate(
+            open_count=Count("owned_objectives", filter=~Q(owned_objectives__status=COMPLETE)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "groups",
+                queryset=Group.objects.filter(name__in=ROLES).order_by("id"),
+                to_attr="roles",
+            )
+        )
+        .order_by("-is_active", "first_name", "last_name", "username")
+    )
+
+
+def person_objectives(person) -> tuple[list[Objective], list[Objective]]:
+    """The objectives ``person`` owns now: open ones, then complete ones."""
+    owned = sorted(
+        Objective.objects.owned_by(person).select_related("plan", "theme"),
+        key=lambda o: (o.plan.name, o.plan_id, ref_key(o.ref)),
+    )
+    return [o for o in owned if o.status != COMPLETE], [o for o in owned if o.status == COMPLETE]

@@ -1,0 +1,268 @@
+"""Administrators' writes: owners in bulk, people and leavers, milestone edits.
+
+Built on ``objectives.services`` and ``milestones.services``, so every changed objective or
+milestone gets its own history record with who, when and why. Each function checks that the
+acting user is an administrator (the views check too) and runs in one transaction: nothing is
+half-saved.
+
+User accounts have no history table (DESIGN.md); account changes are written to the security
+log instead, and nobody is ever deleted: a leaver is an inactive account.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from milestones import services as milestone_services
+from milestones.models import Milestone
+from objectives import permissions
+from objectives import services as objective_services
+from objectives.history import clean_reason, lock_for_edit
+from objectives.models import Objective
+
+User = get_user_model()
+log = logging.getLogger("improve.security")
+
+
+def require_administrator(user) -> None:
+    if user is None or not permissions.can_manage_plan(user):
+        raise PermissionDenied("Only administrators can do this.")
+
+
+def _name(person) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+# --- Owners ------------------------------------------------------------------------------
+
+
+def owner_assign(
+    *, user, objective: Objective, owner, reason: str, expected_version: int | None = None
+) -> Objective:
+    """Give an objective a named owner, or a new one, with a reason."""
+    require_administrator(user)
+    return objective_services.objective_assign_owner(
+        objective=objective,
+        user=user,
+        owner=owner,
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def open_objectives_reassign(*, user, from_person, to_person, reason: str) -> list[Objective]:
+    """Move every open objective of ``from_person`` to ``to_person``: one history record each."""
+    require_administrator(user)
+    if from_person.pk == to_person.pk:
+        raise ValidationError({"to_person": "Choose someone other than the current owner."})
+    reason = clean_reason(reason, required=True, what="moving the objectives")
+    objectives = list(
+        Objective.objects.open()
+        .owned_by(from_person)
+        .select_for_update()
+        .order_by("plan_id", "ref", "id")
+    )
+    if not objectives:
+        raise ValidationError(
+            {"from_person": f"{_name(from_person)} does not own any open objectives."}
+        )
+    return [
+        objective_services.objective_assign_owner(
+            objective=objective, user=user, owner=to_person, reason=reason
+        )
+        for objective in objectives
+    ]
+
+
+# --- People ------------------------------------------------------------------------------
+
+
+def _set_roles(person, roles: Iterable[Group]) -> None:
+    roles = list(roles)
+    unknown = [g.name for g in roles if g.name not in permissions.ROLES]
+    if unknown:
+        raise ValidationError({"roles": f"Unknown role: {', '.join(unknown)}."})
+    if not roles:
+        raise ValidationError({"roles": "Select at least one role."})
+    keep = [g for g in person.groups.all() if g.name not in permissions.ROLES]
+    person.groups.set([*keep, *roles])
+    # Administrators use Django admin (read-only) as well as the app's own pages.
+    person.is_staff = person.is_superuser or any(
+        g.name == permissions.ADMINISTRATORS for g in roles
+    )
+    person.save(update_fields=["is_staff"])
+    person.__dict__.pop("_role_names", None)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    user,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[Group],
+    password: str,
+):
+    """A new account with its roles. The password has already passed the validators."""
+    require_administrator(user)
+    roles = list(roles)
+    person = User(
+        username=username.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+    person.set_password(password)
+    person.full_clean()
+    person.save()
+    _set_roles(person, roles)
+    log.info(
+        "person-created by=%s person=%s roles=%s",
+        user.get_username(),
+        person.get_username(),
+        ",".join(sorted(g.name for g in roles)),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, user, person, first_name: str, last_name: str, email: str, roles: Iterable[Group]
+):
+    require_administrator(user)
+    roles = list(roles)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.pk == user.pk and not any(g.name == permissions.ADMINISTRATORS for g in roles):
+        raise ValidationError(
+            {"roles": "You cannot remove your own administrator role; ask another administrator."}
+        )
+    person.first_name = first_name.strip()
+    person.last_name = last_name.strip()
+    person.email = email.strip()
+    person.full_clean()
+    person.save(update_fields=["first_name", "last_name", "email"])
+    before = sorted(person.groups.filter(name__in=permissions.ROLES).values_list("name", flat=True))
+    _set_roles(person, roles)
+    after = sorted(g.name for g in roles)
+    if before != after:
+        log.info(
+            "person-roles-changed by=%s person=%s from=%s to=%s",
+            user.get_username(),
+            person.get_username(),
+            ",".join(before) or "-",
+            ",".join(after),
+        )
+    return person
+
+
+@transaction.atomic
+def person_mark_leaver(*, user, person, reassign_to=None, reason: str = "") -> list[Objective]:
+    """Mark ``person`` as having left; optionally move their open objectives in the same step.
+
+    The account is made inactive, never deleted: history and objectives point at it. Open
+    objectives not moved keep the leaver as owner and carry the ``owner_inactive`` flag.
+    Returns the objectives that moved.
+    """
+    require_administrator(user)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.pk == user.pk:
+        raise ValidationError("You cannot mark yourself as a leaver; ask another administrator.")
+    if not person.is_active:
+        raise ValidationError(f"{_name(person)} is already marked as having left.")
+    moved: list[Objective] = []
+    if reassign_to is not None:
+        if reassign_to.pk == person.pk:
+            raise ValidationError({"reassign_to": "Choose someone other than the leaver."})
+        if Objective.objects.open().owned_by(person).exists():
+            moved = open_objectives_reassign(
+                user=user, from_person=person, to_person=reassign_to, reason=reason
+            )
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    log.info(
+        "person-left by=%s person=%s moved=%s to=%s",
+        user.get_username(),
+        person.get_username(),
+        len(moved),
+        reassign_to.get_username() if moved else "-",
+    )
+    return moved
+
+
+@transaction.atomic
+def person_reactivate(*, user, person):
+    """Undo a leaver: the account can sign in again (for someone marked as leaving by mistake)."""
+    require_administrator(user)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        raise ValidationError(f"{_name(person)} has not been marked as having left.")
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    log.info("person-returned by=%s person=%s", user.get_username(), person.get_username())
+    return person
+
+
+@transaction.atomic
+def person_set_password(*, user, person, password: str):
+    """A new password (already checked by the validators); their other sessions end."""
+    require_administrator(user)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    log.info("password-set by=%s person=%s", user.get_username(), person.get_username())
+    return person
+
+
+# --- Milestones --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_edit(
+    *,
+    user,
+    milestone: Milestone,
+    title: str,
+    due_date: date,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Milestone:
+    """Change a milestone's title and forecast date in one step (a later date needs a reason)."""
+    require_administrator(user)
+    milestone = lock_for_edit(Milestone, milestone.pk, expected_version)
+    if due_date != milestone.due_date:
+        milestone = milestone_services.milestone_reschedule(
+            milestone=milestone, user=user, due_date=due_date, reason=reason
+        )
+    if (title or "").strip() != milestone.title:
+        milestone = milestone_services.milestone_update_title(
+            milestone=milestone, user=user, title=title
+        )
+    return milestone
+
+
+def milestone_rebaseline(
+    *,
+    user,
+    milestone: Milestone,
+    baseline_date: date,
+    reason: str,
+    expected_version: int | None = None,
+) -> Milestone:
+    require_administrator(user)
+    return milestone_services.milestone_rebaseline(
+        milestone=milestone,
+        user=user,
+        baseline_date=baseline_date,
+        reason=reason,
+        expected_version=expected_version,
+    )
