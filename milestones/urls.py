@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Mounted at /milestones/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<int:pk>/", views.milestone_detail, name="milestone_detail"),
+    path("<int:pk>/reforecast/", views.milestone_reschedule, name="milestone_reschedule"),
+    path("<int:pk>/complete/", views.milestone_complete, name="milestone_complete"),
+]

@@ -1,8 +1,22 @@
 from django.urls import path
 
+from milestones import views as milestone_views
+
 from . import api, views
 
 urlpatterns = [
     path("", views.my_objectives, name="my_objectives"),
+    path("objectives/<int:pk>/", views.objective_detail, name="objective_detail"),
+    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
+    path(
+        "objectives/<int:pk>/updates/new/",
+        views.progress_update_create,
+        name="progress_update_create",
+    ),
+    path(
+        "objectives/<int:pk>/milestones/new/",
+        milestone_views.milestone_create,
+        name="milestone_create",
+    ),
     path("api/drift/", api.drift_api, name="drift_api"),
 ]

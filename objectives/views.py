@@ -1,9 +1,373 @@
-from django.shortcuts import render
+"""Pages for objectives: the owner's worklist, the objective page and the owner's changes.
 
-from . import selectors
+Views are thin: check who may do it, validate with a form, call one service or selector, render.
+Every change is a POST, refused with 403 before anything is validated when the person may not
+make it, and answered with a redirect to the objective page and a success banner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import drift, permissions, selectors, services, timeline, trend
+from .forms import AsOfForm, ObjectiveEditForm, ProgressUpdateForm, long_date
+from .history import StaleEditError
+from .models import Objective
 
 
 def my_objectives(request):
     """The signed-in person's own objectives, most urgent first."""
     rows = selectors.objectives_drift_for_owner(request.user)
     return render(request, "objectives/my_objectives.html", {"rows": rows})
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared with milestones.views
+# ---------------------------------------------------------------------------------------------
+
+
+def require_viewer(request) -> None:
+    if not permissions.can_view_plan(request.user):
+        raise PermissionDenied
+
+
+def objective_for_edit(request, pk: int) -> Objective:
+    """The objective, if the signed-in person may change it: 404 if unknown, else 403."""
+    objective = get_object_or_404(Objective.objects.select_related("owner", "plan"), pk=pk)
+    if not permissions.can_edit_objective(request.user, objective):
+        raise PermissionDenied
+    return objective
+
+
+def objective_url(objective_or_pk) -> str:
+    pk = getattr(objective_or_pk, "pk", objective_or_pk)
+    return reverse("objective_detail", args=[pk])
+
+
+def is_stale(form, version: int) -> bool:
+    """Was the form loaded at another version than the row has now?"""
+    try:
+        return int(form.data.get("expected_version", "")) != version
+    except (TypeError, ValueError):
+        return False
+
+
+def rebind_at(form_class, request, version: int, **kwargs):
+    """The person's input again, now carrying the current version, so they can retry."""
+    data = request.POST.copy()
+    data["expected_version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else changed the row while this person was editing it."""
+
+    message: str
+    current: list[tuple[str, str]]
+    changed_by: str
+    changed_at: str
+
+
+def last_change(instance) -> tuple[str, str]:
+    """Who made the latest recorded change to ``instance``, and when (in words)."""
+    record = (
+        instance.history.select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is None:
+        return "someone else", ""
+    user = record.history_user
+    who = (user.get_full_name() or user.get_username()) if user else "System"
+    return who, timeline.when_label(timezone.localtime(record.history_date))
+
+
+# ---------------------------------------------------------------------------------------------
+# The objective page
+# ---------------------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def explain_drift(row: drift.ObjectiveDrift, rules: drift.PlanRules, as_of: date) -> list[dict]:
+    """Why the objective is red or amber, in sentences, red reasons first."""
+    reasons: list[tuple[str, str]] = []
+    state = row.state
+    flags = set(row.flags)
+    open_ = row.open_milestones
+    tolerance = rules.slip_tolerance_days
+    if "no_owner" in flags:
+        reasons.append(("red", "No named owner is accountable for this objective."))
+    if "owner_inactive" in flags:
+        reasons.append(("red", f"{state.owner_name} has left and still owns this objective."))
+    if "past_target" in flags:
+        days = (as_of - state.target_date).days
+        reasons.append(
+            (
+                "red",
+                f"The objective passed its target date of {long_date(state.target_date)} "
+                f"{_plural(days, 'day')} ago and is not complete.",
+            )
+        )
+    for m in open_:
+        if m.overdue_days > 0:
+            reasons.append(
+                (
+                    "red",
+                    f"\u2018{m.title}\u2019 is {_plural(m.overdue_days, 'day')} overdue "
+                    f"(forecast for {long_date(m.due_date)}).",
+                )
+            )
+    for m in open_:
+        if m.slip_days > tolerance:
+            reasons.append(
+                (
+                    "red",
+                    f"\u2018{m.title}\u2019 has slipped {_plural(m.slip_days, 'day')} against its "
+                    f"baseline of {long_date(m.baseline_date)}, beyond the plan\u2019s tolerance "
+                    f"of {_plural(tolerance, 'day')}.",
+                )
+            )
+    for m in open_:
+        if m.replans >= drift.REPLAN_LIMIT:
+            reasons.append(("red", f"\u2018{m.title}\u2019 has been re-planned {m.replans} times."))
+    for m in open_:
+        if m.due_date > state.target_date:
+            reasons.append(
+                (
+                    "red",
+                    f"\u2018{m.title}\u2019 is forecast for {long_date(m.due_date)}, after the "
+                    f"objective\u2019s target date of {long_date(state.target_date)}.",
+                )
+            )
+    for m in open_:
+        if 1 <= m.slip_days <= tolerance:
+            reasons.append(
+                (
+                    "amber",
+                    f"\u2018{m.title}\u2019 has slipped {_plural(m.slip_days, 'day')} against its "
+                    f"baseline of {long_date(m.baseline_date)}.",
+                )
+            )
+    if "no_milestones" in flags:
+        reasons.append(
+            ("amber", "The objective has no milestones, so there is no point to check progress.")
+        )
+    if "stale" in flags:
+        if state.last_reported_on:
+            since = f"No progress update since {long_date(state.last_reported_on)}"
+        else:
+            since = (
+                f"No progress update since the objective started on {long_date(state.starts_on)}"
+            )
+        reasons.append(("amber", f"{since} (more than {_plural(rules.stale_after_days, 'day')})."))
+    return [{"rag": rag, "text": text} for rag, text in reasons]
+
+
+_AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
+
+
+@require_GET
+def objective_detail(request, pk: int):
+    """An objective with its milestones, drift, updates, history and trend; today or at ?as_of."""
+    require_viewer(request)
+    objective = get_object_or_404(Objective.objects.select_related("plan", "theme", "owner"), pk=pk)
+    today = timezone.localdate()
+    status = 200
+    if any(name in request.GET for name in _AS_OF_BOXES):
+        as_of_form = AsOfForm(request.GET)
+    elif request.GET.get("as_of"):
+        as_of_form = AsOfForm.from_query(request.GET["as_of"])
+    else:
+        as_of_form = AsOfForm()
+    as_of = today
+    if as_of_form.is_bound:
+        if as_of_form.is_valid():
+            as_of = as_of_form.cleaned_data["as_of"]
+            if as_of == today:
+                return redirect(objective_url(objective))
+            if any(name in request.GET for name in _AS_OF_BOXES):
+                return redirect(f"{objective_url(objective)}?as_of={as_of.isoformat()}")
+        else:
+            status = 400
+    context = objective_page(request, objective, as_of)
+    context["as_of_form"] = as_of_form
+    return render(request, "objectives/objective_detail.html", context, status=status)
+
+
+def objective_page(request, objective: Objective, as_of: date) -> dict:
+    """Everything the objective page shows, read from history at the end of ``as_of``."""
+    today = timezone.localdate()
+    past = as_of < today
+    cutoff = selectors.end_of_day(as_of)
+    plan = selectors.plan_drift(objective.plan, as_of)
+    row = next((r for r in plan.objectives if r.id == objective.pk), None)
+    records = timeline.load_records(objective)
+    if past:
+        recorded = timeline.objective_as_of(records, cutoff)
+        shown = _shown_from_history(recorded, records) if recorded else None
+    else:
+        shown = _shown_from_objective(objective)
+    can_edit = not past and permissions.can_edit_objective(request.user, objective)
+    reasons = explain_drift(row, plan.rules, as_of) if row and shown else []
+    return {
+        "objective": objective,
+        "shown": shown,
+        "as_of": as_of,
+        "today": today,
+        "past": past,
+        "drift": row,
+        "rules": plan.rules,
+        "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
+        "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
+        "updates": timeline.updates_as_of(records, cutoff),
+        "timeline": timeline.build_timeline(records, until=cutoff if past else None),
+        "trend": trend.milestone_trend(objective, as_of, rows=records.milestones),
+        "first_recorded": timeline.first_recorded(records),
+        "can_edit": can_edit,
+        "update_form": ProgressUpdateForm() if can_edit else None,
+    }
+
+
+def _shown_from_objective(objective: Objective) -> dict:
+    owner = objective.owner
+    return {
+        "ref": objective.ref,
+        "title": objective.title,
+        "theme": objective.theme.name if objective.theme else "",
+        "description": objective.description,
+        "source": objective.source,
+        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
+        "owner_active": owner.is_active if owner else True,
+        "starts_on": objective.starts_on,
+        "target_date": objective.target_date,
+        "status": objective.get_status_display(),
+    }
+
+
+def _shown_from_history(recorded: dict, records: timeline.ObjectiveRecords) -> dict:
+    owner = records.users.get(recorded["owner_id"]) if recorded["owner_id"] else None
+    return {
+        "ref": recorded["ref"],
+        "title": recorded["title"],
+        "theme": records.themes.get(recorded["theme_id"], "") if recorded["theme_id"] else "",
+        "description": recorded["description"],
+        "source": recorded["source"],
+        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
+        "owner_active": owner.is_active if owner else True,
+        "starts_on": recorded["starts_on"],
+        "target_date": recorded["target_date"],
+        "status": timeline.STATUS_LABELS.get(recorded["status"], recorded["status"]),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The owner's changes
+# ---------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def progress_update_create(request, pk: int):
+    objective = objective_for_edit(request, pk)
+    if request.method == "GET":
+        form = ProgressUpdateForm()
+        return _render_form(request, "objectives/progress_update_form.html", objective, form)
+    form = ProgressUpdateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_update_create(
+                user=request.user,
+                objective=objective,
+                reported_on=data["reported_on"],
+                rag=data["rag"],
+                summary=data["summary"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Progress update for {long_date(data['reported_on'])} added")
+            return redirect(objective_url(objective))
+    return _render_form(request, "objectives/progress_update_form.html", objective, form, 400)
+
+
+@require_http_methods(["GET", "POST"])
+def objective_edit(request, pk: int):
+    """The owner changes the description or status (never the owner, title or dates)."""
+    objective = objective_for_edit(request, pk)
+    if request.method == "GET":
+        form = ObjectiveEditForm.for_objective(objective)
+        return _render_form(request, "objectives/objective_form.html", objective, form)
+    form = ObjectiveEditForm(request.POST)
+    stale = is_stale(form, objective.version)
+    if form.is_valid() and not stale:
+        data = form.cleaned_data
+        try:
+            saved = services.objective_update(
+                objective=objective,
+                user=request.user,
+                reason=data["reason"],
+                expected_version=data["expected_version"],
+                description=data["description"],
+                status=data["status"],
+            )
+        except StaleEditError as error:
+            return _objective_conflict(request, error.current)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if saved.version == objective.version:
+                messages.info(
+                    request, "Nothing was changed: the description and status are the same"
+                )
+            else:
+                status = saved.get_status_display().lower()
+                messages.success(request, f"Objective updated: its status is {status}")
+            return redirect(objective_url(objective))
+    elif stale:
+        return _objective_conflict(request, objective)
+    return _render_form(request, "objectives/objective_form.html", objective, form, 400)
+
+
+def _objective_conflict(request, current: Objective):
+    form = rebind_at(ObjectiveEditForm, request, current.version)
+    who, when = last_change(current)
+    conflict = Conflict(
+        message=(
+            "Someone else changed this objective while you were editing it, so your change "
+            "has not been saved. Check its current description and status below, then save "
+            "again if your change is still right."
+        ),
+        current=[
+            ("Status", current.get_status_display()),
+            ("Description", current.description or "None"),
+        ],
+        changed_by=who,
+        changed_at=when,
+    )
+    form.add_error(None, "Someone else changed this objective while you were editing it")
+    return _render_form(
+        request, "objectives/objective_form.html", current, form, 409, conflict=conflict
+    )
+
+
+def _render_form(request, template, objective, form, status=200, **extra):
+    return render(
+        request,
+        template,
+        {"objective": objective, "form": form, "back_url": objective_url(objective), **extra},
+        status=status,
+    )

@@ -1,0 +1,95 @@
+"""Forms for an owner's changes to milestones: add, re-forecast and complete."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from objectives.forms import (
+    REASON_MAX,
+    TITLE_MAX,
+    GovukForm,
+    VersionedForm,
+    date_boxes,
+    long_date,
+    text_field,
+    too_long,
+)
+
+from .models import Milestone
+
+
+class MilestoneCreateForm(GovukForm):
+    date_inputs = {"due_date": ("Due date", True)}
+
+    title = forms.CharField(
+        label="Milestone",
+        max_length=TITLE_MAX,
+        error_messages={
+            "required": "Enter what the milestone is",
+            "max_length": too_long("Milestone", TITLE_MAX),
+        },
+        help_text="A point at which progress can be checked, for example "
+        "\u2018Family group conferencing service commissioned\u2019.",
+    )
+    due_date_day, due_date_month, due_date_year = date_boxes()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.pop("maxlength", None)
+
+
+class MilestoneRescheduleForm(VersionedForm):
+    """A new forecast date. Moving it later is a slip: the reason is then required."""
+
+    date_inputs = {"due_date": ("New forecast date", True)}
+
+    due_date_day, due_date_month, due_date_year = date_boxes()
+    reason = text_field(
+        "Reason for the change",
+        limit=REASON_MAX,
+        what="Reason",
+        help_text="",
+    )
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        kwargs.setdefault("version", milestone.version)
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        self.fields["reason"].help_text = (
+            "You must give a reason if you move the date later than the current forecast of "
+            f"{long_date(milestone.due_date)}. It is recorded in the objective's history, "
+            "with your name."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        due_date = cleaned.get("due_date")
+        reason = cleaned.get("reason", "")
+        if due_date and due_date > self.milestone.due_date and not reason:
+            self.add_error(
+                "reason",
+                "Give a reason for moving the date later than "
+                f"{long_date(self.milestone.due_date)}",
+            )
+        return cleaned
+
+
+class MilestoneCompleteForm(VersionedForm):
+    date_inputs = {"completed_on": ("Completion date", True)}
+
+    completed_on_day, completed_on_month, completed_on_year = date_boxes()
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        kwargs.setdefault("version", milestone.version)
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        if not self.is_bound:
+            self.initial_date("completed_on", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        completed_on = cleaned.get("completed_on")
+        if completed_on and completed_on > timezone.localdate():
+            self.add_date_error("completed_on", "Completion date cannot be in the future")
+        return cleaned

@@ -1,0 +1,190 @@
+"""The owner's changes to milestones: add one, re-forecast its date, mark it complete.
+
+Each is refused with 403 before anything is validated when the person may not change the
+objective the milestone belongs to; a form loaded at an older version gets a 409 conflict page
+showing the milestone as it is now, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from objectives import permissions
+from objectives.forms import long_date
+from objectives.history import StaleEditError
+from objectives.views import (
+    Conflict,
+    is_stale,
+    last_change,
+    objective_for_edit,
+    objective_url,
+    rebind_at,
+    require_viewer,
+)
+
+from . import services
+from .forms import MilestoneCompleteForm, MilestoneCreateForm, MilestoneRescheduleForm
+from .models import Milestone
+
+
+def milestone_for_edit(request, pk: int) -> Milestone:
+    """The milestone, if the signed-in person may change its objective: 404 if unknown, else 403."""
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("objective__owner", "objective__plan"), pk=pk
+    )
+    if not permissions.can_edit_objective(request.user, milestone.objective):
+        raise PermissionDenied
+    return milestone
+
+
+def _render(request, template, milestone, form, status=200, **extra):
+    objective = milestone.objective
+    return render(
+        request,
+        template,
+        {
+            "objective": objective,
+            "milestone": milestone,
+            "form": form,
+            "back_url": objective_url(objective),
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _conflict(request, template, form_class, current: Milestone):
+    """Someone else saved this milestone first: show it as it is now; save nothing."""
+    form = rebind_at(form_class, request, current.version, milestone=current)
+    who, when = last_change(current)
+    values = [
+        ("Milestone", current.title),
+        ("Baseline date", long_date(current.baseline_date)),
+        ("Forecast date", long_date(current.due_date)),
+        ("Completed on", long_date(current.completed_on) or "Not complete"),
+    ]
+    state = (
+        f"it was completed on {long_date(current.completed_on)}"
+        if current.completed_on
+        else f"its forecast date is now {long_date(current.due_date)}"
+    )
+    conflict = Conflict(
+        message=(
+            f"Someone else changed this milestone while you were editing it: {state}. "
+            "Your change has not been saved. Check the milestone as it is now, then save again "
+            "if your change is still right."
+        ),
+        current=values,
+        changed_by=who,
+        changed_at=when,
+    )
+    form.add_error(None, "Someone else changed this milestone while you were editing it")
+    return _render(request, template, current, form, 409, conflict=conflict)
+
+
+@require_GET
+def milestone_detail(request, pk: int):
+    """A milestone lives on its objective's page."""
+    require_viewer(request)
+    milestone = get_object_or_404(Milestone, pk=pk)
+    return redirect(f"{objective_url(milestone.objective_id)}#milestone-{milestone.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_create(request, pk: int):
+    """Add a milestone to objective ``pk``; its first due date is its agreed baseline."""
+    objective = objective_for_edit(request, pk)
+    template = "milestones/milestone_form.html"
+    context = {"objective": objective, "back_url": objective_url(objective)}
+    if request.method == "GET":
+        return render(request, template, {**context, "form": MilestoneCreateForm()})
+    form = MilestoneCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestone = services.milestone_create(
+                user=request.user,
+                objective=objective,
+                title=data["title"],
+                due_date=data["due_date"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"Milestone \u2018{milestone.title}\u2019 added, "
+                f"due {long_date(milestone.due_date)}",
+            )
+            return redirect(objective_url(objective))
+    return render(request, template, {**context, "form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_reschedule(request, pk: int):
+    """Re-forecast the due date; moving it later needs a reason."""
+    milestone = milestone_for_edit(request, pk)
+    template = "milestones/reschedule_form.html"
+    if request.method == "GET":
+        return _render(request, template, milestone, MilestoneRescheduleForm(milestone=milestone))
+    form = MilestoneRescheduleForm(request.POST, milestone=milestone)
+    stale = is_stale(form, milestone.version)
+    if form.is_valid() and not stale:
+        data = form.cleaned_data
+        try:
+            saved = services.milestone_reschedule(
+                milestone=milestone,
+                user=request.user,
+                due_date=data["due_date"],
+                reason=data["reason"],
+                expected_version=data["expected_version"],
+            )
+        except StaleEditError as error:
+            return _conflict(request, template, MilestoneRescheduleForm, error.current)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"\u2018{saved.title}\u2019 is now forecast for {long_date(saved.due_date)}",
+            )
+            return redirect(objective_url(milestone.objective))
+    elif stale:
+        return _conflict(request, template, MilestoneRescheduleForm, milestone)
+    return _render(request, template, milestone, form, 400)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_complete(request, pk: int):
+    """Mark the milestone complete on a date that is not in the future."""
+    milestone = milestone_for_edit(request, pk)
+    template = "milestones/complete_form.html"
+    if request.method == "GET":
+        return _render(request, template, milestone, MilestoneCompleteForm(milestone=milestone))
+    form = MilestoneCompleteForm(request.POST, milestone=milestone)
+    stale = is_stale(form, milestone.version)
+    if form.is_valid() and not stale:
+        data = form.cleaned_data
+        try:
+            saved = services.milestone_complete(
+                milestone=milestone,
+                user=request.user,
+                completed_on=data["completed_on"],
+                expected_version=data["expected_version"],
+            )
+        except StaleEditError as error:
+            return _conflict(request, template, MilestoneCompleteForm, error.current)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"\u2018{saved.title}\u2019 marked as complete on {long_date(saved.completed_on)}",
+            )
+            return redirect(objective_url(milestone.objective))
+    elif stale:
+        return _conflict(request, template, MilestoneCompleteForm, milestone)
+    return _render(request, template, milestone, form, 400)
