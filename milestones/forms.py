@@ -57,9 +57,8 @@ class MilestoneRescheduleForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.milestone = milestone
         self.fields["reason"].help_text = (
-            "You must give a reason if you move the date later than the current forecast of "
-            f"{long_date(milestone.due_date)}. It is recorded in the objective's history, "
-            "with your name."
+            f"Needed if the new date is later than {long_date(milestone.due_date)}. It is "
+            "recorded in the objective\u2019s history with your name."
         )
 
     def clean(self):

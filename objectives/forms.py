@@ -260,7 +260,7 @@ class AsOfForm(GovukForm):
     Bound either to the three boxes, or (``from_query``) to ``?as_of=YYYY-MM-DD``.
     """
 
-    date_inputs = {"as_of": ("Date", True)}
+    date_inputs = {"as_of": ("Date to show", True)}
     as_of_day, as_of_month, as_of_year = date_boxes()
 
     def __init__(self, *args, query_error: str = "", **kwargs):
@@ -283,5 +283,5 @@ class AsOfForm(GovukForm):
         cleaned = super().clean()
         as_of = cleaned.get("as_of")
         if as_of and as_of > timezone.localdate():
-            self.add_date_error("as_of", "Date must be today or in the past")
+            self.add_date_error("as_of", "Date to show must be today or in the past")
         return cleaned

@@ -205,7 +205,7 @@ def _changes(records, fields, before: dict | None, after: dict) -> list[Change]:
 _CREATED_FIELDS = {
     "objective": ("owner_id", "starts_on", "target_date", "status"),
     "milestone": ("due_date",),
-    "update": ("reported_on", "rag", "summary"),
+    "update": ("rag", "summary"),
 }
 _ACTIONS = {
     "objective": {CREATED: "Objective created", CHANGED: "Objective changed", DELETED: "Deleted"},

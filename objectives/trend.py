@@ -48,7 +48,7 @@ DASH_NAMES = {
 # Geometry of the drawing, in SVG user units.
 LEFT, TOP, PLOT, RIGHT, BOTTOM = 96, 24, 480, 24, 56
 LEGEND_ROW = 26
-MARKER_SIZE = 5.5
+MARKER_SIZE = 4.5
 
 
 def month_end(day: date) -> date:
@@ -65,7 +65,8 @@ def month_ends(start: date, end: date) -> list[date]:
 
 
 def short_date(value: date) -> str:
-    return format_date(value, "j M Y")
+    """ "3 Mar 2026", kept on one line in narrow table cells."""
+    return format_date(value, "j\u00a0M\u00a0Y")
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def test_the_page_shows_the_trend_chart_and_its_table(client, story, leader):
     assert '<title id="trend-title">' in trend and '<desc id="trend-desc">' in trend
     assert "Forecast date of each milestone at each reporting date" in trend
     assert "M1: Recruit ten experienced social workers" in trend
-    assert "Completed 15 Jan 2026" in trend
+    assert "Completed 15\u00a0Jan\u00a02026" in trend
     assert "<script" not in trend and "style=" not in trend
 
 
@@ -228,9 +228,9 @@ def test_as_of_before_the_objective_existed(client, story, leader):
     ("as_of", "message"),
     [
         ("garbage", "The date in the address is not a date"),
-        ("2026-02-31", "Date must be a real date"),
-        ("2026-13-01", "Date must be a real date"),
-        ("2027-01-01", "Date must be today or in the past"),
+        ("2026-02-31", "Date to show must be a real date"),
+        ("2026-13-01", "Date to show must be a real date"),
+        ("2027-01-01", "Date to show must be today or in the past"),
         ("<script>alert(1)</script>", "The date in the address is not a date"),
         ("\x00", "The date in the address is not a date"),
         ("9" * 400, "The date in the address is not a date"),
@@ -256,7 +256,7 @@ def test_the_date_boxes_lead_to_the_as_of_address(client, story, leader):
         f"/objectives/{story.pk}/", {"as_of_day": "31", "as_of_month": "2", "as_of_year": "2025"}
     )
     assert response.status_code == 400
-    assert "Date must be a real date" in response.content.decode()
+    assert "Date to show must be a real date" in response.content.decode()
 
 
 def test_as_of_today_is_the_page_for_today(client, story, leader):
