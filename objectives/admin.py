@@ -34,7 +34,7 @@ class AdministratorsMayView:
 
 
 class TrackedModelAdmin(AdministratorsMayView, SimpleHistoryAdmin):
-    history_list_display = ["history_change_reason"]
+    # simple-history's history list already has "Change reason" (and who, when, what changed).
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves the old version over the row on any valid POST here, even with
