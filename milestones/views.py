@@ -120,7 +120,7 @@ def milestone_create(request, pk: int):
                 f"due {long_date(milestone.due_date)}",
             )
             return redirect(objective_url(objective))
-    return render(request, template, {**context, "form": form}, status=400)
+    return render(request, template, {**context, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,7 +154,7 @@ def milestone_reschedule(request, pk: int):
             return redirect(objective_url(milestone.objective))
     elif stale:
         return _conflict(request, template, MilestoneRescheduleForm, milestone)
-    return _render(request, template, milestone, form, 400)
+    return _render(request, template, milestone, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,4 +187,4 @@ def milestone_complete(request, pk: int):
             return redirect(objective_url(milestone.objective))
     elif stale:
         return _conflict(request, template, MilestoneCompleteForm, milestone)
-    return _render(request, template, milestone, form, 400)
+    return _render(request, template, milestone, form)

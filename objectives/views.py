@@ -301,7 +301,7 @@ def progress_update_create(request, pk: int):
         else:
             messages.success(request, f"Progress update for {long_date(data['reported_on'])} added")
             return redirect(objective_url(objective))
-    return _render_form(request, "objectives/progress_update_form.html", objective, form, 400)
+    return _render_form(request, "objectives/progress_update_form.html", objective, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -339,7 +339,7 @@ def objective_edit(request, pk: int):
             return redirect(objective_url(objective))
     elif stale:
         return _objective_conflict(request, objective)
-    return _render_form(request, "objectives/objective_form.html", objective, form, 400)
+    return _render_form(request, "objectives/objective_form.html", objective, form)
 
 
 def _objective_conflict(request, current: Objective):
