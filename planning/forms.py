@@ -39,8 +39,16 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.get_username()})" if obj.is_active else f"{name} (left)"
 
 
-def active_people():
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+def possible_owners():
+    """Owners update their objectives, which takes the Managers role; leavers cannot own."""
+    return (
+        User.objects.filter(is_active=True, groups__name=MANAGERS)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+OWNER_HINT = "Only people with the manager role are listed, as owners update their objectives."
 
 
 def date_parts():
@@ -294,7 +302,7 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         required=False,
         empty_label="Not assigned yet",
         label="Accountable owner",
-        help_text="The named person responsible for this objective.",
+        help_text=f"The named person responsible for this objective. {OWNER_HINT}",
     )
     status = forms.ChoiceField(choices=Objective.Status.choices, label="Status")
     starts_on_day, starts_on_month, starts_on_year = date_parts()
@@ -332,7 +340,7 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan=plan).order_by("order", "name")
         if objective is None:
-            self.fields["owner"].queryset = active_people()
+            self.fields["owner"].queryset = possible_owners()
             for name in ("status", "reason", "version"):
                 del self.fields[name]
         else:
@@ -468,6 +476,7 @@ class OwnerForm(forms.Form):
     owner = PersonChoiceField(
         queryset=User.objects.none(),
         label="New owner",
+        help_text=OWNER_HINT,
         empty_label="Choose a person",
         error_messages={
             "required": "Choose the new owner",
@@ -487,7 +496,7 @@ class OwnerForm(forms.Form):
         self.objective = objective
         initial = {"version": objective.version, **(kwargs.pop("initial", None) or {})}
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["owner"].queryset = active_people()
+        self.fields["owner"].queryset = possible_owners()
         if objective.owner_id is None:
             self.fields[
                 "reason"
@@ -521,6 +530,7 @@ class BulkReassignForm(forms.Form):
     to_person = PersonChoiceField(
         queryset=User.objects.none(),
         label="To",
+        help_text=OWNER_HINT,
         empty_label="Choose a person",
         error_messages={
             "required": "Choose who will own them",
@@ -543,7 +553,7 @@ class BulkReassignForm(forms.Form):
             .order_by("first_name", "last_name", "username")
         )
         self.fields["from_person"].queryset = owners
-        self.fields["to_person"].queryset = active_people()
+        self.fields["to_person"].queryset = possible_owners()
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -702,7 +712,7 @@ class LeaverForm(forms.Form):
         required=False,
         label="Who will own their open objectives?",
         empty_label="Nobody yet: leave them flagged as owner has left",
-        help_text="Every open objective moves to this person in the same step.",
+        help_text="Every open objective moves to this person in the same step. " + OWNER_HINT,
     )
     reason = forms.CharField(
         required=False,
@@ -716,7 +726,7 @@ class LeaverForm(forms.Form):
         self.person = person
         self.open_count = open_count
         super().__init__(*args, **kwargs)
-        self.fields["reassign_to"].queryset = active_people().exclude(pk=person.pk)
+        self.fields["reassign_to"].queryset = possible_owners().exclude(pk=person.pk)
         self.fields[
             "reason"
         ].initial = f"{person.get_full_name() or person.get_username()} has left the council."

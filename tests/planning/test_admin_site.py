@@ -181,3 +181,15 @@ def test_managers_and_leaders_cannot_reach_admin(client, maker, objective):
 
 def test_the_manage_pages_link_to_django_admin(admin_client):
     assert 'href="/admin/"' in admin_client.get("/manage/").content.decode()
+
+
+def test_no_group_holds_change_or_delete_rights_on_history_tables(staff_admin):
+    from django.contrib.auth.models import Permission
+
+    history_perms = Permission.objects.filter(
+        content_type__model__startswith="historical",
+        codename__regex=r"^(add|change|delete)_",
+    )
+    assert history_perms.exists()  # the check below is about something real
+    assert not history_perms.filter(group__isnull=False).exists()
+    assert not history_perms.filter(user__isnull=False).exists()

@@ -265,3 +265,18 @@ def test_plan_page_runs_a_fixed_number_of_queries(admin_client, plan, staff_admi
     small = _queries(admin_client, url)
     _build(plan, staff_admin, 12)
     assert _queries(admin_client, url) == small
+
+
+def test_only_active_managers_are_offered_as_owners(
+    admin_client, objective, leader, staff_admin, other_manager
+):
+    page = admin_client.get(_owner_url(objective)).content.decode()
+    assert f'<option value="{leader.pk}"' not in page  # leaders cannot update, so cannot own
+    assert f'<option value="{staff_admin.pk}"' not in page
+    assert "Nat_Manager Tester (nat_manager)" in page
+    response = admin_client.post(
+        _owner_url(objective), {"owner": leader.pk, "reason": "x", "version": objective.version}
+    )
+    assert "Choose the new owner" in response.content.decode()
+    objective.refresh_from_db()
+    assert objective.owner.username == "mo_manager"
