@@ -148,10 +148,19 @@ def test_administrator_reassigns_marks_a_leaver_and_rebaselines_then_leader_sees
     data["mo"].refresh_from_db()
     assert not data["mo"].is_active
 
-    # 4. The leader sees the new owners and the reasons.
+    # 4. The leader sees the new owners on the dashboard and the reasons in the history.
     page.goto("/manage/")
     page.get_by_role("button", name="Sign out").click()
     login(page, data["leader"])
+    page.goto("/dashboard/")
+    for title, owner in (
+        ("Permanent social workers", "Nat Patel"),
+        ("Manageable caseloads", "Nat Patel"),
+        ("Social work academy", "Pat Quinn"),
+    ):
+        row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title))
+        expect(row.first).to_contain_text(owner)
+    assert_accessible(page)
     drift = page.request.get("/api/drift/")
     assert drift.ok
     owners = {row["ref"]: row["owner"] for row in drift.json()["objectives"]}
