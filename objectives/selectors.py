@@ -2,10 +2,12 @@
 
 ``plan_drift`` runs a fixed number of queries whatever the size of the plan: one per history
 table (plan, objectives, milestones, progress updates) and one each for theme names and owners.
+``plan_drifts`` reads the same once and replays it to several days (trends over months).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -77,139 +79,180 @@ def resolve_plan(plan_id: str | None) -> Plan:
     return plan
 
 
-def _latest_rows(rows) -> dict[int, dict]:
-    """Keep the latest history row per object id (rows ordered oldest first), dropping deletions."""
-    latest: dict[int, dict] = {}
+RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days")
+
+
+def _by_id(rows, dated: bool) -> dict[int, tuple[list[datetime], list[dict]]]:
+    """Rows ordered by id then time, grouped per id as (their history dates, the rows)."""
+    grouped: dict[int, tuple[list[datetime], list[dict]]] = {}
     for row in rows:
-        latest[row["id"]] = row
-    return {pk: row for pk, row in latest.items() if row["history_type"] != DELETED}
+        dates, group = grouped.setdefault(row["id"], ([], []))
+        if dated:
+            dates.append(row["history_date"])
+        group.append(row)
+    return grouped
 
 
-def _plan_rules(plan: Plan, cutoff: datetime) -> drift.PlanRules:
-    fields = ("slip_tolerance_days", "stale_after_days", "due_soon_days")
-    row = (
-        Plan.history.filter(id=plan.pk, history_date__lt=cutoff)
-        .order_by("-history_date", "-history_id")
-        .values(*fields)
-        .first()
-    )
-    source = row or {f: getattr(plan, f) for f in fields}
-    return drift.PlanRules(**source)
+class PlanHistory:
+    """A plan's history up to a cutoff, read once in a fixed number of queries (one per history
+    table, one for theme names, one for owners).
 
+    ``state_at`` replays it to the end of the cutoff's day; with ``dated=True`` (which also reads
+    each record's date) to the end of any earlier day too, without touching the database again.
+    """
 
-def _objective_rows(plan: Plan, cutoff: datetime) -> dict[int, dict]:
-    rows = (
-        Objective.history.filter(plan_id=plan.pk, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "history_type",
-            "ref",
-            "title",
-            "theme_id",
-            "owner_id",
-            "starts_on",
-            "target_date",
-            "status",
+    def __init__(self, plan: Plan, cutoff: datetime, *, dated: bool = False):
+        self.plan = plan
+        self.cutoff = cutoff
+        self.dated = dated
+        when = ("history_date",) if dated else ()
+        self.plan_rows = list(
+            Plan.history.filter(id=plan.pk, history_date__lt=cutoff)
+            .order_by("history_date", "history_id")
+            .values("history_date", *RULE_FIELDS)
         )
-    )
-    return _latest_rows(rows)
-
-
-def _milestone_states(plan: Plan, cutoff: datetime) -> dict[int, list[drift.MilestoneState]]:
-    """Open and complete milestones per objective at D, each with its recorded due dates."""
-    objective_ids = Objective.history.filter(plan_id=plan.pk).values("id")
-    rows = (
-        Milestone.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "history_type",
-            "objective_id",
-            "title",
-            "baseline_date",
-            "due_date",
-            "completed_on",
+        objective_ids = Objective.history.filter(plan_id=plan.pk).values("id")
+        self.objectives = _by_id(
+            Objective.history.filter(plan_id=plan.pk, history_date__lt=cutoff)
+            .order_by("id", "history_date", "history_id")
+            .values(
+                "id",
+                "history_type",
+                *when,
+                "ref",
+                "title",
+                "theme_id",
+                "owner_id",
+                "starts_on",
+                "target_date",
+                "status",
+            ),
+            dated,
         )
-    )
-    due_dates: dict[int, list[date]] = defaultdict(list)
-    latest: dict[int, dict] = {}
-    for row in rows:
-        due_dates[row["id"]].append(row["due_date"])
-        latest[row["id"]] = row
-    by_objective: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-    for pk, row in latest.items():
-        if row["history_type"] == DELETED:
-            continue
-        by_objective[row["objective_id"]].append(
-            drift.MilestoneState(
-                id=pk,
-                title=row["title"],
-                baseline_date=row["baseline_date"],
-                due_date=row["due_date"],
-                completed_on=row["completed_on"],
-                due_dates=tuple(due_dates[pk]),
+        self.milestones = _by_id(
+            Milestone.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
+            .order_by("id", "history_date", "history_id")
+            .values(
+                "id",
+                "history_type",
+                *when,
+                "objective_id",
+                "title",
+                "baseline_date",
+                "due_date",
+                "completed_on",
+            ),
+            dated,
+        )
+        self.updates = _by_id(
+            ProgressUpdate.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
+            .order_by("id", "history_date", "history_id")
+            .values("id", "history_type", *when, "objective_id", "reported_on"),
+            dated,
+        )
+        rows = [row for _, group in self.objectives.values() for row in group]
+        theme_ids = {row["theme_id"] for row in rows} - {None}
+        self.themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
+        owner_ids = {row["owner_id"] for row in rows} - {None}
+        self.owners = {u.pk: u for u in User.objects.filter(id__in=owner_ids)}
+
+    def _upto(self, grouped, cutoff: datetime):
+        """Each id's rows recorded before ``cutoff`` (ids with none are left out)."""
+        if cutoff >= self.cutoff:
+            for pk, (_, group) in grouped.items():
+                yield pk, group
+            return
+        for pk, (dates, group) in grouped.items():
+            n = bisect_left(dates, cutoff)
+            if n:
+                yield pk, group[:n]
+
+    def rules_at(self, cutoff: datetime) -> drift.PlanRules:
+        rows = [row for row in self.plan_rows if row["history_date"] < cutoff]
+        source = rows[-1] if rows else {f: getattr(self.plan, f) for f in RULE_FIELDS}
+        return drift.PlanRules(**{f: source[f] for f in RULE_FIELDS})
+
+    def state_at(self, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
+        """The plan's rules and objectives as recorded by the end of ``as_of``."""
+        cutoff = end_of_day(as_of)
+        if cutoff > self.cutoff or (cutoff < self.cutoff and not self.dated):
+            raise ValueError(f"This history was read up to {self.cutoff}, not for {as_of}.")
+        milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+        for pk, group in self._upto(self.milestones, cutoff):
+            row = group[-1]
+            if row["history_type"] == DELETED:
+                continue
+            milestones[row["objective_id"]].append(
+                drift.MilestoneState(
+                    id=pk,
+                    title=row["title"],
+                    baseline_date=row["baseline_date"],
+                    due_date=row["due_date"],
+                    completed_on=row["completed_on"],
+                    due_dates=tuple(r["due_date"] for r in group),
+                )
             )
-        )
-    for states in by_objective.values():
-        states.sort(key=lambda m: (m.baseline_date, m.id))
-    return by_objective
+        for states in milestones.values():
+            states.sort(key=lambda m: (m.baseline_date, m.id))
+        last_reported: dict[int, date] = {}
+        for _, group in self._upto(self.updates, cutoff):
+            row = group[-1]
+            if row["history_type"] == DELETED:
+                continue
+            reported_on = row["reported_on"]
+            if reported_on <= as_of and reported_on > last_reported.get(
+                row["objective_id"], date.min
+            ):
+                last_reported[row["objective_id"]] = reported_on
+        states = []
+        for pk, group in self._upto(self.objectives, cutoff):
+            row = group[-1]
+            if row["history_type"] == DELETED:
+                continue
+            owner = self.owners.get(row["owner_id"])
+            states.append(
+                drift.ObjectiveState(
+                    id=pk,
+                    ref=row["ref"],
+                    title=row["title"],
+                    starts_on=row["starts_on"],
+                    target_date=row["target_date"],
+                    status=row["status"],
+                    theme=self.themes.get(row["theme_id"]),
+                    owner_id=row["owner_id"],
+                    owner_username=owner.get_username() if owner else None,
+                    owner_name=(owner.get_full_name() or owner.get_username()) if owner else None,
+                    owner_active=owner.is_active if owner else True,
+                    milestones=tuple(milestones.get(pk, ())),
+                    last_reported_on=last_reported.get(pk),
+                )
+            )
+        return self.rules_at(cutoff), states
 
-
-def _last_reported(plan: Plan, cutoff: datetime, as_of: date) -> dict[int, date]:
-    objective_ids = Objective.history.filter(plan_id=plan.pk).values("id")
-    rows = (
-        ProgressUpdate.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", "objective_id", "reported_on")
-    )
-    last: dict[int, date] = {}
-    for row in _latest_rows(rows).values():
-        reported_on = row["reported_on"]
-        if reported_on <= as_of and reported_on > last.get(row["objective_id"], date.min):
-            last[row["objective_id"]] = reported_on
-    return last
+    def drift_at(self, as_of: date) -> PlanDrift:
+        rules, states = self.state_at(as_of)
+        return PlanDrift(self.plan, as_of, rules, drift.plan_drift(states, as_of, rules))
 
 
 def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
     """The plan's rules and objectives as recorded in history at the end of ``as_of``."""
-    cutoff = end_of_day(as_of)
-    rules = _plan_rules(plan, cutoff)
-    objective_rows = _objective_rows(plan, cutoff)
-    milestones = _milestone_states(plan, cutoff)
-    last_reported = _last_reported(plan, cutoff, as_of)
-    theme_ids = {row["theme_id"] for row in objective_rows.values()} - {None}
-    themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
-    owner_ids = {row["owner_id"] for row in objective_rows.values()} - {None}
-    owners = {u.pk: u for u in User.objects.filter(id__in=owner_ids)}
-    states = []
-    for pk, row in objective_rows.items():
-        owner = owners.get(row["owner_id"])
-        states.append(
-            drift.ObjectiveState(
-                id=pk,
-                ref=row["ref"],
-                title=row["title"],
-                starts_on=row["starts_on"],
-                target_date=row["target_date"],
-                status=row["status"],
-                theme=themes.get(row["theme_id"]),
-                owner_id=row["owner_id"],
-                owner_username=owner.get_username() if owner else None,
-                owner_name=(owner.get_full_name() or owner.get_username()) if owner else None,
-                owner_active=owner.is_active if owner else True,
-                milestones=tuple(milestones.get(pk, ())),
-                last_reported_on=last_reported.get(pk),
-            )
-        )
-    return rules, states
+    return PlanHistory(plan, end_of_day(as_of)).state_at(as_of)
 
 
 def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:
     """Every objective of ``plan`` with its drift at the end of ``as_of`` (today by default)."""
     as_of = as_of or timezone.localdate()
-    rules, states = plan_state(plan, as_of)
-    return PlanDrift(plan, as_of, rules, drift.plan_drift(states, as_of, rules))
+    return PlanHistory(plan, end_of_day(as_of)).drift_at(as_of)
+
+
+def plan_drifts(plan: Plan, days) -> dict[date, PlanDrift]:
+    """The drift of ``plan`` at the end of each of ``days`` (for trends), from one read of its
+    history: the same fixed number of queries as ``plan_drift``, however many days."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    history = PlanHistory(plan, end_of_day(days[-1]), dated=True)
+    return {day: history.drift_at(day) for day in days}
 
 
 def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.ObjectiveDrift]:
