@@ -462,6 +462,10 @@ class RebaselineForm(DateInputsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.milestone.completed_on is not None:
+            raise ValidationError(
+                "This milestone is complete; its baseline is part of the record and cannot change"
+            )
         if cleaned.get("baseline_date") == self.milestone.baseline_date:
             self.add_error(
                 "baseline_date_day", "The new baseline date is the same as the current one"

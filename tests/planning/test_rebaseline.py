@@ -116,3 +116,32 @@ def test_next_cannot_redirect_elsewhere(admin_client, milestone):
         _data(milestone, date(2026, 12, 31), next="https://evil.example/"),
     )
     assert response.url.startswith("/manage/objectives/")
+
+
+def test_a_completed_milestone_keeps_its_baseline(admin_client, milestone, staff_admin):
+    milestone_services.milestone_complete(
+        milestone=milestone, user=staff_admin, completed_on=date(2025, 1, 2)
+    )
+    milestone.refresh_from_db()
+    url = f"/manage/milestones/{milestone.pk}/rebaseline/"
+    page = admin_client.get(url).content.decode()
+    assert "Its baseline is part of the record and cannot change" in page
+    assert 'name="reason"' not in page
+    setup = admin_client.get(f"/manage/objectives/{milestone.objective_id}/").content.decode()
+    assert url not in setup
+    response = admin_client.post(url, _data(milestone, date(2026, 12, 31)))
+    assert response.status_code == 200
+    assert "cannot change" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.baseline_date == date(2026, 6, 30)
+
+
+def test_objective_page_offers_rebaseline_to_administrators_only(
+    client, admin_client, milestone, manager
+):
+    link = f"/manage/milestones/{milestone.pk}/rebaseline/?next=objective"
+    page = admin_client.get(f"/objectives/{milestone.objective_id}/").content.decode()
+    assert link in page
+    client.force_login(manager)  # the objective's owner, who may re-forecast but not re-baseline
+    page = client.get(f"/objectives/{milestone.objective_id}/").content.decode()
+    assert link not in page
