@@ -1,3 +1,194 @@
-from django.shortcuts import render
+"""The leadership dashboard, the accountability view and the board exports (thin views).
 
-# Create your views here.
+Each page's content (everything under the service header) is rendered once per version of the
+data and query string and kept (``selectors.rendered``): the key holds the token of the drift
+it was made from, so a new history record or a change to an owner's account makes new content.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from objectives import permissions
+from objectives.drift import FLAGS
+
+from . import charts, exports, selectors
+from .forms import DashboardForm
+
+PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
+FILTERS = ("theme", "owner", "rag", "flag")
+
+
+def _check(request) -> None:
+    if not permissions.can_view_plan(request.user):
+        raise PermissionDenied("Your account has no role in this service.")
+
+
+def _raw(request) -> tuple:
+    return tuple(request.GET.get(name, "") for name in PARAMS)
+
+
+def _plans_key(plans) -> tuple:
+    return tuple((plan.pk, plan.name) for plan in plans)
+
+
+def _query(plan, as_of, filters, plans, *, today) -> dict:
+    """The query string that reproduces this view (plan only when there are several)."""
+    params = {}
+    if len(plans) > 1:
+        params["plan"] = plan.pk
+    if as_of != today:
+        params["as_of"] = as_of.isoformat()
+    params.update(filters.params())
+    return params
+
+
+def _links(params: dict) -> dict:
+    def url(path, values):
+        return path + (f"?{urlencode(values)}" if values else "")
+
+    base = {k: v for k, v in params.items() if k in ("plan", "as_of")}
+    plan_only = {k: v for k, v in params.items() if k == "plan"}
+    return {
+        "base_query": urlencode(base),
+        "plan": params.get("plan", ""),
+        "as_of": params.get("as_of", ""),
+        "csv": url("/dashboard/export.csv", params),
+        "xlsx": url("/dashboard/export.xlsx", params),
+        "accountability": url("/dashboard/accountability/", base),
+        "dashboard": url("/dashboard/", base),
+        "today": url("/dashboard/", {k: v for k, v in params.items() if k != "as_of"}),
+        "today_accountability": url("/dashboard/accountability/", plan_only),
+        "clear_filters": url("/dashboard/", base),
+    }
+
+
+def _keep(form) -> list[tuple[str, str]]:
+    """The filters of the query string, carried along when only the date changes."""
+    return [(k, form.data[k]) for k in FILTERS if form.data.get(k)]
+
+
+def _invalid(request, form, plans, template: str):
+    """The page with its error summary (400); or, with no plan at all, just saying so."""
+    if not plans:  # nothing is wrong with the request: there is no plan yet
+        content = render_to_string(f"dashboard/_{template}.html", {"plans": []}, request=request)
+        return render(request, f"dashboard/{template}.html", {"content": content})
+    form.set_options(themes=[], owners=[])
+    context = {"form": form, "plans": plans, "keep": _keep(form)}
+    content = render_to_string(f"dashboard/_{template}.html", context, request=request)
+    return render(
+        request, f"dashboard/{template}.html", {"form": form, "content": content}, status=400
+    )
+
+
+@require_GET
+def dashboard(request):
+    _check(request)
+    fingerprint = selectors.history_fingerprint()
+    plans = selectors.plans(fingerprint)
+    form = DashboardForm(request.GET, plans=plans)
+    if not form.is_valid():
+        return _invalid(request, form, plans, "dashboard")
+    plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
+    data = selectors.dashboard(plan, as_of, form.filters(), fingerprint=fingerprint)
+
+    def content():
+        form.set_options(themes=data.theme_options, owners=data.owner_options)
+        context = {
+            "form": form,
+            "plans": plans,
+            "data": data,
+            "links": _links(_query(plan, as_of, data.filters, plans, today=data.today)),
+            "keep": list(data.filters.params().items()),
+            "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
+            "slip_chart": charts.slip_by_theme(data.theme_slips),
+            "owners_chart": charts.owners_most_red(data.owner_loads),
+            "filter_labels": _filter_labels(data),
+        }
+        return render_to_string("dashboard/_dashboard.html", context, request=request)
+
+    key = ("dashboard", data.token, data.today, _plans_key(plans), _raw(request))
+    context = {"form": form, "data": data, "content": selectors.rendered(key, content)}
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _filter_labels(data) -> list[str]:
+    f = data.filters
+    labels = []
+    if f.theme:
+        labels.append(f"theme: {dict(data.theme_options).get(f.theme, f.theme)}")
+    if f.owner:
+        labels.append(f"owner: {dict(data.owner_options).get(f.owner, f.owner)}")
+    if f.rag:
+        labels.append(f"status: {selectors.RAG_LABELS[f.rag].lower()}")
+    if f.flag:
+        labels.append(f"problem: {FLAGS[f.flag][1].lower()}")
+    return labels
+
+
+@require_GET
+def accountability(request):
+    _check(request)
+    fingerprint = selectors.history_fingerprint()
+    plans = selectors.plans(fingerprint)
+    form = DashboardForm(request.GET, plans=plans)
+    if not form.is_valid():
+        return _invalid(request, form, plans, "accountability")
+    plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
+    people, token = selectors.accountability(plan, as_of, fingerprint=fingerprint)
+    today = timezone.localdate()
+    links = _links(_query(plan, as_of, selectors.Filters(), plans, today=today))
+    context = {
+        "form": form,
+        "plans": plans,
+        "plan": plan,
+        "as_of": as_of,
+        "today": today,
+        "is_past": as_of < today,
+        "is_future": as_of > today,
+        "keep": [],
+        "people": people,
+        "links": links,
+    }
+
+    def content():
+        form.set_options(themes=[], owners=[])
+        return render_to_string("dashboard/_accountability.html", context, request=request)
+
+    key = ("accountability", token, today, _plans_key(plans), _raw(request))
+    context["content"] = selectors.rendered(key, content)
+    return render(request, "dashboard/accountability.html", context)
+
+
+def _export(request, kind: str):
+    # Anonymous visitors never get here: LoginRequiredMiddleware sends them to sign in.
+    if not permissions.can_view_plan(request.user):
+        return HttpResponse(
+            "Your account has no role in this service.", status=403, content_type="text/plain"
+        )
+    fingerprint = selectors.history_fingerprint()
+    form = DashboardForm(request.GET, plans=selectors.plans(fingerprint), plan_required=True)
+    if not form.is_valid():
+        return HttpResponse(
+            form.error_messages_text(), status=400, content_type="text/plain; charset=utf-8"
+        )
+    plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
+    filters = form.filters()
+    rows, token = selectors.filtered_rows(plan, as_of, filters, fingerprint=fingerprint)
+    key = ("export", kind, token, plan.pk, plan.name, as_of, filters)
+    body = selectors.rendered(key, lambda: exports.build(kind, plan, as_of, rows))
+    return exports.response(kind, plan, as_of, body)
+
+
+@require_GET
+def export_csv(request):
+    return _export(request, "csv")
+
+
+@require_GET
+def export_xlsx(request):
+    return _export(request, "xlsx")

@@ -1,0 +1,93 @@
+"""The dashboard's query string: which plan, which date, which filters.
+
+One form serves the pages and the exports, so they read ``plan``, ``as_of``, ``theme``,
+``owner``, ``rag`` and ``flag`` the same way. ``theme`` and ``owner`` are free text (a person may
+own nothing on the date chosen, which is no error); ``rag`` and ``flag`` must be known values.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from objectives import selectors
+from objectives.drift import FLAGS, RAGS
+
+from .selectors import NONE, RAG_LABELS, Filters
+
+RAG_CHOICES = [("", "Any status")] + [(rag, RAG_LABELS[rag]) for rag in RAGS]
+FLAG_CHOICES = [("", "Any problem")] + [(key, label) for key, (_, label) in FLAGS.items()]
+
+
+class DashboardForm(forms.Form):
+    plan = forms.TypedChoiceField(label="Plan", required=False, coerce=int, empty_value=None)
+    as_of = forms.CharField(
+        label="Show the plan as it stood at the end of",
+        required=False,
+        help_text="Leave blank for today. For example, 2026-03-31.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    theme = forms.CharField(label="Theme", required=False, max_length=200)
+    owner = forms.CharField(label="Owner", required=False, max_length=150)
+    rag = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=RAG_CHOICES,
+        error_messages={
+            "invalid_choice": "Choose a status from the list: red, amber, green or complete."
+        },
+    )
+    flag = forms.ChoiceField(
+        label="Problem",
+        required=False,
+        choices=FLAG_CHOICES,
+        error_messages={"invalid_choice": "Choose a problem from the list."},
+    )
+
+    def __init__(self, data, *, plans: list, plan_required: bool = False):
+        super().__init__(data)
+        self.plans = plans
+        self.plan_required = plan_required
+        self.fields["plan"].choices = [(plan.pk, plan.name) for plan in plans]
+        self.fields["plan"].error_messages["invalid_choice"] = "Choose a plan from the list."
+
+    def clean_plan(self):
+        """The chosen ``Plan``: the only one, or on pages the first when none is named."""
+        plan_id = self.cleaned_data.get("plan")
+        if plan_id is not None:
+            return next(plan for plan in self.plans if plan.pk == plan_id)
+        if not self.plans:
+            raise ValidationError("There is no plan yet.")
+        if len(self.plans) > 1 and self.plan_required:
+            raise ValidationError("There is more than one plan: choose one with ?plan=<id>.")
+        return self.plans[0]
+
+    def clean_as_of(self):
+        return selectors.parse_as_of(self.cleaned_data.get("as_of"))
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            theme=(data.get("theme") or "").strip(),
+            owner=(data.get("owner") or "").strip(),
+            rag=data.get("rag") or "",
+            flag=data.get("flag") or "",
+        )
+
+    def set_options(self, *, themes: list[tuple[str, str]], owners: list[tuple[str, str]]):
+        """Show theme and owner as lists of what the plan has on the date (plus the current
+        value, so a filter that matches nothing on another date is still shown)."""
+        for name, options, anything in (
+            ("theme", themes, "Any theme"),
+            ("owner", owners, "Anyone"),
+        ):
+            current = (self.data.get(name) or "").strip()
+            choices = [("", anything), *options]
+            if current and current not in {value for value, _ in choices}:
+                label = "No named owner" if current == NONE else current
+                choices.append((current, f"{label} (nothing on this date)"))
+            self.fields[name] = forms.ChoiceField(
+                label=self.fields[name].label, required=False, choices=choices
+            )
+            self._bound_fields_cache.pop(name, None)
+
+    def error_messages_text(self) -> str:
+        return " ".join(str(m) for errors in self.errors.values() for m in errors)

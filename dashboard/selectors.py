@@ -1,0 +1,512 @@
+"""Reads for the leadership dashboard, its exports and the accountability view.
+
+Everything here is built on ``objectives.selectors`` (drift read from history) and the pure rules
+of ``objectives.drift``; nothing re-implements a rule. Filters are applied in Python to the
+drift rows of one plan at one date.
+
+Speed. A dashboard needs the plan's drift at D, at D - 28 days and at the last twelve month
+ends. ``objectives.selectors.PlanHistory`` reads the plan's history once (a fixed number of
+queries) and replays it to each of those days. The results are kept in a small in-process cache
+keyed by the plan, the day and a fingerprint of the history tables (their latest record id and
+how many records sit near it, one query): history is written once and never changed, so a new
+record anywhere changes the fingerprint and nothing stale is ever served. Accounts have no
+history, so each cached result also remembers the owners it used (username, name, whether they
+have left) and is only reused when the owners still match (one more query). Entries also expire
+after ``CACHE_SECONDS`` as a backstop. Nothing read inside a transaction is cached or served from
+the cache, as that transaction's writes may yet be rolled back (requests here run outside one;
+tests run inside one unless they ask otherwise). The number of queries never grows with the plan.
+"""
+
+from __future__ import annotations
+
+import calendar
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from milestones.models import Milestone
+from objectives import drift, selectors
+from objectives.drift import RAGS, ObjectiveDrift
+from objectives.models import Objective, Plan, ProgressUpdate, Theme
+from objectives.selectors import PlanDrift
+
+User = get_user_model()
+
+NONE = "none"  # the filter value for "no owner" / "no theme"
+COMPARE_DAYS = 28
+TREND_MONTHS = 12
+CACHE_SECONDS = 600
+RECENT_WINDOW = 1000
+RAG_LABELS = {
+    drift.RED: "Red",
+    drift.AMBER: "Amber",
+    drift.GREEN: "Green",
+    drift.COMPLETE: "Complete",
+}
+
+
+# --- cache ---------------------------------------------------------------------------------------
+
+
+def _caching() -> bool:
+    return not connection.in_atomic_block
+
+
+class _LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        if not _caching():
+            return None
+        with self.lock:
+            item = self.items.get(key)
+            if item is None:
+                return None
+            stored_at, value = item
+            if time.monotonic() - stored_at > CACHE_SECONDS:
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if not _caching():
+            return
+        with self.lock:
+            self.items[key] = (time.monotonic(), value)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_drifts = _LRU(24)  # whole PlanDrift objects (a few hundred KB each at a council's size)
+_summaries = _LRU(4096)  # counts by RAG only
+_rendered = _LRU(96)  # page content and export files, keyed by the data they were made from
+
+
+def clear_cache() -> None:
+    _drifts.clear()
+    _summaries.clear()
+    _rendered.clear()
+
+
+def rendered(key, build):
+    """What ``build()`` returns for ``key``, made once while ``key`` stays current.
+
+    Callers put a ``token`` from ``plan_drifts`` in the key, so content made from data that has
+    since changed is never found again.
+    """
+    value = _rendered.get(key)
+    if value is None:
+        value = build()
+        _rendered.put(key, value)
+    return value
+
+
+def _history_tables() -> list[str]:
+    models = (Plan, Theme, Objective, Milestone, ProgressUpdate)
+    return [connection.ops.quote_name(m.history.model._meta.db_table) for m in models]
+
+
+def history_fingerprint() -> tuple:
+    """The latest record id of each history table and how many records sit just below it.
+
+    History rows are only ever added, so any new record changes this. Counting the records near
+    the top also notices a transaction that took its id earlier but committed later.
+    """
+    parts = []
+    for table in _history_tables():
+        # Table names come from the models, never from a request.
+        latest = f"(SELECT MAX(history_id) FROM {table})"  # noqa: S608
+        parts.append(latest)
+        parts.append(
+            f"(SELECT COUNT(*) FROM {table} WHERE history_id > {latest} - {RECENT_WINDOW})"  # noqa: S608
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+def _owner_signature(states) -> frozenset:
+    return frozenset(
+        (s.owner_id, s.owner_username, s.owner_name, s.owner_active)
+        for s in states
+        if s.owner_id is not None
+    )
+
+
+def _current_owners(owner_ids) -> frozenset:
+    if not owner_ids:
+        return frozenset()
+    return frozenset(
+        (u.pk, u.get_username(), u.get_full_name() or u.get_username(), u.is_active)
+        for u in User.objects.filter(id__in=owner_ids)
+    )
+
+
+@dataclass(frozen=True)
+class _Entry:
+    owners: frozenset
+    value: object
+
+
+def plan_drifts(
+    plan: Plan, full: set[date], counts: set[date], *, fingerprint: tuple | None = None
+) -> tuple[dict, dict, tuple]:
+    """The drift of ``plan`` at each day in ``full`` and its RAG counts at each day in ``counts``.
+
+    Returns ``({day: PlanDrift}, {day: summary}, token)``, where ``token`` identifies the data
+    they were made from (history and owners), for caching what is made from them. A fixed
+    number of queries whatever the size of the plan. Pass the ``fingerprint`` when the caller
+    has just read it.
+    """
+    fingerprint = fingerprint or history_fingerprint()
+    found_full: dict[date, _Entry] = {}
+    found_counts: dict[date, _Entry] = {}
+    for day in full:
+        entry = _drifts.get((plan.pk, day, fingerprint))
+        if entry is not None:
+            found_full[day] = entry
+    for day in counts:
+        entry = _summaries.get((plan.pk, day, fingerprint))
+        if entry is not None:
+            found_counts[day] = entry
+    hits = list(found_full.values()) + list(found_counts.values())
+    if hits:
+        # Accounts have no history: reuse a result only if its owners are as they were.
+        used = frozenset().union(*(e.owners for e in hits))
+        now = _current_owners({owner[0] for owner in used})
+        for found in (found_full, found_counts):
+            for day, entry in list(found.items()):
+                if not entry.owners <= now:
+                    del found[day]
+    missing = (full - set(found_full)) | (counts - set(found_counts))
+    if missing:
+        latest = max(missing)
+        history = selectors.PlanHistory(plan, selectors.end_of_day(latest), dated=len(missing) > 1)
+        for day in missing:
+            result = history.drift_at(day)
+            owners = _owner_signature(result_row.state for result_row in result.objectives)
+            if day in full:
+                found_full[day] = _Entry(owners, result)
+                _drifts.put((plan.pk, day, fingerprint), found_full[day])
+            if day in counts:
+                found_counts[day] = _Entry(owners, result.summary)
+                _summaries.put((plan.pk, day, fingerprint), found_counts[day])
+    entries = list(found_full.values()) + list(found_counts.values())
+    token = (fingerprint, frozenset().union(*(e.owners for e in entries)))
+    return (
+        {day: found_full[day].value for day in full},
+        {day: found_counts[day].value for day in counts},
+        token,
+    )
+
+
+def plan_drift(plan: Plan, as_of: date, *, fingerprint=None) -> tuple[PlanDrift, tuple]:
+    """The same as ``objectives.selectors.plan_drift``, through the cache, with its token."""
+    full, _, token = plan_drifts(plan, {as_of}, set(), fingerprint=fingerprint)
+    return full[as_of], token
+
+
+# --- plans, filters ----------------------------------------------------------------------------
+
+
+def plans(fingerprint: tuple | None = None) -> list[Plan]:
+    """Every plan by name. Plans change only with a history record, so with the history
+    ``fingerprint`` the list is read once until something is recorded."""
+    if fingerprint is None:
+        return list(Plan.objects.order_by("name", "id"))
+    return rendered(("plans", fingerprint), lambda: list(Plan.objects.order_by("name", "id")))
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str = ""
+    owner: str = ""
+    rag: str = ""
+    flag: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.theme, self.owner, self.rag, self.flag))
+
+    def matches(self, row: ObjectiveDrift) -> bool:
+        state = row.state
+        if self.theme and (state.theme or NONE) != self.theme:
+            return False
+        if self.owner and (state.owner_username or NONE) != self.owner:
+            return False
+        if self.rag and row.rag != self.rag:
+            return False
+        return not self.flag or self.flag in row.flags
+
+    def apply(self, rows) -> list[ObjectiveDrift]:
+        return [row for row in rows if self.matches(row)]
+
+    def params(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def filtered_rows(plan: Plan, as_of: date, filters: Filters, *, fingerprint=None):
+    """The rows of the plan's drift at D that the filters keep, in the contract's order, and
+    the token of the data."""
+    result, token = plan_drift(plan, as_of, fingerprint=fingerprint)
+    return filters.apply(result.objectives), token
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+def month_ends(as_of: date, count: int = TREND_MONTHS) -> list[date]:
+    """The last ``count`` month ends on or before ``as_of``, oldest first."""
+    last_day = calendar.monthrange(as_of.year, as_of.month)[1]
+    end = as_of if as_of.day == last_day else as_of.replace(day=1) - timedelta(days=1)
+    ends = []
+    while len(ends) < count:
+        ends.append(end)
+        end = end.replace(day=1) - timedelta(days=1)
+    return ends[::-1]
+
+
+def day_label(day: date, reference: date | None = None) -> str:
+    """ "29 October" when in the same year as ``reference``, else "29 October 2025"."""
+    if reference is not None and day.year == reference.year:
+        return format_date(day, "j F")
+    return format_date(day, "j F Y")
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    rag: str
+    label: str
+    count: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.before
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: date
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ThemeSlip:
+    theme: str
+    open_milestones: int
+    slipped: int
+    slip_days: int  # total over its open milestones that are later than agreed
+    largest: int
+
+
+@dataclass(frozen=True)
+class OwnerLoad:
+    username: str | None
+    name: str
+    active: bool
+    red: int
+    amber: int
+    total: int
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    as_of: date
+    today: date
+    drift: PlanDrift
+    earlier: date
+    earlier_summary: dict[str, int]
+    rows: list[ObjectiveDrift]
+    filters: Filters
+    trend: list[TrendPoint]
+    theme_slips: list[ThemeSlip]
+    owner_loads: list[OwnerLoad]
+    theme_options: list[tuple[str, str]] = field(default_factory=list)
+    owner_options: list[tuple[str, str]] = field(default_factory=list)
+    token: tuple = ()
+
+    @property
+    def is_past(self) -> bool:
+        return self.as_of < self.today
+
+    @property
+    def is_future(self) -> bool:
+        return self.as_of > self.today
+
+    @property
+    def headlines(self) -> list[Headline]:
+        summary = self.drift.summary
+        return [
+            Headline(rag, RAG_LABELS[rag], summary[rag], self.earlier_summary[rag]) for rag in RAGS
+        ]
+
+    @property
+    def earlier_label(self) -> str:
+        return day_label(self.earlier, self.as_of)
+
+    @property
+    def total(self) -> int:
+        return len(self.drift.objectives)
+
+
+def theme_slips(rows) -> list[ThemeSlip]:
+    """Slip in days of open milestones, by theme (largest total first)."""
+    open_counts: dict[str, int] = defaultdict(int)
+    slipped: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        theme = row.state.theme or "No theme"
+        for milestone in row.open_milestones:
+            open_counts[theme] += 1
+            if milestone.slip_days > 0:
+                slipped[theme].append(milestone.slip_days)
+    result = [
+        ThemeSlip(
+            theme=theme,
+            open_milestones=count,
+            slipped=len(slipped[theme]),
+            slip_days=sum(slipped[theme]),
+            largest=max(slipped[theme], default=0),
+        )
+        for theme, count in open_counts.items()
+    ]
+    return sorted(result, key=lambda t: (-t.slip_days, -t.largest, t.theme))
+
+
+def owner_loads(rows) -> list[OwnerLoad]:
+    """Owners by the number of red objectives they own, then amber (unowned counted as one)."""
+    groups: dict[str | None, list[ObjectiveDrift]] = defaultdict(list)
+    for row in rows:
+        groups[row.state.owner_username].append(row)
+    loads = []
+    for username, owned in groups.items():
+        state = owned[0].state
+        loads.append(
+            OwnerLoad(
+                username=username,
+                name=state.owner_name if username else "No named owner",
+                active=state.owner_active,
+                red=sum(1 for r in owned if r.rag == drift.RED),
+                amber=sum(1 for r in owned if r.rag == drift.AMBER),
+                total=len(owned),
+            )
+        )
+    return sorted(loads, key=lambda o: (-o.red, -o.amber, o.name.lower()))
+
+
+def dashboard(plan: Plan, as_of: date, filters: Filters, *, fingerprint=None) -> Dashboard:
+    earlier = as_of - timedelta(days=COMPARE_DAYS)
+    trend_days = month_ends(as_of)
+    full, counts, token = plan_drifts(
+        plan, {as_of}, {earlier, *trend_days}, fingerprint=fingerprint
+    )
+    result = full[as_of]
+    rows = result.objectives
+    theme_names = rendered(  # themes change only with a history record, so the token holds
+        ("themes", plan.pk, token),
+        lambda: list(
+            Theme.objects.filter(plan=plan).order_by("order", "name").values_list("name", flat=True)
+        ),
+    )
+    themes_seen = {r.state.theme for r in rows}
+    theme_options = [(name, name) for name in theme_names if name in themes_seen]
+    if None in themes_seen:
+        theme_options.append((NONE, "No theme"))
+    owners = {r.state.owner_username: r.state.owner_name for r in rows if r.state.owner_username}
+    owner_options = [(NONE, "No named owner")] + sorted(
+        owners.items(), key=lambda item: (item[1].lower(), item[0])
+    )
+    return Dashboard(
+        plan=plan,
+        as_of=as_of,
+        today=timezone.localdate(),
+        drift=result,
+        earlier=earlier,
+        earlier_summary=counts[earlier],
+        rows=filters.apply(rows),
+        filters=filters,
+        trend=[TrendPoint(day, counts[day]) for day in trend_days],
+        theme_slips=theme_slips(rows),
+        owner_loads=[o for o in owner_loads(rows) if o.red or o.amber][:10],
+        theme_options=theme_options,
+        owner_options=owner_options,
+        token=token,
+    )
+
+
+# --- accountability ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accountable:
+    username: str | None
+    name: str
+    active: bool
+    objectives: list[ObjectiveDrift]
+
+    @property
+    def anchor(self) -> str:
+        return f"owner-{self.username}" if self.username else "owner-none"
+
+    @property
+    def red(self) -> int:
+        return sum(1 for r in self.objectives if r.rag == drift.RED)
+
+    @property
+    def amber(self) -> int:
+        return sum(1 for r in self.objectives if r.rag == drift.AMBER)
+
+    @property
+    def open(self) -> int:
+        return sum(1 for r in self.objectives if r.rag != drift.COMPLETE)
+
+    @property
+    def last_update(self) -> date | None:
+        dates = [r.state.last_reported_on for r in self.objectives if r.state.last_reported_on]
+        return max(dates, default=None)
+
+
+def accountability(plan: Plan, as_of: date, *, fingerprint=None):
+    """Objectives by owner at D (unowned first, then the most red, the most amber, by name),
+    and the token of the data."""
+    result, token = plan_drift(plan, as_of, fingerprint=fingerprint)
+    groups: dict[str | None, list[ObjectiveDrift]] = defaultdict(list)
+    for row in result.objectives:
+        groups[row.state.owner_username].append(row)
+    people = []
+    for username, owned in groups.items():
+        state = owned[0].state
+        people.append(
+            Accountable(
+                username=username,
+                name=state.owner_name if username else "No named owner",
+                active=state.owner_active,
+                objectives=owned,
+            )
+        )
+    people.sort(key=lambda p: (p.username is not None, -p.red, -p.amber, p.name.lower()))
+    return people, token
