@@ -323,3 +323,10 @@ def test_my_objectives_is_open_to_every_role(client, db, role):
     user = factories.make_user("someone", roles=(role,))
     client.force_login(user)
     assert client.get("/").status_code == 200
+
+
+def test_administrators_see_the_edit_controls(client, objective, admin_user):
+    client.force_login(admin_user)
+    html = client.get(f"/objectives/{objective.pk}/").content.decode()
+    assert len(set(EDIT_LINKS.findall(html))) == 5
+    assert f'action="/objectives/{objective.pk}/updates/new/"' in html
