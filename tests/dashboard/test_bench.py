@@ -1,0 +1,70 @@
+"""The benchmark's synthetic data: built through the services, copied with complete history,
+and read back the same; and a tiny run of ``manage.py bench`` (the real sizes run in make bench)."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from dashboard import synthetic
+from objectives import selectors
+from objectives.integrity import check_all
+from objectives.models import Plan
+from tests import factories
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_copied_plan_reads_back_like_the_original(clock):
+    with clock(TODAY):
+        owners = synthetic.make_people("owner", 4)
+        plan, stats = synthetic.build_plan(
+            name="Bench plan 001",
+            today=TODAY,
+            objectives=6,
+            milestones_per_objective=3,
+            owners=owners,
+        )
+        assert stats.history_total > 6 + 18
+        others = synthetic.make_people("p002o", 4)
+        written = synthetic.replicate_plan(plan, name="Bench plan 002", owners=others)
+        copy = Plan.objects.get(name="Bench plan 002")
+        assert written == stats.history_total
+        _, problems = check_all()
+        assert problems == []
+        for day in (TODAY, date(2026, 1, 31), date(2025, 9, 30)):
+            original = selectors.plan_drift(plan, day)
+            copied = selectors.plan_drift(copy, day)
+            assert original.summary == copied.summary
+            assert [(o.ref, o.rag, o.flags, o.worst_days) for o in original.objectives] == [
+                (o.ref, o.rag, o.flags, o.worst_days) for o in copied.objectives
+            ]
+            assert {o.state.owner_username for o in copied.objectives} <= {
+                u.username for u in others
+            } | {None}
+
+
+def test_bench_runs_at_a_tiny_size():
+    out = io.StringIO()
+    call_command(
+        "bench",
+        "--objectives=3",
+        "--milestones=2",
+        "--plans=2",
+        "--requests=2",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "login page (floor)" in text
+    assert "dashboard, today" in text
+    assert "export.xlsx" in text
+    assert "x council" in text
+
+
+def test_bench_refuses_a_database_with_real_plans(admin_user):
+    factories.make_plan(user=admin_user, name="Real plan")
+    with pytest.raises(Exception, match="throwaway database"):
+        call_command("bench", "--requests=1", stdout=io.StringIO())
