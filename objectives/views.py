@@ -23,6 +23,7 @@ from .history import StaleEditError
 from .models import Objective
 
 
+@require_GET
 def my_objectives(request):
     """The signed-in person's own objectives, most urgent first."""
     rows = selectors.objectives_drift_for_owner(request.user)

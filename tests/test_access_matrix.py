@@ -1,0 +1,287 @@
+"""Who may reach what: every URL of the project, every method it accepts, every kind of person.
+
+The table below must name every URL pattern outside /admin/ (the first test fails when a new
+one is missing), so no page can skip these checks. Refused requests must change nothing: the
+history tables and the people are compared before and after.
+"""
+
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from milestones.models import Milestone
+from objectives.integrity import tracked_models
+from tests import factories
+
+User = get_user_model()
+ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
+
+# Who may use each URL: public (anyone), reader (any role), editor (the objective's owner and
+# administrators), admin (administrators only), api (any role; JSON 401 for visitors).
+# Methods are those the URL answers; any other method gets 405 (or 403 first for the refused).
+TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "login": ("public", ("GET", "POST")),
+    "logout": ("public", ("POST",)),
+    "my_objectives": ("reader", ("GET",)),
+    "objective_detail": ("reader", ("GET",)),
+    "objective_edit": ("editor", ("GET", "POST")),
+    "progress_update_create": ("editor", ("GET", "POST")),
+    "milestone_create": ("editor", ("GET", "POST")),
+    "milestone_detail": ("reader", ("GET",)),
+    "milestone_reschedule": ("editor", ("GET", "POST")),
+    "milestone_complete": ("editor", ("GET", "POST")),
+    "drift_api": ("api", ("GET",)),
+    "dashboard:home": ("reader", ("GET",)),
+    "dashboard:accountability": ("reader", ("GET",)),
+    "dashboard:export_csv": ("reader", ("GET",)),
+    "dashboard:export_xlsx": ("reader", ("GET",)),
+    "planning:home": ("admin", ("GET",)),
+    "planning:plan_create": ("admin", ("GET", "POST")),
+    "planning:plan_detail": ("admin", ("GET",)),
+    "planning:plan_edit": ("admin", ("GET", "POST")),
+    "planning:theme_create": ("admin", ("GET", "POST")),
+    "planning:theme_edit": ("admin", ("GET", "POST")),
+    "planning:objective_create": ("admin", ("GET", "POST")),
+    "planning:objective_setup": ("admin", ("GET",)),
+    "planning:objective_edit": ("admin", ("GET", "POST")),
+    "planning:objective_owner": ("admin", ("GET", "POST")),
+    "planning:milestone_create": ("admin", ("GET", "POST")),
+    "planning:milestone_edit": ("admin", ("GET", "POST")),
+    "planning:milestone_rebaseline": ("admin", ("GET", "POST")),
+    "planning:accountability": ("admin", ("GET",)),
+    "planning:bulk_reassign": ("admin", ("GET", "POST")),
+    "planning:people": ("admin", ("GET",)),
+    "planning:person_create": ("admin", ("GET", "POST")),
+    "planning:person_detail": ("admin", ("GET",)),
+    "planning:person_edit": ("admin", ("GET", "POST")),
+    "planning:person_password": ("admin", ("GET", "POST")),
+    "planning:person_leaver": ("admin", ("GET", "POST")),
+    "planning:person_reactivate": ("admin", ("POST",)),
+}
+# Which sample object fills the URL's <pk>.
+SAMPLE_FOR = {
+    "objective_detail": "objective",
+    "objective_edit": "objective",
+    "progress_update_create": "objective",
+    "milestone_create": "objective",
+    "milestone_detail": "milestone",
+    "milestone_reschedule": "milestone",
+    "milestone_complete": "milestone",
+    "planning:plan_detail": "plan",
+    "planning:plan_edit": "plan",
+    "planning:theme_create": "plan",
+    "planning:theme_edit": "theme",
+    "planning:objective_create": "plan",
+    "planning:objective_setup": "objective",
+    "planning:objective_edit": "objective",
+    "planning:objective_owner": "objective",
+    "planning:milestone_create": "objective",
+    "planning:milestone_edit": "milestone",
+    "planning:milestone_rebaseline": "milestone",
+    "planning:person_detail": "person",
+    "planning:person_edit": "person",
+    "planning:person_password": "person",
+    "planning:person_leaver": "person",
+    "planning:person_reactivate": "person",
+}
+
+
+def _project_url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue
+            yield from _project_url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_of_the_project_is_in_the_access_table():
+    names = set(_project_url_names())
+    assert None not in names, "every URL pattern needs a name"
+    assert names == set(TABLE), (
+        f"missing from TABLE: {sorted(names - set(TABLE))}; "
+        f"no longer exist: {sorted(set(TABLE) - names)}"
+    )
+
+
+@pytest.fixture
+def world(db):
+    admin = factories.make_admin("matrix_admin", is_staff=True)
+    owner = factories.make_manager("matrix_owner")
+    other = factories.make_manager("matrix_other")
+    leader = factories.make_leader("matrix_leader")
+    person = factories.make_manager("matrix_person")
+    plan = factories.make_plan(user=admin)
+    theme = factories.make_theme(plan, user=admin)
+    objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
+    milestone = factories.make_milestone(objective, user=admin, due_date=date(2030, 1, 31))
+    return {
+        "users": {
+            "visitor": None,
+            "owner": owner,
+            "other_manager": other,
+            "leader": leader,
+            "admin": admin,
+        },
+        "samples": {
+            "plan": plan,
+            "theme": theme,
+            "objective": objective,
+            "milestone": milestone,
+            "person": person,
+        },
+    }
+
+
+def _state() -> tuple:
+    """Everything a refused request must leave alone."""
+    history = tuple(model.history.count() for model in tracked_models())
+    people = tuple(User.objects.order_by("pk").values_list("pk", "is_active", "password"))
+    groups = tuple(User.groups.through.objects.order_by("pk").values_list("user_id", "group_id"))
+    return history, people, groups
+
+
+def _allowed(access: str, role: str) -> bool:
+    return {
+        "public": True,
+        "reader": role != "visitor",
+        "api": role != "visitor",
+        "editor": role in ("owner", "admin"),
+        "admin": role == "admin",
+    }[access]
+
+
+CASES = [
+    (name, method, role)
+    for name, (_, methods) in TABLE.items()
+    for method in sorted({*methods, "GET", "POST"})
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES)
+def test_access(client, world, name, method, role):
+    access, methods = TABLE[name]
+    sample = SAMPLE_FOR.get(name)
+    url = reverse(name, args=[world["samples"][sample].pk] if sample else [])
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    before = _state()
+    response = client.generic(method, url, "" if method == "GET" else "")
+    status = response.status_code
+    assert status < 500, f"{method} {url} as {role}: {status}"
+
+    if access == "public":
+        assert status != 403
+        return
+    if role == "visitor":
+        if method not in methods:
+            assert status in (302, 401, 405)
+        elif access == "api":
+            assert status == 401
+        else:
+            assert status == 302 and response.url.startswith("/accounts/login/")
+        assert _state() == before
+        return
+    if method not in methods:
+        assert status in (403, 405)
+        assert _state() == before
+        return
+    if _allowed(access, role):
+        assert status not in (403, 404), f"{method} {url} as {role}: {status}"
+    else:
+        assert status == 403, f"{method} {url} as {role}: expected 403, got {status}"
+        assert _state() == before, f"{method} {url} as {role} changed something"
+
+
+@pytest.mark.parametrize("role", ["owner", "other_manager", "leader"])
+def test_owner_and_baseline_cannot_be_changed_through_the_owners_forms(client, world, role):
+    """Field-level rights: extra owner/baseline fields in a form are ignored or refused."""
+    objective = world["samples"]["objective"]
+    milestone = world["samples"]["milestone"]
+    client.force_login(world["users"][role])
+    before = _state()
+    intruder = world["users"]["other_manager"]
+    client.post(
+        reverse("objective_edit", args=[objective.pk]),
+        {"owner": intruder.pk, "description": "x", "status": "in_progress", "version": 1},
+    )
+    client.post(
+        reverse("milestone_reschedule", args=[milestone.pk]),
+        {"baseline_date-day": 1, "baseline_date-month": 1, "baseline_date-year": 2020},
+    )
+    client.post(
+        reverse("planning:objective_owner", args=[objective.pk]),
+        {"owner": intruder.pk, "reason": "taking it"},
+    )
+    client.post(
+        reverse("planning:milestone_rebaseline", args=[milestone.pk]),
+        {"baseline_date-day": 1, "baseline_date-month": 1, "baseline_date-year": 2031},
+    )
+    objective.refresh_from_db()
+    milestone = Milestone.objects.get(pk=milestone.pk)
+    assert objective.owner == world["users"]["owner"]
+    assert milestone.baseline_date == date(2030, 1, 31)
+    if role != "owner":
+        assert _state() == before
+
+
+ADMIN_VIEWS = ["changelist", "add", "change", "history", "delete"]
+
+
+@pytest.mark.parametrize("role", ["visitor", "owner", "leader", "admin"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "objectives.plan",
+        "objectives.theme",
+        "objectives.objective",
+        "objectives.progressupdate",
+        "milestones.milestone",
+    ],
+)
+def test_django_admin_is_read_only_and_for_administrators(client, world, role, model):
+    app_label, model_name = model.split(".")
+    objective = world["samples"]["objective"]
+    pk = {
+        "plan": objective.plan_id,
+        "theme": objective.theme_id,
+        "objective": objective.pk,
+        "milestone": world["samples"]["milestone"].pk,
+        "progressupdate": factories.make_update(
+            objective, user=world["users"]["owner"], reported_on=date(2025, 1, 2)
+        ).pk,
+    }[model_name]
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    before = _state()
+    for view in ADMIN_VIEWS:
+        args = [] if view in ("changelist", "add") else [pk]
+        url = reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
+        for method in ("GET", "POST"):
+            response = client.generic(method, url)
+            status = response.status_code
+            assert status < 500
+            if role != "admin":
+                assert status == 302, (method, url, status)
+                assert "/login/" in response.url
+            elif view in ("add", "delete") or (method == "POST" and view == "change"):
+                assert status in (403, 405), (method, url, status)
+            else:
+                # Viewing; a POST to a list only runs actions, and there are none.
+                assert status == 200, (method, url, status)
+    history_id = apps.get_model(app_label, model_name).history.filter(id=pk).first().history_id
+    record_url = reverse(f"admin:{app_label}_{model_name}_simple_history", args=[pk, history_id])
+    for method in ("GET", "POST"):
+        status = client.generic(method, record_url).status_code
+        if role != "admin":
+            assert status == 302
+        else:
+            assert status == (200 if method == "GET" else 403), (method, record_url, status)
+    assert _state() == before
