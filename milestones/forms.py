@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from objectives.formatting import long_date
 from objectives.forms import (
     REASON_MAX,
     TITLE_MAX,
     GovukForm,
     VersionedForm,
     date_boxes,
-    long_date,
     text_field,
     too_long,
 )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives import permissions
-from objectives.forms import long_date
+from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.views import (
     Conflict,

@@ -15,7 +15,6 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from .models import Objective, ProgressUpdate
 
@@ -28,10 +27,6 @@ LATEST_YEAR = 2999
 PARTS = ("day", "month", "year")
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 QUERY_DATE_MESSAGE = "The date in the address is not a date: write it like 2026-03-31"
-
-
-def long_date(value: date | None) -> str:
-    return format_date(value, "j F Y") if value else ""
 
 
 def too_long(what: str, limit: int) -> str:

@@ -14,10 +14,10 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from milestones.models import Milestone
 
+from .formatting import long_date
 from .models import Objective, ProgressUpdate, Theme
 
 User = get_user_model()
@@ -136,10 +136,6 @@ class TimelineEntry:
     @property
     def time(self) -> str:
         return clock(self.when)
-
-
-def long_date(value: date | None) -> str:
-    return format_date(value, "j F Y") if value else ""
 
 
 def clock(moment: datetime) -> str:
