@@ -27,6 +27,7 @@ from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import demo_data, selectors, services
 from objectives.demo_data import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
+from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
 
@@ -80,10 +81,6 @@ def _email(username: str) -> str:
 def _months_before(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def demo_passwords() -> dict[str, str]:
@@ -409,7 +406,7 @@ class Story:
         parts = [self.note(spec, offset)] if spec.notes else []
         since = self.last_report.get(spec.ref, date.min)
         parts += [
-            f"Completed: {m.title} ({_long_date(m.completed_on)})."
+            f"Completed: {m.title} ({long_date(m.completed_on)})."
             for m in milestones
             if m.completed_on and since < m.completed_on <= on
         ]
@@ -417,14 +414,14 @@ class Story:
         overdue = [m for m in open_ if m.due_date < on]
         if overdue:
             parts.append(
-                f"Overdue: {overdue[0].title}, due {_long_date(overdue[0].due_date)}; "
+                f"Overdue: {overdue[0].title}, due {long_date(overdue[0].due_date)}; "
                 "a new date goes to the next improvement board."
             )
         elif open_:
             upcoming = open_[0]
-            text = f"Next: {upcoming.title}, forecast {_long_date(upcoming.due_date)}"
+            text = f"Next: {upcoming.title}, forecast {long_date(upcoming.due_date)}"
             if upcoming.due_date != upcoming.baseline_date:
-                text += f" (agreed date {_long_date(upcoming.baseline_date)})"
+                text += f" (agreed date {long_date(upcoming.baseline_date)})"
             parts.append(text + ".")
         elif not milestones:
             parts.append("Milestones not yet agreed.")
