@@ -18,7 +18,7 @@ FLAG_CHOICES = [("", "Any problem")] + [(key, label) for key, (_, label) in FLAG
 
 
 class DashboardForm(forms.Form):
-    plan = forms.TypedChoiceField(label="Plan", required=False, coerce=int, empty_value=None)
+    plan = forms.CharField(label="Plan", required=False, max_length=20)
     as_of = forms.CharField(
         label="Show the plan as it stood at the end of",
         required=False,
@@ -46,14 +46,15 @@ class DashboardForm(forms.Form):
         super().__init__(data)
         self.plans = plans
         self.plan_required = plan_required
-        self.fields["plan"].choices = [(plan.pk, plan.name) for plan in plans]
-        self.fields["plan"].error_messages["invalid_choice"] = "Choose a plan from the list."
 
     def clean_plan(self):
         """The chosen ``Plan``: the only one, or on pages the first when none is named."""
-        plan_id = self.cleaned_data.get("plan")
-        if plan_id is not None:
-            return next(plan for plan in self.plans if plan.pk == plan_id)
+        plan_id = (self.cleaned_data.get("plan") or "").strip()
+        if plan_id:
+            chosen = next((p for p in self.plans if str(p.pk) == plan_id), None)
+            if chosen is None:
+                raise ValidationError("There is no such plan: choose one from the list.")
+            return chosen
         if not self.plans:
             raise ValidationError("There is no plan yet.")
         if len(self.plans) > 1 and self.plan_required:
@@ -73,8 +74,13 @@ class DashboardForm(forms.Form):
         )
 
     def set_options(self, *, themes: list[tuple[str, str]], owners: list[tuple[str, str]]):
-        """Show theme and owner as lists of what the plan has on the date (plus the current
-        value, so a filter that matches nothing on another date is still shown)."""
+        """Before showing the form: plans as a list to choose from, and theme and owner as lists
+        of what the plan has on the date (plus the current value, so a filter that matches
+        nothing on another date is still shown). Only called when the page is drawn."""
+        self.fields["plan"] = forms.ChoiceField(
+            label="Plan", required=False, choices=[(p.pk, p.name) for p in self.plans]
+        )
+        self._bound_fields_cache.pop("plan", None)
         for name, options, anything in (
             ("theme", themes, "Any theme"),
             ("owner", owners, "Anyone"),

@@ -7,9 +7,9 @@ drift rows of one plan at one date.
 Speed. A dashboard needs the plan's drift at D, at D - 28 days and at the last twelve month
 ends. ``objectives.selectors.PlanHistory`` reads the plan's history once (a fixed number of
 queries) and replays it to each of those days. The results are kept in a small in-process cache
-keyed by the plan, the day and a fingerprint of the history tables (their latest record id and
-how many records sit near it, one query): history is written once and never changed, so a new
-record anywhere changes the fingerprint and nothing stale is ever served. Accounts have no
+keyed by the plan, the day and a fingerprint of the history tables (their latest record ids, one
+cheap query): history is written once and never changed, so a new record anywhere changes the
+fingerprint and nothing stale is ever served. Accounts have no
 history, so each cached result also remembers the owners it used (username, name, whether they
 have left) and is only reused when the owners still match (one more query). Entries also expire
 after ``CACHE_SECONDS`` as a backstop. Nothing read inside a transaction is cached or served from
@@ -20,10 +20,11 @@ tests run inside one unless they ask otherwise). The number of queries never gro
 from __future__ import annotations
 
 import calendar
+import functools
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -43,7 +44,7 @@ NONE = "none"  # the filter value for "no owner" / "no theme"
 COMPARE_DAYS = 28
 TREND_MONTHS = 12
 CACHE_SECONDS = 600
-RECENT_WINDOW = 1000
+RECENT_WINDOW = 256
 RAG_LABELS = {
     drift.RED: "Red",
     drift.AMBER: "Amber",
@@ -94,7 +95,7 @@ class _LRU:
 
 
 _drifts = _LRU(24)  # whole PlanDrift objects (a few hundred KB each at a council's size)
-_summaries = _LRU(4096)  # counts by RAG only
+_summaries = _LRU(4096)  # counts by RAG and each objective's RAG (DaySummary)
 _rendered = _LRU(96)  # page content and export files, keyed by the data they were made from
 
 
@@ -117,28 +118,95 @@ def rendered(key, build):
     return value
 
 
-def _history_tables() -> list[str]:
-    models = (Plan, Theme, Objective, Milestone, ProgressUpdate)
-    return [connection.ops.quote_name(m.history.model._meta.db_table) for m in models]
+@functools.cache
+def _fingerprint_sql() -> str:
+    parts = []
+    for n, model in enumerate((Plan, Theme, Objective, Milestone, ProgressUpdate)):
+        # Table names come from the models, never from a request.
+        table = connection.ops.quote_name(model.history.model._meta.db_table)
+        parts.append(f"(SELECT MAX(history_id) FROM {table})")  # noqa: S608
+        parts.append(
+            f"(SELECT SUM(history_id) FROM (SELECT history_id FROM {table} "  # noqa: S608
+            f"ORDER BY history_id DESC LIMIT {RECENT_WINDOW}) AS recent_{n})"
+        )
+    return "SELECT " + ", ".join(parts)
 
 
 def history_fingerprint() -> tuple:
-    """The latest record id of each history table and how many records sit just below it.
+    """The latest record id of each history table and the sum of its ``RECENT_WINDOW`` latest.
 
-    History rows are only ever added, so any new record changes this. Counting the records near
-    the top also notices a transaction that took its id earlier but committed later.
+    History rows are only ever added, so any new record changes this. The sum also notices a
+    transaction that took its id earlier but committed later. Both read the primary key index
+    backwards, so this costs the same however large the tables grow.
     """
-    parts = []
-    for table in _history_tables():
-        # Table names come from the models, never from a request.
-        latest = f"(SELECT MAX(history_id) FROM {table})"  # noqa: S608
-        parts.append(latest)
-        parts.append(
-            f"(SELECT COUNT(*) FROM {table} WHERE history_id > {latest} - {RECENT_WINDOW})"  # noqa: S608
-        )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(_fingerprint_sql())
         return tuple(cursor.fetchone())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The history tables' fingerprint and, for one plan, the accounts of everyone who has ever
+    owned one of its objectives, as they are now: read together in one query."""
+
+    fingerprint: tuple
+    plan_id: int | None = None
+    owners: frozenset | None = None
+
+    def owners_of(self, plan: Plan) -> frozenset | None:
+        return self.owners if plan.pk == self.plan_id else None
+
+
+_last_plans: list = []  # the plans as last read, to guess the plan a request means
+
+
+def _owner_rows_sql() -> str:
+    user = User._meta
+    username = user.get_field(User.USERNAME_FIELD).column
+    q = connection.ops.quote_name
+    objective_history = q(Objective.history.model._meta.db_table)
+    # Table and column names come from the models, never from a request.
+    return (
+        f"SELECT u.{q(user.pk.column)}, u.{q(username)}, u.{q('first_name')}, "  # noqa: S608
+        f"u.{q('last_name')}, u.{q('is_active')} "
+        f"FROM (SELECT 1 AS one) AS here LEFT JOIN {q(user.db_table)} AS u "
+        f"ON u.{q(user.pk.column)} IN "
+        f"(SELECT {q('owner_id')} FROM {objective_history} WHERE {q('plan_id')} = %s)"
+    )
+
+
+@functools.cache
+def _snapshot_sql() -> str:
+    fingerprint = _fingerprint_sql().removeprefix("SELECT ")
+    owners = _owner_rows_sql().removeprefix("SELECT ")
+    return f"SELECT {fingerprint}, {owners}"
+
+
+def snapshot(plan_id: str | None = None) -> Snapshot:
+    """The fingerprint, and the owners of the plan ``plan_id`` names (or of the plan shown
+    when none is named, as far as the last list of plans tells), in one query."""
+    pk = None
+    if plan_id and str(plan_id).strip().isdigit():
+        pk = int(str(plan_id).strip())
+    elif not plan_id and _last_plans:
+        pk = _last_plans[0].pk
+    if pk is None or pk > 2**62:
+        return Snapshot(history_fingerprint())
+    with connection.cursor() as cursor:
+        cursor.execute(_snapshot_sql(), [pk])
+        rows = cursor.fetchall()
+    width = len(rows[0]) - 5
+    owners = frozenset(
+        (
+            row[width],
+            row[width + 1],
+            f"{row[width + 2]} {row[width + 3]}".strip() or row[width + 1],
+            bool(row[width + 4]),
+        )
+        for row in rows
+        if row[width] is not None
+    )
+    return Snapshot(tuple(rows[0][:width]), pk, owners)
 
 
 def _owner_signature(states) -> frozenset:
@@ -152,10 +220,22 @@ def _owner_signature(states) -> frozenset:
 def _current_owners(owner_ids) -> frozenset:
     if not owner_ids:
         return frozenset()
-    return frozenset(
-        (u.pk, u.get_username(), u.get_full_name() or u.get_username(), u.is_active)
-        for u in User.objects.filter(id__in=owner_ids)
+    rows = User.objects.filter(id__in=owner_ids).values_list(
+        "id", User.USERNAME_FIELD, "first_name", "last_name", "is_active"
     )
+    return frozenset(
+        # The name as User.get_full_name() gives it, or the username when there is none.
+        (pk, username, f"{first} {last}".strip() or username, active)
+        for pk, username, first, last, active in rows
+    )
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """A plan on one day in brief: how many objectives of each RAG, and each one's RAG."""
+
+    counts: dict[str, int]
+    rags: dict[int, str]
 
 
 @dataclass(frozen=True)
@@ -165,16 +245,17 @@ class _Entry:
 
 
 def plan_drifts(
-    plan: Plan, full: set[date], counts: set[date], *, fingerprint: tuple | None = None
+    plan: Plan, full: set[date], counts: set[date], *, snapshot: Snapshot | None = None
 ) -> tuple[dict, dict, tuple]:
     """The drift of ``plan`` at each day in ``full`` and its RAG counts at each day in ``counts``.
 
-    Returns ``({day: PlanDrift}, {day: summary}, token)``, where ``token`` identifies the data
+    Returns ``({day: PlanDrift}, {day: DaySummary}, token)``, where ``token`` identifies the data
     they were made from (history and owners), for caching what is made from them. A fixed
-    number of queries whatever the size of the plan. Pass the ``fingerprint`` when the caller
-    has just read it.
+    number of queries whatever the size of the plan. Pass the ``snapshot`` when the caller has
+    just read it.
     """
-    fingerprint = fingerprint or history_fingerprint()
+    snapshot = snapshot or Snapshot(history_fingerprint())
+    fingerprint = snapshot.fingerprint
     found_full: dict[date, _Entry] = {}
     found_counts: dict[date, _Entry] = {}
     for day in full:
@@ -188,8 +269,10 @@ def plan_drifts(
     hits = list(found_full.values()) + list(found_counts.values())
     if hits:
         # Accounts have no history: reuse a result only if its owners are as they were.
-        used = frozenset().union(*(e.owners for e in hits))
-        now = _current_owners({owner[0] for owner in used})
+        now = snapshot.owners_of(plan)
+        if now is None:
+            used = frozenset().union(*(e.owners for e in hits))
+            now = _current_owners({owner[0] for owner in used})
         for found in (found_full, found_counts):
             for day, entry in list(found.items()):
                 if not entry.owners <= now:
@@ -205,7 +288,8 @@ def plan_drifts(
                 found_full[day] = _Entry(owners, result)
                 _drifts.put((plan.pk, day, fingerprint), found_full[day])
             if day in counts:
-                found_counts[day] = _Entry(owners, result.summary)
+                brief = DaySummary(result.summary, {r.id: r.rag for r in result.objectives})
+                found_counts[day] = _Entry(owners, brief)
                 _summaries.put((plan.pk, day, fingerprint), found_counts[day])
     entries = list(found_full.values()) + list(found_counts.values())
     token = (fingerprint, frozenset().union(*(e.owners for e in entries)))
@@ -216,9 +300,9 @@ def plan_drifts(
     )
 
 
-def plan_drift(plan: Plan, as_of: date, *, fingerprint=None) -> tuple[PlanDrift, tuple]:
+def plan_drift(plan: Plan, as_of: date, *, snapshot=None) -> tuple[PlanDrift, tuple]:
     """The same as ``objectives.selectors.plan_drift``, through the cache, with its token."""
-    full, _, token = plan_drifts(plan, {as_of}, set(), fingerprint=fingerprint)
+    full, _, token = plan_drifts(plan, {as_of}, set(), snapshot=snapshot)
     return full[as_of], token
 
 
@@ -228,9 +312,12 @@ def plan_drift(plan: Plan, as_of: date, *, fingerprint=None) -> tuple[PlanDrift,
 def plans(fingerprint: tuple | None = None) -> list[Plan]:
     """Every plan by name. Plans change only with a history record, so with the history
     ``fingerprint`` the list is read once until something is recorded."""
+    global _last_plans
     if fingerprint is None:
         return list(Plan.objects.order_by("name", "id"))
-    return rendered(("plans", fingerprint), lambda: list(Plan.objects.order_by("name", "id")))
+    found = rendered(("plans", fingerprint), lambda: list(Plan.objects.order_by("name", "id")))
+    _last_plans = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -261,10 +348,10 @@ class Filters:
         return {k: v for k, v in vars(self).items() if v}
 
 
-def filtered_rows(plan: Plan, as_of: date, filters: Filters, *, fingerprint=None):
+def filtered_rows(plan: Plan, as_of: date, filters: Filters, *, snapshot=None):
     """The rows of the plan's drift at D that the filters keep, in the contract's order, and
     the token of the data."""
-    result, token = plan_drift(plan, as_of, fingerprint=fingerprint)
+    result, token = plan_drift(plan, as_of, snapshot=snapshot)
     return filters.apply(result.objectives), token
 
 
@@ -333,22 +420,21 @@ class OwnerLoad:
     total: int
 
 
-@dataclass
 class Dashboard:
-    plan: Plan
-    as_of: date
-    today: date
-    drift: PlanDrift
-    earlier: date
-    earlier_summary: dict[str, int]
-    rows: list[ObjectiveDrift]
-    filters: Filters
-    trend: list[TrendPoint]
-    theme_slips: list[ThemeSlip]
-    owner_loads: list[OwnerLoad]
-    theme_options: list[tuple[str, str]] = field(default_factory=list)
-    owner_options: list[tuple[str, str]] = field(default_factory=list)
-    token: tuple = ()
+    """Everything the dashboard shows for a plan at D. Only the plan's drift and the token are
+    read up front; the rest is worked out when the page content is made (and cached)."""
+
+    def __init__(self, *, plan, as_of, today, drift, days, filters, token, fingerprint):
+        self.plan = plan
+        self.as_of = as_of
+        self.today = today
+        self.drift = drift
+        self.days = days  # {day: DaySummary} for four weeks earlier and the month ends
+        self.filters = filters
+        self.token = token
+        self.fingerprint = fingerprint
+        self.earlier = as_of - timedelta(days=COMPARE_DAYS)
+        self.trend_days = month_ends(as_of)
 
     @property
     def is_past(self) -> bool:
@@ -358,12 +444,71 @@ class Dashboard:
     def is_future(self) -> bool:
         return self.as_of > self.today
 
+    @functools.cached_property
+    def rows(self) -> list[ObjectiveDrift]:
+        return self.filters.apply(self.drift.objectives)
+
+    @property
+    def earlier_summary(self) -> dict[str, int]:
+        return self.days[self.earlier].counts
+
     @property
     def headlines(self) -> list[Headline]:
         summary = self.drift.summary
         return [
             Headline(rag, RAG_LABELS[rag], summary[rag], self.earlier_summary[rag]) for rag in RAGS
         ]
+
+    @functools.cached_property
+    def trend(self) -> list[TrendPoint]:
+        return [TrendPoint(day, self.days[day].counts) for day in self.trend_days]
+
+    @functools.cached_property
+    def since(self) -> dict[int, str]:
+        ends = [(day, self.days[day].rags) for day in self.trend_days]
+        return colour_since(self.rows, ends)
+
+    @property
+    def table(self) -> list[tuple[ObjectiveDrift, str]]:
+        """The rows the filters keep, each with how long it has been red or amber."""
+        return [(row, self.since.get(row.id, "")) for row in self.rows]
+
+    @functools.cached_property
+    def theme_slips(self) -> list[ThemeSlip]:
+        return theme_slips(self.drift.objectives)
+
+    @functools.cached_property
+    def owner_loads(self) -> list[OwnerLoad]:
+        return [o for o in owner_loads(self.drift.objectives) if o.red or o.amber][:10]
+
+    @functools.cached_property
+    def theme_options(self) -> list[tuple[str, str]]:
+        """The plan's themes with objectives on D, in the plan's order, and "No theme"."""
+        plan = self.plan
+        names = rendered(  # themes change only with a history record
+            ("themes", plan.pk, self.fingerprint),
+            lambda: list(
+                Theme.objects.filter(plan=plan)
+                .order_by("order", "name")
+                .values_list("name", flat=True)
+            ),
+        )
+        seen = {r.state.theme for r in self.drift.objectives}
+        options = [(name, name) for name in names if name in seen]
+        if None in seen:
+            options.append((NONE, "No theme"))
+        return options
+
+    @functools.cached_property
+    def owner_options(self) -> list[tuple[str, str]]:
+        owners = {
+            r.state.owner_username: r.state.owner_name
+            for r in self.drift.objectives
+            if r.state.owner_username
+        }
+        return [(NONE, "No named owner")] + sorted(
+            owners.items(), key=lambda item: (item[1].lower(), item[0])
+        )
 
     @property
     def earlier_label(self) -> str:
@@ -372,6 +517,29 @@ class Dashboard:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
+
+
+def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[int, str]:
+    """How long each red or amber objective has been that colour, in words, judged at the month
+    ends (oldest first, each with every objective's RAG that day): "since end of Jul 2026" when
+    it was that colour at every month end from July on, "new since 31 Oct 2026" when it was not
+    at the last one."""
+    since = {}
+    for row in rows:
+        if row.rag not in (drift.RED, drift.AMBER) or not month_ends:
+            continue
+        start = None
+        for day, rags in reversed(month_ends):
+            if rags.get(row.id) != row.rag:
+                break
+            start = day
+        if start is None:
+            since[row.id] = f"new since {format_date(month_ends[-1][0], 'j M Y')}"
+        elif start == month_ends[0][0]:
+            since[row.id] = f"since {format_date(start, 'M Y')} or earlier"
+        else:
+            since[row.id] = f"since end of {format_date(start, 'M Y')}"
+    return since
 
 
 def theme_slips(rows) -> list[ThemeSlip]:
@@ -418,43 +586,20 @@ def owner_loads(rows) -> list[OwnerLoad]:
     return sorted(loads, key=lambda o: (-o.red, -o.amber, o.name.lower()))
 
 
-def dashboard(plan: Plan, as_of: date, filters: Filters, *, fingerprint=None) -> Dashboard:
+def dashboard(plan: Plan, as_of: date, filters: Filters, *, snapshot=None) -> Dashboard:
+    """The plan at D, four weeks earlier and at the last twelve month ends (one read)."""
+    snapshot = snapshot or Snapshot(history_fingerprint())
     earlier = as_of - timedelta(days=COMPARE_DAYS)
-    trend_days = month_ends(as_of)
-    full, counts, token = plan_drifts(
-        plan, {as_of}, {earlier, *trend_days}, fingerprint=fingerprint
-    )
-    result = full[as_of]
-    rows = result.objectives
-    theme_names = rendered(  # themes change only with a history record, so the token holds
-        ("themes", plan.pk, token),
-        lambda: list(
-            Theme.objects.filter(plan=plan).order_by("order", "name").values_list("name", flat=True)
-        ),
-    )
-    themes_seen = {r.state.theme for r in rows}
-    theme_options = [(name, name) for name in theme_names if name in themes_seen]
-    if None in themes_seen:
-        theme_options.append((NONE, "No theme"))
-    owners = {r.state.owner_username: r.state.owner_name for r in rows if r.state.owner_username}
-    owner_options = [(NONE, "No named owner")] + sorted(
-        owners.items(), key=lambda item: (item[1].lower(), item[0])
-    )
+    full, days, token = plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)}, snapshot=snapshot)
     return Dashboard(
         plan=plan,
         as_of=as_of,
         today=timezone.localdate(),
-        drift=result,
-        earlier=earlier,
-        earlier_summary=counts[earlier],
-        rows=filters.apply(rows),
+        drift=full[as_of],
+        days=days,
         filters=filters,
-        trend=[TrendPoint(day, counts[day]) for day in trend_days],
-        theme_slips=theme_slips(rows),
-        owner_loads=[o for o in owner_loads(rows) if o.red or o.amber][:10],
-        theme_options=theme_options,
-        owner_options=owner_options,
         token=token,
+        fingerprint=snapshot.fingerprint,
     )
 
 
@@ -490,10 +635,8 @@ class Accountable:
         return max(dates, default=None)
 
 
-def accountability(plan: Plan, as_of: date, *, fingerprint=None):
-    """Objectives by owner at D (unowned first, then the most red, the most amber, by name),
-    and the token of the data."""
-    result, token = plan_drift(plan, as_of, fingerprint=fingerprint)
+def accountability(result: PlanDrift) -> list[Accountable]:
+    """Objectives by owner at D: unowned first, then the most red, the most amber, by name."""
     groups: dict[str | None, list[ObjectiveDrift]] = defaultdict(list)
     for row in result.objectives:
         groups[row.state.owner_username].append(row)
@@ -509,4 +652,4 @@ def accountability(plan: Plan, as_of: date, *, fingerprint=None):
             )
         )
     people.sort(key=lambda p: (p.username is not None, -p.red, -p.amber, p.name.lower()))
-    return people, token
+    return people

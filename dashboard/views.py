@@ -32,10 +32,6 @@ def _raw(request) -> tuple:
     return tuple(request.GET.get(name, "") for name in PARAMS)
 
 
-def _plans_key(plans) -> tuple:
-    return tuple((plan.pk, plan.name) for plan in plans)
-
-
 def _query(plan, as_of, filters, plans, *, today) -> dict:
     """The query string that reproduces this view (plan only when there are several)."""
     params = {}
@@ -88,13 +84,13 @@ def _invalid(request, form, plans, template: str):
 @require_GET
 def dashboard(request):
     _check(request)
-    fingerprint = selectors.history_fingerprint()
-    plans = selectors.plans(fingerprint)
+    snapshot = selectors.snapshot(request.GET.get("plan"))
+    plans = selectors.plans(snapshot.fingerprint)
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "dashboard")
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
-    data = selectors.dashboard(plan, as_of, form.filters(), fingerprint=fingerprint)
+    data = selectors.dashboard(plan, as_of, form.filters(), snapshot=snapshot)
 
     def content():
         form.set_options(themes=data.theme_options, owners=data.owner_options)
@@ -111,7 +107,7 @@ def dashboard(request):
         }
         return render_to_string("dashboard/_dashboard.html", context, request=request)
 
-    key = ("dashboard", data.token, data.today, _plans_key(plans), _raw(request))
+    key = ("dashboard", data.token, data.today, _raw(request))
     context = {"form": form, "data": data, "content": selectors.rendered(key, content)}
     return render(request, "dashboard/dashboard.html", context)
 
@@ -133,13 +129,13 @@ def _filter_labels(data) -> list[str]:
 @require_GET
 def accountability(request):
     _check(request)
-    fingerprint = selectors.history_fingerprint()
-    plans = selectors.plans(fingerprint)
+    snapshot = selectors.snapshot(request.GET.get("plan"))
+    plans = selectors.plans(snapshot.fingerprint)
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "accountability")
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
-    people, token = selectors.accountability(plan, as_of, fingerprint=fingerprint)
+    result, token = selectors.plan_drift(plan, as_of, snapshot=snapshot)
     today = timezone.localdate()
     links = _links(_query(plan, as_of, selectors.Filters(), plans, today=today))
     context = {
@@ -151,15 +147,15 @@ def accountability(request):
         "is_past": as_of < today,
         "is_future": as_of > today,
         "keep": [],
-        "people": people,
         "links": links,
     }
 
     def content():
         form.set_options(themes=[], owners=[])
+        context["people"] = selectors.accountability(result)
         return render_to_string("dashboard/_accountability.html", context, request=request)
 
-    key = ("accountability", token, today, _plans_key(plans), _raw(request))
+    key = ("accountability", token, today, _raw(request))
     context["content"] = selectors.rendered(key, content)
     return render(request, "dashboard/accountability.html", context)
 
@@ -170,15 +166,17 @@ def _export(request, kind: str):
         return HttpResponse(
             "Your account has no role in this service.", status=403, content_type="text/plain"
         )
-    fingerprint = selectors.history_fingerprint()
-    form = DashboardForm(request.GET, plans=selectors.plans(fingerprint), plan_required=True)
+    snapshot = selectors.snapshot(request.GET.get("plan"))
+    form = DashboardForm(
+        request.GET, plans=selectors.plans(snapshot.fingerprint), plan_required=True
+    )
     if not form.is_valid():
         return HttpResponse(
             form.error_messages_text(), status=400, content_type="text/plain; charset=utf-8"
         )
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     filters = form.filters()
-    rows, token = selectors.filtered_rows(plan, as_of, filters, fingerprint=fingerprint)
+    rows, token = selectors.filtered_rows(plan, as_of, filters, snapshot=snapshot)
     key = ("export", kind, token, plan.pk, plan.name, as_of, filters)
     body = selectors.rendered(key, lambda: exports.build(kind, plan, as_of, rows))
     return exports.response(kind, plan, as_of, body)

@@ -100,3 +100,33 @@ def test_nothing_is_cached_inside_a_transaction(clock, story):
         again, _ = selectors.plan_drift(story.plan, TODAY)
     assert again is not first
     assert again.objectives == first.objectives
+
+
+def test_colour_since():
+    from types import SimpleNamespace as Row
+
+    ends = [
+        (date(2026, 1, 31), {1: "red", 2: "green", 3: "amber"}),
+        (date(2026, 2, 28), {1: "red", 2: "red", 3: "amber"}),
+        (date(2026, 3, 31), {1: "red", 2: "red", 3: "green"}),
+    ]
+    rows = [
+        Row(id=1, rag="red"),
+        Row(id=2, rag="red"),
+        Row(id=3, rag="amber"),
+        Row(id=4, rag="green"),
+    ]
+    assert selectors.colour_since(rows, ends) == {
+        1: "since Jan 2026 or earlier",
+        2: "since end of Feb 2026",
+        3: "new since 31 Mar 2026",
+    }
+
+
+def test_the_table_says_how_long_each_has_been_red_or_amber(clock, story):
+    with clock(TODAY):
+        data = selectors.dashboard(story.plan, TODAY, selectors.Filters())
+    since = {row.ref: text for row, text in data.table}
+    assert since["2.1"] == "since end of Mar 2026"  # overdue from 2 March
+    assert since["1.1"] == "since end of Feb 2026"  # amber (stale, then slipped) from February
+    assert since["1.3"] == ""  # complete

@@ -70,6 +70,12 @@ class Command(BaseCommand):
             call_command("flush", verbosity=0, interactive=False)
             for name in ROLES:
                 Group.objects.get_or_create(name=name)
+        plans = Plan.objects.count()
+        if options["size"] != "national" and plans > 1:
+            raise CommandError(
+                f"This database already holds {plans} plans: give --fresh to start again at a "
+                "council's size, or --size national."
+            )
         today = timezone.localdate()
         template = self._council(options, today)
         results = []
@@ -114,17 +120,28 @@ class Command(BaseCommand):
         self.stdout.write(f"Copying {TEMPLATE_NAME} into {wanted - have} more plans...")
         started = time.perf_counter()
         people = max(4, options["objectives"] // 7)
+        owners = {
+            n: synthetic.make_people(f"p{n:03d}o", people) for n in range(have + 1, wanted + 1)
+        }
+        self._fresh_statistics()
         written = 0
-        for n in range(have + 1, wanted + 1):
-            owners = synthetic.make_people(f"p{n:03d}o", people)
-            written += synthetic.replicate_plan(template, name=f"{PREFIX} {n:03d}", owners=owners)
+        for n in sorted(owners):
+            written += synthetic.replicate_plan(
+                template, name=f"{PREFIX} {n:03d}", owners=owners[n]
+            )
             if n % 25 == 0:
                 self.stdout.write(f"  {n} plans, {time.perf_counter() - started:.0f} s")
+                self._fresh_statistics()
         self.stdout.write(
             f"  {written} history records copied in {time.perf_counter() - started:.0f} s."
         )
+
+    def _fresh_statistics(self) -> None:
+        """ANALYZE as the tables grow, and reconnect: PostgreSQL keeps the plans of its foreign
+        key checks per connection, and plans made while the tables were tiny scan them whole."""
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        connection.close()
 
     def _size(self) -> str:
         history = (
@@ -160,7 +177,14 @@ class Command(BaseCommand):
                 self.stdout.write("No objective page yet: left out.")
         return pages
 
+    def _settle(self) -> None:
+        """Statistics (and on PostgreSQL the visibility map) as autovacuum would leave them."""
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
     def _measure(self, template: Plan, options, today) -> dict:
+        if not connection.in_atomic_block:
+            self._settle()
         selectors.clear_cache()
         reader = synthetic.make_people("bench_leader", 1)[0]
         reader.groups.add(Group.objects.get(name=LEADERSHIP))
