@@ -97,12 +97,14 @@ class _LRU:
 _drifts = _LRU(24)  # whole PlanDrift objects (a few hundred KB each at a council's size)
 _summaries = _LRU(4096)  # counts by RAG and each objective's RAG (DaySummary)
 _rendered = _LRU(96)  # page content and export files, keyed by the data they were made from
+_histories = _LRU(4)  # whole PlanHistory reads (a few MB each at a council's size)
 
 
 def clear_cache() -> None:
     _drifts.clear()
     _summaries.clear()
     _rendered.clear()
+    _histories.clear()
 
 
 def rendered(key, build):
@@ -279,8 +281,7 @@ def plan_drifts(
                     del found[day]
     missing = (full - set(found_full)) | (counts - set(found_counts))
     if missing:
-        latest = max(missing)
-        history = selectors.PlanHistory(plan, selectors.end_of_day(latest), dated=len(missing) > 1)
+        history = _plan_history(plan, snapshot, missing)
         for day in missing:
             result = history.drift_at(day)
             owners = _owner_signature(result_row.state for result_row in result.objectives)
@@ -298,6 +299,30 @@ def plan_drifts(
         {day: found_counts[day].value for day in counts},
         token,
     )
+
+
+def _plan_history(plan: Plan, snapshot: Snapshot, days: set[date]) -> selectors.PlanHistory:
+    """The plan's history, read once per fingerprint and replayed to any day after: a date not
+    seen before then costs a replay, not a read. (Inside a transaction: read for ``days``.)"""
+    if not _caching():
+        latest = max(days)
+        return selectors.PlanHistory(plan, selectors.end_of_day(latest), dated=len(days) > 1)
+    key = ("history", plan.pk, snapshot.fingerprint)
+    found = _histories.get(key)
+    if found is not None:
+        history, owners = found
+        now = snapshot.owners_of(plan)
+        if now is None:
+            now = _current_owners({owner[0] for owner in owners})
+        if owners == now:
+            return history
+    history = selectors.PlanHistory(plan, selectors.end_of_day(selectors.LATEST_AS_OF), dated=True)
+    owners = frozenset(
+        (u.pk, u.get_username(), u.get_full_name() or u.get_username(), u.is_active)
+        for u in history.owners.values()
+    )
+    _histories.put(key, (history, owners))
+    return history
 
 
 def plan_drift(plan: Plan, as_of: date, *, snapshot=None) -> tuple[PlanDrift, tuple]:
@@ -465,7 +490,7 @@ class Dashboard:
 
     @functools.cached_property
     def since(self) -> dict[int, str]:
-        ends = [(day, self.days[day].rags) for day in self.trend_days]
+        ends = [(day, self.days[day].rags) for day in self.trend_days if day < self.as_of]
         return colour_since(self.rows, ends)
 
     @property

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from objectives import permissions
 from objectives.drift import FLAGS
 
-from . import charts, exports, selectors
+from . import charts, exports, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -100,6 +100,7 @@ def dashboard(request):
             "data": data,
             "links": _links(_query(plan, as_of, data.filters, plans, today=data.today)),
             "keep": list(data.filters.params().items()),
+            "table_rows": rows.dashboard_rows(data.table, past=as_of if data.is_past else None),
             "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
             "slip_chart": charts.slip_by_theme(data.theme_slips),
             "owners_chart": charts.owners_most_red(data.owner_loads),
@@ -152,7 +153,11 @@ def accountability(request):
 
     def content():
         form.set_options(themes=[], owners=[])
-        context["people"] = selectors.accountability(result)
+        past = as_of if as_of < today else None
+        context["people"] = [
+            (person, rows.owner_rows(person.objectives, past=past))
+            for person in selectors.accountability(result)
+        ]
         return render_to_string("dashboard/_accountability.html", context, request=request)
 
     key = ("accountability", token, today, _raw(request))

@@ -130,3 +130,10 @@ def test_the_table_says_how_long_each_has_been_red_or_amber(clock, story):
     assert since["2.1"] == "since end of Mar 2026"  # overdue from 2 March
     assert since["1.1"] == "since end of Feb 2026"  # amber (stale, then slipped) from February
     assert since["1.3"] == ""  # complete
+
+
+def test_on_a_month_end_since_looks_at_the_month_ends_before_it(clock, story):
+    with clock(TODAY):
+        data = selectors.dashboard(story.plan, date(2026, 3, 31), selectors.Filters())
+    since = {row.ref: text for row, text in data.table}
+    assert since["2.1"] == "new since 28 Feb 2026"  # amber (stale) then; overdue from 2 March
