@@ -35,6 +35,7 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 HOST = "127.0.0.1"
 PASSWORD = secrets.token_urlsafe(16)  # the demo users get it for this run only
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION_RE = re.compile(r'name="expected_version" value="(\d+)"')
 
 
 def log(message: str) -> None:
@@ -72,12 +73,17 @@ class Session:
         finally:
             conn.close()
 
-    def csrf(self, path: str) -> str:
+    def form(self, path: str) -> tuple[str, str]:
+        """The CSRF token of the form at ``path``, and the page."""
         status, _, content = self.request("GET", path)
-        match = CSRF_RE.search(content.decode("utf-8", "replace"))
+        page = content.decode("utf-8", "replace")
+        match = CSRF_RE.search(page)
         if status != 200 or not match:
             raise RuntimeError(f"no form at {path} (status {status})")
-        return unescape(match.group(1))
+        return unescape(match.group(1)), page
+
+    def csrf(self, path: str) -> str:
+        return self.form(path)[0]
 
     def login(self, username: str) -> None:
         token = self.csrf("/accounts/login/")
@@ -166,9 +172,9 @@ def manager_loop(
         today = date.today()
         body = {
             "csrfmiddlewaretoken": token,
-            "reported_on-day": today.day,
-            "reported_on-month": today.month,
-            "reported_on-year": today.year,
+            "reported_on_day": today.day,
+            "reported_on_month": today.month,
+            "reported_on_year": today.year,
             "rag": "amber",
             "summary": summary,
         }
@@ -180,7 +186,37 @@ def manager_loop(
                 results.accepted_summaries.append(summary)
             elif outcome is None or outcome[0] >= 500:
                 results.uncertain_summaries.append(summary)
+        if milestone_id:
+            reforecast(session, results, milestone_id)
         i += 1
+
+
+def reforecast(session: Session, results: Results, milestone_id: int) -> None:
+    """Move the milestone to a new date, with a reason, at the version the form was loaded at.
+
+    Several managers share the demo manager's objectives, so some re-forecasts meet a newer
+    version and get 409 (a conflict, not an error).
+    """
+    path = f"/milestones/{milestone_id}/reforecast/"
+    try:
+        token, page = session.form(path)
+    except Exception as error:  # noqa: BLE001
+        results.record("re-forecast", time.monotonic(), None, str(error)[:80])
+        return
+    version = VERSION_RE.search(page)
+    if not version:
+        results.record("re-forecast", time.monotonic(), None, "form without a version")
+        return
+    later = date.today() + timedelta(days=30 + secrets.randbelow(365))
+    body = {
+        "csrfmiddlewaretoken": token,
+        "expected_version": version.group(1),
+        "due_date_day": later.day,
+        "due_date_month": later.month,
+        "due_date_year": later.year,
+        "reason": "Load test: the provider moved its start date",
+    }
+    timed(results, "re-forecast", lambda: session.request("POST", path, body))
 
 
 # --- faults --------------------------------------------------------------------------------
@@ -202,16 +238,17 @@ def gunicorn_workers(master_pid: int) -> list[int]:
     return [int(pid) for pid in out.split()]
 
 
-def wait_until_serving(port: int, deadline_seconds: float = 30) -> float | None:
+def wait_until_serving(session: Session, deadline_seconds: float = 30) -> float | None:
+    """Seconds until a signed-in page that reads the database answers 200 again."""
     started = time.monotonic()
     while time.monotonic() - started < deadline_seconds:
         try:
-            status, _, _ = Session(port).request("GET", "/accounts/login/", timeout=2)
+            status, _, _ = session.request("GET", "/api/drift/", timeout=2)
             if status == 200:
                 return time.monotonic() - started
         except Exception:  # noqa: BLE001, S110 (still down: try again)
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     return None
 
 
@@ -225,7 +262,7 @@ def django_env(database_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         DEMO_PASSWORD=PASSWORD,
         CONN_MAX_AGE="60",
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL="ERROR",
         AXES_FAILURE_LIMIT="1000",
     )
     return env
@@ -257,7 +294,7 @@ def demo_objectives(env: dict[str, str]) -> tuple[int, list[tuple[int, int]]]:
         "    m = o.milestones.filter(completed_on__isnull=True).first()\n"
         "    print(o.pk, m.pk if m else 0)\n"
     )
-    lines = manage(env, "shell", "-c", script).split()
+    lines = manage(env, "shell", "--no-imports", "-c", script).split()
     plan_id, rest = int(lines[0]), list(map(int, lines[1:]))
     return plan_id, list(zip(rest[::2], rest[1::2], strict=True))
 
@@ -314,8 +351,16 @@ def main() -> int:
         env=env,
     )
     try:
-        if wait_until_serving(args.port, 30) is None:
-            raise SystemExit("gunicorn did not start")
+        probe = Session(args.port)
+        deadline_start = time.monotonic() + 30
+        while True:
+            try:
+                probe.login("leader")
+                break
+            except Exception:  # noqa: BLE001 (not up yet)
+                if time.monotonic() > deadline_start:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
         results = Results()
         started = time.monotonic()
         deadline = started + args.seconds
@@ -333,7 +378,7 @@ def main() -> int:
         log("Fault 1: restarting PostgreSQL")
         pg_restart_at = time.monotonic()
         took = restart_postgres()
-        pg_back = wait_until_serving(args.port)
+        pg_back = wait_until_serving(probe)
         log(
             f"PostgreSQL restarted in {took:.1f}s; app answering {pg_back:.2f}s after the restart began"
         )
@@ -343,7 +388,7 @@ def main() -> int:
         log(f"Fault 2: SIGKILL to gunicorn worker {workers[0]} while writes are in flight")
         kill_at = time.monotonic()
         os.kill(workers[0], signal.SIGKILL)
-        kill_back = wait_until_serving(args.port)
+        kill_back = wait_until_serving(probe)
 
         for thread in threads:
             thread.join(timeout=args.seconds + 60)
@@ -385,14 +430,23 @@ def main() -> int:
         f"Throughput: {total / elapsed:.1f} requests/s; errors {len(results.errors)} "
         f"({100 * len(results.errors) / max(total, 1):.2f}%)"
     )
-    near_pg = sum(1 for t, _, _ in results.errors if pg_restart_at - 1 <= t <= pg_restart_at + 15)
-    near_kill = sum(1 for t, _, _ in results.errors if kill_at - 1 <= t <= kill_at + 15)
+    # A fault's window: from just before it until 2 s after the app answered again.
+    pg_window = (pg_restart_at - 0.5, pg_restart_at + (pg_back or 30) + 2)
+    kill_window = (kill_at - 0.5, kill_at + (kill_back or 30) + 2)
+    near_pg = sum(1 for t, _, _ in results.errors if pg_window[0] <= t <= pg_window[1])
+    near_kill = sum(1 for t, _, _ in results.errors if kill_window[0] <= t <= kill_window[1])
+    elsewhere = len(results.errors) - near_pg - near_kill
+    kinds: dict[str, int] = defaultdict(int)
+    for _, _, what in results.errors:
+        kinds[what] += 1
     print(
-        f"Errors within 15s of the PostgreSQL restart: {near_pg}; of the worker kill: {near_kill}"
+        f"Errors during the PostgreSQL restart: {near_pg}; during the worker kill: {near_kill}; "
+        f"at any other time: {elsewhere}"
     )
+    print("Errors by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     print(
-        f"Recovery: serving {pg_back:.2f}s after the PostgreSQL restart began; "
-        f"{(kill_back or 0):.2f}s after the worker was killed"
+        f"Recovery: PostgreSQL was down for {took:.1f}s; signed-in pages served again "
+        f"{(pg_back or 0):.2f}s after it was back, and {(kill_back or 0):.2f}s after the worker kill"
     )
 
     # --- integrity ---------------------------------------------------------------------
@@ -408,7 +462,7 @@ def main() -> int:
     import json
 
     check = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c", script],
         cwd=ROOT,
         env=env,
         text=True,
@@ -420,7 +474,7 @@ def main() -> int:
         f"Accepted progress updates: {wanted}; in the database: {found}; with a creation record: {with_history}"
     )
     uncertain = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c", script],
         cwd=ROOT,
         env=env,
         text=True,
@@ -447,8 +501,10 @@ def main() -> int:
         failures.append("a write cut off by a fault was saved without its history")
     if history.returncode != 0:
         failures.append("check_history found problems")
-    if len(results.errors) > max(50, total * 0.05):
-        failures.append(f"too many errors: {len(results.errors)}")
+    if elsewhere:
+        failures.append(f"{elsewhere} errors outside the two faults")
+    if any(status == 500 for by_status in results.statuses.values() for status in by_status):
+        failures.append("a request answered 500 (a database outage should answer 503)")
     for failure in failures:
         print(f"FAILED: {failure}")
     return 1 if failures else 0

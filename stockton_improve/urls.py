@@ -20,3 +20,5 @@ urlpatterns = [
     path("manage/", include("planning.urls")),
     path("", include("objectives.urls")),
 ]
+
+handler500 = "stockton_improve.errors.server_error"

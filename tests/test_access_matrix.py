@@ -213,7 +213,7 @@ def test_owner_and_baseline_cannot_be_changed_through_the_owners_forms(client, w
     )
     client.post(
         reverse("milestone_reschedule", args=[milestone.pk]),
-        {"baseline_date-day": 1, "baseline_date-month": 1, "baseline_date-year": 2020},
+        {"baseline_date_day": 1, "baseline_date_month": 1, "baseline_date_year": 2020},
     )
     client.post(
         reverse("planning:objective_owner", args=[objective.pk]),
@@ -221,7 +221,7 @@ def test_owner_and_baseline_cannot_be_changed_through_the_owners_forms(client, w
     )
     client.post(
         reverse("planning:milestone_rebaseline", args=[milestone.pk]),
-        {"baseline_date-day": 1, "baseline_date-month": 1, "baseline_date-year": 2031},
+        {"baseline_date_day": 1, "baseline_date_month": 1, "baseline_date_year": 2031},
     )
     objective.refresh_from_db()
     milestone = Milestone.objects.get(pk=milestone.pk)
