@@ -380,7 +380,7 @@ def main() -> int:
         took = restart_postgres()
         pg_back = wait_until_serving(probe)
         log(
-            f"PostgreSQL restarted in {took:.1f}s; app answering {pg_back:.2f}s after the restart began"
+            f"PostgreSQL restarted in {took:.1f}s; pages served again {pg_back:.2f}s after that"
         )
 
         time.sleep(args.seconds * 0.25)
