@@ -379,9 +379,7 @@ def main() -> int:
         pg_restart_at = time.monotonic()
         took = restart_postgres()
         pg_back = wait_until_serving(probe)
-        log(
-            f"PostgreSQL restarted in {took:.1f}s; pages served again {pg_back:.2f}s after that"
-        )
+        log(f"PostgreSQL restarted in {took:.1f}s; pages served again {pg_back:.2f}s after that")
 
         time.sleep(args.seconds * 0.25)
         workers = gunicorn_workers(server.pid)
