@@ -30,8 +30,8 @@ def make_user(username: str | None = None, *, roles=(MANAGERS,), active: bool = 
         is_active=active,
         **extra,
     )
-    for role in roles:
-        user.groups.add(Group.objects.get(name=role))
+    for role in roles:  # get_or_create: a transactional test flushes the migrated groups
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

@@ -138,7 +138,7 @@ def test_a_leader_who_owns_an_objective_still_cannot_change_it(client, admin_use
 
 
 def test_a_manager_in_leadership_too_may_change_what_they_own(client, objective, manager):
-    manager.groups.add(Group.objects.get(name=LEADERSHIP))
+    manager.groups.add(Group.objects.get_or_create(name=LEADERSHIP)[0])
     client.force_login(manager)
     url = f"/objectives/{objective.pk}/updates/new/"
     data = valid_posts(objective, objective.milestones.get())[url]

@@ -33,7 +33,7 @@ def _new_person(**extra):
 def _group(name):
     from django.contrib.auth.models import Group
 
-    return Group.objects.get(name=name)
+    return Group.objects.get_or_create(name=name)[0]
 
 
 def test_people_list_shows_roles_and_open_objective_counts(
