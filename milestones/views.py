@@ -123,68 +123,68 @@ def milestone_create(request, pk: int):
     return render(request, template, {**context, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
-def milestone_reschedule(request, pk: int):
-    """Re-forecast the due date; moving it later needs a reason."""
+def _versioned_edit(request, pk: int, form_class, template: str, save, success):
+    """Show or apply an edit form that carries the version it was loaded at.
+
+    ``save(milestone, cleaned_data)`` calls one service; ``success(saved)`` words the banner.
+    A form loaded at an older version gets the conflict page and changes nothing.
+    """
     milestone = milestone_for_edit(request, pk)
-    template = "milestones/reschedule_form.html"
     if request.method == "GET":
-        return _render(request, template, milestone, MilestoneRescheduleForm(milestone=milestone))
-    form = MilestoneRescheduleForm(request.POST, milestone=milestone)
+        return _render(request, template, milestone, form_class(milestone=milestone))
+    form = form_class(request.POST, milestone=milestone)
     stale = is_stale(form, milestone.version)
-    if form.is_valid() and not stale:
-        data = form.cleaned_data
+    if stale:
+        return _conflict(request, template, form_class, milestone)
+    if form.is_valid():
         try:
-            saved = services.milestone_reschedule(
-                milestone=milestone,
-                user=request.user,
-                due_date=data["due_date"],
-                reason=data["reason"],
-                expected_version=data["expected_version"],
-            )
+            saved = save(milestone, form.cleaned_data)
         except StaleEditError as error:
-            return _conflict(request, template, MilestoneRescheduleForm, error.current)
+            return _conflict(request, template, form_class, error.current)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(
-                request,
-                f"\u2018{saved.title}\u2019 is now forecast for {long_date(saved.due_date)}",
-            )
+            messages.success(request, success(saved))
             return redirect(objective_url(milestone.objective))
-    elif stale:
-        return _conflict(request, template, MilestoneRescheduleForm, milestone)
     return _render(request, template, milestone, form)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_reschedule(request, pk: int):
+    """Re-forecast the due date; moving it later needs a reason."""
+    return _versioned_edit(
+        request,
+        pk,
+        MilestoneRescheduleForm,
+        "milestones/reschedule_form.html",
+        save=lambda milestone, data: services.milestone_reschedule(
+            milestone=milestone,
+            user=request.user,
+            due_date=data["due_date"],
+            reason=data["reason"],
+            expected_version=data["expected_version"],
+        ),
+        success=lambda saved: (
+            f"\u2018{saved.title}\u2019 is now forecast for {long_date(saved.due_date)}"
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def milestone_complete(request, pk: int):
     """Mark the milestone complete on a date that is not in the future."""
-    milestone = milestone_for_edit(request, pk)
-    template = "milestones/complete_form.html"
-    if request.method == "GET":
-        return _render(request, template, milestone, MilestoneCompleteForm(milestone=milestone))
-    form = MilestoneCompleteForm(request.POST, milestone=milestone)
-    stale = is_stale(form, milestone.version)
-    if form.is_valid() and not stale:
-        data = form.cleaned_data
-        try:
-            saved = services.milestone_complete(
-                milestone=milestone,
-                user=request.user,
-                completed_on=data["completed_on"],
-                expected_version=data["expected_version"],
-            )
-        except StaleEditError as error:
-            return _conflict(request, template, MilestoneCompleteForm, error.current)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                f"\u2018{saved.title}\u2019 marked as complete on {long_date(saved.completed_on)}",
-            )
-            return redirect(objective_url(milestone.objective))
-    elif stale:
-        return _conflict(request, template, MilestoneCompleteForm, milestone)
-    return _render(request, template, milestone, form)
+    return _versioned_edit(
+        request,
+        pk,
+        MilestoneCompleteForm,
+        "milestones/complete_form.html",
+        save=lambda milestone, data: services.milestone_complete(
+            milestone=milestone,
+            user=request.user,
+            completed_on=data["completed_on"],
+            expected_version=data["expected_version"],
+        ),
+        success=lambda saved: (
+            f"\u2018{saved.title}\u2019 marked as complete on {long_date(saved.completed_on)}"
+        ),
+    )

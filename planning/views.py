@@ -22,6 +22,7 @@ from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import permissions
 from objectives import services as objective_services
+from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, Theme
 
@@ -329,7 +330,7 @@ def milestone_rebaseline(request, pk: int):
         if saved is not None:
             messages.success(
                 request,
-                f"Milestone “{saved.title}” re-baselined to {saved.baseline_date:%-d %B %Y}.",
+                f"Milestone “{saved.title}” re-baselined to {long_date(saved.baseline_date)}.",
             )
             return redirect(_back_to(request, milestone))
         milestone.refresh_from_db()
