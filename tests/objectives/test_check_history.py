@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from milestones.models import Milestone
@@ -68,3 +69,50 @@ def test_changes_made_through_the_web_are_marked_and_carry_the_user(client, admi
     client.force_login(admin_user)
     objective = factories.make_objective(user=admin_user)
     assert objective.history.get().history_via == "command"
+
+
+def test_history_stays_consistent_after_a_mixed_web_workload(client, settings, capsys):
+    """The demo plan, then owners and an administrator change things through the web."""
+    from django.contrib.auth import get_user_model
+
+    from milestones.models import Milestone
+
+    settings.DEBUG = True
+    traveller = time_machine.travel("2026-06-15 10:00 +01:00", tick=False)
+    traveller.start()
+    call_command("seed_demo")
+    users = get_user_model().objects
+    manager, admin = users.get(username="manager"), users.get(username="admin")
+    client.force_login(manager)
+    for objective in Objective.objects.filter(owner=manager):
+        client.post(
+            f"/objectives/{objective.pk}/updates/new/",
+            {
+                "reported_on_day": 1,
+                "reported_on_month": 1,
+                "reported_on_year": 2026,
+                "rag": "amber",
+                "summary": "Panel moved; recovery plan agreed.",
+            },
+        )
+        milestone = Milestone.objects.filter(objective=objective, completed_on=None).first()
+        client.post(
+            f"/milestones/{milestone.pk}/reforecast/",
+            {
+                "expected_version": milestone.version,
+                "due_date_day": 28,
+                "due_date_month": 12,
+                "due_date_year": 2030,
+                "reason": "Provider withdrew",
+            },
+        )
+    client.force_login(admin)
+    leaver = Objective.objects.filter(owner__is_active=False).first()
+    client.post(
+        f"/manage/objectives/{leaver.pk}/owner/",
+        {"owner": manager.pk, "reason": "Owner left", "version": leaver.version},
+    )
+    web = sum(m.history.filter(history_via="web").count() for m in (Objective, Milestone))
+    assert web >= 5
+    traveller.stop()
+    assert _run() == 0, capsys.readouterr().out
