@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from milestones.models import Milestone
@@ -73,13 +74,15 @@ def test_changes_made_through_the_web_are_marked_and_carry_the_user(client, admi
 
 def test_history_stays_consistent_after_a_mixed_web_workload(client, settings, capsys):
     """The demo plan, then owners and an administrator change things through the web."""
-    from django.contrib.auth import get_user_model
-
-    from milestones.models import Milestone
-
     settings.DEBUG = True
-    traveller = time_machine.travel("2026-06-15 10:00 +01:00", tick=False)
-    traveller.start()
+    with time_machine.travel("2026-06-15 10:00 +01:00", tick=False):
+        _mixed_web_workload(client)
+    web = sum(m.history.filter(history_via="web").count() for m in (Objective, Milestone))
+    assert web >= 5
+    assert _run() == 0, capsys.readouterr().out
+
+
+def _mixed_web_workload(client):
     call_command("seed_demo")
     users = get_user_model().objects
     manager, admin = users.get(username="manager"), users.get(username="admin")
@@ -112,7 +115,3 @@ def test_history_stays_consistent_after_a_mixed_web_workload(client, settings, c
         f"/manage/objectives/{leaver.pk}/owner/",
         {"owner": manager.pk, "reason": "Owner left", "version": leaver.version},
     )
-    web = sum(m.history.filter(history_via="web").count() for m in (Objective, Milestone))
-    assert web >= 5
-    traveller.stop()
-    assert _run() == 0, capsys.readouterr().out
