@@ -3,7 +3,8 @@
 import logging
 import time
 
-from django.contrib.auth import signals
+from django.conf import settings
+from django.contrib.auth import logout, signals
 from django.dispatch import receiver
 
 log = logging.getLogger("improve.security")
@@ -33,6 +34,34 @@ class UTCFormatter(logging.Formatter):
 
 def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "-")
+
+
+class IdleSessionMiddleware:
+    """Sign a person out after ``SESSION_IDLE_SECONDS`` without a request.
+
+    The time of the last request is kept in the session but written at most once a minute, so
+    reading pages does not write to the database on every request.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen")
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_SECONDS:
+                log.info(
+                    "signed-out-idle user=%s ip=%s",
+                    request.user.get_username(),
+                    client_address(request),
+                )
+                logout(request)
+            elif last_seen is None or now - last_seen >= self.REFRESH_SECONDS:
+                request.session["last_seen"] = now
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -75,6 +104,8 @@ class RefusedRequestLogMiddleware:
 
 @receiver(signals.user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())
     log.info(
         "sign-in user=%s ip=%s", user.get_username(), client_address(request) if request else "-"
     )
