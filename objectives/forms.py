@@ -1,8 +1,8 @@
 """Forms for the owner's changes to an objective, and the GOV.UK date input they share.
 
 Dates are entered as three boxes (day, month, year), as the GOV.UK Design System asks. A form
-declares them with ``date_parts("due_date", "forecast date")``, which adds ``due_date_day``,
-``due_date_month`` and ``due_date_year``; ``clean()`` combines them into
+declares them with ``due_date_day, due_date_month, due_date_year = date_boxes()`` and lists
+them in ``date_inputs``; ``clean()`` combines them into
 ``cleaned_data["due_date"]`` and attaches any error to the part that is wrong (errors about
 the whole date go on the day box, which the error summary links to).
 """

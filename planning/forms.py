@@ -1,8 +1,8 @@
 """Forms for plan set-up, owners, people and re-baselining (administrators only).
 
-Dates are GOV.UK date inputs: three text fields (day, month, year) per date, declared with
-``date_parts()`` and combined in ``clean()`` by ``DateInputsMixin``. Errors about a whole date
-go on its day field, which the error summary links to.
+Dates are GOV.UK date inputs: three boxes (day, month, year) per date, declared with
+``date_parts()`` and combined in ``clean()`` by ``DateInputsMixin``, which uses the same date
+input as the owners' forms (``objectives.forms``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from objectives.forms import DateInputMixin, date_boxes
 from objectives.models import Objective, Plan, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
 
@@ -25,7 +26,6 @@ ROLE_LABELS = {
     LEADERSHIP: "Leadership: watches the dashboard and reads everything",
     ADMINISTRATORS: "Administrator: sets up the plan, owners and people",
 }
-PARTS = ("day", "month", "year")
 
 
 def person_label(user) -> str:
@@ -52,11 +52,8 @@ OWNER_HINT = "Only people with the manager role are listed, as owners update the
 
 
 def date_parts():
-    """Three text fields for one GOV.UK date input: ``x_day, x_month, x_year = date_parts()``."""
-    return tuple(
-        forms.CharField(required=False, max_length=4 if part == "year" else 2, label=part.title())
-        for part in PARTS
-    )
+    """Three boxes for one GOV.UK date input: ``x_day, x_month, x_year = date_parts()``."""
+    return date_boxes()
 
 
 def date_initial(name: str, value: datetime.date | None) -> dict:
@@ -65,45 +62,18 @@ def date_initial(name: str, value: datetime.date | None) -> dict:
     return {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
 
 
-class DateInputsMixin:
-    """Combine each ``<name>_day/_month/_year`` trio into ``cleaned_data[name]``.
+class DateInputsMixin(DateInputMixin):
+    """Combine each ``<name>_day/_month/_year`` trio into ``cleaned_data[name]``, with the
+    GOV.UK messages of ``objectives.forms.combine_date``.
 
-    ``date_inputs = {"starts_on": ("the start date", required)}``: the label is used in
-    messages ("Enter the start date", "The start date must include a month").
+    ``date_inputs = {"starts_on": ("Start date", required)}``: the label names the date in
+    messages ("Enter the start date", "Start date must include a month").
     """
-
-    date_inputs: dict[str, tuple[str, bool]] = {}
 
     def clean(self):
         cleaned = super().clean()
-        for name, (label, required) in self.date_inputs.items():
-            cleaned[name] = self._clean_date(name, label, required)
+        self.clean_dates(cleaned)
         return cleaned
-
-    def _clean_date(self, name: str, label: str, required: bool) -> datetime.date | None:
-        raw = {part: (self.cleaned_data.get(f"{name}_{part}") or "").strip() for part in PARTS}
-        if any(f"{name}_{part}" in self.errors for part in PARTS):
-            return None
-        if not any(raw.values()):
-            if required:
-                self.add_error(f"{name}_day", f"Enter {label}")
-            return None
-        missing = [part for part in PARTS if not raw[part]]
-        if missing:
-            words = " and a ".join(missing)
-            self.add_error(f"{name}_{missing[0]}", f"{label.capitalize()} must include a {words}")
-            return None
-        if not all(value.isdigit() for value in raw.values()):
-            self.add_error(f"{name}_day", f"{label.capitalize()} must be a real date")
-            return None
-        if len(raw["year"]) != 4:
-            self.add_error(f"{name}_year", "Year must include 4 numbers")
-            return None
-        try:
-            return datetime.date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
-        except ValueError:
-            self.add_error(f"{name}_day", f"{label.capitalize()} must be a real date")
-            return None
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -144,7 +114,7 @@ class PlanForm(DateInputsMixin, forms.Form):
     organisation = forms.CharField(
         max_length=200,
         label="Organisation",
-        help_text="For example, Stockton-on-Tees Borough Council",
+        help_text="For example, Kestrelford Borough Council",
         error_messages={"required": "Enter the organisation"},
     )
     starts_on_day, starts_on_month, starts_on_year = date_parts()
@@ -193,7 +163,7 @@ class PlanForm(DateInputsMixin, forms.Form):
         help_text="Recorded in the plan's history.",
     )
 
-    date_inputs = {"starts_on": ("the start date", True), "ends_on": ("the end date", True)}
+    date_inputs = {"starts_on": ("Start date", True), "ends_on": ("End date", True)}
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
@@ -316,7 +286,7 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
     )
     version = VersionField()
 
-    date_inputs = {"starts_on": ("the start date", True), "target_date": ("the target date", True)}
+    date_inputs = {"starts_on": ("Start date", True), "target_date": ("Target date", True)}
 
     def __init__(self, *args, plan: Plan, objective: Objective | None = None, **kwargs):
         self.plan = plan
@@ -393,7 +363,7 @@ class MilestoneForm(DateInputsMixin, forms.Form):
     )
     due_date_day, due_date_month, due_date_year = date_parts()
 
-    date_inputs = {"due_date": ("the due date", True)}
+    date_inputs = {"due_date": ("Due date", True)}
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -414,7 +384,7 @@ class MilestoneEditForm(MilestoneForm):
     )
     version = VersionField()
 
-    date_inputs = {"due_date": ("the forecast date", True)}
+    date_inputs = {"due_date": ("Forecast date", True)}
 
     def __init__(self, *args, milestone, **kwargs):
         self.milestone = milestone
@@ -447,7 +417,7 @@ class RebaselineForm(DateInputsMixin, forms.Form):
     )
     version = VersionField()
 
-    date_inputs = {"baseline_date": ("the new baseline date", True)}
+    date_inputs = {"baseline_date": ("New baseline date", True)}
 
     def __init__(self, *args, milestone, **kwargs):
         self.milestone = milestone

@@ -119,7 +119,7 @@ def test_administrator_reassigns_marks_a_leaver_and_rebaselines_then_leader_sees
     page.get_by_label("Why is the baseline changing?").fill("Board agreed a January intake")
     _submit(page, "Re-baseline")
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "The new baseline date must be a real date"
+        "New baseline date must be a real date"
     )
     expect(page.get_by_label("Why is the baseline changing?")).to_have_value(
         "Board agreed a January intake"

@@ -53,8 +53,8 @@ def test_plan_form_shows_clear_errors_and_saves_nothing(admin_client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in page
-    assert "The start date must include a month and a year" in page
-    assert "The end date must be a real date" in page
+    assert "Start date must include a month and year" in page
+    assert "End date must be a real date" in page
     assert "Slip tolerance must be at least 1 day" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert 'value="1"' in page  # the person's input is kept
@@ -220,7 +220,7 @@ def test_add_milestones_baseline_equals_due_date(admin_client, objective, staff_
         url, {"title": "", "due_date_day": "1", "due_date_month": "13", "due_date_year": "2026"}
     )
     assert "Enter what will be done by this milestone" in errors.content.decode()
-    assert "The due date must be a real date" in errors.content.decode()
+    assert "Due date must be a real date" in errors.content.decode()
     assert Milestone.objects.count() == 1
 
 
