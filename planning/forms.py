@@ -105,6 +105,25 @@ class VersionField(forms.IntegerField):
 # --- Plan, themes, objectives, milestones ------------------------------------------------
 
 
+MAX_DAYS = 3650
+
+
+def days_field(label: str, *, what: str, example: int, required_message: str, help_text: str):
+    """A plan threshold: a whole number of days from 1 to 3650, with GOV.UK messages."""
+    return forms.IntegerField(
+        min_value=1,
+        max_value=MAX_DAYS,
+        label=label,
+        help_text=help_text,
+        error_messages={
+            "required": required_message,
+            "invalid": f"{what} must be a whole number of days, like {example}",
+            "min_value": f"{what} must be at least 1 day",
+            "max_value": f"{what} must be {MAX_DAYS} days or fewer",
+        },
+    )
+
+
 class PlanForm(DateInputsMixin, forms.Form):
     name = forms.CharField(
         max_length=200,
@@ -119,41 +138,26 @@ class PlanForm(DateInputsMixin, forms.Form):
     )
     starts_on_day, starts_on_month, starts_on_year = date_parts()
     ends_on_day, ends_on_month, ends_on_year = date_parts()
-    slip_tolerance_days = forms.IntegerField(
-        min_value=1,
-        max_value=3650,
-        label="Slip tolerance, in days",
+    slip_tolerance_days = days_field(
+        "Slip tolerance, in days",
+        what="Slip tolerance",
+        example=28,
+        required_message="Enter the slip tolerance in days",
         help_text="A milestone that has slipped by more than this many days is red.",
-        error_messages={
-            "required": "Enter the slip tolerance in days",
-            "invalid": "Slip tolerance must be a whole number of days, like 28",
-            "min_value": "Slip tolerance must be at least 1 day",
-            "max_value": "Slip tolerance must be 3650 days or fewer",
-        },
     )
-    stale_after_days = forms.IntegerField(
-        min_value=1,
-        max_value=3650,
-        label="Progress update interval, in days",
+    stale_after_days = days_field(
+        "Progress update interval, in days",
+        what="Progress updates interval",
+        example=42,
+        required_message="Enter how often progress updates are due, in days",
         help_text="An objective with no progress update for longer than this is flagged.",
-        error_messages={
-            "required": "Enter how often progress updates are due, in days",
-            "invalid": "Progress updates interval must be a whole number of days, like 42",
-            "min_value": "Progress updates interval must be at least 1 day",
-            "max_value": "Progress updates interval must be 3650 days or fewer",
-        },
     )
-    due_soon_days = forms.IntegerField(
-        min_value=1,
-        max_value=3650,
-        label="Due soon, in days",
+    due_soon_days = days_field(
+        "Due soon, in days",
+        what="Due soon",
+        example=14,
+        required_message="Enter the number of days for due soon",
         help_text="Milestones due within this many days are shown as due soon.",
-        error_messages={
-            "required": "Enter the number of days for due soon",
-            "invalid": "Due soon must be a whole number of days, like 14",
-            "min_value": "Due soon must be at least 1 day",
-            "max_value": "Due soon must be 3650 days or fewer",
-        },
     )
     reason = forms.CharField(
         required=False,

@@ -1,4 +1,7 @@
+from datetime import datetime
+
 import pytest
+import time_machine
 
 from tests import factories
 
@@ -21,3 +24,18 @@ def manager(db):
 @pytest.fixture
 def other_manager(db):
     return factories.make_manager("nat_manager")
+
+
+@pytest.fixture
+def clock():
+    """``with clock(date(2026, 3, 1)):`` freezes time at noon London time on that day.
+
+    Pass ``hour`` and ``minute`` for another time of day, or an aware datetime instead of a date.
+    """
+
+    def at(when, hour: int = 12, minute: int = 0):
+        moment = when if isinstance(when, datetime) else factories.london(when, hour, minute)
+        assert moment.tzinfo is not None
+        return time_machine.travel(moment, tick=False)
+
+    return at

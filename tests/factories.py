@@ -1,6 +1,7 @@
 """Factories that build rows through the project's services, so history is always recorded."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -92,3 +93,46 @@ def make_update(objective, *, user, reported_on, rag="green", summary="On track.
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    """An aware datetime at ``hour:minute`` London time on ``day``."""
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+
+
+def make_plan_with_history(clock, *, admin, owners, count, name, themes_count=3):
+    """A plan of ``count`` objectives, each with an owner, a theme, two milestones, a slip, and
+    (every other one) a completion and a progress update, written on different days so every
+    history table has several rows. For query-count tests at two sizes."""
+    with clock(date(2026, 1, 5)):
+        plan = make_plan(user=admin, name=name)
+        themes = [make_theme(plan, user=admin, name=f"Theme {i}") for i in range(themes_count)]
+        rows = []
+        for i in range(count):
+            objective = make_objective(
+                plan,
+                user=admin,
+                ref=f"{i // 10 + 1}.{i % 10 + 1}",
+                owner=owners[i % len(owners)],
+                theme=themes[i % len(themes)],
+                starts_on=date(2026, 1, 1),
+                target_date=date(2026, 12, 31),
+            )
+            first = make_milestone(objective, user=admin, due_date=date(2026, 3, 31))
+            second = make_milestone(objective, user=admin, due_date=date(2026, 6, 30))
+            rows.append((objective, first, second))
+    with clock(date(2026, 2, 1)):
+        for _objective, first, _second in rows:
+            milestone_services.milestone_reschedule(
+                milestone=first, user=admin, due_date=date(2026, 4, 15), reason="Slipped"
+            )
+    with clock(date(2026, 3, 1)):
+        for objective, _first, second in rows[::2]:
+            milestone_services.milestone_complete(
+                milestone=second, user=admin, completed_on=date(2026, 3, 1)
+            )
+            make_update(objective, user=admin, reported_on=date(2026, 3, 1))
+    return plan

@@ -6,11 +6,9 @@ cache itself are transactional (``cached`` marks them) and the cache is emptied 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group
 
 from dashboard import selectors as dashboard_selectors
@@ -20,13 +18,8 @@ from objectives.models import Objective, Plan
 from objectives.permissions import ROLES
 from tests import factories
 
-LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 4, 10)
 FOUR_WEEKS_EARLIER = date(2026, 3, 13)
-
-
-def london(day: date, hour: int = 12, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
 cached = pytest.mark.django_db(transaction=True)
@@ -44,17 +37,6 @@ def role_groups(transactional_db):
     """A transactional test's flush drops the role groups a data migration made: put them back."""
     for name in ROLES:
         Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture
-def clock():
-    """``with clock(date(2026, 3, 1)):`` freezes time at noon London time on that day."""
-
-    def at(when, hour: int = 12, minute: int = 0):
-        moment = when if isinstance(when, datetime) else london(when, hour, minute)
-        return time_machine.travel(moment, tick=False)
-
-    return at
 
 
 @dataclass

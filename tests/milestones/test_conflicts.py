@@ -8,7 +8,6 @@ import threading
 from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -18,24 +17,6 @@ from objectives.history import StaleEditError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel("2026-03-10 12:00 +00:00", tick=False):
-        yield
-
-
-@pytest.fixture
-def objective(admin_user, manager):
-    return factories.make_objective(user=admin_user, owner=manager, title="Stabilise the workforce")
-
-
-@pytest.fixture
-def milestone(objective, admin_user):
-    return factories.make_milestone(
-        objective, user=admin_user, title="Recruit ten social workers", due_date=date(2026, 4, 1)
-    )
 
 
 def login(user):

@@ -340,42 +340,6 @@ def test_only_get_is_allowed(client, leader, plan_with_history):
 # --- queries do not grow with the plan ----------------------------------------------------------
 
 
-def build_plan(clock, *, admin, owners, themes_count, objectives_count, name):
-    """A plan whose objectives each have an owner, a theme, two milestones, a slip, an update
-    and a completion, written on different days so every history table has several rows."""
-    with clock(date(2026, 1, 5)):
-        plan = factories.make_plan(user=admin, name=name)
-        themes = [
-            factories.make_theme(plan, user=admin, name=f"Theme {i}") for i in range(themes_count)
-        ]
-        rows = []
-        for i in range(objectives_count):
-            objective = factories.make_objective(
-                plan,
-                user=admin,
-                ref=f"{i // 10 + 1}.{i % 10 + 1}",
-                owner=owners[i % len(owners)],
-                theme=themes[i % len(themes)],
-                starts_on=date(2026, 1, 1),
-                target_date=date(2026, 12, 31),
-            )
-            first = factories.make_milestone(objective, user=admin, due_date=date(2026, 3, 31))
-            second = factories.make_milestone(objective, user=admin, due_date=date(2026, 6, 30))
-            rows.append((objective, first, second))
-    with clock(date(2026, 2, 1)):
-        for _objective, first, _second in rows:
-            milestone_services.milestone_reschedule(
-                milestone=first, user=admin, due_date=date(2026, 4, 15), reason="Slipped"
-            )
-    with clock(date(2026, 3, 1)):
-        for objective, _first, second in rows[::2]:
-            milestone_services.milestone_complete(
-                milestone=second, user=admin, completed_on=date(2026, 3, 1)
-            )
-            factories.make_update(objective, user=admin, reported_on=date(2026, 3, 1))
-    return plan
-
-
 def count_queries(client, plan):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"plan": plan.pk, "as_of": "2026-03-15"})
@@ -386,11 +350,11 @@ def count_queries(client, plan):
 def test_query_count_does_not_grow_with_the_plan(client, clock, admin_user, leader):
     owners = [factories.make_manager(f"owner{i}") for i in range(5)]
     started = time.monotonic()
-    small = build_plan(
-        clock, admin=admin_user, owners=owners, themes_count=3, objectives_count=10, name="Small"
+    small = factories.make_plan_with_history(
+        clock, admin=admin_user, owners=owners, count=10, name="Small"
     )
-    large = build_plan(
-        clock, admin=admin_user, owners=owners, themes_count=3, objectives_count=200, name="Large"
+    large = factories.make_plan_with_history(
+        clock, admin=admin_user, owners=owners, count=200, name="Large"
     )
     assert time.monotonic() - started < 30
     client.force_login(leader)
