@@ -9,7 +9,12 @@ from objectives.models import Objective, tracked_history
 
 class MilestoneQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(completed_on__isnull=True)
+        """Milestones still to do: not complete and not withdrawn."""
+        return self.filter(completed_on__isnull=True, withdrawn_on__isnull=True)
+
+    def current(self):
+        """Milestones in the objective's picture: everything but the withdrawn."""
+        return self.filter(withdrawn_on__isnull=True)
 
     def for_plan(self, plan):
         return self.filter(objective__plan=plan)
@@ -23,6 +28,15 @@ class Milestone(models.Model):
     )
     due_date = models.DateField(help_text="The current forecast.")
     completed_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(
+        null=True, blank=True, help_text="Set when an administrator withdraws the milestone."
+    )
+    replan_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many recorded changes moved the due date later (kept by the services, "
+        "checked against history by check_history).",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = tracked_history()
 
@@ -42,3 +56,7 @@ class Milestone(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_on is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None

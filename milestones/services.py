@@ -48,6 +48,8 @@ def milestone_reschedule(
     reason = clean_reason(
         reason, required=due_date > milestone.due_date, what="moving the date later"
     )
+    if due_date > milestone.due_date:
+        milestone.replan_count += 1
     milestone.due_date = due_date
     return save_with_history(milestone, user=user, reason=reason, recorded_at=recorded_at)
 

@@ -38,6 +38,11 @@ def tracked_history() -> HistoricalRecords:
     )
 
 
+class PlanQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_on__isnull=False)
+
+
 class Plan(models.Model):
     name = models.CharField(max_length=200)
     organisation = models.CharField(max_length=200)
@@ -52,7 +57,15 @@ class Plan(models.Model):
     due_soon_days = models.PositiveIntegerField(
         default=14, help_text="Milestones due within this many days are shown as due soon."
     )
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an administrator published the plan; a draft (blank) is for "
+        "administrators only.",
+    )
     history = tracked_history()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -75,6 +88,10 @@ class Plan(models.Model):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             raise ValidationError({"ends_on": "The plan must end after it starts."})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_on is None
 
 
 class Theme(models.Model):
@@ -101,7 +118,12 @@ class ObjectiveQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
     def open(self):
-        return self.exclude(status=Objective.Status.COMPLETE)
+        """Objectives still being worked on: neither complete nor withdrawn."""
+        return self.exclude(status__in=[Objective.Status.COMPLETE, Objective.Status.WITHDRAWN])
+
+    def current(self):
+        """Objectives in the plan's picture: everything but the withdrawn."""
+        return self.exclude(status=Objective.Status.WITHDRAWN)
 
 
 class Objective(models.Model):
@@ -109,6 +131,7 @@ class Objective(models.Model):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETE = "complete", "Complete"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="objectives")
     theme = models.ForeignKey(
@@ -128,6 +151,9 @@ class Objective(models.Model):
     starts_on = models.DateField(default=timezone.localdate)
     target_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    closing_summary = models.TextField(
+        blank=True, help_text="What was achieved, written when the objective is completed."
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = tracked_history()
 
@@ -141,7 +167,7 @@ class Objective(models.Model):
                 condition=Q(target_date__gt=F("starts_on")), name="objective_target_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["not_started", "in_progress", "complete"]),
+                condition=Q(status__in=["not_started", "in_progress", "complete", "withdrawn"]),
                 name="objective_status_valid",
             ),
         ]
@@ -158,6 +184,10 @@ class Objective(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.status == self.Status.COMPLETE
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
 
 class ProgressUpdate(models.Model):

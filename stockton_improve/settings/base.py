@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "milestones",
     "dashboard",
     "planning",
+    "people",
 ]
 
 MIDDLEWARE = [
