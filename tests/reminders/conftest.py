@@ -4,8 +4,8 @@ Built on 5 January 2026 unless said otherwise, through the services, so history 
 Plan thresholds: due soon within 14 days, stale after 42 (an update is due from 35 days).
 
 - ``mo`` owns 1.1 (one milestone overdue since 25 February, one due soon on 10 March, one far
-  off, one complete, one withdrawn that would be due soon; an update on 25 February) and 1.2 (no update since it
-  started on 1 January: update due).
+  off, one complete, one withdrawn that would be due soon; an update on 25 February) and 1.2
+  (no update since it started on 1 January: update due).
 - ``nat`` owns 2.1 (last update 26 January: 35 days, update due) and 2.2 (27 January: 34 days,
   not yet); 2.1's milestone was moved later on 26 February "Supplier delay"; 2.2's milestone
   was completed on 27 February.

@@ -14,6 +14,13 @@ from tests import factories
 from .conftest import T
 
 SITE = "https://improve.example.org"
+# A real SMTP connection to a port nothing listens on.
+UNREACHABLE_SMTP = {
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "127.0.0.1",
+    "EMAIL_PORT": 9,
+    "EMAIL_TIMEOUT": 2,
+}
 pytestmark = pytest.mark.usefixtures("site_url")
 
 
@@ -197,15 +204,11 @@ def test_twice_the_same_day_sends_nothing_more_and_the_next_day_sends_again(morn
 
 
 def test_a_failure_is_recorded_and_retried_on_the_next_run(morning, clock):
-    # A real SMTP connection to a port nothing listens on.
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=9,
-        EMAIL_TIMEOUT=2,
+    with (
+        override_settings(**UNREACHABLE_SMTP),
+        pytest.raises(CommandError, match="will be retried on the next run"),
     ):
-        with pytest.raises(CommandError, match="will be retried on the next run"):
-            run(clock)
+        run(clock)
     failed = SentEmail.objects.get(person=morning.mo, kind="reminder", day=T)
     assert failed.status == "failed"
     assert "Error" in failed.error or "refused" in failed.error.lower()
@@ -222,14 +225,8 @@ def test_a_failure_is_recorded_and_retried_on_the_next_run(morning, clock):
 
 
 def test_a_failed_monday_digest_is_retried_on_tuesday(morning, clock):
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=9,
-        EMAIL_TIMEOUT=2,
-    ):
-        with pytest.raises(CommandError):
-            run(clock)
+    with override_settings(**UNREACHABLE_SMTP), pytest.raises(CommandError):
+        run(clock)
     output = run(clock, day=date(2026, 3, 3))
     assert "(retrying the email for 2026-03-02)" in output
     email = only("lee")
