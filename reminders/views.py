@@ -68,8 +68,8 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _over_limit(key: str) -> bool:
-    """Count one request under ``key``; True once the hour's limit is passed."""
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one request under ``key``; True once the hour's ``limit`` is passed."""
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     name = f"password-reset:{digest}"
     cache.add(name, 0, LIMIT_WINDOW_SECONDS)
@@ -78,7 +78,7 @@ def _over_limit(key: str) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(name, 1, LIMIT_WINDOW_SECONDS)
         count = 1
-    return count > settings.PASSWORD_RESET_LIMIT
+    return count > limit
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -94,8 +94,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().casefold()
         # Both are counted on every request, so one cannot be used to hide from the other.
-        by_address = _over_limit(f"address:{email}")
-        by_ip = _over_limit(f"ip:{_client_ip(request=self.request)}")
+        by_address = _over_limit(f"address:{email}", settings.PASSWORD_RESET_LIMIT)
+        by_ip = _over_limit(f"ip:{_client_ip(self.request)}", settings.PASSWORD_RESET_IP_LIMIT)
         if by_address or by_ip:
             log.info("password-reset-limited by_address=%s by_ip=%s", by_address, by_ip)
             return HttpResponseRedirect(self.get_success_url())

@@ -127,8 +127,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="improvement-plan@localho
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Set-password links (invitations and resets) work for this long, once.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
-# "Forgot your password?": at most this many requests per address (and per IP) an hour.
+# "Forgot your password?": at most this many requests per email address an hour, and (a
+# looser limit, as people behind one proxy share an address) per network address.
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=30)
 
 # Sessions end after an hour without activity (stockton_improve.security.IdleSessionMiddleware,
 # which writes the session at most once a minute), and when the browser closes.

@@ -103,6 +103,17 @@ def test_requests_are_limited_per_address(client, manager, settings):
     assert len(mail.outbox) == 4
 
 
+def test_requests_are_limited_per_network_address_too(client, db, settings):
+    settings.PASSWORD_RESET_IP_LIMIT = 2
+    people = [factories.make_manager(f"person{i}") for i in range(3)]
+    for person in people:
+        response = client.post(
+            "/accounts/password_reset/", {"email": person.email}, REMOTE_ADDR="10.0.0.9"
+        )
+        assert response.url == "/accounts/password_reset/done/"
+    assert [m.to[0] for m in mail.outbox] == [people[0].email, people[1].email]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
