@@ -269,7 +269,7 @@ def owner_reminders(day: date, plans: list[Plan] | None = None) -> list[OwnerRem
     return sorted(result, key=lambda r: (r.person.get_username(), r.person.pk))
 
 
-def _moved_later(plan: Plan, day: date) -> list[Item]:
+def _moved_later(plan: Plan, day: date, withdrawn: set[int]) -> list[Item]:
     """Milestones whose due date was moved later in the 7 days to ``day``, with the reasons."""
     start, end = end_of_day(day - WEEK), end_of_day(day)
     changed = (
@@ -304,7 +304,9 @@ def _moved_later(plan: Plan, day: date) -> list[Item]:
         )
     }
     items = []
-    for group in by_milestone.values():
+    for pk, group in by_milestone.items():
+        if pk in withdrawn:
+            continue
         for before, after in zip(group, group[1:], strict=False):
             if after["history_date"] < start or after["due_date"] <= before["due_date"]:
                 continue
@@ -364,7 +366,7 @@ def plan_weeks(day: date, plans: list[Plan] | None = None) -> list[PlanWeek]:
                             detail="Milestone complete",
                         )
                     )
-        week.moved_later = _moved_later(plan, day)
+        week.moved_later = _moved_later(plan, day, withdrawn)
         week.counts = drift.summarise(now)
         week.counts_before = drift.summarise(before.values())
         weeks.append(week)
