@@ -247,3 +247,31 @@ def test_people_in_no_published_plan_get_nothing(db, clock):
     output = run(clock)
     assert mail.outbox == []
     assert "Nobody has anything to be told today." in output
+
+
+def test_due_soon_runs_from_today_to_due_soon_days_ahead(db, clock):
+    with clock(date(2026, 1, 5)):
+        admin = factories.make_admin("boundary_admin")
+        owner = factories.make_manager("edge", first_name="Edge", last_name="Case")
+        plan = factories.make_plan(user=admin, due_soon_days=10)
+        from .conftest import publish
+
+        publish(plan, user=admin, on=date(2026, 1, 5))
+        objective = factories.make_objective(
+            plan, user=admin, owner=owner, starts_on=date(2026, 3, 1)
+        )
+        for name, due in [
+            ("Due yesterday", date(2026, 3, 1)),
+            ("Due today", T),
+            ("Due on the last day", date(2026, 3, 12)),
+            ("Due the day after", date(2026, 3, 13)),
+        ]:
+            factories.make_milestone(objective, user=admin, title=name, due_date=due)
+    run(clock)
+    email = only("edge")
+    assert email.subject == "1 milestone overdue, 2 due soon"
+    assert "Milestone: Due yesterday\n  Was due 1 March 2026 (1 day ago)" in email.body
+    assert "Milestone: Due today\n  Due 2 March 2026 (today)" in email.body
+    assert "Milestone: Due on the last day\n  Due 12 March 2026 (in 10 days)" in email.body
+    assert "Due the day after" not in email.body
+    assert "Progress updates due" not in email.body  # started yesterday
