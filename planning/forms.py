@@ -657,9 +657,15 @@ class PersonCreateForm(PersonDetailsForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
         )
+        # They are emailed an invitation to choose their own password; setting one here is
+        # only a fallback for someone who cannot get email.
+        self.fields["password1"].required = False
+        self.fields["password2"].required = False
+        self.fields["password1"].label = "Initial password (only if they cannot get email)"
         self.fields["password1"].help_text = (
-            "At least 8 characters; not a common password, not all numbers and not like "
-            "their name. Give it to them in person; an administrator can set a new one later."
+            "Leave blank: they will be emailed a link to choose their own password. Only if "
+            "they cannot get email, set one here (at least 8 characters; not a common password, "
+            "not all numbers and not like their name) and give it to them in person."
         )
 
     def clean_username(self):
@@ -678,7 +684,9 @@ class PersonCreateForm(PersonDetailsForm):
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
+        if password1 and not password2:
+            self.add_error("password2", "Confirm the password")
+        elif password1 and password2 and password1 != password2:
             self.add_error("password2", "The passwords do not match")
         elif password1:
             candidate = User(

@@ -122,7 +122,10 @@ def person_create(
         last_name=last_name.strip(),
         email=email.strip(),
     )
-    person.set_password(password)
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()  # they choose one from their invitation email
     person.full_clean()
     person.save()
     _set_roles(person, roles)

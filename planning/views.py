@@ -25,6 +25,7 @@ from objectives import services as objective_services
 from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, Theme
+from reminders.services import invitation_message
 
 from . import forms, selectors, services
 
@@ -499,11 +500,7 @@ def person_create(request):
             ),
         )
         if person is not None:
-            messages.success(
-                request,
-                f"Account created for {_person_name(person)}. Give them their username "
-                f"({person.get_username()}) and initial password in person.",
-            )
+            messages.success(request, invitation_message(user=request.user, person=person))
             return redirect("planning:person_detail", pk=person.pk)
     return render(request, "planning/person_form.html", {"form": form, "person": None})
 

@@ -60,6 +60,13 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "planning:person_password": ("admin", ("GET", "POST")),
     "planning:person_leaver": ("admin", ("GET", "POST")),
     "planning:person_reactivate": ("admin", ("POST",)),
+    "password_reset": ("public", ("GET", "POST")),
+    "password_reset_done": ("public", ("GET",)),
+    "password_reset_confirm": ("public", ("GET", "POST")),
+    "password_reset_complete": ("public", ("GET",)),
+    "reminders:account": ("reader", ("GET", "POST")),
+    "reminders:email_log": ("admin", ("GET",)),
+    "reminders:person_invite": ("admin", ("POST",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
@@ -86,7 +93,10 @@ SAMPLE_FOR = {
     "planning:person_password": "person",
     "planning:person_leaver": "person",
     "planning:person_reactivate": "person",
+    "reminders:person_invite": "person",
 }
+# URLs whose arguments are not one sample's pk.
+FIXED_ARGS = {"password_reset_confirm": ["MQ", "set-password"]}
 
 
 def _project_url_names(patterns=None, namespace=None):
@@ -167,7 +177,7 @@ CASES = [
 def test_access(client, world, name, method, role):
     access, methods = TABLE[name]
     sample = SAMPLE_FOR.get(name)
-    url = reverse(name, args=[world["samples"][sample].pk] if sample else [])
+    url = reverse(name, args=FIXED_ARGS.get(name, [world["samples"][sample].pk] if sample else []))
     user = world["users"][role]
     if user is not None:
         client.force_login(user)

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "dashboard",
     "planning",
     "people",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -116,8 +117,20 @@ STORAGES = {
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Email: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;
+# the console (printed, not sent) by default. EMAIL_BACKEND, when set, still wins.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if env("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="improvement-plan@localhost")
+# Absolute links in emails start with this (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Set-password links (invitations and resets) work for this long, once.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
+# "Forgot your password?": at most this many requests per email address an hour, and (a
+# looser limit, as people behind one proxy share an address) per network address.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=30)
 
 # Sessions end after an hour without activity (stockton_improve.security.IdleSessionMiddleware,
 # which writes the session at most once a minute), and when the browser closes.

@@ -30,6 +30,7 @@ from objectives.demo_data import Handover, MilestoneSpec, ObjectiveSpec, Step, T
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
+from reminders.demo import prepare_demo_emails
 
 User = get_user_model()
 
@@ -472,6 +473,7 @@ class Command(BaseCommand):
                 people = {**ensure_people(joined), "manager": users["manager"]}
                 plan = Story(today=today, admin=users["admin"], people=people).build()
                 self.report(plan, today, clock.perf_counter() - started)
+            prepare_demo_emails(plan, users)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,92 @@
+"""Forms: a person's email choices, and Django's password-reset forms in GOV.UK wording."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+
+User = get_user_model()
+EMAIL_MAX = 254
+
+
+class PreferenceForm(forms.Form):
+    daily_reminder = forms.BooleanField(
+        required=False,
+        label="Send me a daily reminder",
+        help_text="On mornings when one of my milestones is overdue or due soon, or a progress "
+        "update is due on an objective I own. Nothing is sent on other days.",
+    )
+    weekly_digest = forms.BooleanField(
+        required=False,
+        label="Send me the weekly digest",
+        help_text="On Mondays, for Leadership: what turned red, what moved later and what was "
+        "completed. For Administrators: objectives with no owner or an owner who has left.",
+    )
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's form; also finds people invited but who have not chosen a password yet.
+
+    Inactive accounts (leavers) are never found, as in Django's own form.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Email address"
+        field.help_text = "The email address your account was set up with."
+        field.error_messages.update(
+            {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+                "max_length": f"Email address must be {EMAIL_MAX} characters or fewer",
+            }
+        )
+        field.widget.attrs.update({"spellcheck": "false", "autocomplete": "email"})
+
+    def get_users(self, email):
+        email = (email or "").strip()
+        if not email or len(email) > EMAIL_MAX:
+            return iter(())
+        return (
+            user
+            for user in User._default_manager.filter(email__iexact=email, is_active=True)
+            if (user.email or "").casefold() == email.casefold()
+        )
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """Choosing a password from an invitation or a reset link, with GOV.UK wording."""
+
+    error_messages = {"password_mismatch": "The passwords do not match"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label = "New password"
+        first.help_text = (
+            "At least 8 characters; not a common password, not all numbers and not like your "
+            "name or username."
+        )
+        first.error_messages["required"] = "Enter a new password"
+        second.label = "Confirm the new password"
+        second.help_text = ""
+        second.error_messages["required"] = "Confirm the new password"
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        if not self.has_error("new_password2"):
+            self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+    def save(self, commit=True):
+        """The password is not part of the account's history, so no history record is made."""
+        self.user.set_password(self.cleaned_data["new_password1"])
+        if commit:
+            self.user.skip_history_when_saving = True
+            try:
+                self.user.save(update_fields=["password"])
+            finally:
+                del self.user.skip_history_when_saving
+        return self.user

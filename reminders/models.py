@@ -1,0 +1,74 @@
+"""Emails the service sends on its own: who chose what, and a log of every email sent.
+
+``SentEmail`` is claimed (inserted) before an email goes out, under a unique constraint on
+person, kind and day, so a second run on the same day, or a second host running at the same
+time, finds the claim and sends nothing more. It is an operational log, not part of the
+plan's record, so it has no history table; ``Preference`` is the person's own choice and has.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from objectives.models import tracked_history
+
+
+class Preference(models.Model):
+    """What a person chooses to receive. Without a row, they get both."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="email_preference"
+    )
+    daily_reminder = models.BooleanField(
+        default=True,
+        help_text="An email on mornings when milestones are overdue or due soon, "
+        "or an update is due.",
+    )
+    weekly_digest = models.BooleanField(
+        default=True, help_text="The Monday digest for Leadership and for Administrators."
+    )
+    history = tracked_history()
+
+    def __str__(self) -> str:
+        return f"Email choices of {self.user}"
+
+
+class SentEmail(models.Model):
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Daily reminder"
+        LEADERSHIP_DIGEST = "leadership_digest", "Weekly digest for Leadership"
+        ADMIN_DIGEST = "admin_digest", "Weekly digest for Administrators"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sent_emails"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    day = models.DateField(help_text="The day the email is for (the command's --date).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    address = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "day"], name="sent_email_once_per_person_kind_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["sending", "sent", "failed"]),
+                name="sent_email_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "day"], name="sent_email_status_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.person} for {self.day}: {self.status}"

@@ -1,0 +1,140 @@
+"""The account page, the administrators' email log, and Django's password-reset views.
+
+Password reset: responses never say whether an account exists; requests are limited per
+address and per network address (Django's cache); leavers are never sent a link and a link
+sent before someone left no longer works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from objectives import permissions
+
+from . import forms, selectors, services
+
+User = get_user_model()
+log = logging.getLogger("improve.security")
+LIMIT_WINDOW_SECONDS = 60 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """Every signed-in person: their own details and the emails they choose to get."""
+    person = request.user
+    preference = selectors.preference_for(person)
+    initial = {
+        "daily_reminder": preference.daily_reminder,
+        "weekly_digest": preference.weekly_digest,
+    }
+    form = forms.PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preference_update(
+            user=request.user,
+            person=person,
+            daily_reminder=form.cleaned_data["daily_reminder"],
+            weekly_digest=form.cleaned_data["weekly_digest"],
+        )
+        messages.success(request, "Your email choices have been saved.")
+        return redirect("reminders:account")
+    roles = sorted(permissions.group_names(person) & set(permissions.ROLES))
+    return render(
+        request,
+        "reminders/account.html",
+        {"form": form, "person": person, "roles": roles},
+    )
+
+
+@require_http_methods(["GET"])
+def email_log(request):
+    """Administrators: every email the service sent or tried to send, latest first."""
+    if not permissions.can_manage_plan(request.user):
+        raise PermissionDenied("Only administrators can see the email log.")
+    return render(request, "reminders/email_log.html", {"rows": selectors.email_log()})
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one request under ``key``; True once the hour's ``limit`` is passed."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    name = f"password-reset:{digest}"
+    cache.add(name, 0, LIMIT_WINDOW_SECONDS)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, LIMIT_WINDOW_SECONDS)
+        count = 1
+    return count > limit
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.ResetRequestForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().casefold()
+        # Both are counted on every request, so one cannot be used to hide from the other.
+        by_address = _over_limit(f"address:{email}", settings.PASSWORD_RESET_LIMIT)
+        by_ip = _over_limit(f"ip:{_client_ip(self.request)}", settings.PASSWORD_RESET_IP_LIMIT)
+        if by_address or by_ip:
+            log.info("password-reset-limited by_address=%s by_ip=%s", by_address, by_ip)
+            return HttpResponseRedirect(self.get_success_url())
+        self.extra_email_context = self.get_extra_email_context()
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.ChoosePasswordForm
+    template_name = "registration/password_reset_confirm.html"
+
+    def get_user(self, uidb64):
+        if len(uidb64) > 64:
+            return None
+        user = super().get_user(uidb64)
+        if user is None or not user.is_active:
+            return None
+        return user
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+@require_http_methods(["POST"])
+def person_invite(request, pk: int):
+    """Administrators: email someone a new link to choose their password."""
+    if not permissions.can_manage_plan(request.user):
+        raise PermissionDenied("Only administrators can invite people.")
+    person = get_object_or_404(User, pk=pk)
+    name = person.get_full_name() or person.get_username()
+    if not person.is_active:
+        messages.info(request, f"{name} has left, so no link was sent.")
+    elif services.invitation_send(user=request.user, person=person):
+        messages.success(request, f"We have emailed {person.email} a link to choose a password.")
+    else:
+        messages.info(request, f"The email to {name} could not be sent. Try again later.")
+    return redirect("planning:person_detail", pk=person.pk)
