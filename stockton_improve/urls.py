@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
+    path("manage/import/", include("importing.urls")),
     path("manage/", include("planning.urls")),
     path("", include("objectives.urls")),
 ]

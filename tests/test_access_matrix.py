@@ -60,6 +60,10 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "planning:person_password": ("admin", ("GET", "POST")),
     "planning:person_leaver": ("admin", ("GET", "POST")),
     "planning:person_reactivate": ("admin", ("POST",)),
+    "importing:upload": ("admin", ("GET", "POST")),
+    "importing:columns": ("admin", ("GET", "POST")),
+    "importing:preview": ("admin", ("GET", "POST")),
+    "importing:template": ("admin", ("GET",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
