@@ -125,9 +125,7 @@ class MappingForm(forms.Form):
             if not cleaned.get("milestones-baseline_date") and not cleaned.get(
                 "milestones-due_date"
             ):
-                self.add_error(
-                    "milestones-due_date", "Choose the column that holds the due date"
-                )
+                self.add_error("milestones-due_date", "Choose the column that holds the due date")
         return cleaned
 
     def mapping(self) -> dict:

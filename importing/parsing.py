@@ -22,6 +22,13 @@ RATIO_CHECKED_ABOVE = 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
 MAX_ROWS = 2_000
 MAX_COLUMNS = 40
+MAX_SHEET_BYTES = 24 * 1024 * 1024
+MAX_ROW_ELEMENTS = 10 * MAX_ROWS  # rows in the file, empty formatted ones included
+SMALL_PART_BYTES = 1024 * 1024
+TOO_MANY_ROWS = (
+    f"This sheet has more than {MAX_ROWS:,} rows. Import at most {MAX_ROWS:,} rows at a time"
+)
+ROW_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 MERGE_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Za-z0-9:$]+)\"")
 NOT_A_WORKBOOK = (
     "The file is not an Excel workbook. Save it from Excel as an Excel Workbook (.xlsx) "
@@ -138,25 +145,83 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _merged_cells(archive: zipfile.ZipFile, path: str) -> list[str]:
-    """The merged ranges of one worksheet, read in chunks (never the whole part at once)."""
-    path = path.lstrip("/")
-    found: list[str] = []
-    tail = b""
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path -> the sheet's title, from the workbook's own list of sheets."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    titles: dict[str, str] = {}
     try:
-        with archive.open(path) as part:
+        with archive.open("xl/workbook.xml") as part:
+            book = ElementTree.fromstring(part.read(SMALL_PART_BYTES))
+        with archive.open("xl/_rels/workbook.xml.rels") as part:
+            rels = ElementTree.fromstring(part.read(SMALL_PART_BYTES))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError):
+        return titles
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    for sheet in book.iter():
+        if not sheet.tag.endswith("}sheet") and sheet.tag != "sheet":
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel_id, "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        titles[posixpath.normpath(path)] = sheet.get("name", path)
+    return titles
+
+
+def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
+    """Before openpyxl parses anything: count each sheet's rows and find merged cells, reading
+    each part in chunks (never the whole part at once)."""
+    problems: list[Problem] = []
+    titles = _sheet_parts(archive)
+    for member in archive.infolist():
+        name = member.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        title = titles.get(name, name)
+        if member.file_size > MAX_SHEET_BYTES:
+            problems.append(
+                Problem(
+                    title,
+                    f"This sheet is too large to import (over {MAX_SHEET_BYTES // (1024 * 1024)} "
+                    "MB once unpacked). Copy only the plan into a new workbook and upload that",
+                )
+            )
+            continue
+        rows, merged, tail = 0, [], b""
+        with archive.open(member) as part:
             while chunk := part.read(1024 * 1024):
                 text = tail + chunk
-                found.extend(m.group(1).decode("ascii") for m in MERGE_PATTERN.finditer(text))
+                rows += sum(1 for m in ROW_PATTERN.finditer(text) if m.end() > len(tail))
+                merged.extend(m.group(1).decode("ascii") for m in MERGE_PATTERN.finditer(text))
                 tail = text[-300:]  # a tag cut in two is found next time
-    except KeyError:
-        return []
-    return list(dict.fromkeys(found))
+                if rows > MAX_ROW_ELEMENTS:
+                    break
+        if rows > MAX_ROW_ELEMENTS:
+            problems.append(Problem(title, TOO_MANY_ROWS))
+            continue
+        merged = list(dict.fromkeys(merged))
+        if merged:
+            shown = ", ".join(f"{title}!{ref}" for ref in merged[:5])
+            more = f" and {len(merged) - 5} more" if len(merged) > 5 else ""
+            problems.append(
+                Problem(
+                    title,
+                    f"This sheet has merged cells ({shown}{more}). Unmerge them and put "
+                    "the value in each cell",
+                )
+            )
+    return problems
 
 
 def read_workbook(data: bytes) -> Workbook:
     """Read every visible sheet's rows, or raise ``WorkbookRefused`` listing the problems."""
     archive = check_archive(data)
+    scanned = _scan_sheets(archive)
+    if scanned:
+        raise WorkbookRefused(scanned)
     # Imported here so a refused file never reaches openpyxl at all.
     from openpyxl import load_workbook
 
@@ -177,18 +242,6 @@ def read_workbook(data: bytes) -> Workbook:
                         title,
                         "This sheet is hidden. Unhide it, or delete it if it is not part of the "
                         "plan, so that what is imported is what you can see",
-                    )
-                )
-                continue
-            merged = _merged_cells(archive, getattr(worksheet, "_worksheet_path", ""))
-            if merged:
-                shown = ", ".join(f"{title}!{ref}" for ref in merged[:5])
-                more = f" and {len(merged) - 5} more" if len(merged) > 5 else ""
-                problems.append(
-                    Problem(
-                        title,
-                        f"This sheet has merged cells ({shown}{more}). Unmerge them and put "
-                        "the value in each cell",
                     )
                 )
                 continue
@@ -243,13 +296,7 @@ def _read_sheet(worksheet) -> tuple[Sheet, list[Problem]]:
                 headings.pop()
             continue
         if len(rows) >= MAX_ROWS:
-            problems.append(
-                Problem(
-                    title,
-                    f"This sheet has more than {MAX_ROWS:,} rows. Import at most {MAX_ROWS:,} "
-                    "rows at a time",
-                )
-            )
+            problems.append(Problem(title, TOO_MANY_ROWS))
             break
         rows.append((number, tuple(values)))
     if formulas > 5:

@@ -102,7 +102,9 @@ class Preview:
 
     @property
     def milestones_changed(self):
-        return [m for m in self.milestones if m.existing is not None and (m.reforecast or m.complete)]
+        return [
+            m for m in self.milestones if m.existing is not None and (m.reforecast or m.complete)
+        ]
 
     @property
     def milestones_unchanged(self):
@@ -274,9 +276,11 @@ def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
             target_date=target,
             existing=current,
         )
-        if theme and theme.lower() not in themes and theme.lower() not in {
-            t.lower() for t in preview.new_themes
-        }:
+        if (
+            theme
+            and theme.lower() not in themes
+            and theme.lower() not in {t.lower() for t in preview.new_themes}
+        ):
             preview.new_themes.append(theme)
         if current is not None:
             _compare_objective(row, current, themes)
@@ -322,7 +326,9 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
         due = reader.date(values, number, "due_date")
         completed = reader.date(values, number, "completed_on")
         if ref == "":
-            reader.problem("objective_ref", number, "Enter the reference of this milestone's objective")
+            reader.problem(
+                "objective_ref", number, "Enter the reference of this milestone's objective"
+            )
         if title == "":
             reader.problem("title", number, "Enter a title for this milestone")
         if baseline is None and due is None:
@@ -378,15 +384,12 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
                 )
         if completed:
             if completed > today:
-                reader.problem(
-                    "completed_on", number, f"{long_date(completed)} is in the future"
-                )
+                reader.problem("completed_on", number, f"{long_date(completed)} is in the future")
             elif starts and completed < starts:
                 reader.problem(
                     "completed_on",
                     number,
-                    f"{long_date(completed)} is before its objective started "
-                    f"({long_date(starts)})",
+                    f"{long_date(completed)} is before its objective started ({long_date(starts)})",
                 )
         if not ref or not title or not due or baseline is False or completed is False:
             continue

@@ -84,7 +84,9 @@ class Command(BaseCommand):
                     today=today,
                 )
                 if options["dry_run"]:
-                    self.stdout.write(f"Dry run: would import into {result.plan}: {result.summary()}.")
+                    self.stdout.write(
+                        f"Dry run: would import into {result.plan}: {result.summary()}."
+                    )
                     self.stdout.write("Nothing was written.")
                     raise _DryRun
         except _DryRun:
@@ -107,7 +109,9 @@ class Command(BaseCommand):
     def _user(self, username: str | None):
         if username:
             user = User.objects.filter(username=username, is_active=True).first()
-            if user is None or not (user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()):
+            if user is None or not (
+                user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+            ):
                 raise CommandError(f"{username} is not an active administrator.")
             return user
         superusers = list(User.objects.filter(is_superuser=True, is_active=True)[:2])
