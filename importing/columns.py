@@ -229,7 +229,7 @@ def read_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, bool) or isinstance(value, int | float):
+    if isinstance(value, bool | int | float):
         raise CellError(f"{value} is a number, not a date: {DATE_ADVICE}")
     text = str(value).strip()
     if not text:

@@ -121,11 +121,11 @@ class MappingForm(forms.Form):
                     )
                 else:
                     chosen[value] = name
-        if any(n.startswith("milestones-") for _t, names in self.sheets for n in names):
-            if not cleaned.get("milestones-baseline_date") and not cleaned.get(
-                "milestones-due_date"
-            ):
-                self.add_error("milestones-due_date", "Choose the column that holds the due date")
+        has_milestones = any(n.startswith("milestones-") for _t, ns in self.sheets for n in ns)
+        if has_milestones and not (
+            cleaned.get("milestones-baseline_date") or cleaned.get("milestones-due_date")
+        ):
+            self.add_error("milestones-due_date", "Choose the column that holds the due date")
         return cleaned
 
     def mapping(self) -> dict:

@@ -117,6 +117,16 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
                     )
                 ]
             )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels", ".vml")):
+            # A real workbook has no document type: refusing one rules out entity expansion.
+            try:
+                with archive.open(member) as part:
+                    head = part.read(64 * 1024)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)]) from None
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise WorkbookRefused(
@@ -153,9 +163,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     titles: dict[str, str] = {}
     try:
         with archive.open("xl/workbook.xml") as part:
-            book = ElementTree.fromstring(part.read(SMALL_PART_BYTES))
+            book = ElementTree.fromstring(part.read(SMALL_PART_BYTES))  # noqa: S314 (no DTD)
         with archive.open("xl/_rels/workbook.xml.rels") as part:
-            rels = ElementTree.fromstring(part.read(SMALL_PART_BYTES))
+            rels = ElementTree.fromstring(part.read(SMALL_PART_BYTES))  # noqa: S314 (no DTD)
     except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError):
         return titles
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}

@@ -336,14 +336,13 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
             reader.problem(where, number, "Enter a due date for this milestone")
         objective = in_sheet.get(ref.lower()) if ref else None
         current_objective = existing.get(ref.lower()) if ref else None
-        if ref and objective is None and current_objective is None:
-            if ref.lower() not in refs_with_problems:
-                reader.problem(
-                    "objective_ref",
-                    number,
-                    f"No objective has the reference {ref}, on the {OBJECTIVES} sheet or in "
-                    "the plan",
-                )
+        unknown = ref and objective is None and current_objective is None
+        if unknown and ref.lower() not in refs_with_problems:
+            reader.problem(
+                "objective_ref",
+                number,
+                f"No objective has the reference {ref}, on the {OBJECTIVES} sheet or in the plan",
+            )
         if title and ref:
             key = (ref.lower(), title.lower())
             if key in seen:

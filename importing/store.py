@@ -76,8 +76,5 @@ def load(session) -> tuple[str, Workbook, PlanChoice, dict]:
             starts_on=date.fromisoformat(new["starts_on"]),
             ends_on=date.fromisoformat(new["ends_on"]),
         )
-    mapping = {
-        sheet: {field: value for field, value in stored["mapping"].get(sheet, {}).items()}
-        for sheet in (OBJECTIVES, MILESTONES)
-    }
+    mapping = {sheet: dict(stored["mapping"].get(sheet, {})) for sheet in (OBJECTIVES, MILESTONES)}
     return stored["file_name"], workbook, choice, mapping
