@@ -44,7 +44,8 @@ def upload(request):
         form.cleaned_data, form._errors = {}, ErrorDict()
         form.add_error("workbook", TOO_BIG)
         return render(request, "importing/upload.html", {"form": form}, status=413)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
         data = upload.read(MAX_UPLOAD_BYTES + 1)
@@ -89,7 +90,9 @@ def columns(request):
         file_name, workbook, choice, mapping = store.load(request.session)
     except store.NothingUploaded:
         return redirect("importing:upload")
-    form = MappingForm(request.POST or None, workbook=workbook, mapping=mapping)
+    form = MappingForm(
+        request.POST if request.method == "POST" else None, workbook=workbook, mapping=mapping
+    )
     if request.method == "POST" and form.is_valid():
         store.save_mapping(request.session, form.mapping())
         return redirect("importing:preview")
