@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),

@@ -64,6 +64,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "importing:columns": ("admin", ("GET", "POST")),
     "importing:preview": ("admin", ("GET", "POST")),
     "importing:template": ("admin", ("GET",)),
+    "sso:start": ("public", ("GET",)),
+    "sso:callback": ("public", ("GET",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
