@@ -21,7 +21,7 @@ UNKNOWN = "unknown"
 LEFT = "left"
 UNVERIFIED = "unverified"
 SEVERAL = "several"
-BAD_TOKEN = "token"
+BAD_TOKEN = "token"  # noqa: S105 (a reason, not a secret)
 
 
 def _refuse(request, reason: str) -> None:
