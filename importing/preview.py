@@ -212,6 +212,7 @@ def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
     choice, problems = preview.choice, preview.problems
     reader = _Reader(sheet, OBJECTIVES, mapping, problems)
     seen: dict[str, int] = {}
+    owners: dict[str, tuple] = {}  # one look-up per email
     rows: list[tuple[ObjectiveRow, tuple]] = []
     for number, values in sheet.rows:
         if all(reader.raw(values, f) in (None, "") for f in mapping):
@@ -256,7 +257,9 @@ def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
             )
         owner = None
         if email:
-            owner, message = selectors.owner_for_email(email)
+            if email.lower() not in owners:
+                owners[email.lower()] = selectors.owner_for_email(email)
+            owner, message = owners[email.lower()]
             if message:
                 reader.problem("owner_email", number, message)
         if ref is None or not ref or title is None or not title or target in (None, False):
@@ -374,6 +377,12 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
             message = _outside_plan(choice, value)
             if message:
                 reader.problem(name, number, message)
+            elif starts and value < starts:
+                reader.problem(
+                    name,
+                    number,
+                    f"{long_date(value)} is before its objective starts ({long_date(starts)})",
+                )
             elif target and value > target:
                 reader.problem(
                     name,

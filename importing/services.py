@@ -89,7 +89,7 @@ def plan_import(
     except ValidationError as error:
         # A rule the preview does not know of (another person's change in between, say).
         messages = [
-            f"{name}: {message}" if name != "__all__" else message
+            f"{name}: {message}" if name not in ("__all__", "") else message
             for name, messages in getattr(error, "message_dict", {"": error.messages}).items()
             for message in messages
         ]

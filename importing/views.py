@@ -110,6 +110,7 @@ def preview(request):
         file_name, workbook, choice, mapping = store.load(request.session)
     except store.NothingUploaded:
         return redirect("importing:upload")
+    refused = []
     if request.method == "POST":
         try:
             result = plan_import(
@@ -119,13 +120,14 @@ def preview(request):
                 choice=choice,
                 file_name=file_name,
             )
-        except ImportRefused:
-            pass  # someone changed the plan meanwhile: show the problems as they are now
+        except ImportRefused as error:
+            refused = error.problems  # the plan changed meanwhile, or a rule said no
         else:
             store.clear(request.session)
             messages.success(request, f"Imported {file_name}: {result.summary()}.")
             return redirect("planning:plan_detail", result.plan.pk)
     result = build_preview(workbook, mapping, choice, today=timezone.localdate())
+    result.problems.extend(p for p in refused if p not in result.problems)
     changed = [(row, describe_changes(row)) for row in result.objectives_changed]
     return render(
         request,

@@ -153,3 +153,20 @@ def test_text_too_long_and_control_characters(plan):
         "Objectives!C2: This text is 301 characters long; the limit is 300",
         "Objectives!D2: This cell has control characters in it; remove them",
     ]
+
+
+def test_milestone_before_its_objective_starts(plan):
+    problems, _ = problems_for(
+        plan,
+        [wb.objective(starts_on=date(2025, 6, 1))],
+        [wb.milestone(baseline_date=date(2025, 5, 1), due_date=date(2025, 7, 1))],
+    )
+    assert problems == ["Milestones!C2: 1 May 2025 is before its objective starts (1 June 2025)"]
+
+
+def test_an_owner_is_looked_up_once_per_email(plan, owner, django_assert_max_num_queries):
+    objectives = [wb.objective(f"1.{n}", owner_email="jo.owner@example.org") for n in range(30)]
+    workbook, mapping = read(wb.build(objectives))
+    with django_assert_max_num_queries(6):
+        preview = build_preview(workbook, mapping, PlanChoice(plan=plan), today=TODAY)
+    assert {row.owner for row in preview.objectives} == {owner}
