@@ -213,7 +213,6 @@ def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
     reader = _Reader(sheet, OBJECTIVES, mapping, problems)
     seen: dict[str, int] = {}
     owners: dict[str, tuple] = {}  # one look-up per email
-    rows: list[tuple[ObjectiveRow, tuple]] = []
     for number, values in sheet.rows:
         if all(reader.raw(values, f) in (None, "") for f in mapping):
             continue
@@ -287,7 +286,6 @@ def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
             preview.new_themes.append(theme)
         if current is not None:
             _compare_objective(row, current, themes)
-        rows.append((row, values))
         preview.objectives.append(row)
 
 

@@ -83,13 +83,18 @@ def upload(request):
     return render(request, "importing/upload.html", {"form": form})
 
 
+def _nothing_uploaded(request):
+    """A later step with no workbook kept (never uploaded, imported already, or expired)."""
+    return render(request, "importing/nothing_uploaded.html")
+
+
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def columns(request):
     try:
         file_name, workbook, choice, mapping = store.load(request.session)
     except store.NothingUploaded:
-        return redirect("importing:upload")
+        return _nothing_uploaded(request)
     form = MappingForm(
         request.POST if request.method == "POST" else None, workbook=workbook, mapping=mapping
     )
@@ -109,7 +114,7 @@ def preview(request):
     try:
         file_name, workbook, choice, mapping = store.load(request.session)
     except store.NothingUploaded:
-        return redirect("importing:upload")
+        return _nothing_uploaded(request)
     refused = []
     if request.method == "POST":
         try:

@@ -139,13 +139,17 @@ def test_the_upload_form_refuses_clearly(client, admin_user, plan):
     assert "Enter the start date of the new plan" in page
 
 
-def test_later_steps_without_an_upload_go_back_to_the_start(client, admin_user):
+def test_later_steps_without_an_upload_point_back_to_the_start(client, admin_user):
     client.force_login(admin_user)
+    before = history()
     for name in ("importing:columns", "importing:preview"):
         for method in (client.get, client.post):
             response = method(reverse(name))
-            assert response.status_code == 302
-            assert response.url == reverse("importing:upload")
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert "There is no workbook to import" in page
+            assert reverse("importing:upload") in page
+    assert history() == before
 
 
 def test_the_template_workbook(client, admin_user):
