@@ -103,3 +103,20 @@ def test_an_unknown_plan_is_an_error(tmp_path, db):
     path = write(tmp_path, [wb.objective()])
     with pytest.raises(CommandError, match="There is no plan with id 999"):
         call_command("import_plan", str(path), "--plan", "999")
+
+
+def test_the_administrator_can_be_named(tmp_path, clock, plan, capsys):
+    named = factories.make_admin("named_admin")
+    factories.make_admin("other_admin")
+    path = write(tmp_path, [wb.objective()])
+    with clock(TODAY):
+        call_command("import_plan", str(path), "--plan", str(plan.pk), "--user", "named_admin")
+    assert Objective.objects.get().history.get().history_user == named
+
+
+def test_someone_who_is_not_an_administrator_cannot_be_named(tmp_path, plan, manager):
+    from django.core.management.base import CommandError
+
+    path = write(tmp_path, [wb.objective()])
+    with pytest.raises(CommandError, match="is not an active administrator"):
+        call_command("import_plan", str(path), "--plan", str(plan.pk), "--user", manager.username)

@@ -40,8 +40,8 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", help="Organisation of a new plan")
         parser.add_argument(
             "--user",
-            help="Username of the administrator recorded in the history "
-            "(default: the only active superuser, if there is exactly one)",
+            help="Username of the administrator recorded in the history (default: the only "
+            "active superuser, or else the only active administrator, if there is one)",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing")
 
@@ -114,8 +114,14 @@ class Command(BaseCommand):
             ):
                 raise CommandError(f"{username} is not an active administrator.")
             return user
-        superusers = list(User.objects.filter(is_superuser=True, is_active=True)[:2])
-        return superusers[0] if len(superusers) == 1 else None
+        for people in (
+            User.objects.filter(is_superuser=True, is_active=True),
+            User.objects.filter(groups__name=ADMINISTRATORS, is_active=True).distinct(),
+        ):
+            found = list(people.order_by("pk")[:2])
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
 
     def _new_plan(self, options, workbook, mapping) -> PlanChoice:
         """A draft plan spanning the workbook's dates (from the earliest to the latest)."""
