@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from planning.views import administrators_only
 
 from . import store
-from .columns import MILESTONES, OBJECTIVES, guess_mapping, headings_match_template
+from .columns import COLUMNS, MILESTONES, OBJECTIVES, guess_mapping, headings_match_template
 from .forms import NEW_PLAN, TOO_BIG, MappingForm, UploadForm
 from .parsing import MAX_UPLOAD_BYTES, WorkbookRefused, read_workbook
 from .preview import PlanChoice, build_preview, describe_changes
@@ -142,9 +142,26 @@ def preview(request):
             "choice": choice,
             "preview": result,
             "objectives_changed": changed,
+            "columns_used": _columns_used(workbook, mapping),
         },
         status=200,
     )
+
+
+def _columns_used(workbook, mapping) -> list[tuple[str, list[tuple[str, str]]]]:
+    used = []
+    for name in (OBJECTIVES, MILESTONES):
+        sheet = workbook.sheet(name)
+        if sheet is None:
+            continue
+        rows = []
+        for column in COLUMNS[name]:
+            index = mapping.get(name, {}).get(column.name)
+            rows.append(
+                (column.label, sheet.column_label(index) if index is not None else "Not used")
+            )
+        used.append((sheet.title, rows))
+    return used
 
 
 @administrators_only

@@ -87,6 +87,8 @@ def test_headings_that_differ_are_matched_by_the_person(client, clock, admin_use
         assert response.url == reverse("importing:preview")
         page = client.get(response.url).content.decode()
         assert "1 to create" in page
+        assert "Target date: Column H: Deadline" in page
+        assert "Reference: Column A: Item" in page
         client.post(reverse("importing:preview"))
     assert Objective.objects.get().theme.name == "Workforce"
     assert Milestone.objects.get().title == "Recruit"
