@@ -153,7 +153,10 @@ def _history_counts():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["formula", "not-a-zip", "bomb", "too-big"])
+@pytest.mark.parametrize(
+    "kind",
+    ["formula", "not-a-zip", "bomb", "too-big", "hidden", "merged", "rows", "strings"],
+)
 def test_the_upload_page_answers_each_hostile_file_clearly(client, admin_user, plan, kind):
     if kind == "formula":
         data = wb.build(
@@ -171,6 +174,35 @@ def test_the_upload_page_answers_each_hostile_file_clearly(client, admin_user, p
             }
         )
         expected = "too large once unpacked"
+    elif kind == "hidden":
+        data = wb.build(
+            [wb.objective()],
+            before_save=lambda b: setattr(b.create_sheet("Old"), "sheet_state", "hidden"),
+        )
+        expected = "Old: This sheet is hidden"
+    elif kind == "merged":
+        data = wb.build(
+            [wb.objective()], before_save=lambda b: b["Objectives"].merge_cells("A2:B2")
+        )
+        expected = "This sheet has merged cells (Objectives!A2:B2)"
+    elif kind == "rows":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Objectives")
+        for n in range(100_000):
+            sheet.append([f"{n}", "x"])
+        output = io.BytesIO()
+        book.save(output)
+        data, expected = output.getvalue(), "This sheet has more than 2,000 rows"
+    elif kind == "strings":
+        strings = b"<sst>" + b"<si><t>aaaaaaaaaaaaaaaaaaaaaa</t></si>" * 300_000 + b"</sst>"
+        data = zip_of(
+            {
+                "[Content_Types].xml": b"<Types/>",
+                "xl/workbook.xml": b"<workbook/>",
+                "xl/sharedStrings.xml": strings,
+            }
+        )
+        expected = "The workbook holds too much text to import"
     else:
         data, expected = b"PK" + b"\0" * (5 * 1024 * 1024 + 10), "must be smaller than 5MB"
     client.force_login(admin_user)
