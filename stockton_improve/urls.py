@@ -16,9 +16,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("reminders.auth_urls")),
     path("", include("reminders.urls")),
+    path("oidc/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
+    path("manage/import/", include("importing.urls")),
     path("manage/", include("planning.urls")),
     path("", include("objectives.urls")),
 ]

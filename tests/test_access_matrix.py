@@ -67,6 +67,12 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "reminders:account": ("reader", ("GET", "POST")),
     "reminders:email_log": ("admin", ("GET",)),
     "reminders:person_invite": ("admin", ("POST",)),
+    "importing:upload": ("admin", ("GET", "POST")),
+    "importing:columns": ("admin", ("GET", "POST")),
+    "importing:preview": ("admin", ("GET", "POST")),
+    "importing:template": ("admin", ("GET",)),
+    "sso:start": ("public", ("GET",)),
+    "sso:callback": ("public", ("GET",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {

@@ -7,4 +7,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Sign-in limits are tested on their own (tests/test_security.py) with the Axes backend enabled.
 AXES_ENABLED = False
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sso.backends.OrganisationAccountBackend",
+]

@@ -1,0 +1,314 @@
+"""Read an uploaded workbook safely: bounded in size, time and memory, or refused clearly.
+
+The file is checked as a zip archive before openpyxl sees it (size, number of parts, total
+uncompressed size, compression ratio, size of the shared-strings table), then read in
+openpyxl's read-only mode, row by row, stopping at the row limit. Formulas, merged cells and
+hidden sheets are refused with the cell or sheet they are in: what is imported must be exactly
+what the person can see in the workbook.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_PARTS = 500
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_CHECKED_ABOVE = 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
+MAX_ROWS = 2_000
+MAX_COLUMNS = 40
+MAX_SHEET_BYTES = 24 * 1024 * 1024
+MAX_ROW_ELEMENTS = 10 * MAX_ROWS  # rows in the file, empty formatted ones included
+SMALL_PART_BYTES = 1024 * 1024
+TOO_MANY_ROWS = (
+    f"This sheet has more than {MAX_ROWS:,} rows. Import at most {MAX_ROWS:,} rows at a time"
+)
+ROW_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+MERGE_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Za-z0-9:$]+)\"")
+NOT_A_WORKBOOK = (
+    "The file is not an Excel workbook. Save it from Excel as an Excel Workbook (.xlsx) "
+    "and upload it again"
+)
+
+
+class WorkbookRefused(Exception):
+    """The file cannot be read safely; ``problems`` say why, in plain words."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # "Objectives!C4", "Objectives" or "" for the whole file
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass
+class Sheet:
+    title: str
+    headings: list[str]
+    rows: list[tuple[int, tuple]] = field(default_factory=list)
+
+    def column_label(self, index: int) -> str:
+        heading = self.headings[index] if index < len(self.headings) else ""
+        letter = column_letter(index)
+        return f"Column {letter}: {heading}" if heading else f"Column {letter}"
+
+
+@dataclass
+class Workbook:
+    sheets: dict[str, Sheet]  # by lower-case title
+
+    def sheet(self, title: str) -> Sheet | None:
+        return self.sheets.get(title.lower())
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(sheet: str, column: int, row: int) -> str:
+    return f"{sheet}!{column_letter(column)}{row}"
+
+
+def check_archive(data: bytes) -> zipfile.ZipFile:
+    """Refuse anything that is not a modest zip archive, before any of it is decompressed."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise WorkbookRefused([Problem("", "The file must be smaller than 5 MB")])
+    if not data:
+        raise WorkbookRefused([Problem("", "The file is empty")])
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)]) from None
+    if len(members) > MAX_PARTS:
+        raise WorkbookRefused([Problem("", f"{NOT_A_WORKBOOK} (it has too many parts)")])
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
+    for member in members:
+        if member.filename.lower().endswith("sharedstrings.xml") and (
+            member.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            raise WorkbookRefused(
+                [
+                    Problem(
+                        "",
+                        "The workbook holds too much text to import (its shared text table is "
+                        f"over {MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB). Copy only the plan "
+                        "into a new workbook and upload that",
+                    )
+                ]
+            )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels", ".vml")):
+            # A real workbook has no document type: refusing one rules out entity expansion.
+            try:
+                with archive.open(member) as part:
+                    head = part.read(64 * 1024)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)]) from None
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise WorkbookRefused(
+            [
+                Problem(
+                    "",
+                    "The workbook is too large once unpacked "
+                    f"(over {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB). Copy only the plan "
+                    "into a new workbook and upload that",
+                )
+            ]
+        )
+    for member in members:
+        if member.file_size > RATIO_CHECKED_ABOVE and (
+            member.file_size > MAX_RATIO * max(member.compress_size, 1)
+        ):
+            raise WorkbookRefused(
+                [
+                    Problem(
+                        "",
+                        "The workbook is packed far more tightly than a real workbook would be, "
+                        "so it was not opened. Save it again from Excel and upload that",
+                    )
+                ]
+            )
+    return archive
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path -> the sheet's title, from the workbook's own list of sheets."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    titles: dict[str, str] = {}
+    try:
+        with archive.open("xl/workbook.xml") as part:
+            book = ElementTree.fromstring(part.read(SMALL_PART_BYTES))  # noqa: S314 (no DTD)
+        with archive.open("xl/_rels/workbook.xml.rels") as part:
+            rels = ElementTree.fromstring(part.read(SMALL_PART_BYTES))  # noqa: S314 (no DTD)
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError):
+        return titles
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    for sheet in book.iter():
+        if not sheet.tag.endswith("}sheet") and sheet.tag != "sheet":
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel_id, "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        titles[posixpath.normpath(path)] = sheet.get("name", path)
+    return titles
+
+
+def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
+    """Before openpyxl parses anything: count each sheet's rows and find merged cells, reading
+    each part in chunks (never the whole part at once)."""
+    problems: list[Problem] = []
+    titles = _sheet_parts(archive)
+    for member in archive.infolist():
+        name = member.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        title = titles.get(name, name)
+        if member.file_size > MAX_SHEET_BYTES:
+            problems.append(
+                Problem(
+                    title,
+                    f"This sheet is too large to import (over {MAX_SHEET_BYTES // (1024 * 1024)} "
+                    "MB once unpacked). Copy only the plan into a new workbook and upload that",
+                )
+            )
+            continue
+        rows, merged, tail = 0, [], b""
+        with archive.open(member) as part:
+            while chunk := part.read(1024 * 1024):
+                text = tail + chunk
+                rows += sum(1 for m in ROW_PATTERN.finditer(text) if m.end() > len(tail))
+                merged.extend(m.group(1).decode("ascii") for m in MERGE_PATTERN.finditer(text))
+                tail = text[-300:]  # a tag cut in two is found next time
+                if rows > MAX_ROW_ELEMENTS:
+                    break
+        if rows > MAX_ROW_ELEMENTS:
+            problems.append(Problem(title, TOO_MANY_ROWS))
+            continue
+        merged = list(dict.fromkeys(merged))
+        if merged:
+            shown = ", ".join(f"{title}!{ref}" for ref in merged[:5])
+            more = f" and {len(merged) - 5} more" if len(merged) > 5 else ""
+            problems.append(
+                Problem(
+                    title,
+                    f"This sheet has merged cells ({shown}{more}). Unmerge them and put "
+                    "the value in each cell",
+                )
+            )
+    return problems
+
+
+def read_workbook(data: bytes) -> Workbook:
+    """Read every visible sheet's rows, or raise ``WorkbookRefused`` listing the problems."""
+    archive = check_archive(data)
+    scanned = _scan_sheets(archive)
+    if scanned:
+        raise WorkbookRefused(scanned)
+    # Imported here so a refused file never reaches openpyxl at all.
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds of error on a damaged file
+        raise WorkbookRefused(
+            [Problem("", "The workbook could not be read: it may be damaged. " + NOT_A_WORKBOOK)]
+        ) from None
+    problems: list[Problem] = []
+    sheets: dict[str, Sheet] = {}
+    try:
+        for worksheet in book.worksheets:
+            title = worksheet.title
+            if worksheet.sheet_state != "visible":
+                problems.append(
+                    Problem(
+                        title,
+                        "This sheet is hidden. Unhide it, or delete it if it is not part of the "
+                        "plan, so that what is imported is what you can see",
+                    )
+                )
+                continue
+            sheet, sheet_problems = _read_sheet(worksheet)
+            problems.extend(sheet_problems)
+            sheets[title.lower()] = sheet
+    except WorkbookRefused:
+        raise
+    except Exception:
+        raise WorkbookRefused(
+            [Problem("", "The workbook could not be read: it may be damaged. " + NOT_A_WORKBOOK)]
+        ) from None
+    finally:
+        book.close()
+    if problems:
+        raise WorkbookRefused(problems)
+    return Workbook(sheets=sheets)
+
+
+def _read_sheet(worksheet) -> tuple[Sheet, list[Problem]]:
+    title = worksheet.title
+    problems: list[Problem] = []
+    headings: list[str] = []
+    rows: list[tuple[int, tuple]] = []
+    formulas = 0
+    for row_number, row in enumerate(
+        worksheet.iter_rows(max_col=MAX_COLUMNS), start=1
+    ):  # read-only rows come in order; empty rows may be skipped by the file
+        cells = [cell for cell in row if getattr(cell, "value", None) is not None]
+        if not cells:
+            continue
+        number = getattr(cells[0], "row", row_number) or row_number
+        for cell in cells:
+            if getattr(cell, "data_type", None) == "f":
+                formulas += 1
+                if formulas <= 5:
+                    problems.append(
+                        Problem(
+                            f"{title}!{cell.coordinate}",
+                            "This cell has a formula. Replace the formulas with their values "
+                            "(copy, then paste values) and upload again",
+                        )
+                    )
+        values = [None] * MAX_COLUMNS
+        for cell in cells:
+            column = (getattr(cell, "column", None) or 1) - 1
+            if 0 <= column < MAX_COLUMNS:
+                values[column] = cell.value
+        if not headings:
+            headings = [("" if v is None else str(v)).strip() for v in values]
+            while headings and not headings[-1]:
+                headings.pop()
+            continue
+        if len(rows) >= MAX_ROWS:
+            problems.append(Problem(title, TOO_MANY_ROWS))
+            break
+        rows.append((number, tuple(values)))
+    if formulas > 5:
+        problems.append(Problem(title, f"This sheet has {formulas:,} or more cells with formulas"))
+    return Sheet(title=title, headings=headings, rows=rows), problems
