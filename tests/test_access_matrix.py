@@ -73,7 +73,7 @@ SAMPLE_FOR = {
     "milestone_complete": "milestone",
     "planning:plan_detail": "plan",
     "planning:plan_edit": "plan",
-    "planning:plan_publish": "plan",
+    "planning:plan_publish": "draft_plan",
     "planning:theme_create": "plan",
     "planning:theme_edit": "theme",
     "planning:objective_create": "plan",
@@ -135,6 +135,7 @@ def world(db):
             "objective": objective,
             "milestone": milestone,
             "person": person,
+            "draft_plan": factories.make_plan(user=admin, published=False),
         },
     }
 
