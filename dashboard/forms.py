@@ -78,7 +78,9 @@ class DashboardForm(forms.Form):
         of what the plan has on the date (plus the current value, so a filter that matches
         nothing on another date is still shown). Only called when the page is drawn."""
         self.fields["plan"] = forms.ChoiceField(
-            label="Plan", required=False, choices=[(p.pk, p.name) for p in self.plans]
+            label="Plan",
+            required=False,
+            choices=[(p.pk, f"{p.name} (draft)" if p.is_draft else p.name) for p in self.plans],
         )
         self._bound_fields_cache.pop("plan", None)
         for name, options, anything in (

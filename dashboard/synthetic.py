@@ -149,6 +149,7 @@ def build_plan(
             starts_on=start,
             ends_on=start + timedelta(days=3 * 365),
             recorded_at=_at(start),
+            published_on=start,
         )
         themes = [
             services.theme_create(

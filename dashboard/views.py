@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from objectives import permissions
+from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
 from . import charts, exports, rows, selectors
@@ -85,7 +85,7 @@ def _invalid(request, form, plans, template: str):
 def dashboard(request):
     _check(request)
     snapshot = selectors.snapshot(request.GET.get("plan"))
-    plans = selectors.plans(snapshot.fingerprint)
+    plans = drafts.visible_plans(request.user, selectors.plans(snapshot.fingerprint))
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "dashboard")
@@ -108,7 +108,7 @@ def dashboard(request):
         }
         return render_to_string("dashboard/_dashboard.html", context, request=request)
 
-    key = ("dashboard", data.token, data.today, _raw(request))
+    key = ("dashboard", data.token, data.today, _raw(request), drafts.sees_drafts(request.user))
     context = {"form": form, "data": data, "content": selectors.rendered(key, content)}
     return render(request, "dashboard/dashboard.html", context)
 
@@ -131,7 +131,7 @@ def _filter_labels(data) -> list[str]:
 def accountability(request):
     _check(request)
     snapshot = selectors.snapshot(request.GET.get("plan"))
-    plans = selectors.plans(snapshot.fingerprint)
+    plans = drafts.visible_plans(request.user, selectors.plans(snapshot.fingerprint))
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "accountability")
@@ -160,7 +160,7 @@ def accountability(request):
         ]
         return render_to_string("dashboard/_accountability.html", context, request=request)
 
-    key = ("accountability", token, today, _raw(request))
+    key = ("accountability", token, today, _raw(request), drafts.sees_drafts(request.user))
     context["content"] = selectors.rendered(key, content)
     return render(request, "dashboard/accountability.html", context)
 
@@ -172,9 +172,8 @@ def _export(request, kind: str):
             "Your account has no role in this service.", status=403, content_type="text/plain"
         )
     snapshot = selectors.snapshot(request.GET.get("plan"))
-    form = DashboardForm(
-        request.GET, plans=selectors.plans(snapshot.fingerprint), plan_required=True
-    )
+    plans = drafts.visible_plans(request.user, selectors.plans(snapshot.fingerprint))
+    form = DashboardForm(request.GET, plans=plans, plan_required=True)
     if not form.is_valid():
         return HttpResponse(
             form.error_messages_text(), status=400, content_type="text/plain; charset=utf-8"

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from objectives import permissions
+from objectives import drafts, permissions
 from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.views import (
@@ -35,6 +35,7 @@ def milestone_for_edit(request, pk: int) -> Milestone:
     milestone = get_object_or_404(
         Milestone.objects.select_related("objective__owner", "objective__plan"), pk=pk
     )
+    drafts.require_visible(request.user, milestone.objective)
     if not permissions.can_edit_objective(request.user, milestone.objective):
         raise PermissionDenied
     return milestone
@@ -89,7 +90,8 @@ def _conflict(request, template, form_class, current: Milestone):
 def milestone_detail(request, pk: int):
     """A milestone lives on its objective's page."""
     require_viewer(request)
-    milestone = get_object_or_404(Milestone, pk=pk)
+    milestone = get_object_or_404(Milestone.objects.select_related("objective__plan"), pk=pk)
+    drafts.require_visible(request.user, milestone.objective)
     return redirect(f"{objective_url(milestone.objective_id)}#milestone-{milestone.pk}")
 
 

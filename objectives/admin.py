@@ -5,10 +5,14 @@ so here every tracked model can be viewed with its history but not added, change
 and no history record can be reverted, changed or deleted.
 """
 
+from functools import wraps
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
@@ -21,6 +25,40 @@ def _administrators_only(request) -> bool:
 
 
 admin.site.has_permission = _administrators_only
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+_site_admin_view = admin.site.admin_view
+
+
+def _admin_view(view, cacheable=False):
+    """Every admin page refuses a NUL character in its query or form (400): PostgreSQL cannot
+    store or compare one, and would answer 500 inside a filter or search."""
+    inner = _site_admin_view(view, cacheable)
+
+    @wraps(inner)
+    def checked(request, *args, **kwargs):
+        if _has_nul(request.GET) or _has_nul(request.POST):
+            return HttpResponseBadRequest(
+                "The address holds a character that is not allowed.", content_type="text/plain"
+            )
+        return inner(request, *args, **kwargs)
+
+    return checked
+
+
+admin.site.admin_view = _admin_view
+
+
+def _record_number(value) -> int:
+    """A row or history record number from the address, or 404 (never a 500)."""
+    text = unquote(str(value))
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise Http404("No such record.")
+    return int(text)
 
 
 class AdministratorsMayView:
@@ -36,11 +74,17 @@ class AdministratorsMayView:
 class TrackedModelAdmin(AdministratorsMayView, SimpleHistoryAdmin):
     # simple-history's history list already has "Change reason" (and who, when, what changed).
 
+    def history_view(self, request, object_id, extra_context=None):
+        _record_number(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves the old version over the row on any valid POST here, even with
         # revert disabled: that would rewrite the row around the services and reasons.
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied("History cannot be reverted or changed.")
+        _record_number(object_id)
+        _record_number(version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_add_permission(self, request, obj=None):

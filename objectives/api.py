@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from . import permissions, selectors
+from . import drafts, permissions, selectors
 from .drift import ObjectiveDrift
 
 
@@ -54,7 +54,7 @@ def drift_api(request):
         return _error("Your account has no role in this service.", 403)
     try:
         as_of = selectors.parse_as_of(request.GET.get("as_of"))
-        plan = selectors.resolve_plan(request.GET.get("plan"))
+        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
     except ValidationError as error:
         return _error(" ".join(error.messages), 400)
     result = selectors.plan_drift(plan, as_of)

@@ -25,7 +25,7 @@ class Person:
     first_name: str
     last_name: str
     job: str
-    left: bool = False  # True: the account is deactivated once the story has been replayed
+    left: bool = False  # True: left three months ago (``people.demo``)
 
 
 # Fictional owners, all in the Managers group. The demo users (admin, leader, manager) are

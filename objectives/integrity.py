@@ -7,22 +7,60 @@ queries per model whatever the size of the database.
 from collections.abc import Iterator
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.manager import HistoryManager
 
 
 def tracked_models() -> list[type[models.Model]]:
-    """Every model of this project with django-simple-history's ``history``."""
+    """Every model of this project with django-simple-history's ``history``, and the user
+    model (registered by the ``people`` app)."""
+    user_model = get_user_model()
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in {"objectives", "milestones"}
+        if (model._meta.app_label in {"objectives", "milestones"} or model is user_model)
         and isinstance(getattr(model, "history", None), HistoryManager)
     ]
 
 
 def _tracked_fields(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
+    """The row's fields that its history records (the user model leaves some out)."""
+    recorded = {f.attname for f in model.history.model._meta.concrete_fields}
+    return [f.attname for f in model._meta.concrete_fields if f.attname in recorded]
+
+
+def _check_m2m(model, latest: dict[int, dict]) -> Iterator[str]:
+    """Each recorded many-to-many field (a user's groups) as the latest record has it."""
+    history_model = model.history.model
+    for field in getattr(history_model, "_history_m2m_fields", None) or []:
+        through = field.remote_field.through
+        source = field.m2m_field_name()
+        target = field.m2m_reverse_field_name()
+        live: dict[int, set] = {}
+        for owner, other in through.objects.values_list(f"{source}_id", f"{target}_id"):
+            live.setdefault(owner, set()).add(other)
+        recorded: dict[int, set] = {}
+        wanted = {record["history_id"]: pk for pk, record in latest.items()}
+        history_through = apps.get_model(
+            history_model._meta.app_label, f"{history_model.__name__}_{field.name}"
+        )
+        rows = history_through.objects.values_list("history_id", f"{target}_id").iterator(
+            chunk_size=5000
+        )
+        for history_id, other in rows:
+            pk = wanted.get(history_id)
+            if pk is not None:
+                recorded.setdefault(pk, set()).add(other)
+        for pk, record in latest.items():
+            if record["history_type"] == "-":
+                continue
+            have, had = live.get(pk, set()), recorded.get(pk, set())
+            if have != had:
+                yield (
+                    f"{model.__name__} {pk} {field.name} differ from its latest history record "
+                    f"(history {sorted(had)}, row {sorted(have)})"
+                )
 
 
 def check_model(model) -> Iterator[str]:
@@ -59,6 +97,7 @@ def check_model(model) -> Iterator[str]:
     for pk, record in latest.items():
         if pk not in live and record["history_type"] != "-":
             yield f"{name} {pk} is missing, but its history has no deletion record"
+    yield from _check_m2m(model, {pk: r for pk, r in latest.items() if pk in live})
 
 
 def check_all() -> tuple[dict[str, int], list[str]]:

@@ -42,6 +42,14 @@ class PlanQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_on__isnull=False)
 
+    def visible_to(self, user):
+        """Administrators see every plan, drafts too; everyone else only published plans."""
+        from .permissions import is_administrator
+
+        if user is not None and is_administrator(user):
+            return self
+        return self.published()
+
 
 class Plan(models.Model):
     name = models.CharField(max_length=200)
@@ -124,6 +132,14 @@ class ObjectiveQuerySet(models.QuerySet):
     def current(self):
         """Objectives in the plan's picture: everything but the withdrawn."""
         return self.exclude(status=Objective.Status.WITHDRAWN)
+
+    def visible_to(self, user):
+        """Objectives of the plans ``user`` may see (drafts are for administrators only)."""
+        from .permissions import is_administrator
+
+        if user is not None and is_administrator(user):
+            return self
+        return self.filter(plan__published_on__isnull=False)
 
 
 class Objective(models.Model):

@@ -61,8 +61,10 @@ def plan_create(
     stale_after_days: int = 42,
     due_soon_days: int = 14,
     recorded_at: datetime | None = None,
+    published_on: date | None = None,
 ) -> Plan:
     plan = Plan(
+        published_on=published_on,
         name=name,
         organisation=organisation,
         starts_on=starts_on,

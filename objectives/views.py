@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import drift, explain, permissions, selectors, services, timeline, trend
+from . import drafts, drift, explain, permissions, selectors, services, timeline, trend
 from .formatting import long_date
 from .forms import AsOfForm, ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
@@ -27,7 +27,7 @@ from .models import Objective
 @require_GET
 def my_objectives(request):
     """The signed-in person's own objectives, most urgent first."""
-    rows = selectors.objectives_drift_for_owner(request.user)
+    rows = drafts.worklist_rows(request.user, selectors.objectives_drift_for_owner(request.user))
     return render(request, "objectives/my_objectives.html", {"rows": rows})
 
 
@@ -44,6 +44,7 @@ def require_viewer(request) -> None:
 def objective_for_edit(request, pk: int) -> Objective:
     """The objective, if the signed-in person may change it: 404 if unknown, else 403."""
     objective = get_object_or_404(Objective.objects.select_related("owner", "plan"), pk=pk)
+    drafts.require_visible(request.user, objective)
     if not permissions.can_edit_objective(request.user, objective):
         raise PermissionDenied
     return objective
@@ -108,6 +109,7 @@ def objective_detail(request, pk: int):
     """An objective with its milestones, drift, updates, history and trend; today or at ?as_of."""
     require_viewer(request)
     objective = get_object_or_404(Objective.objects.select_related("plan", "theme", "owner"), pk=pk)
+    drafts.require_visible(request.user, objective)
     today = timezone.localdate()
     status = 200
     if any(name in request.GET for name in _AS_OF_BOXES):

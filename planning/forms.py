@@ -18,6 +18,8 @@ from django.utils import timezone
 from objectives.forms import DateInputMixin, date_boxes
 from objectives.models import Objective, Plan, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
+from people.forms import AccountVersionField, AccountVersionMixin, reason_field
+from people.services import account_version
 
 User = get_user_model()
 
@@ -573,7 +575,7 @@ def role_groups():
     return sorted(Group.objects.filter(name__in=ROLES), key=lambda g: order[g.name])
 
 
-class PersonDetailsForm(forms.Form):
+class PersonDetailsForm(AccountVersionMixin, forms.Form):
     first_name = forms.CharField(
         max_length=150, label="First name", error_messages={"required": "Enter the first name"}
     )
@@ -607,6 +609,13 @@ class PersonDetailsForm(forms.Form):
                 **initial,
             }
         super().__init__(*args, initial=initial, **kwargs)
+        if person is not None:
+            self.fields["reason"] = reason_field(
+                label="Why are you making this change? (optional)",
+                help_text="Recorded in their account's history, for example “Changed her "
+                "surname after marriage”.",
+            )
+            self.fields["version"] = AccountVersionField(initial=account_version(person))
         self.fields["roles"].queryset = Group.objects.filter(name__in=ROLES).order_by("id")
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
         self.fields["last_name"].widget.attrs["autocomplete"] = "off"
@@ -703,7 +712,9 @@ class PersonCreateForm(PersonDetailsForm):
         return cleaned
 
 
-class LeaverForm(forms.Form):
+class LeaverForm(AccountVersionMixin, DateInputsMixin, forms.Form):
+    date_inputs = {"left_on": ("Date they left", True)}
+
     reassign_to = PersonChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -716,13 +727,22 @@ class LeaverForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea,
         label="Reason",
-        help_text="Needed if their objectives move. Recorded in each objective's history.",
+        help_text="Recorded in their account's history, and in each objective's history if "
+        "their objectives move.",
     )
+    left_on_day, left_on_month, left_on_year = date_parts()
+    version = AccountVersionField()
 
     def __init__(self, *args, person, open_count: int, **kwargs):
         self.person = person
         self.open_count = open_count
-        super().__init__(*args, **kwargs)
+        initial = kwargs.pop("initial", None) or {}
+        initial = {
+            **date_initial("left_on", timezone.localdate()),
+            "version": account_version(person),
+            **initial,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
         self.fields["reassign_to"].queryset = possible_owners().exclude(pk=person.pk)
         self.fields[
             "reason"
@@ -731,8 +751,11 @@ class LeaverForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         cleaned["reason"] = (cleaned.get("reason") or "").strip()
-        if cleaned.get("reassign_to") and self.open_count and not cleaned["reason"]:
-            self.add_error("reason", "Give a reason for moving their objectives")
+        if not cleaned["reason"] and "reason" not in self.errors:
+            self.add_error("reason", "Give a reason for marking them as a leaver")
+        left_on = cleaned.get("left_on")
+        if left_on is not None and left_on > timezone.localdate():
+            self.add_date_error("left_on", "The date they left must be today or in the past")
         return cleaned
 
 
@@ -742,7 +765,7 @@ class PlanFilterForm(forms.Form):
     )
 
 
-class PasswordSetForm(forms.Form):
+class PasswordSetForm(AccountVersionMixin, forms.Form):
     """A new password for someone who has forgotten theirs, checked by Django's validators."""
 
     password1 = forms.CharField(
@@ -760,9 +783,12 @@ class PasswordSetForm(forms.Form):
         error_messages={"required": "Confirm the new password"},
     )
 
+    version = AccountVersionField()
+
     def __init__(self, *args, person, **kwargs):
         self.person = person
-        super().__init__(*args, **kwargs)
+        initial = {"version": account_version(person), **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/themes/new/", views.theme_create, name="theme_create"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme_edit"),
     path("plans/<int:pk>/objectives/new/", views.objective_create, name="objective_create"),

@@ -25,6 +25,8 @@ from objectives import services as objective_services
 from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, Theme
+from people import selectors as people_selectors
+from people import services as people_services
 from reminders.services import invitation_message
 
 from . import forms, selectors, services
@@ -124,6 +126,33 @@ def plan_edit(request, pk: int):
             messages.success(request, f"Plan “{saved.name}” saved.")
             return redirect("planning:plan_detail", pk=plan.pk)
     return render(request, "planning/plan_form.html", {"form": form, "plan": plan})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def plan_publish(request, pk: int):
+    """Confirm, then publish a draft plan: from today leadership and owners see it."""
+    plan = get_object_or_404(Plan, pk=pk)
+    if not plan.is_draft:
+        messages.info(request, f"Plan “{plan.name}” is already published.")
+        return redirect("planning:plan_detail", pk=plan.pk)
+    if request.method == "POST":
+        try:
+            services.plan_publish(user=request.user, plan=plan)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+            return redirect("planning:plan_detail", pk=plan.pk)
+        messages.success(
+            request, f"Plan “{plan.name}” is published: leadership and owners can now see it."
+        )
+        return redirect("planning:plan_detail", pk=plan.pk)
+    objectives = Objective.objects.filter(plan=plan)
+    context = {
+        "plan": plan,
+        "objective_count": objectives.count(),
+        "unowned_count": objectives.filter(owner__isnull=True).count(),
+    }
+    return render(request, "planning/plan_publish.html", context)
 
 
 # --- Set-up: themes ----------------------------------------------------------------------
@@ -509,6 +538,13 @@ def _person(pk: int):
     return get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
 
 
+def _person_to_change(request, pk: int):
+    """The account, if the administrator may change it: only superusers change superusers."""
+    person = _person(pk)
+    people_services.require_may_change_account(request.user, person)
+    return person
+
+
 @administrators_only
 @require_http_methods(["GET"])
 def person_detail(request, pk: int):
@@ -522,6 +558,9 @@ def person_detail(request, pk: int):
             "roles": [g.name for g in person.groups.all() if g.name in permissions.ROLES],
             "open_objectives": open_objectives,
             "complete_objectives": complete_objectives,
+            "may_change": people_services.may_change_account(request.user, person),
+            "account_version": people_services.account_version(person),
+            "account_history": people_selectors.account_history(person),
         },
     )
 
@@ -529,7 +568,7 @@ def person_detail(request, pk: int):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = _person(pk)
+    person = _person_to_change(request, pk)
     form = forms.PersonDetailsForm(_posted(request), person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -542,7 +581,10 @@ def person_edit(request, pk: int):
                 last_name=data["last_name"],
                 email=data["email"],
                 roles=data["roles"],
+                reason=data["reason"],
+                expected_version=data["version"],
             ),
+            what="account",
         )
         if saved is not None:
             messages.success(request, f"Details of {_person_name(saved)} saved.")
@@ -553,7 +595,7 @@ def person_edit(request, pk: int):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def person_leaver(request, pk: int):
-    person = _person(pk)
+    person = _person_to_change(request, pk)
     if not person.is_active:
         messages.info(request, f"{_person_name(person)} is already marked as having left.")
         return redirect("planning:person_detail", pk=person.pk)
@@ -568,7 +610,10 @@ def person_leaver(request, pk: int):
                 person=person,
                 reassign_to=target,
                 reason=form.cleaned_data["reason"],
+                left_on=form.cleaned_data["left_on"],
+                expected_version=form.cleaned_data["version"],
             ),
+            what="account",
         )
         if moved is not None:
             text = f"{_person_name(person)} is marked as having left and can no longer sign in."
@@ -597,14 +642,18 @@ def person_leaver(request, pk: int):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def person_password(request, pk: int):
-    person = _person(pk)
+    person = _person_to_change(request, pk)
     form = forms.PasswordSetForm(_posted(request), person=person)
     if request.method == "POST" and form.is_valid():
         saved = _run(
             form,
             lambda: services.person_set_password(
-                user=request.user, person=person, password=form.cleaned_data["password1"]
+                user=request.user,
+                person=person,
+                password=form.cleaned_data["password1"],
+                expected_version=form.cleaned_data["version"],
             ),
+            what="account",
         )
         if saved is not None:
             if saved.pk == request.user.pk:
@@ -620,11 +669,22 @@ def person_password(request, pk: int):
 @administrators_only
 @require_POST
 def person_reactivate(request, pk: int):
-    person = _person(pk)
+    person = _person_to_change(request, pk)
+    version = request.POST.get("version", "")
     try:
-        services.person_reactivate(user=request.user, person=person)
+        services.person_reactivate(
+            user=request.user,
+            person=person,
+            expected_version=int(version) if version.isascii() and version.isdigit() else None,
+        )
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
+    except StaleEditError:
+        messages.info(
+            request,
+            f"Someone else changed the account of {_person_name(person)} after you opened the "
+            "page, or the page was out of date. Check it, then try again.",
+        )
     else:
         messages.success(request, f"{_person_name(person)} can sign in again.")
     return redirect("planning:person_detail", pk=person.pk)

@@ -2,6 +2,7 @@
 
 import logging
 import time
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import logout, signals
@@ -23,6 +24,56 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+# Characters that could start a new line, or disguise one, in a log viewer.
+_ESCAPED_CATEGORIES = {"Cc", "Zl", "Zp"}
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+# Longest username anyone can have (Django's ``username`` field); longer input is cut here.
+USERNAME_MAX_LENGTH = 150
+
+
+def escape_control(text: str) -> str:
+    """``text`` with every control character written as an escape (a newline as ``\\n``), so
+    text from people can never start a forged line in a log."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char in _NAMED:
+            out.append(_NAMED[char])
+        elif unicodedata.category(char) in _ESCAPED_CATEGORIES or char in _BIDI_CONTROLS:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class EscapeControlCharacters(logging.Filter):
+    """Escape control characters in every logged message, after its values are filled in."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "control_escaped", False):
+            record.msg = escape_control(record.getMessage())
+            record.args = None
+            record.control_escaped = True
+        return True
+
+
+def trimmed_username(value) -> str:
+    return str(value if value is not None else "")[:USERNAME_MAX_LENGTH]
+
+
+def axes_username(request, credentials=None) -> str:
+    """The username django-axes records, never longer than any account's can be."""
+    if credentials:
+        value = credentials.get("username")
+    else:
+        value = getattr(request, "POST", {}).get("username") if request is not None else None
+    return trimmed_username(value)
 
 
 class UTCFormatter(logging.Formatter):
@@ -119,7 +170,7 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(signals.user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", "-"))[:150]
+    username = trimmed_username(credentials.get("username", "-"))
     log.warning(
         "sign-in-failed user=%s ip=%s", username, client_address(request) if request else "-"
     )

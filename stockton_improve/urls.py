@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .forms import SignInForm
+from .forms import AdminSignInForm, SignInForm
 
 admin.site.site_header = "Improvement plan administration"
 admin.site.site_title = "Improvement plan"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path(

@@ -48,7 +48,8 @@ def make_admin(username=None, **kw):
     return make_user(username, roles=(ADMINISTRATORS,), **kw)
 
 
-def make_plan(*, user=None, **fields):
+def make_plan(*, user=None, published: bool = True, **fields):
+    """A plan, published from its start unless ``published=False`` (a draft)."""
     defaults = {
         "name": f"Improvement plan {_next()}",
         "organisation": "Example Borough Council",
@@ -56,6 +57,8 @@ def make_plan(*, user=None, **fields):
         "ends_on": date(2027, 12, 31),
     }
     defaults.update(fields)
+    if published:
+        defaults.setdefault("published_on", defaults["starts_on"])
     return services.plan_create(user=user, **defaults)
 
 

@@ -42,6 +42,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "planning:plan_create": ("admin", ("GET", "POST")),
     "planning:plan_detail": ("admin", ("GET",)),
     "planning:plan_edit": ("admin", ("GET", "POST")),
+    "planning:plan_publish": ("admin", ("GET", "POST")),
     "planning:theme_create": ("admin", ("GET", "POST")),
     "planning:theme_edit": ("admin", ("GET", "POST")),
     "planning:objective_create": ("admin", ("GET", "POST")),
@@ -85,6 +86,7 @@ SAMPLE_FOR = {
     "milestone_complete": "milestone",
     "planning:plan_detail": "plan",
     "planning:plan_edit": "plan",
+    "planning:plan_publish": "draft_plan",
     "planning:theme_create": "plan",
     "planning:theme_edit": "theme",
     "planning:objective_create": "plan",
@@ -149,6 +151,7 @@ def world(db):
             "objective": objective,
             "milestone": milestone,
             "person": person,
+            "draft_plan": factories.make_plan(user=admin, published=False),
         },
     }
 

@@ -172,11 +172,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "stockton_improve.security.axes_username"
 
 SECURITY_LOG_FILE = env("SECURITY_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "escape_control": {"()": "stockton_improve.security.EscapeControlCharacters"},
+    },
     "formatters": {
         "utc": {
             "()": "stockton_improve.security.UTCFormatter",
@@ -184,17 +188,35 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "utc"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "utc",
+            "filters": ["escape_control"],
+        },
         "security": (
-            {"class": "logging.FileHandler", "filename": SECURITY_LOG_FILE, "formatter": "utc"}
+            {
+                "class": "logging.FileHandler",
+                "filename": SECURITY_LOG_FILE,
+                "formatter": "utc",
+                "filters": ["escape_control"],
+            }
             if SECURITY_LOG_FILE
-            else {"class": "logging.StreamHandler", "formatter": "utc"}
+            else {
+                "class": "logging.StreamHandler",
+                "formatter": "utc",
+                "filters": ["escape_control"],
+            }
         ),
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        "improve.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        "improve.security": {
+            "handlers": ["security"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["escape_control"],
+        },
     },
 }

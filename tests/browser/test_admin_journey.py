@@ -97,7 +97,7 @@ def test_administrator_reassigns_marks_a_leaver_and_rebaselines_then_leader_sees
     page.get_by_label("Reason").fill("")
     _submit(page, "Mark as a leaver")
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Give a reason for moving their objectives"
+        "Give a reason for marking them as a leaver"
     )
     assert_accessible(page)
     page.get_by_label("Reason").fill("Mo left the council on 31 May")

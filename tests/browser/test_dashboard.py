@@ -44,6 +44,7 @@ def history():
         starts_on=start,
         ends_on=start + timedelta(days=900),
         recorded_at=at(start),
+        published_on=start,
     )
     workforce = services.theme_create(
         user=admin, plan=plan, name="Stabilising the workforce", order=1, recorded_at=at(start)

@@ -71,6 +71,7 @@ def world(db):
         "objective": objective,
         "milestone": milestone,
         "person": person,
+        "draft_plan": factories.make_plan(user=admin, published=False),
     }
     return {"admin": admin, "owner": owner, "samples": samples}
 

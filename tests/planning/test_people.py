@@ -8,12 +8,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from objectives import selectors as objective_selectors
 from objectives.models import Objective
+from people.services import account_version
 from planning import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 STRONG = "Kestrel-harbour-91"
+
+
+def _today_boxes() -> dict:
+    today = date.today()
+    return {"left_on_day": today.day, "left_on_month": today.month, "left_on_year": today.year}
+
+
+TODAY = _today_boxes()
 
 
 def _new_person(**extra):
@@ -28,6 +37,10 @@ def _new_person(**extra):
     }
     data.update(extra)
     return data
+
+
+def _v(person) -> int:
+    return account_version(person)
 
 
 def _group(name):
@@ -109,12 +122,14 @@ def test_change_roles(admin_client, manager):
         "last_name": "Manager",
         "email": manager.email,
         "roles": [_group("Managers").pk, _group("Administrators").pk],
+        "version": _v(manager),
     }
     assert admin_client.post(f"/manage/people/{manager.pk}/edit/", data).status_code == 302
     manager.refresh_from_db()
     assert {g.name for g in manager.groups.all()} == {"Managers", "Administrators"}
     assert manager.is_staff
     data["roles"] = [_group("Leadership").pk]
+    data["version"] = _v(manager)
     admin_client.post(f"/manage/people/{manager.pk}/edit/", data)
     manager.refresh_from_db()
     assert {g.name for g in manager.groups.all()} == {"Leadership"}
@@ -127,6 +142,7 @@ def test_an_administrator_cannot_remove_their_own_role(admin_client, staff_admin
         "last_name": "Admin",
         "email": staff_admin.email,
         "roles": [_group("Managers").pk],
+        "version": _v(staff_admin),
     }
     page = admin_client.post(f"/manage/people/{staff_admin.pk}/edit/", data).content.decode()
     assert "You cannot remove your own administrator role" in page
@@ -145,7 +161,8 @@ def test_leaver_without_reassignment_keeps_objectives_flagged(admin_client, obje
     page = admin_client.get(f"/manage/people/{manager.pk}/leaver/").content.decode()
     assert objective.title in page
     response = admin_client.post(
-        f"/manage/people/{manager.pk}/leaver/", {"reassign_to": "", "reason": ""}
+        f"/manage/people/{manager.pk}/leaver/",
+        {"reassign_to": "", "reason": "Left", "version": _v(manager), **TODAY},
     )
     assert response.status_code == 302
     manager.refresh_from_db()
@@ -167,7 +184,12 @@ def test_leaver_with_reassignment_moves_everything_in_one_step(
     )
     response = admin_client.post(
         f"/manage/people/{manager.pk}/leaver/",
-        {"reassign_to": other_manager.pk, "reason": "Mo left on 31 May"},
+        {
+            "reassign_to": other_manager.pk,
+            "reason": "Mo left on 31 May",
+            "version": _v(manager),
+            **TODAY,
+        },
     )
     assert response.status_code == 302
     manager.refresh_from_db()
@@ -189,25 +211,36 @@ def test_leaver_reassignment_needs_a_reason_and_changes_nothing_without_it(
     admin_client, objective, manager, other_manager
 ):
     page = admin_client.post(
-        f"/manage/people/{manager.pk}/leaver/", {"reassign_to": other_manager.pk, "reason": " "}
+        f"/manage/people/{manager.pk}/leaver/",
+        {"reassign_to": other_manager.pk, "reason": " ", "version": _v(manager), **TODAY},
     ).content.decode()
-    assert "Give a reason for moving their objectives" in page
+    assert "Give a reason for marking them as a leaver" in page
     manager.refresh_from_db()
     objective.refresh_from_db()
     assert manager.is_active and objective.owner == manager
 
 
 def test_cannot_mark_yourself_as_a_leaver(admin_client, staff_admin):
-    page = admin_client.post(f"/manage/people/{staff_admin.pk}/leaver/", {}).content.decode()
+    page = admin_client.post(
+        f"/manage/people/{staff_admin.pk}/leaver/",
+        {"reason": "Leaving", "version": _v(staff_admin), **TODAY},
+    ).content.decode()
     assert "You cannot mark yourself as a leaver" in page
     staff_admin.refresh_from_db()
     assert staff_admin.is_active
 
 
 def test_a_leaver_cannot_sign_in_and_can_return(admin_client, client, manager):
-    services.person_mark_leaver(user=User.objects.get(username="ada_admin"), person=manager)
+    services.person_mark_leaver(
+        user=User.objects.get(username="ada_admin"),
+        person=manager,
+        reason="Left",
+        expected_version=_v(manager),
+    )
     assert not client.login(username=manager.username, password=factories.PASSWORD)
-    response = admin_client.post(f"/manage/people/{manager.pk}/reactivate/")
+    response = admin_client.post(
+        f"/manage/people/{manager.pk}/reactivate/", {"version": _v(manager)}
+    )
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.is_active
@@ -222,9 +255,14 @@ def test_nobody_is_deleted_people_with_history_are_protected(objective, manager)
 
 def test_set_a_new_password(admin_client, manager):
     url = f"/manage/people/{manager.pk}/password/"
-    page = admin_client.post(url, {"password1": "12345678", "password2": "12345678"})
+    version = _v(manager)
+    page = admin_client.post(
+        url, {"password1": "12345678", "password2": "12345678", "version": version}
+    )
     assert "This password is entirely numeric" in page.content.decode()
-    response = admin_client.post(url, {"password1": STRONG, "password2": STRONG})
+    response = admin_client.post(
+        url, {"password1": STRONG, "password2": STRONG, "version": version}
+    )
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.check_password(STRONG)
@@ -239,9 +277,13 @@ def test_services_refuse_anyone_but_an_administrator(objective, manager, other_m
                 user=user, from_person=manager, to_person=other_manager, reason="x"
             )
         with pytest.raises(PermissionDenied):
-            services.person_mark_leaver(user=user, person=other_manager)
+            services.person_mark_leaver(
+                user=user, person=other_manager, reason="x", expected_version=_v(other_manager)
+            )
         with pytest.raises(PermissionDenied):
-            services.person_set_password(user=user, person=other_manager, password=STRONG)
+            services.person_set_password(
+                user=user, person=other_manager, password=STRONG, expected_version=0
+            )
     with pytest.raises(PermissionDenied):
         services.owner_assign(user=None, objective=objective, owner=other_manager, reason="x")
     objective.refresh_from_db()
@@ -250,6 +292,10 @@ def test_services_refuse_anyone_but_an_administrator(objective, manager, other_m
 
 
 def test_marking_a_leaver_twice_is_refused(staff_admin, manager):
-    services.person_mark_leaver(user=staff_admin, person=manager)
+    services.person_mark_leaver(
+        user=staff_admin, person=manager, reason="Left", expected_version=_v(manager)
+    )
     with pytest.raises(ValidationError):
-        services.person_mark_leaver(user=staff_admin, person=manager)
+        services.person_mark_leaver(
+            user=staff_admin, person=manager, reason="Left", expected_version=_v(manager)
+        )

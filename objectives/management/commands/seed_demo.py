@@ -30,6 +30,7 @@ from objectives.demo_data import Handover, MilestoneSpec, ObjectiveSpec, Step, T
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
+from people import demo as people_demo
 from reminders.demo import prepare_demo_emails
 
 User = get_user_model()
@@ -118,13 +119,12 @@ def ensure_demo_users(passwords: dict[str, str], joined: datetime) -> dict[str, 
                 "date_joined": joined,
             },
         )
-        user.set_password(passwords[demo.username])
-        user.is_active = True
-        if demo.role == ADMINISTRATORS:
-            user.is_staff = True
-            user.is_superuser = True
-        user.save()
-        user.groups.add(Group.objects.get_or_create(name=demo.role)[0])
+        people_demo.reset_demo_account(
+            user,
+            password=passwords[demo.username],
+            administrator=demo.role == ADMINISTRATORS,
+            group=Group.objects.get_or_create(name=demo.role)[0],
+        )
         users[demo.username] = user
     return users
 
@@ -144,8 +144,9 @@ def ensure_people(joined: datetime) -> dict[str, User]:
                 date_joined=joined,
             )
             user.set_unusable_password()
-            user.save()
-        user.groups.add(managers)
+            people_demo.create_account(user, groups=[managers], joined=joined)
+        elif not user.groups.filter(pk=managers.pk).exists():
+            user.groups.add(managers)
         people[person.username] = user
     return people
 
@@ -199,11 +200,6 @@ class Story:
             for spec in theme.objectives:
                 self.schedule_objective(spec, theme, demo_data.FIRST_OBJECTIVES_ADDED + index)
         self.replay()
-        for person in demo_data.PEOPLE:
-            if person.left:
-                leaver = self.people[person.username]
-                leaver.is_active = False
-                leaver.save(update_fields=["is_active"])
         return self.plan
 
     def schedule_objective(self, spec: ObjectiveSpec, theme: ThemeSpec, default_added: int) -> None:
@@ -469,9 +465,11 @@ class Command(BaseCommand):
                     f'The demo data is already there ("{plan.name}", plan {plan.pk}); '
                     "nothing was added. The demo users' passwords were reset."
                 )
+                people_demo.show_accounts_and_drafts(plan, users["admin"])
             else:
                 people = {**ensure_people(joined), "manager": users["manager"]}
                 plan = Story(today=today, admin=users["admin"], people=people).build()
+                people_demo.show_accounts_and_drafts(plan, users["admin"])
                 self.report(plan, today, clock.perf_counter() - started)
             prepare_demo_emails(plan, users)
         self.stdout.write("")

@@ -1,0 +1,91 @@
+"""Reads of people's accounts: an account's own history, as people read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+User = get_user_model()
+
+# The recorded fields people care about, in the order they are shown.
+FIELDS = (
+    ("username", "Username"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("email", "Email address"),
+    ("is_active", "Can sign in"),
+    ("is_superuser", "Superuser"),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    when: datetime
+    who: str
+    what: str  # "Account created" or "Changed"
+    changes: tuple[Change, ...]
+    reason: str
+
+
+def _shown(field: str, value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value) if value not in (None, "") else "None"
+
+
+def account_history(person) -> list[AccountEvent]:
+    """Every record of ``person``'s account, newest first: when, who, what changed from what
+    to what (roles included), and why. Two queries whatever the length of the history."""
+    records = list(
+        User.history.filter(id=person.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    roles: dict[int, list[str]] = {r.history_id: [] for r in records}
+    if records:
+        rows = (
+            apps.get_model("people", "HistoricalUser_groups")
+            .objects.filter(history_id__in=list(roles))
+            .values_list("history_id", "group__name")
+        )
+        for history_id, name in rows:
+            if name:
+                roles[history_id].append(name)
+    events: list[AccountEvent] = []
+    previous = None
+    for record in records:
+        changes: list[Change] = []
+        record_roles = ", ".join(sorted(roles[record.history_id])) or "None"
+        if previous is not None:
+            for field, label in FIELDS:
+                old, new = getattr(previous, field), getattr(record, field)
+                if old != new:
+                    changes.append(Change(label, _shown(field, old), _shown(field, new)))
+            previous_roles = ", ".join(sorted(roles[previous.history_id])) or "None"
+            if previous_roles != record_roles:
+                changes.append(Change("Roles", previous_roles, record_roles))
+        user = record.history_user
+        who = (user.get_full_name() or user.get_username()) if user else "System"
+        events.append(
+            AccountEvent(
+                when=timezone.localtime(record.history_date),
+                who=who,
+                what="Account created" if record.history_type == "+" else "Changed",
+                changes=tuple(changes),
+                reason=record.history_change_reason or "",
+            )
+        )
+        previous = record
+    events.reverse()
+    return events
