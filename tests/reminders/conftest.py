@@ -58,9 +58,9 @@ def morning(db, clock):
         nat = f.make_manager("nat", first_name="Nat", last_name="Patel")
         lou = f.make_manager("lou", first_name="Lou", last_name="Leaver")
         nomail = f.make_manager("nomail", first_name="Noel", last_name="Mail", email="")
-        plan = f.make_plan(user=admin, name="Children's services improvement plan")
+        plan = f.make_plan(user=admin, name="Children's services improvement plan", published=False)
         publish(plan, user=admin, on=BUILT)
-        draft = f.make_plan(user=admin, name="Draft plan")
+        draft = f.make_plan(user=admin, name="Draft plan", published=False)
 
         def objective(ref, owner, p=plan, **kw):
             return f.make_objective(

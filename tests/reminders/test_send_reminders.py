@@ -242,7 +242,7 @@ def test_a_bad_date_is_refused_plainly(db):
 def test_people_in_no_published_plan_get_nothing(db, clock):
     admin = factories.make_admin("solo_admin")
     with clock(T):
-        plan = factories.make_plan(user=admin)
+        plan = factories.make_plan(user=admin, published=False)
         factories.make_objective(plan, user=admin, owner=admin)
     output = run(clock)
     assert mail.outbox == []
@@ -253,7 +253,7 @@ def test_due_soon_runs_from_today_to_due_soon_days_ahead(db, clock):
     with clock(date(2026, 1, 5)):
         admin = factories.make_admin("boundary_admin")
         owner = factories.make_manager("edge", first_name="Edge", last_name="Case")
-        plan = factories.make_plan(user=admin, due_soon_days=10)
+        plan = factories.make_plan(user=admin, due_soon_days=10, published=False)
         from .conftest import publish
 
         publish(plan, user=admin, on=date(2026, 1, 5))
