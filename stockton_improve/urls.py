@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("board.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
     path("manage/", include("planning.urls")),
