@@ -1,18 +1,43 @@
-"""The board pack as a tagged PDF (PDF/UA-1), drawn by WeasyPrint from the pack's template."""
+"""The board pack as a tagged PDF (PDF/UA-1), drawn by WeasyPrint from the pack's template.
+
+The page furniture (the plan, the "as at" and "compared with" dates on every page, page
+numbers) is in the page margins, set from ``board/pack_print.css`` and a few lines made here.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 STYLESHEET = Path(__file__).resolve().parent / "pack_print.css"
 
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-def render(html: str, *, base_url: str) -> bytes:
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: nothing in it can end the string or the rule."""
+    out = []
+    for char in text:
+        if char in '"\\' or ord(char) < 32 or ord(char) == 127:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def render(html: str, *, base_url: str, top: str, bottom: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import CSS, HTML
 
+    margins = CSS(
+        string=(
+            f"@page {{ @top-left {{ content: {css_string(top)}; }} "
+            f"@bottom-left {{ content: {css_string(bottom)}; }} }}"
+        )
+    )
     return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))],
+        stylesheets=[CSS(filename=str(STYLESHEET)), margins],
         pdf_variant="pdf/ua-1",
-        uncompressed_pdf=False,
     )

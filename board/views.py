@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dashboard import charts
 from dashboard.forms import DashboardForm
 from objectives import permissions
+from objectives.formatting import long_date
 from objectives.models import Objective, Plan
 
 from . import forms, pdf, selectors, services, workbook
@@ -94,7 +95,12 @@ def report_pdf(request):
         "chart": charts.rag_trend(pack.trend, prefix="pack-trend"),
     }
     html = render_to_string("board/pack_pdf.html", context, request=request)
-    body = pdf.render(html, base_url=request.build_absolute_uri("/"))
+    body = pdf.render(
+        html,
+        base_url=request.build_absolute_uri("/"),
+        top=f"As at {long_date(pack.as_of)}. {pack.comparison.sentence}.",
+        bottom=f"Board pack: {pack.plan.name}",
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(pack, "pdf")}"'
     return response
