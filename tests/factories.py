@@ -136,3 +136,11 @@ def make_plan_with_history(clock, *, admin, owners, count, name, themes_count=3)
             )
             make_update(objective, user=admin, reported_on=date(2026, 3, 1))
     return plan
+
+
+def publish_plan(plan, *, user, on: date | None = None):
+    """Publish a draft plan (drafts are for administrators only)."""
+    from objectives.history import save_with_history
+
+    plan.published_on = on or plan.starts_on
+    return save_with_history(plan, user=user, reason="Published")
