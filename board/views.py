@@ -127,26 +127,23 @@ def meetings(request, pk: int):
         raise PermissionDenied("Only administrators can manage the plan.")
     plan = get_object_or_404(Plan, pk=pk)
     form = forms.BoardMeetingForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                meeting = services.board_meeting_create(
-                    user=request.user,
-                    plan=plan,
-                    held_on=form.cleaned_data["held_on"],
-                    name=form.cleaned_data["name"],
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(
-                    request, f"Board meeting “{meeting.name}” on {meeting.held_on:%-d %B %Y} added."
-                )
-                return redirect("board:meetings", pk=plan.pk)
-        status = 400
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.board_meeting_create(
+                user=request.user,
+                plan=plan,
+                held_on=form.cleaned_data["held_on"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Board meeting “{meeting.name}” on {meeting.held_on:%-d %B %Y} added."
+            )
+            return redirect("board:meetings", pk=plan.pk)
     context = {"plan": plan, "form": form, "meetings": selectors.meetings(plan)}
-    return render(request, "board/meetings.html", context, status=status)
+    return render(request, "board/meetings.html", context)
 
 
 # --- challenges ----------------------------------------------------------------------------------
@@ -169,30 +166,27 @@ def challenge_raise(request, pk: int):
         raise PermissionDenied("Only leadership and administrators can raise a challenge.")
     objective = _viewable_objective(request, pk)
     form = forms.ChallengeForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.challenge_raise(
-                    user=request.user,
-                    objective=objective,
-                    question=form.cleaned_data["question"],
-                    site_url=_site_url(request),
-                )
-            except ValidationError as error:
-                form.add_error("question", error.messages[0])
-            else:
-                who = objective.owner.get_full_name() if objective.owner else "No one"
-                messages.success(
-                    request,
-                    f"Challenge raised. {who} has been emailed."
-                    if objective.owner
-                    else "Challenge raised. The objective has no named owner to answer it yet.",
-                )
-                return redirect(_objective_url(objective.pk))
-        status = 400
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_raise(
+                user=request.user,
+                objective=objective,
+                question=form.cleaned_data["question"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error("question", error.messages[0])
+        else:
+            who = objective.owner.get_full_name() if objective.owner else "No one"
+            messages.success(
+                request,
+                f"Challenge raised. {who} has been emailed."
+                if objective.owner
+                else "Challenge raised. The objective has no named owner to answer it yet.",
+            )
+            return redirect(_objective_url(objective.pk))
     context = {"objective": objective, "form": form}
-    return render(request, "board/challenge_raise.html", context, status=status)
+    return render(request, "board/challenge_raise.html", context)
 
 
 def _challenge(request, pk: int) -> Challenge:
@@ -210,31 +204,28 @@ def challenge_answer(request, pk: int):
     if not services.can_answer_challenge(request.user, challenge):
         raise PermissionDenied("Only the owner of the objective can answer this challenge.")
     form = forms.AnswerForm(request.POST if request.method == "POST" else None)
-    status = 200
     if challenge.status != Challenge.Status.OPEN:
         messages.info(request, "This challenge has already been answered.")
         return redirect(_objective_url(challenge.objective_id))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.challenge_answer(
-                    user=request.user,
-                    challenge=challenge,
-                    answer=form.cleaned_data["answer"],
-                    site_url=_site_url(request),
-                )
-            except ValidationError as error:
-                form.add_error("answer", error.messages[0])
-            else:
-                messages.success(
-                    request,
-                    f"Answer sent. {challenge.raised_by.get_full_name() or challenge.raised_by}"
-                    " has been emailed.",
-                )
-                return redirect(_objective_url(challenge.objective_id))
-        status = 400
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_answer(
+                user=request.user,
+                challenge=challenge,
+                answer=form.cleaned_data["answer"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error("answer", error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Answer sent. {challenge.raised_by.get_full_name() or challenge.raised_by}"
+                " has been emailed.",
+            )
+            return redirect(_objective_url(challenge.objective_id))
     context = {"challenge": challenge, "objective": challenge.objective, "form": form}
-    return render(request, "board/challenge_answer.html", context, status=status)
+    return render(request, "board/challenge_answer.html", context)
 
 
 @require_http_methods(["GET", "POST"])
