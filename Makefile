@@ -79,10 +79,11 @@ format: $(VENV)/.synced ## Reformat with ruff
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/.cache/bench.sqlite3
 BENCH_ARGS ?= --size both --requests 30
 
-bench: $(VENV)/.synced ## Time the pages at a council's and a national size (BENCH_DATABASE_URL=postgres://... for PostgreSQL)
+bench: $(VENV)/.synced pdf ## Time the pages at a council's and a national size (BENCH_DATABASE_URL=postgres://... for PostgreSQL)
 	@mkdir -p .cache
 	@rm -f .cache/bench.sqlite3 .cache/bench.sqlite3-wal .cache/bench.sqlite3-shm
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --fresh $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pack
 
 load: install ## Mixed load on gunicorn + PostgreSQL with a database restart and a killed worker
 	$(PY) loadtest/run.py

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from objectives import drift
 from objectives.history import save_with_history
+from objectives.permissions import LEADERSHIP
 from objectives.selectors import plan_drift
 
 from . import services
 from .models import BoardMeeting, Challenge
 
+User = get_user_model()
 EVERY_DAYS = 42
 MONTHS_18 = 548
 QUESTIONS = (
@@ -44,14 +48,33 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=timezone.get_default_timezone())
 
 
+def _director(joined: datetime):
+    """The Director of Children's Services, who chairs the board and challenges owners."""
+    user = User.objects.filter(username="m.hale").first()
+    if user is None:
+        user = User(
+            username="m.hale",
+            first_name="Marion",
+            last_name="Hale",
+            email="m.hale@kestrelford.example.org",
+            date_joined=joined,
+        )
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=LEADERSHIP)[0])
+    return user
+
+
 def add_board_cycle(plan, *, admin, leader, today: date) -> None:
+    """``leader`` is kept for the signature; the demo's challenges come from the Director."""
     if plan.published_on is None:  # the demo plan is live: leadership reads its board pack
         plan.published_on = plan.starts_on
         save_with_history(plan, user=admin, reason="Published for the improvement board")
     if not BoardMeeting.objects.filter(plan=plan).exists():
         _meetings(plan, admin=admin, today=today)
     if not Challenge.objects.filter(objective__plan=plan).exists():
-        _challenges(plan, admin=admin, leader=leader, today=today)
+        director = _director(_at(plan.starts_on - timedelta(days=30)))
+        _challenges(plan, admin=admin, leader=director, today=today)
 
 
 def _meetings(plan, *, admin, today: date) -> None:

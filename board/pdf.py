@@ -9,6 +9,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dashboard import charts
+from objectives.formatting import long_date
+
 STYLESHEET = Path(__file__).resolve().parent / "pack_print.css"
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -27,7 +33,8 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def render(html: str, *, base_url: str, top: str, bottom: str) -> bytes:
+def render(html: str, *, base_url: str, top: str, bottom: str) -> tuple[bytes, int]:
+    """The PDF of ``html`` and its number of pages."""
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import CSS, HTML
 
@@ -37,7 +44,25 @@ def render(html: str, *, base_url: str, top: str, bottom: str) -> bytes:
             f"@bottom-left {{ content: {css_string(bottom)}; }} }}"
         )
     )
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET)), margins],
-        pdf_variant="pdf/ua-1",
+    options = {"pdf_variant": "pdf/ua-1"}
+    document = HTML(string=html, base_url=base_url).render(
+        stylesheets=[CSS(filename=str(STYLESHEET)), margins], **options
+    )
+    return document.write_pdf(**options), len(document.pages)
+
+
+def pack_pdf(pack, *, base_url: str, request=None) -> tuple[bytes, int]:
+    """The board pack as a PDF, and its number of pages."""
+    context = {
+        "pack": pack,
+        "today": timezone.localdate(),
+        "pdf": True,
+        "chart": charts.rag_trend(pack.trend, prefix="pack-trend"),
+    }
+    html = render_to_string("board/pack_pdf.html", context, request=request)
+    return render(
+        html,
+        base_url=base_url,
+        top=f"As at {long_date(pack.as_of)}. {pack.comparison.sentence}.",
+        bottom=f"Board pack: {pack.plan.name}",
     )

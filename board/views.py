@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dashboard import charts
 from dashboard.forms import DashboardForm
 from objectives import permissions
-from objectives.formatting import long_date
 from objectives.models import Objective, Plan
 
 from . import forms, pdf, selectors, services, workbook
@@ -88,19 +86,7 @@ def report_pdf(request):
         return HttpResponse(
             _errors_text(form, since_form), status=400, content_type="text/plain; charset=utf-8"
         )
-    context = {
-        "pack": pack,
-        "today": timezone.localdate(),
-        "pdf": True,
-        "chart": charts.rag_trend(pack.trend, prefix="pack-trend"),
-    }
-    html = render_to_string("board/pack_pdf.html", context, request=request)
-    body = pdf.render(
-        html,
-        base_url=request.build_absolute_uri("/"),
-        top=f"As at {long_date(pack.as_of)}. {pack.comparison.sentence}.",
-        bottom=f"Board pack: {pack.plan.name}",
-    )
+    body, _ = pdf.pack_pdf(pack, base_url=request.build_absolute_uri("/"), request=request)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(pack, "pdf")}"'
     return response
