@@ -74,7 +74,7 @@ class Command(BaseCommand):
         red_amber = len(pack.exceptions)
         self.stdout.write(
             f"Board pack for {count} objectives ({red_amber} red or amber), as at {today}, "
-            f"{pack.comparison.sentence.lower()}:"
+            f"{pack.comparison.sentence[0].lower()}{pack.comparison.sentence[1:]}:"
         )
         self.stdout.write(f"  read drift at two dates and the month ends: {read:.2f} s")
         self.stdout.write(f"  HTML: {html_seconds:.2f} s, {len(html) // 1024} KB")
