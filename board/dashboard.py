@@ -50,7 +50,8 @@ class BoardPanel:
 def prepare(request, data, *, snapshot=None) -> BoardPanel:
     plan, as_of = data.plan, data.as_of
     since_form = SinceForm.from_request(request.GET, as_of=as_of)
-    comparison = selectors.comparison_date(plan, as_of, since_form.since())
+    state = selectors.board_state(plan, as_of, since_form.since())
+    comparison = state.comparison
     if comparison.day != data.earlier:
         if comparison.day not in data.days:
             _, days, _ = dashboard_selectors.plan_drifts(
@@ -65,14 +66,14 @@ def prepare(request, data, *, snapshot=None) -> BoardPanel:
         comparison.day,
         comparison.meeting.pk if comparison.meeting else None,
         tuple(sorted((k, v) for k, v in request.GET.items() if k.startswith("since"))),
-        selectors.board_token(plan),
+        state.token,
     )
     return BoardPanel(
         plan=plan,
         as_of=as_of,
         comparison=comparison,
         since_form=since_form,
-        open_challenges=selectors.open_challenge_count(plan),
+        open_challenges=state.open_challenges,
         key=key,
         rows=data.drift.objectives,
     )

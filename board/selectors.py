@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from dashboard import selectors as dashboard_selectors
@@ -93,11 +93,69 @@ def comparison_date(plan: Plan, as_of: date, since: date | None = None) -> Compa
     return Comparison(as_of - timedelta(days=DEFAULT_DAYS), None, chosen=False)
 
 
-def board_token(plan: Plan) -> tuple:
-    """Changes whenever a board meeting or a challenge is recorded (for cached pages)."""
-    meetings_latest = BoardMeeting.history.filter(plan_id=plan.pk).aggregate(m=Max("history_id"))
-    challenges_latest = Challenge.history.aggregate(m=Max("history_id"))
-    return (meetings_latest["m"], challenges_latest["m"])
+@dataclass(frozen=True)
+class BoardState:
+    """What the dashboard needs from the board, read in one query."""
+
+    comparison: Comparison
+    open_challenges: int
+    token: tuple  # changes whenever a board meeting or a challenge is recorded
+
+
+def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
+    """The comparison date (as ``comparison_date``), the number of open challenges and a token
+    of the board's records, in one query."""
+    meetings_ = BoardMeeting.objects.filter(plan=OuterRef("pk"))
+    on_day = since if since is not None else as_of
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            last_on=Subquery(
+                meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("held_on")[:1]
+            ),
+            last_id=Subquery(
+                meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("id")[:1]
+            ),
+            chosen_id=Subquery(meetings_.filter(held_on=on_day).values("id")[:1]),
+            meetings_token=Subquery(
+                BoardMeeting.history.filter(plan_id=OuterRef("pk"))
+                .order_by("-history_id")
+                .values("history_id")[:1]
+            ),
+            challenges_token=Subquery(
+                Challenge.history.order_by("-history_id").values("history_id")[:1]
+            ),
+            open_count=Subquery(
+                Challenge.objects.filter(objective__plan=OuterRef("pk"))
+                .exclude(status=Challenge.Status.CLOSED)
+                .order_by()
+                .values("objective__plan")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+        )
+        .values(
+            "last_on", "last_id", "chosen_id", "meetings_token", "challenges_token", "open_count"
+        )
+        .get()
+    )
+    if since is not None:
+        meeting = (
+            BoardMeeting(pk=row["chosen_id"], plan=plan, held_on=since)
+            if row["chosen_id"]
+            else None
+        )
+        comparison = Comparison(since, meeting, chosen=True)
+    elif row["last_on"] is not None:
+        meeting = BoardMeeting(pk=row["last_id"], plan=plan, held_on=row["last_on"])
+        comparison = Comparison(row["last_on"], meeting, chosen=False)
+    else:
+        comparison = Comparison(as_of - timedelta(days=DEFAULT_DAYS), None, chosen=False)
+    return BoardState(
+        comparison=comparison,
+        open_challenges=row["open_count"] or 0,
+        token=(row["meetings_token"], row["challenges_token"]),
+    )
 
 
 # --- challenges ----------------------------------------------------------------------------------
@@ -302,16 +360,25 @@ def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
             objective__plan=plan, reported_on__lte=as_of, history_date__lt=end_of_day(as_of)
         )
         .order_by("id", "history_date", "history_id")
-        .values("id", "objective_id", "reported_on", "rag", "summary", "author_id", "history_type")
+        .values(
+            "id",
+            "objective_id",
+            "reported_on",
+            "rag",
+            "summary",
+            "history_type",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )
     )
     latest_version: dict[int, dict] = {}
     for row in rows:
         latest_version[row["id"]] = row
     authors = {
-        u.pk: u.get_full_name() or u.get_username()
-        for u in User.objects.filter(
-            pk__in={r["author_id"] for r in latest_version.values() if r["author_id"]}
-        )
+        pk: f"{row['author__first_name']} {row['author__last_name']}".strip()
+        or (row["author__username"] or "")
+        for pk, row in latest_version.items()
     }
     keys: dict[int, tuple] = {}
     for row in latest_version.values():
@@ -321,7 +388,7 @@ def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
         if row["objective_id"] not in keys or key > keys[row["objective_id"]]:
             keys[row["objective_id"]] = key
             found[row["objective_id"]] = LatestUpdate(
-                row["reported_on"], row["rag"], row["summary"], authors.get(row["author_id"], "")
+                row["reported_on"], row["rag"], row["summary"], authors[row["id"]]
             )
     return found
 

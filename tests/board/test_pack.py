@@ -121,3 +121,22 @@ def test_visitors_get_nothing(client, board):
         response = client.get(path)
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")
+
+
+def test_the_dashboard_s_one_query_agrees_with_comparison_date(board, leader, manager, clock):
+    from board import services
+
+    with clock(TODAY):
+        services.challenge_raise(user=leader, objective=board.red, question="Why?")
+        for as_of, since in [
+            (TODAY, None),
+            (LAST_BOARD, None),
+            (date(2026, 1, 10), None),
+            (TODAY, date(2026, 1, 22)),
+            (TODAY, date(2026, 2, 2)),
+        ]:
+            state = selectors.board_state(board.plan, as_of, since)
+            expected = selectors.comparison_date(board.plan, as_of, since)
+            assert state.comparison.day == expected.day
+            assert state.comparison.sentence == expected.sentence
+            assert state.open_challenges == 1
