@@ -97,3 +97,17 @@ def test_a_long_pack_has_numbered_pages(client, board, leader, clock, tmp_path, 
 
 def test_text_in_the_page_margins_cannot_break_out_of_its_css_string():
     assert css_string('a"b\\c\nd') == '"a\\22 b\\5c c\\a d"'
+
+
+def test_people_s_text_of_any_kind_makes_a_pdf(client, board, leader, clock, tmp_path, admin_user):
+    from objectives import services
+
+    with clock(TODAY):
+        services.plan_update(
+            plan=board.plan, user=admin_user, name='Plan <b>&amp; "quotes"\x0b\x01 \u202e émoji 🙂'
+        )
+        services.objective_update(
+            objective=board.red, user=admin_user, title="Title \x1f </main> \ud7ff end"
+        )
+    path = _pdf(client, leader, clock, tmp_path)
+    assert _info(path)["Tagged"] == "yes"
