@@ -78,6 +78,8 @@ def challenge_raise(
     """``recorded_at`` backdates the record (demo data only; no email is sent then)."""
     if not can_raise_challenge(user):
         raise PermissionDenied("Only leadership and administrators can raise a challenge.")
+    if objective.is_withdrawn:
+        raise ValidationError({"question": "This objective has been withdrawn from the plan"})
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": "Enter your question for the owner"})

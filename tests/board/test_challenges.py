@@ -169,3 +169,14 @@ def test_past_pack_shows_challenges_as_they_stood(client, board, leader, manager
     assert "Lee_Leader Tester asked on 1 March 2026" in before and "answered on" not in before
     assert "answered on 10 March 2026: A." in during
     assert "There are no open challenges." in after
+
+
+def test_django_admin_shows_challenges_read_only(client, challenge, admin_user):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    assert client.get(f"/admin/board/challenge/{challenge.pk}/change/").status_code == 200
+    assert client.get(f"/admin/board/challenge/{challenge.pk}/history/").status_code == 200
+    assert client.post(f"/admin/board/challenge/{challenge.pk}/change/").status_code == 403
+    assert client.get("/admin/board/challenge/add/").status_code == 403
+    assert client.get("/admin/board/boardmeeting/").status_code == 200
