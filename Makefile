@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install assets browser run test test-fast lint format bench load clean
+.PHONY: help install assets browser pdf run test test-fast lint format bench load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,9 +35,19 @@ assets/build/.built: node_modules/.installed $(shell find assets/src -type f 2>/
 	npm run build
 	@touch $@
 
-install: $(VENV)/.synced assets/build/.built ## Create .venv with uv, install npm packages, build the GOV.UK assets
+install: $(VENV)/.synced assets/build/.built pdf ## Create .venv with uv, install npm packages, build the GOV.UK assets
 
 assets: assets/build/.built ## Build the stylesheet and scripts
+
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation poppler-utils
+
+pdf: ## Make sure Debian's Pango, the Liberation fonts and poppler (for the tests) are there for the board pack PDF
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Install the Debian packages $$missing for the board pack PDF"; exit 1; fi; \
+	fi
 
 browser: ## Make sure Debian's Chromium is there for the browser tests
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -69,10 +79,11 @@ format: $(VENV)/.synced ## Reformat with ruff
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/.cache/bench.sqlite3
 BENCH_ARGS ?= --size both --requests 30
 
-bench: $(VENV)/.synced ## Time the pages at a council's and a national size (BENCH_DATABASE_URL=postgres://... for PostgreSQL)
+bench: $(VENV)/.synced pdf ## Time the pages at a council's and a national size (BENCH_DATABASE_URL=postgres://... for PostgreSQL)
 	@mkdir -p .cache
 	@rm -f .cache/bench.sqlite3 .cache/bench.sqlite3-wal .cache/bench.sqlite3-shm
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --fresh $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pack
 
 load: install ## Mixed load on gunicorn + PostgreSQL with a database restart and a killed worker
 	$(PY) loadtest/run.py

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from board import dashboard as board_dashboard
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
@@ -91,6 +92,7 @@ def dashboard(request):
         return _invalid(request, form, plans, "dashboard")
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters(), snapshot=snapshot)
+    board = board_dashboard.prepare(request, data, snapshot=snapshot)
 
     def content():
         form.set_options(themes=data.theme_options, owners=data.owner_options)
@@ -105,10 +107,18 @@ def dashboard(request):
             "slip_chart": charts.slip_by_theme(data.theme_slips),
             "owners_chart": charts.owners_most_red(data.owner_loads),
             "filter_labels": _filter_labels(data),
+            "board": board,
         }
         return render_to_string("dashboard/_dashboard.html", context, request=request)
 
-    key = ("dashboard", data.token, data.today, _raw(request), drafts.sees_drafts(request.user))
+    key = (
+        "dashboard",
+        data.token,
+        data.today,
+        _raw(request),
+        drafts.sees_drafts(request.user),
+        board.key,
+    )
     context = {"form": form, "data": data, "content": selectors.rendered(key, content)}
     return render(request, "dashboard/dashboard.html", context)
 

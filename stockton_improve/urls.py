@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("oidc/", include("sso.urls")),
     path("admin/", admin.site.urls),
+    path("", include("board.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
     path("manage/import/", include("importing.urls")),

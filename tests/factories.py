@@ -139,3 +139,14 @@ def make_plan_with_history(clock, *, admin, owners, count, name, themes_count=3)
             )
             make_update(objective, user=admin, reported_on=date(2026, 3, 1))
     return plan
+
+
+def publish_plan(plan, *, user, on: date | None = None):
+    """Publish a draft plan (drafts are for administrators only)."""
+    from objectives.history import save_with_history
+
+    day = on or plan.starts_on
+    if plan.published_on == day:
+        return plan
+    plan.published_on = day
+    return save_with_history(plan, user=user, reason="Published")

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from board import services as board_services
 from milestones.models import Milestone
 from objectives.integrity import tracked_models
 from tests import factories
@@ -20,7 +21,9 @@ User = get_user_model()
 ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
 
 # Who may use each URL: public (anyone), reader (any role), editor (the objective's owner and
-# administrators), admin (administrators only), api (any role; JSON 401 for visitors).
+# administrators), admin (administrators only), api (any role; JSON 401 for visitors);
+# challenger (leadership and administrators), answerer (the objective's owner), closer (the
+# leader who raised the challenge, and administrators).
 # Methods are those the URL answers; any other method gets 405 (or 403 first for the refused).
 TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("public", ("GET", "POST")),
@@ -74,6 +77,13 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "importing:template": ("admin", ("GET",)),
     "sso:start": ("public", ("GET",)),
     "sso:callback": ("public", ("GET",)),
+    "board:report": ("reader", ("GET",)),
+    "board:report_pdf": ("reader", ("GET",)),
+    "board:report_xlsx": ("reader", ("GET",)),
+    "board:meetings": ("admin", ("GET", "POST")),
+    "board:challenge_raise": ("challenger", ("GET", "POST")),
+    "board:challenge_answer": ("answerer", ("GET", "POST")),
+    "board:challenge_close": ("closer", ("GET", "POST")),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
@@ -102,6 +112,10 @@ SAMPLE_FOR = {
     "planning:person_leaver": "person",
     "planning:person_reactivate": "person",
     "reminders:person_invite": "person",
+    "board:meetings": "plan",
+    "board:challenge_raise": "objective",
+    "board:challenge_answer": "challenge",
+    "board:challenge_close": "challenge",
 }
 # URLs whose arguments are not one sample's pk.
 FIXED_ARGS = {"password_reset_confirm": ["MQ", "set-password"]}
@@ -137,6 +151,8 @@ def world(db):
     theme = factories.make_theme(plan, user=admin)
     objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
     milestone = factories.make_milestone(objective, user=admin, due_date=date(2030, 1, 31))
+    factories.publish_plan(plan, user=admin)
+    challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
     return {
         "users": {
             "visitor": None,
@@ -152,6 +168,7 @@ def world(db):
             "milestone": milestone,
             "person": person,
             "draft_plan": factories.make_plan(user=admin, published=False),
+            "challenge": challenge,
         },
     }
 
@@ -171,6 +188,9 @@ def _allowed(access: str, role: str) -> bool:
         "api": role != "visitor",
         "editor": role in ("owner", "admin"),
         "admin": role == "admin",
+        "challenger": role in ("leader", "admin"),  # leadership and administrators
+        "answerer": role == "owner",  # the objective's owner
+        "closer": role in ("leader", "admin"),  # the one who raised it (leader), or an admin
     }[access]
 
 

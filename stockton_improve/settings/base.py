@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "reminders",
     "importing",
     "sso",
+    "board",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from board.demo import add_board_cycle
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import demo_data, selectors, services
@@ -472,6 +473,7 @@ class Command(BaseCommand):
                 people_demo.show_accounts_and_drafts(plan, users["admin"])
                 self.report(plan, today, clock.perf_counter() - started)
             prepare_demo_emails(plan, users)
+            add_board_cycle(plan, admin=users["admin"], leader=users["leader"], today=today)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(

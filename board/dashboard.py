@@ -1,0 +1,79 @@
+"""What the board adds to the leadership dashboard: the comparison date (the last board
+meeting, or a date a person picks), the board pack links, the open challenges and where owners
+see their objectives greener than the milestones do.
+
+``prepare`` is called by ``dashboard.views.dashboard`` right after it reads the dashboard; it
+moves the dashboard's comparison to the board's date (reading that day's counts through the
+dashboard's own cache) and gives a ``key`` for the page's cached content.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.utils.http import urlencode
+
+from dashboard import selectors as dashboard_selectors
+
+from . import selectors
+from .forms import SinceForm
+
+
+@dataclass
+class BoardPanel:
+    plan: object
+    as_of: object
+    comparison: selectors.Comparison
+    since_form: SinceForm
+    open_challenges: int
+    key: tuple
+    rows: list
+
+    @property
+    def query(self) -> str:
+        params = {"plan": self.plan.pk, "as_of": self.as_of.isoformat()}
+        params["since"] = self.comparison.day.isoformat()
+        return urlencode(params)
+
+    @functools.cached_property
+    def owner_gaps(self) -> list[selectors.PackObjective]:
+        updates = selectors.latest_updates(self.plan, self.as_of)
+        found = []
+        for row in self.rows:
+            item = selectors.PackObjective(row, "", [], updates.get(row.id))
+            if item.owner_view_greener:
+                found.append(item)
+        return found
+
+
+def prepare(request, data, *, snapshot=None) -> BoardPanel:
+    plan, as_of = data.plan, data.as_of
+    since_form = SinceForm.from_request(request.GET, as_of=as_of)
+    state = selectors.board_state(plan, as_of, since_form.since())
+    comparison = state.comparison
+    if comparison.day != data.earlier:
+        if comparison.day not in data.days:
+            _, days, _ = dashboard_selectors.plan_drifts(
+                plan, set(), {comparison.day}, snapshot=snapshot
+            )
+            data.days[comparison.day] = days[comparison.day]
+        data.earlier = comparison.day
+    if since_form.since() is None and not since_form.errors:  # nothing picked: show the default
+        since_form = SinceForm(as_of=as_of)
+        since_form.initial_date("since", comparison.day)
+    key = (
+        comparison.day,
+        comparison.meeting.pk if comparison.meeting else None,
+        tuple(sorted((k, v) for k, v in request.GET.items() if k.startswith("since"))),
+        state.token,
+    )
+    return BoardPanel(
+        plan=plan,
+        as_of=as_of,
+        comparison=comparison,
+        since_form=since_form,
+        open_challenges=state.open_challenges,
+        key=key,
+        rows=data.drift.objectives,
+    )

@@ -1,0 +1,91 @@
+"""The improvement board's cycle: when the board meets, and leadership's challenges to owners.
+
+Both keep their full history; they are written only through ``board.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from objectives.models import Objective, Plan, tracked_history
+
+NAME_MAX = 200
+TEXT_MAX = 5000
+
+
+class BoardMeeting(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="board_meetings")
+    held_on = models.DateField(help_text="The day the improvement board meets.")
+    name = models.CharField(max_length=NAME_MAX, help_text='For example "Improvement board".')
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["plan_id", "held_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "held_on"], name="board_meeting_one_per_day_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.held_on:%Y-%m-%d})"
+
+
+class ChallengeQuerySet(models.QuerySet):
+    def not_closed(self):
+        return self.exclude(status=Challenge.Status.CLOSED)
+
+
+class Challenge(models.Model):
+    """A question from leadership to the owner of an objective."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="challenges")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges_raised"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    question = models.TextField(max_length=TEXT_MAX)
+    answer = models.TextField(max_length=TEXT_MAX, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges_answered",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges_closed",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    history = tracked_history()
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "answered", "closed"]),
+                name="challenge_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(question=""), name="challenge_question_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Challenge on {self.objective.ref}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED

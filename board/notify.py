@@ -1,0 +1,59 @@
+"""Emails about challenges (Django's email framework; text and HTML from templates)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+
+def _site(site_url: str) -> str:
+    return (getattr(settings, "SITE_URL", "") or site_url or "").rstrip("/")
+
+
+def _send(to_user, subject: str, template: str, context: dict) -> None:
+    if not to_user or not to_user.email or not to_user.is_active:
+        return
+    text = render_to_string(f"board/email/{template}.txt", context)
+    html = render_to_string(f"board/email/{template}.html", context)
+    subject = " ".join(subject.split())
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to_user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def challenge_raised(challenge, *, site_url: str = "") -> None:
+    objective = challenge.objective
+    url = _site(site_url) + reverse("objective_detail", args=[objective.pk]) + "#challenges"
+    _send(
+        objective.owner,
+        f"A question about objective {objective.ref} from {_name(challenge.raised_by)}",
+        "challenge_raised",
+        {
+            "challenge": challenge,
+            "objective": objective,
+            "url": url,
+            "raiser": _name(challenge.raised_by),
+        },
+    )
+
+
+def challenge_answered(challenge, *, site_url: str = "") -> None:
+    objective = challenge.objective
+    url = _site(site_url) + reverse("objective_detail", args=[objective.pk]) + "#challenges"
+    _send(
+        challenge.raised_by,
+        f"{_name(challenge.answered_by)} answered your question about objective {objective.ref}",
+        "challenge_answered",
+        {
+            "challenge": challenge,
+            "objective": objective,
+            "url": url,
+            "answerer": _name(challenge.answered_by),
+        },
+    )

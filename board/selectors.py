@@ -1,0 +1,512 @@
+"""Reads for the improvement board: which date to compare with, and the board pack.
+
+Drift is never worked out here: the pack reads the plan's drift at two dates through
+``dashboard.selectors.plan_drifts`` (one read of the plan's history, replayed to each day) and
+words it with ``objectives.explain``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+
+from dashboard import selectors as dashboard_selectors
+from milestones.models import Milestone
+from objectives import drift, explain, permissions
+from objectives.formatting import long_date
+from objectives.models import Plan, ProgressUpdate
+from objectives.selectors import end_of_day
+
+from .models import BoardMeeting, Challenge
+
+User = get_user_model()
+
+DEFAULT_DAYS = 28
+RAG_GREENNESS = {drift.RED: 0, drift.AMBER: 1, drift.GREEN: 2}
+
+
+# --- who may see a plan's pack -------------------------------------------------------------------
+
+
+def plan_visible_to(plan: Plan, user) -> bool:
+    """Drafts are for administrators only; published plans for every signed-in role."""
+    visible_to = getattr(Plan.objects, "visible_to", None)
+    if visible_to is not None:
+        return visible_to(user).filter(pk=plan.pk).exists()
+    if not permissions.can_view_plan(user):
+        return False
+    return plan.published_on is not None or permissions.is_administrator(user)
+
+
+# --- board meetings and the comparison date ------------------------------------------------------
+
+
+def meetings(plan: Plan) -> list[BoardMeeting]:
+    return list(BoardMeeting.objects.filter(plan=plan).order_by("held_on", "id"))
+
+
+def last_meeting_before(plan: Plan, day: date) -> BoardMeeting | None:
+    return BoardMeeting.objects.filter(plan=plan, held_on__lt=day).order_by("-held_on").first()
+
+
+def next_meeting_after(plan: Plan, day: date) -> BoardMeeting | None:
+    return BoardMeeting.objects.filter(plan=plan, held_on__gt=day).order_by("held_on").first()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The date the plan at D is compared with, and the words that say which it is."""
+
+    day: date
+    meeting: BoardMeeting | None
+    chosen: bool  # a person picked the date
+
+    @property
+    def words(self) -> str:
+        """ "the board on 3 March 2026", "4 weeks earlier (2 February 2026)", "1 May 2026"."""
+        if self.meeting is not None:
+            return f"the board on {long_date(self.day)}"
+        if self.chosen:
+            return long_date(self.day)
+        return f"4 weeks earlier ({long_date(self.day)})"
+
+    @property
+    def sentence(self) -> str:
+        return f"Compared with {self.words}"
+
+
+def comparison_date(plan: Plan, as_of: date, since: date | None = None) -> Comparison:
+    """``since`` when a person chose it; else the last board meeting before ``as_of``; else
+    four weeks earlier."""
+    if since is not None:
+        meeting = BoardMeeting.objects.filter(plan=plan, held_on=since).first()
+        return Comparison(since, meeting, chosen=True)
+    meeting = last_meeting_before(plan, as_of)
+    if meeting is not None:
+        return Comparison(meeting.held_on, meeting, chosen=False)
+    return Comparison(as_of - timedelta(days=DEFAULT_DAYS), None, chosen=False)
+
+
+@dataclass(frozen=True)
+class BoardState:
+    """What the dashboard needs from the board, read in one query."""
+
+    comparison: Comparison
+    open_challenges: int
+    token: tuple  # changes whenever a board meeting or a challenge is recorded
+
+
+def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
+    """The comparison date (as ``comparison_date``), the number of open challenges and a token
+    of the board's records, in one query."""
+    meetings_ = BoardMeeting.objects.filter(plan=OuterRef("pk"))
+    on_day = since if since is not None else as_of
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            last_on=Subquery(
+                meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("held_on")[:1]
+            ),
+            last_id=Subquery(
+                meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("id")[:1]
+            ),
+            chosen_id=Subquery(meetings_.filter(held_on=on_day).values("id")[:1]),
+            meetings_token=Subquery(
+                BoardMeeting.history.filter(plan_id=OuterRef("pk"))
+                .order_by("-history_id")
+                .values("history_id")[:1]
+            ),
+            challenges_token=Subquery(
+                Challenge.history.order_by("-history_id").values("history_id")[:1]
+            ),
+            open_count=Subquery(
+                Challenge.objects.filter(objective__plan=OuterRef("pk"))
+                .exclude(status=Challenge.Status.CLOSED)
+                .order_by()
+                .values("objective__plan")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+        )
+        .values(
+            "last_on", "last_id", "chosen_id", "meetings_token", "challenges_token", "open_count"
+        )
+        .get()
+    )
+    if since is not None:
+        meeting = (
+            BoardMeeting(pk=row["chosen_id"], plan=plan, held_on=since)
+            if row["chosen_id"]
+            else None
+        )
+        comparison = Comparison(since, meeting, chosen=True)
+    elif row["last_on"] is not None:
+        meeting = BoardMeeting(pk=row["last_id"], plan=plan, held_on=row["last_on"])
+        comparison = Comparison(row["last_on"], meeting, chosen=False)
+    else:
+        comparison = Comparison(as_of - timedelta(days=DEFAULT_DAYS), None, chosen=False)
+    return BoardState(
+        comparison=comparison,
+        open_challenges=row["open_count"] or 0,
+        token=(row["meetings_token"], row["challenges_token"]),
+    )
+
+
+# --- challenges ----------------------------------------------------------------------------------
+
+
+def challenges_for_objective(objective) -> list[Challenge]:
+    return list(
+        Challenge.objects.filter(objective=objective)
+        .select_related("objective", "raised_by", "answered_by", "closed_by")
+        .order_by("-raised_at", "-id")
+    )
+
+
+def open_challenges_for_owner(user) -> list[Challenge]:
+    """Challenges on objectives ``user`` owns that still wait for their answer."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Challenge.objects.filter(objective__owner=user, status=Challenge.Status.OPEN)
+        .select_related("objective", "raised_by")
+        .order_by("raised_at", "id")
+    )
+
+
+def open_challenges(plan: Plan, as_of: date | None = None) -> list[Challenge]:
+    """Challenges in the plan not closed by the end of ``as_of`` (now when None), oldest first."""
+    rows = Challenge.objects.filter(objective__plan=plan).select_related(
+        "objective", "raised_by", "answered_by", "objective__owner"
+    )
+    if as_of is None:
+        return list(rows.not_closed().order_by("raised_at", "id"))
+    cutoff = end_of_day(as_of)
+    found = []
+    for challenge in rows.filter(raised_at__lt=cutoff).order_by("raised_at", "id"):
+        if challenge.closed_at is not None and challenge.closed_at < cutoff:
+            continue
+        if challenge.answered_at is not None and challenge.answered_at >= cutoff:
+            challenge.answer_shown = False
+        else:
+            challenge.answer_shown = bool(challenge.answer)
+        found.append(challenge)
+    return found
+
+
+def open_challenge_count(plan: Plan) -> int:
+    return Challenge.objects.filter(objective__plan=plan).not_closed().count()
+
+
+# --- the board pack ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LatestUpdate:
+    reported_on: date
+    rag: str
+    summary: str
+    author: str
+
+
+@dataclass(frozen=True)
+class Move:
+    milestone_id: int
+    objective_id: int
+    title: str
+    before: date
+    after: date
+    reason: str
+    by: str
+    on: date
+
+    @property
+    def later(self) -> bool:
+        return self.after > self.before
+
+    @property
+    def days(self) -> int:
+        return abs((self.after - self.before).days)
+
+
+@dataclass
+class PackObjective:
+    row: drift.ObjectiveDrift
+    colour_since: str
+    reasons: list[dict]
+    update: LatestUpdate | None
+    moves: list[Move] = field(default_factory=list)
+
+    @property
+    def owner(self) -> str:
+        state = self.row.state
+        if not state.owner_id:
+            return "No named owner"
+        return state.owner_name + ("" if state.owner_active else " (has left)")
+
+    @property
+    def owner_view_greener(self) -> bool:
+        update = self.update
+        return (
+            update is not None
+            and self.row.rag in RAG_GREENNESS
+            and RAG_GREENNESS.get(update.rag, -1) > RAG_GREENNESS[self.row.rag]
+        )
+
+    @property
+    def owner_view_words(self) -> str:
+        """ "Owner says green; milestones say red" when the owner's view is greener."""
+        if not self.owner_view_greener:
+            return ""
+        return f"Owner says {self.update.rag}; milestones say {self.row.rag}"
+
+
+@dataclass(frozen=True)
+class Headline:
+    rag: str
+    label: str
+    count: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.before
+
+    @property
+    def change_words(self) -> str:
+        word = "complete" if self.rag == drift.COMPLETE else self.rag
+        if self.change > 0:
+            return f"{self.change} more {word}"
+        if self.change < 0:
+            return f"{-self.change} fewer {word}"
+        return "No change"
+
+
+@dataclass(frozen=True)
+class Completed:
+    objective_ref: str
+    objective_title: str
+    objective_id: int
+    title: str  # the milestone's title, or "" for the objective itself
+    on: date | None
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    row: drift.ObjectiveDrift
+    milestone: drift.MilestoneDrift
+
+
+@dataclass
+class Pack:
+    plan: Plan
+    as_of: date
+    comparison: Comparison
+    next_meeting: BoardMeeting | None
+    drift: object  # PlanDrift at as_of
+    before: object  # PlanDrift at the comparison date
+    headlines: list[Headline]
+    exceptions: list[PackObjective]
+    completed: list[Completed]
+    due: list[DueSoon]
+    due_until: date
+    challenges: list[Challenge]
+    trend: list[tuple[date, dict[str, int]]]
+    updates: dict[int, LatestUpdate]
+    moves: dict[int, list[Move]]
+
+    @property
+    def since(self) -> date:
+        return self.comparison.day
+
+    @property
+    def red(self) -> list[PackObjective]:
+        return [o for o in self.exceptions if o.row.rag == drift.RED]
+
+    @property
+    def amber(self) -> list[PackObjective]:
+        return [o for o in self.exceptions if o.row.rag == drift.AMBER]
+
+    @property
+    def owner_view_gaps(self) -> list[PackObjective]:
+        return [o for o in self.exceptions if o.owner_view_greener]
+
+    @property
+    def total(self) -> int:
+        return len(self.drift.objectives)
+
+    @functools.cached_property
+    def rows(self) -> list[PackObjective]:
+        """Every objective at D (for the workbook), in the contract's order."""
+        by_id = {o.row.id: o for o in self.exceptions}
+        return [
+            by_id.get(row.id)
+            or PackObjective(row, "", [], self.updates.get(row.id), self.moves.get(row.id, []))
+            for row in self.drift.objectives
+        ]
+
+
+def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
+    """Each objective's latest progress update reported by ``as_of`` and recorded by its end."""
+    found: dict[int, LatestUpdate] = {}
+    rows = (
+        ProgressUpdate.history.filter(
+            objective__plan=plan, reported_on__lte=as_of, history_date__lt=end_of_day(as_of)
+        )
+        .order_by("id", "history_date", "history_id")
+        .values(
+            "id",
+            "objective_id",
+            "reported_on",
+            "rag",
+            "summary",
+            "history_type",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )
+    )
+    latest_version: dict[int, dict] = {}
+    for row in rows:
+        latest_version[row["id"]] = row
+    authors = {
+        pk: f"{row['author__first_name']} {row['author__last_name']}".strip()
+        or (row["author__username"] or "")
+        for pk, row in latest_version.items()
+    }
+    keys: dict[int, tuple] = {}
+    for row in latest_version.values():
+        if row["history_type"] == "-":
+            continue
+        key = (row["reported_on"], row["id"])
+        if row["objective_id"] not in keys or key > keys[row["objective_id"]]:
+            keys[row["objective_id"]] = key
+            found[row["objective_id"]] = LatestUpdate(
+                row["reported_on"], row["rag"], row["summary"], authors[row["id"]]
+            )
+    return found
+
+
+def milestone_moves(plan: Plan, since: date, as_of: date) -> dict[int, list[Move]]:
+    """Changes of a milestone's forecast date recorded after ``since`` up to the end of
+    ``as_of``, by objective, with who, when and why."""
+    start, end = end_of_day(since), end_of_day(as_of)
+    rows = (
+        Milestone.history.filter(objective__plan=plan, history_date__lt=end)
+        .order_by("id", "history_date", "history_id")
+        .values(
+            "id",
+            "objective_id",
+            "title",
+            "due_date",
+            "history_date",
+            "history_change_reason",
+            "history_user_id",
+        )
+    )
+    previous: dict[int, date] = {}
+    moves: dict[int, list[Move]] = defaultdict(list)
+    users: set[int] = set()
+    raw = []
+    for row in rows:
+        before = previous.get(row["id"])
+        previous[row["id"]] = row["due_date"]
+        if before is None or before == row["due_date"] or row["history_date"] < start:
+            continue
+        raw.append((row, before))
+        if row["history_user_id"]:
+            users.add(row["history_user_id"])
+    names = {u.pk: u.get_full_name() or u.get_username() for u in User.objects.filter(pk__in=users)}
+    for row, before in raw:
+        moves[row["objective_id"]].append(
+            Move(
+                milestone_id=row["id"],
+                objective_id=row["objective_id"],
+                title=row["title"],
+                before=before,
+                after=row["due_date"],
+                reason=row["history_change_reason"] or "No reason recorded",
+                by=names.get(row["history_user_id"], "System"),
+                on=timezone.localtime(row["history_date"]).date(),
+            )
+        )
+    for items in moves.values():
+        items.sort(key=lambda m: (m.on, m.milestone_id))
+    return moves
+
+
+def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
+    """Everything the board pack shows for ``plan`` at ``as_of`` compared with ``since`` (the
+    last board meeting before ``as_of`` when not given, else four weeks earlier)."""
+    comparison = comparison_date(plan, as_of, since)
+    trend_days = dashboard_selectors.month_ends(as_of)
+    full, summaries, _ = dashboard_selectors.plan_drifts(
+        plan, {as_of, comparison.day}, set(trend_days)
+    )
+    now, before = full[as_of], full[comparison.day]
+    headlines = [
+        Headline(rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag])
+        for rag in drift.RAGS
+    ]
+    month_rags = [(day, summaries[day].rags) for day in trend_days if day < as_of]
+    since_words = dashboard_selectors.colour_since(now.objectives, month_rags)
+    updates = latest_updates(plan, as_of)
+    moves = milestone_moves(plan, comparison.day, as_of) if comparison.day < as_of else {}
+    exceptions = [
+        PackObjective(
+            row=row,
+            colour_since=since_words.get(row.id, ""),
+            reasons=explain.explain_drift(row, now.rules, as_of),
+            update=updates.get(row.id),
+            moves=moves.get(row.id, []),
+        )
+        for row in now.objectives
+        if row.rag in (drift.RED, drift.AMBER)
+    ]
+    completed = _completed(now, before, comparison.day, as_of)
+    next_meeting = next_meeting_after(plan, as_of)
+    due_until = next_meeting.held_on if next_meeting else as_of + timedelta(days=DEFAULT_DAYS)
+    due = [
+        DueSoon(row, m)
+        for row in now.objectives
+        for m in row.open_milestones
+        if as_of <= m.due_date <= due_until
+    ]
+    due.sort(key=lambda d: (d.milestone.due_date, drift.natural_key(d.row.ref), d.milestone.id))
+    return Pack(
+        plan=plan,
+        as_of=as_of,
+        comparison=comparison,
+        next_meeting=next_meeting,
+        drift=now,
+        before=before,
+        headlines=headlines,
+        exceptions=exceptions,
+        completed=completed,
+        due=due,
+        due_until=due_until,
+        challenges=open_challenges(plan, as_of),
+        trend=[(day, summaries[day].counts) for day in trend_days],
+        updates=updates,
+        moves=moves,
+    )
+
+
+def _completed(now, before, since: date, as_of: date) -> list[Completed]:
+    """Objectives that became complete, and milestones completed, after ``since`` up to D."""
+    was_complete = {r.id for r in before.objectives if r.rag == drift.COMPLETE}
+    done = []
+    for row in now.objectives:
+        if row.rag == drift.COMPLETE and row.id not in was_complete:
+            done.append(Completed(row.ref, row.title, row.id, "", None))
+        for m in row.milestones:
+            if m.complete and m.completed_on and since < m.completed_on <= as_of:
+                done.append(Completed(row.ref, row.title, row.id, m.title, m.completed_on))
+    done.sort(key=lambda c: (drift.natural_key(c.objective_ref), c.title != "", c.on or as_of))
+    return done

@@ -1,0 +1,17 @@
+"""The board pack under /dashboard/report*, board meetings under /manage/, challenges."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "board"
+
+urlpatterns = [
+    path("dashboard/report/", views.report, name="report"),
+    path("dashboard/report.pdf", views.report_pdf, name="report_pdf"),
+    path("dashboard/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("manage/plans/<int:pk>/board-meetings/", views.meetings, name="meetings"),
+    path("objectives/<int:pk>/challenges/new/", views.challenge_raise, name="challenge_raise"),
+    path("challenges/<int:pk>/answer/", views.challenge_answer, name="challenge_answer"),
+    path("challenges/<int:pk>/close/", views.challenge_close, name="challenge_close"),
+]

@@ -1,0 +1,236 @@
+"""The board pack (HTML, PDF, workbook), board meetings and challenges (thin views).
+
+Anonymous visitors never reach these (LoginRequiredMiddleware); people with no role get 403,
+drafts are for administrators only (404 for anyone else), and every change is a POST that
+calls one service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dashboard import charts
+from dashboard.forms import DashboardForm
+from objectives import permissions
+from objectives.models import Objective, Plan
+
+from . import forms, pdf, selectors, services, workbook
+from .models import Challenge
+
+
+def _site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _pack_request(request):
+    """(pack, None) for a good query string, or (None, (forms, message)) when it is wrong."""
+    if not permissions.can_view_plan(request.user):
+        raise PermissionDenied("Your account has no role in this service.")
+    plans = [
+        p for p in Plan.objects.order_by("name", "id") if selectors.plan_visible_to(p, request.user)
+    ]
+    form = DashboardForm(request.GET, plans=plans)
+    if not form.is_valid():
+        return None, form, None
+    plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
+    since_form = forms.SinceForm.from_request(request.GET, as_of=as_of)
+    if since_form.is_bound and not since_form.is_valid():
+        return None, form, since_form
+    pack = selectors.board_pack(plan, as_of, since_form.since())
+    return pack, form, since_form
+
+
+def _query(pack) -> str:
+    return urlencode(
+        {"plan": pack.plan.pk, "as_of": pack.as_of.isoformat(), "since": pack.since.isoformat()}
+    )
+
+
+def _filename(pack, ext: str) -> str:
+    return f"board-pack-plan-{pack.plan.pk}-{pack.as_of:%Y-%m-%d}.{ext}"
+
+
+def _errors_text(*forms_) -> str:
+    return " ".join(
+        str(m) for f in forms_ if f is not None for errors in f.errors.values() for m in errors
+    )
+
+
+@require_GET
+def report(request):
+    pack, form, since_form = _pack_request(request)
+    if pack is None:
+        context = {"form": form, "since_form": since_form, "errors": _errors_text(form, since_form)}
+        return render(request, "board/report_error.html", context, status=400)
+    context = {
+        "pack": pack,
+        "query": _query(pack),
+        "today": timezone.localdate(),
+        "pdf": False,
+        "chart": charts.rag_trend(pack.trend, prefix="pack-trend"),
+    }
+    return render(request, "board/report.html", context)
+
+
+@require_GET
+def report_pdf(request):
+    pack, form, since_form = _pack_request(request)
+    if pack is None:
+        return HttpResponse(
+            _errors_text(form, since_form), status=400, content_type="text/plain; charset=utf-8"
+        )
+    body, _ = pdf.pack_pdf(pack, base_url=request.build_absolute_uri("/"), request=request)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(pack, "pdf")}"'
+    return response
+
+
+@require_GET
+def report_xlsx(request):
+    pack, form, since_form = _pack_request(request)
+    if pack is None:
+        return HttpResponse(
+            _errors_text(form, since_form), status=400, content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(workbook.build(pack), content_type=workbook.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(pack, "xlsx")}"'
+    return response
+
+
+# --- board meetings ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def meetings(request, pk: int):
+    if not permissions.can_manage_plan(request.user):
+        raise PermissionDenied("Only administrators can manage the plan.")
+    plan = get_object_or_404(Plan, pk=pk)
+    form = forms.BoardMeetingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.board_meeting_create(
+                user=request.user,
+                plan=plan,
+                held_on=form.cleaned_data["held_on"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Board meeting “{meeting.name}” on {meeting.held_on:%-d %B %Y} added."
+            )
+            return redirect("board:meetings", pk=plan.pk)
+    context = {"plan": plan, "form": form, "meetings": selectors.meetings(plan)}
+    return render(request, "board/meetings.html", context)
+
+
+# --- challenges ----------------------------------------------------------------------------------
+
+
+def _objective_url(objective_id: int) -> str:
+    return reverse("objective_detail", args=[objective_id]) + "#challenges"
+
+
+def _viewable_objective(request, pk: int) -> Objective:
+    objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
+    if not selectors.plan_visible_to(objective.plan, request.user):
+        raise Http404
+    return objective
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_raise(request, pk: int):
+    if not services.can_raise_challenge(request.user):
+        raise PermissionDenied("Only leadership and administrators can raise a challenge.")
+    objective = _viewable_objective(request, pk)
+    form = forms.ChallengeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_raise(
+                user=request.user,
+                objective=objective,
+                question=form.cleaned_data["question"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error("question", error.messages[0])
+        else:
+            who = objective.owner.get_full_name() if objective.owner else "No one"
+            messages.success(
+                request,
+                f"Challenge raised. {who} has been emailed."
+                if objective.owner
+                else "Challenge raised. The objective has no named owner to answer it yet.",
+            )
+            return redirect(_objective_url(objective.pk))
+    context = {"objective": objective, "form": form}
+    return render(request, "board/challenge_raise.html", context)
+
+
+def _challenge(request, pk: int) -> Challenge:
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("objective", "objective__plan", "raised_by"), pk=pk
+    )
+    if not selectors.plan_visible_to(challenge.objective.plan, request.user):
+        raise Http404
+    return challenge
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_answer(request, pk: int):
+    challenge = _challenge(request, pk)
+    if not services.can_answer_challenge(request.user, challenge):
+        raise PermissionDenied("Only the owner of the objective can answer this challenge.")
+    form = forms.AnswerForm(request.POST if request.method == "POST" else None)
+    if challenge.status != Challenge.Status.OPEN:
+        messages.info(request, "This challenge has already been answered.")
+        return redirect(_objective_url(challenge.objective_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_answer(
+                user=request.user,
+                challenge=challenge,
+                answer=form.cleaned_data["answer"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error("answer", error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Answer sent. {challenge.raised_by.get_full_name() or challenge.raised_by}"
+                " has been emailed.",
+            )
+            return redirect(_objective_url(challenge.objective_id))
+    context = {"challenge": challenge, "objective": challenge.objective, "form": form}
+    return render(request, "board/challenge_answer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_close(request, pk: int):
+    challenge = _challenge(request, pk)
+    if challenge.is_closed:
+        if not services.can_raise_challenge(request.user) and not (
+            challenge.raised_by_id == request.user.pk
+        ):
+            raise PermissionDenied
+        messages.info(request, "This challenge is already closed.")
+        return redirect(_objective_url(challenge.objective_id))
+    if not services.can_close_challenge(request.user, challenge):
+        raise PermissionDenied(
+            "Only the person who raised this challenge, or an administrator, can close it."
+        )
+    if request.method == "POST":
+        services.challenge_close(user=request.user, challenge=challenge)
+        messages.success(request, "Challenge closed.")
+        return redirect(_objective_url(challenge.objective_id))
+    context = {"challenge": challenge, "objective": challenge.objective}
+    return render(request, "board/challenge_close.html", context)

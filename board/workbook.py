@@ -1,0 +1,146 @@
+"""The board workbook: the pack's objectives for people to read and print, not for BI tools.
+
+Headings in words, owners' names, problems in words, the latest update, the next milestone,
+and the "as at" and "compared with" dates in the sheet; RAG cells filled, the header frozen,
+and print set-up for A4 landscape, one page wide, with the header row repeated.
+"""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from dashboard.selectors import RAG_LABELS
+from objectives.formatting import long_date
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+COLUMNS = (
+    ("Ref", 7),
+    ("Objective", 48),
+    ("Theme", 26),
+    ("Owner", 20),
+    ("Status", 11),
+    ("How long", 20),
+    ("What needs attention", 40),
+    ("Owner's latest update: date", 14),
+    ("Owner's own status", 12),
+    ("Owner's latest update", 60),
+    ("Next milestone", 36),
+    ("Next milestone due", 14),
+    ("Target date", 14),
+    ("Milestones complete", 12),
+)
+RAG_FILLS = {
+    "red": ("D4351C", "FFFFFF"),
+    "amber": ("FFBF47", "0B0C0C"),
+    "green": ("00703C", "FFFFFF"),
+    "complete": ("D2E2F1", "0B0C0C"),
+}
+OWN_RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+DATE_FORMAT = "d mmmm yyyy"
+HEADER_ROW = 5
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """People's text, never run as a formula, and without control characters Excel refuses."""
+    value = "".join(c for c in (value or "") if c in "\n\t" or ord(c) >= 32)
+    if value.startswith(FORMULA_START):
+        return "'" + value
+    return value[:32000]
+
+
+def build(pack) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Board pack"
+    bold = Font(bold=True)
+    sheet["A1"] = _text(f"Board pack: {pack.plan.name}")
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = "As at"
+    sheet["B2"] = pack.as_of
+    sheet["A3"] = "Compared with"
+    sheet["B3"] = pack.since
+    sheet["C3"] = _text(pack.comparison.sentence)
+    for cell in ("B2", "B3"):
+        sheet[cell].number_format = DATE_FORMAT
+        sheet[cell].alignment = Alignment(horizontal="left")
+    sheet["A2"].font = sheet["A3"].font = bold
+    counts = ", ".join(
+        f"{h.count} {h.label.lower()} ({h.change_words.lower()})" for h in pack.headlines
+    )
+    sheet["A4"] = _text(f"{pack.total} objectives: {counts}")
+
+    thin = Side(style="thin", color="B1B4B6")
+    for col, (heading, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=col, value=heading)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.border = Border(bottom=Side(style="medium", color="0B0C0C"))
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+    for r, item in enumerate(pack.rows, start=HEADER_ROW + 1):
+        row = item.row
+        state = row.state
+        update = item.update
+        milestone = row.next_milestone
+        attention = list(row.flag_labels)
+        if item.owner_view_words:
+            attention.append(item.owner_view_words)
+        values = [
+            _text(row.ref),
+            _text(row.title),
+            _text(state.theme or "No theme"),
+            _text(item.owner),
+            RAG_LABELS.get(row.rag, row.rag),
+            _text(item.colour_since),
+            _text("; ".join(attention) or "Nothing flagged"),
+            update.reported_on if update else None,
+            OWN_RAG_LABELS.get(update.rag, "") if update else "",
+            _text(update.summary) if update else "No updates yet",
+            _text(milestone.title) if milestone else "No open milestones",
+            milestone.due_date if milestone else None,
+            state.target_date,
+            f"{row.milestones_complete} of {len(row.milestones)}",
+        ]
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=col, value=value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = Border(bottom=thin)
+            if col in (8, 12, 13) and value is not None:
+                cell.number_format = DATE_FORMAT
+        fill, colour = RAG_FILLS.get(row.rag, ("FFFFFF", "0B0C0C"))
+        status = sheet.cell(row=r, column=5)
+        status.fill = PatternFill("solid", fgColor=fill)
+        status.font = Font(bold=True, color=colour)
+        if update and update.rag in RAG_FILLS:
+            fill, colour = RAG_FILLS[update.rag]
+            own = sheet.cell(row=r, column=9)
+            own.fill = PatternFill("solid", fgColor=fill)
+            own.font = Font(bold=True, color=colour)
+
+    last = HEADER_ROW + len(pack.rows)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    sheet.auto_filter.ref = (
+        f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{max(last, HEADER_ROW)}"
+    )
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.oddFooter.center.text = "Page &P of &N"
+    sheet.oddHeader.left.text = _text(
+        f"{pack.plan.name}: as at {long_date(pack.as_of)}; {pack.comparison.sentence.lower()}"
+    ).replace("&", "&&")
+    book.properties.title = _text(f"Board pack: {pack.plan.name}, {long_date(pack.as_of)}")
+    book.properties.language = "en-GB"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
