@@ -109,7 +109,7 @@ def test_a_bad_query_is_answered_with_400_and_words(client, board, leader, clock
 
 def test_a_draft_plan_s_pack_is_for_administrators_only(client, admin_user, leader, clock):
     with clock(TODAY):
-        plan = factories.make_plan(user=admin_user, name="Draft plan")
+        plan = factories.make_plan(user=admin_user, name="Draft plan", published=False)
         client.force_login(leader)
         assert client.get("/dashboard/report/", {"plan": plan.pk}).status_code == 400
         client.force_login(admin_user)
