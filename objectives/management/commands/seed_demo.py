@@ -340,6 +340,7 @@ class Story:
             objective=self.objective(spec),
             user=self.acting_owner(spec),
             status=status,
+            **({"closing_summary": demo_data.CLOSING_SUMMARY} if status == "complete" else {}),
             recorded_at=recorded_at,
         )
 
