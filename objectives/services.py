@@ -209,7 +209,7 @@ def check_can_complete(objective: Objective) -> None:
     """An objective is complete only when every milestone is complete or withdrawn, and with a
     closing summary of what was achieved."""
     errors = {}
-    still_open = open_milestones(objective)
+    still_open = open_milestones(objective) if objective.pk else []
     if still_open:
         titles = "; ".join(f"\u2018{m.title}\u2019" for m in still_open)
         count = len(still_open)
