@@ -246,6 +246,7 @@ def objective_edit(request, pk: int):
                 expected_version=data["expected_version"],
                 description=data["description"],
                 status=data["status"],
+                closing_summary=data["closing_summary"],
             )
         except StaleEditError as error:
             return _objective_conflict(request, error.current)
