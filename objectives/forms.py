@@ -231,10 +231,7 @@ class ObjectiveEditForm(VersionedForm):
         label="Status",
         choices=[c for c in Objective.Status.choices if c[0] != Objective.Status.WITHDRAWN],
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the status of the objective",
-            "invalid_choice": "Select the status of the objective",
-        },
+        error_messages={"required": "Select the status of the objective"},
     )
     closing_summary = text_field(
         "Closing summary",
