@@ -160,5 +160,14 @@ def milestone_open_for_change(milestone, *, field: str = "__all__") -> None:
 
 def objective_open_for_owner(objective, user, *, field: str = "__all__") -> None:
     """A withdrawn objective can no longer be changed by its owner."""
-    if objective.is_withdrawn and not acts_as_administrator(user):
+    if acts_as_administrator(user):
+        return
+    # Read the status from the database: the caller's copy may be older than the withdrawal.
+    withdrawn = objective.is_withdrawn or (
+        objective.pk is not None
+        and type(objective)
+        .objects.filter(pk=objective.pk, status=type(objective).Status.WITHDRAWN)
+        .exists()
+    )
+    if withdrawn:
         _refuse(field, "This objective has been withdrawn; it can no longer change")
