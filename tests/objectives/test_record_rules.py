@@ -245,14 +245,13 @@ def test_objective_dates_inside_the_plan(clock, world, admin_user, starts_on, ta
 
 def test_moving_an_objective_target_after_the_plan_end_is_refused(clock, world, admin_user):
     _, objective, _ = world
-    with clock(TODAY):
-        with pytest.raises(ValidationError) as error:
-            services.objective_update(
-                objective=objective,
-                user=admin_user,
-                target_date=date(2027, 4, 1),
-                reason="Later",
-            )
+    with clock(TODAY), pytest.raises(ValidationError) as error:
+        services.objective_update(
+            objective=objective,
+            user=admin_user,
+            target_date=date(2027, 4, 1),
+            reason="Later",
+        )
     assert "when the plan ends" in messages(error.value)
     objective.refresh_from_db()
     assert objective.target_date == date(2026, 12, 31)
