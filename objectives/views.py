@@ -145,6 +145,9 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     else:
         shown = _shown_from_objective(objective)
     can_edit = not past and permissions.can_edit_objective(request.user, objective)
+    can_edit = can_edit and not (
+        objective.is_withdrawn and not permissions.is_administrator(request.user)
+    )
     reasons = explain.explain_drift(row, plan.rules, as_of) if row and shown else []
     return {
         "objective": objective,

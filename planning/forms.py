@@ -337,6 +337,9 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
             initial = {**date_initial("starts_on", timezone.localdate()), **initial}
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan=plan).order_by("order", "name")
+        if objective is not None and objective.is_withdrawn:
+            # A withdrawn objective stays withdrawn; its other details may still be corrected.
+            self.fields["status"].choices = [(objective.status, objective.get_status_display())]
         if objective is None:
             self.fields["owner"].queryset = possible_owners()
             for name in ("status", "closing_summary", "reason", "version"):
