@@ -65,6 +65,7 @@ def milestone_reschedule(
     forecast is today or later."""
     milestone = lock_for_edit(Milestone, milestone.pk, expected_version)
     record_rules.milestone_open_for_change(milestone, field="due_date")
+    record_rules.objective_open_for_owner(milestone.objective, user, field="due_date")
     if milestone.completed_on is not None:
         raise ValidationError({"due_date": "This milestone is complete; its date cannot move."})
     if due_date == milestone.due_date:
@@ -100,6 +101,7 @@ def milestone_complete(
     before the milestone was added (an administrator's may be, with a reason)."""
     milestone = lock_for_edit(Milestone, milestone.pk, expected_version)
     record_rules.milestone_open_for_change(milestone, field="completed_on")
+    record_rules.objective_open_for_owner(milestone.objective, user, field="completed_on")
     if milestone.completed_on is not None:
         raise ValidationError({"completed_on": "This milestone is already complete."})
     record_rules.completion(
@@ -124,6 +126,7 @@ def milestone_update_title(
 ) -> Milestone:
     milestone = lock_for_edit(Milestone, milestone.pk, expected_version)
     record_rules.milestone_open_for_change(milestone, field="title")
+    record_rules.objective_open_for_owner(milestone.objective, user, field="title")
     milestone.title = (title or "").strip()
     return save_with_history(milestone, user=user)
 
@@ -183,6 +186,13 @@ def milestone_correct_completion(
             {
                 "completed_on": "The corrected date is the same as the recorded one, "
                 f"{long_date(milestone.completed_on)}"
+            }
+        )
+    if completed_on is None and milestone.objective.is_complete:
+        raise ValidationError(
+            {
+                "__all__": f"Objective {milestone.objective.ref} is complete, so this milestone "
+                "cannot be reopened: change the objective's status first"
             }
         )
     reason = clean_reason(reason, required=True, what="correcting the completion")

@@ -413,3 +413,39 @@ def test_a_withdrawn_objective_no_longer_changes_for_its_owner(clock, world, adm
             milestone_services.milestone_create(
                 user=manager, objective=objective, title="New", due_date=date(2026, 5, 1)
             )
+
+
+def test_a_milestone_of_a_complete_objective_cannot_be_reopened(clock, world, admin_user, manager):
+    _, objective, milestone = world
+    with clock(TODAY):
+        milestone_services.milestone_complete(milestone=milestone, user=manager, completed_on=TODAY)
+        services.objective_update(
+            objective=objective, user=manager, status="complete", closing_summary="Delivered"
+        )
+        with pytest.raises(ValidationError) as error:
+            milestone_services.milestone_correct_completion(
+                milestone=milestone,
+                user=admin_user,
+                completed_on=None,
+                reason="Not finished",
+                expected_version=None,
+            )
+    assert "change the objective's status first" in messages(error.value)
+
+
+def test_an_owner_cannot_change_milestones_of_a_withdrawn_objective(
+    clock, world, admin_user, manager
+):
+    _, objective, milestone = world
+    with clock(TODAY):
+        services.objective_withdraw(
+            objective=objective, user=admin_user, reason="Merged", expected_version=None
+        )
+        with pytest.raises(ValidationError):
+            milestone_services.milestone_reschedule(
+                milestone=milestone, user=manager, due_date=date(2026, 7, 1), reason="Later"
+            )
+        with pytest.raises(ValidationError):
+            milestone_services.milestone_complete(
+                milestone=milestone, user=manager, completed_on=TODAY
+            )
