@@ -286,7 +286,11 @@ def _objective_events(
 
             def finish(when):
                 services.objective_update(
-                    objective=box["objective"], user=admin, status="complete", recorded_at=when
+                    objective=box["objective"],
+                    user=admin,
+                    status="complete",
+                    closing_summary="Every milestone delivered.",
+                    recorded_at=when,
                 )
 
             add(_at(done, 20), finish)
@@ -316,6 +320,7 @@ def _milestone_events(
         on = last + timedelta(days=rng.randint(1, max(1, (latest - last).days)))
         later = rng.random() < 0.9
         new_due = current + timedelta(days=rng.randint(7, 60) if later else -rng.randint(3, 14))
+        new_due = max(new_due, on)  # an owner's forecast is never in the past
         reason = rng.choice(SLIP_REASONS) if later else "Brought forward"
 
         def reschedule(when, new_due=new_due, reason=reason):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from objectives import record_rules
 from objectives.formatting import long_date
 from objectives.forms import (
     REASON_MAX,
@@ -75,16 +76,40 @@ class MilestoneRescheduleForm(VersionedForm):
 
 
 class MilestoneCompleteForm(VersionedForm):
+    """The completion date; an administrator may record one before the milestone was added,
+    with a reason (owners do not see the reason box)."""
+
     date_inputs = {"completed_on": ("Completion date", True)}
 
     completed_on_day, completed_on_month, completed_on_year = date_boxes()
+    reason = text_field(
+        "Reason (only for a completion before the milestone was added)",
+        limit=REASON_MAX,
+        what="Reason",
+        help_text="Recorded in the objective\u2019s history with your name.",
+    )
 
-    def __init__(self, *args, milestone: Milestone, **kwargs):
+    def __init__(self, *args, milestone: Milestone, administrator: bool = False, **kwargs):
         kwargs.setdefault("version", milestone.version)
         super().__init__(*args, **kwargs)
         self.milestone = milestone
+        if not administrator:
+            del self.fields["reason"]
         if not self.is_bound:
             self.initial_date("completed_on", timezone.localdate())
+
+    @property
+    def date_hint(self) -> str:
+        """The allowed range, in words, before the person types a date."""
+        earliest = record_rules.milestone_first_recorded(self.milestone)
+        starts = self.milestone.objective.starts_on
+        if earliest is None or earliest < starts:
+            earliest = starts
+        return (
+            f"For example, 27 3 2026. It cannot be in the future, or before "
+            f"{long_date(earliest)}"
+            + (", when this milestone was added." if earliest != starts else ".")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,10 @@ class MilestoneQuerySet(models.QuerySet):
         """Milestones in the objective's picture: everything but the withdrawn."""
         return self.filter(withdrawn_on__isnull=True)
 
+    def withdrawn(self):
+        """Milestones an administrator withdrew: kept, shown struck through, out of drift."""
+        return self.filter(withdrawn_on__isnull=False)
+
     def for_plan(self, plan):
         return self.filter(objective__plan=plan)
 
@@ -60,3 +64,16 @@ class Milestone(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+    @property
+    def withdrawal_reason(self) -> str:
+        """Why it was withdrawn: the reason on the history record that withdrew it."""
+        if self.withdrawn_on is None:
+            return ""
+        record = (
+            self.history.filter(withdrawn_on__isnull=False)
+            .order_by("history_date", "history_id")
+            .values_list("history_change_reason", flat=True)
+            .first()
+        )
+        return record or ""

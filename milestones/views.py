@@ -7,6 +7,8 @@ showing the milestone as it is now, and nothing is saved.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -178,12 +180,13 @@ def milestone_complete(request, pk: int):
     return _versioned_edit(
         request,
         pk,
-        MilestoneCompleteForm,
+        partial(MilestoneCompleteForm, administrator=permissions.is_administrator(request.user)),
         "milestones/complete_form.html",
         save=lambda milestone, data: services.milestone_complete(
             milestone=milestone,
             user=request.user,
             completed_on=data["completed_on"],
+            reason=data.get("reason", ""),
             expected_version=data["expected_version"],
         ),
         success=lambda saved: (

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 ORGANISATION = "Kestrelford Borough Council"
 PLAN_NAME_PREFIX = "Children's Services Improvement Plan"
+CLOSING_SUMMARY = (
+    "Every milestone delivered and evidenced to the improvement board; the impact is now "
+    "tracked in the quarterly performance report."
+)
 
 PLAN_SET_UP = -575  # the administrator builds the plan
 PLAN_START = -548  # about 18 months ago

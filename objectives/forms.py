@@ -229,9 +229,15 @@ class ObjectiveEditForm(VersionedForm):
     )
     status = forms.ChoiceField(
         label="Status",
-        choices=Objective.Status.choices,
+        choices=[c for c in Objective.Status.choices if c[0] != Objective.Status.WITHDRAWN],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the status of the objective"},
+    )
+    closing_summary = text_field(
+        "Closing summary",
+        limit=DESCRIPTION_MAX,
+        what="Closing summary",
+        help_text="Needed to mark the objective complete: what was achieved, and the evidence.",
     )
     reason = text_field(
         "Why are you making this change? (optional)",
@@ -245,7 +251,11 @@ class ObjectiveEditForm(VersionedForm):
         return cls(
             data,
             version=objective.version,
-            initial={"description": objective.description, "status": objective.status},
+            initial={
+                "description": objective.description,
+                "status": objective.status,
+                "closing_summary": objective.closing_summary,
+            },
         )
 
 

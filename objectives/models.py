@@ -205,6 +205,17 @@ class Objective(models.Model):
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN
 
+    @property
+    def withdrawal(self):
+        """The history record that withdrew the objective (its date and reason), or None."""
+        if not self.is_withdrawn:
+            return None
+        return (
+            self.history.filter(status=self.Status.WITHDRAWN)
+            .order_by("history_date", "history_id")
+            .first()
+        )
+
 
 class ProgressUpdate(models.Model):
     class Rag(models.TextChoices):

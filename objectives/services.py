@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from . import record_rules
 from .history import clean_reason, lock_for_edit, save_with_history
 from .models import Objective, Plan, ProgressUpdate, Theme
 
@@ -34,6 +35,7 @@ OBJECTIVE_FIELDS = {
     "starts_on",
     "target_date",
     "status",
+    "closing_summary",
 }
 
 
@@ -122,10 +124,12 @@ def objective_create(
     source: str = "",
     owner=None,
     status: str = Objective.Status.NOT_STARTED,
+    closing_summary: str = "",
     recorded_at: datetime | None = None,
 ) -> Objective:
     _check_owner(owner)
     objective = Objective(
+        closing_summary=(closing_summary or "").strip(),
         plan=plan,
         theme=theme,
         ref=ref.strip(),
@@ -138,6 +142,15 @@ def objective_create(
     )
     if starts_on is not None:
         objective.starts_on = starts_on
+    record_rules.objective_inside_plan(
+        starts_on=objective.starts_on, target_date=target_date, plan=plan
+    )
+    if status == Objective.Status.WITHDRAWN:
+        raise ValidationError(
+            {"status": "A new objective cannot start withdrawn: add it, then withdraw it"}
+        )
+    if status == Objective.Status.COMPLETE:
+        check_can_complete(objective)
     return save_with_history(
         objective, user=user, reason="Objective created", recorded_at=recorded_at
     )
@@ -155,17 +168,81 @@ def objective_update(
 ) -> Objective:
     """Change an objective's details (never its owner: see ``objective_assign_owner``).
 
-    Moving the target date later is a slip in the plan's timescale and needs a reason.
+    Moving the target date later is a slip in the plan's timescale and needs a reason. Its
+    dates stay inside the plan; it is marked complete only when every milestone is complete
+    or withdrawn, with a closing summary; it is withdrawn only through ``objective_withdraw``.
     """
     objective = lock_for_edit(Objective, objective.pk, expected_version)
-    old_target = objective.target_date
+    record_rules.objective_open_for_owner(objective, user, field="status")
+    old_target, old_starts, old_status = (
+        objective.target_date,
+        objective.starts_on,
+        objective.status,
+    )
+    if "closing_summary" in fields:
+        fields["closing_summary"] = (fields["closing_summary"] or "").strip()
     if not _apply(objective, fields, OBJECTIVE_FIELDS):
         return objective
+    if objective.starts_on != old_starts or objective.target_date != old_target:
+        record_rules.objective_inside_plan(
+            starts_on=objective.starts_on, target_date=objective.target_date, plan=objective.plan
+        )
+    if objective.status != old_status:
+        if objective.status == Objective.Status.WITHDRAWN:
+            raise ValidationError(
+                {"status": "Only an administrator can withdraw an objective, with a reason"}
+            )
+        if objective.status == Objective.Status.COMPLETE:
+            check_can_complete(objective)
     reason = clean_reason(
         reason,
         required=objective.target_date > old_target,
         what="moving the target date later",
     )
+    return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+
+
+def open_milestones(objective: Objective) -> list:
+    """The milestones still to do (neither complete nor withdrawn), earliest first."""
+    return list(objective.milestones.open().order_by("due_date", "id"))
+
+
+def check_can_complete(objective: Objective) -> None:
+    """An objective is complete only when every milestone is complete or withdrawn, and with a
+    closing summary of what was achieved."""
+    errors = {}
+    still_open = open_milestones(objective) if objective.pk else []
+    if still_open:
+        titles = "; ".join(f"\u2018{m.title}\u2019" for m in still_open)
+        count = len(still_open)
+        errors["status"] = (
+            f"This objective cannot be complete while {count} "
+            f"milestone{'s are' if count != 1 else ' is'} still open: {titles}. Complete or "
+            "withdraw each milestone first"
+        )
+    if not (objective.closing_summary or "").strip():
+        errors["closing_summary"] = "Write a closing summary of what the objective achieved"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def objective_withdraw(
+    *,
+    objective: Objective,
+    user,
+    reason: str,
+    expected_version: int | None,
+    recorded_at: datetime | None = None,
+) -> Objective:
+    """Withdraw an objective (administrators only, with a reason): it leaves the drift picture
+    from today, stays on its page and in history, and is never deleted."""
+    record_rules.require_administrator(user, "withdraw an objective")
+    objective = lock_for_edit(Objective, objective.pk, expected_version)
+    if objective.is_withdrawn:
+        raise ValidationError({"__all__": "This objective has already been withdrawn"})
+    reason = clean_reason(reason, required=True, what="withdrawing the objective")
+    objective.status = Objective.Status.WITHDRAWN
     return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
 
 
@@ -199,6 +276,11 @@ def progress_update_create(
     summary: str,
     recorded_at: datetime | None = None,
 ) -> ProgressUpdate:
+    record_rules.objective_open_for_owner(objective, user)
+    if reported_on is not None:
+        record_rules.reported_on(
+            reported_on, objective=objective, today=record_rules.today_for(recorded_at)
+        )
     update = ProgressUpdate(
         objective=objective,
         author=user,

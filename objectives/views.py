@@ -147,6 +147,9 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     else:
         shown = _shown_from_objective(objective)
     can_edit = not past and permissions.can_edit_objective(request.user, objective)
+    can_edit = can_edit and not (
+        objective.is_withdrawn and not permissions.is_administrator(request.user)
+    )
     reasons = explain.explain_drift(row, plan.rules, as_of) if row and shown else []
     return {
         "objective": objective,
@@ -248,6 +251,7 @@ def objective_edit(request, pk: int):
                 expected_version=data["expected_version"],
                 description=data["description"],
                 status=data["status"],
+                closing_summary=data["closing_summary"],
             )
         except StaleEditError as error:
             return _objective_conflict(request, error.current)

@@ -101,7 +101,18 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=1, **kwargs)
+        # Required: a form sent without the version it was read at is refused like a stale one.
+        out_of_date = "This page is out of date: reload it and make your change again"
+        super().__init__(
+            required=True,
+            min_value=1,
+            error_messages={
+                "required": out_of_date,
+                "invalid": out_of_date,
+                "min_value": out_of_date,
+            },
+            **kwargs,
+        )
 
 
 # --- Plan, themes, objectives, milestones ------------------------------------------------
@@ -280,7 +291,19 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         label="Accountable owner",
         help_text=f"The named person responsible for this objective. {OWNER_HINT}",
     )
-    status = forms.ChoiceField(choices=Objective.Status.choices, label="Status")
+    status = forms.ChoiceField(
+        choices=[c for c in Objective.Status.choices if c[0] != Objective.Status.WITHDRAWN],
+        label="Status",
+        help_text="To withdraw the objective, use Withdraw on its set-up page.",
+        error_messages={"invalid_choice": "Select the status of the objective"},
+    )
+    closing_summary = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        label="Closing summary",
+        help_text="Needed to mark the objective complete: what was achieved, and the evidence.",
+    )
     starts_on_day, starts_on_month, starts_on_year = date_parts()
     target_date_day, target_date_month, target_date_year = date_parts()
     reason = forms.CharField(
@@ -306,6 +329,7 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
                 "description": objective.description,
                 "source": objective.source,
                 "status": objective.status,
+                "closing_summary": objective.closing_summary,
                 "version": objective.version,
                 **date_initial("starts_on", objective.starts_on),
                 **date_initial("target_date", objective.target_date),
@@ -315,9 +339,12 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
             initial = {**date_initial("starts_on", timezone.localdate()), **initial}
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan=plan).order_by("order", "name")
+        if objective is not None and objective.is_withdrawn:
+            # A withdrawn objective stays withdrawn; its other details may still be corrected.
+            self.fields["status"].choices = [(objective.status, objective.get_status_display())]
         if objective is None:
             self.fields["owner"].queryset = possible_owners()
-            for name in ("status", "reason", "version"):
+            for name in ("status", "closing_summary", "reason", "version"):
                 del self.fields[name]
         else:
             del self.fields["owner"]
@@ -356,7 +383,7 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
     def objective_fields(self) -> dict:
         names = ["ref", "title", "theme", "description", "source", "starts_on", "target_date"]
         if self.objective is not None:
-            names.append("status")
+            names += ["status", "closing_summary"]
         return {name: self.cleaned_data[name] for name in names}
 
 

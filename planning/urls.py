@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import record_views, views
 
 app_name = "planning"
 
@@ -24,6 +24,17 @@ urlpatterns = [
         "milestones/<int:pk>/rebaseline/",
         views.milestone_rebaseline,
         name="milestone_rebaseline",
+    ),
+    path(
+        "milestones/<int:pk>/correct-completion/",
+        record_views.milestone_correct_completion,
+        name="milestone_correct_completion",
+    ),
+    path(
+        "milestones/<int:pk>/withdraw/", record_views.milestone_withdraw, name="milestone_withdraw"
+    ),
+    path(
+        "objectives/<int:pk>/withdraw/", record_views.objective_withdraw, name="objective_withdraw"
     ),
     path("accountability/", views.accountability, name="accountability"),
     path("accountability/bulk-reassign/", views.bulk_reassign, name="bulk_reassign"),

@@ -55,6 +55,9 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "planning:milestone_create": ("admin", ("GET", "POST")),
     "planning:milestone_edit": ("admin", ("GET", "POST")),
     "planning:milestone_rebaseline": ("admin", ("GET", "POST")),
+    "planning:milestone_correct_completion": ("admin", ("GET", "POST")),
+    "planning:milestone_withdraw": ("admin", ("GET", "POST")),
+    "planning:objective_withdraw": ("admin", ("GET", "POST")),
     "planning:accountability": ("admin", ("GET",)),
     "planning:bulk_reassign": ("admin", ("GET", "POST")),
     "planning:people": ("admin", ("GET",)),
@@ -106,6 +109,9 @@ SAMPLE_FOR = {
     "planning:milestone_create": "objective",
     "planning:milestone_edit": "milestone",
     "planning:milestone_rebaseline": "milestone",
+    "planning:milestone_correct_completion": "milestone",
+    "planning:milestone_withdraw": "milestone",
+    "planning:objective_withdraw": "objective",
     "planning:person_detail": "person",
     "planning:person_edit": "person",
     "planning:person_password": "person",
@@ -150,7 +156,7 @@ def world(db):
     plan = factories.make_plan(user=admin)
     theme = factories.make_theme(plan, user=admin)
     objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
-    milestone = factories.make_milestone(objective, user=admin, due_date=date(2030, 1, 31))
+    milestone = factories.make_milestone(objective, user=admin, due_date=date(2027, 1, 29))
     factories.publish_plan(plan, user=admin)
     challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
     return {
@@ -265,7 +271,7 @@ def test_owner_and_baseline_cannot_be_changed_through_the_owners_forms(client, w
     objective.refresh_from_db()
     milestone = Milestone.objects.get(pk=milestone.pk)
     assert objective.owner == world["users"]["owner"]
-    assert milestone.baseline_date == date(2030, 1, 31)
+    assert milestone.baseline_date == date(2027, 1, 29)
     if role != "owner":
         assert _state() == before
 

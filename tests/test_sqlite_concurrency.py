@@ -26,7 +26,7 @@ from milestones import services as milestone_services
 from milestones.models import Milestone
 
 call_command("migrate", verbosity=0)
-user = get_user_model().objects.create_user("writer")
+user = get_user_model().objects.create_user("writer", is_superuser=True)  # sets up past dates
 plan = services.plan_create(user=user, name="P", organisation="O",
                             starts_on=date(2025, 1, 1), ends_on=date(2027, 1, 1))
 objective = services.objective_create(user=user, plan=plan, ref="1.1", title="T",

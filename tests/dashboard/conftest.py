@@ -108,6 +108,8 @@ def story(clock, admin_user, manager, other_manager) -> Story:
             milestone=strategy, user=manager, completed_on=date(2026, 3, 2)
         )
     with clock(date(2026, 3, 20)):
-        objective_services.objective_update(objective=done, user=admin_user, status="complete")
+        objective_services.objective_update(
+            objective=done, user=admin_user, status="complete", closing_summary="All delivered."
+        )
         factories.make_update(slipping, user=manager, reported_on=date(2026, 3, 20))
     return Story(plan, slipping, unowned, done, overdue, formula)

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
+from milestones import services as milestone_services
 from objectives import services as objective_services
 from tests import factories
 
@@ -288,8 +289,15 @@ def test_a_change_shows_at_once(client, clock, leader, admin_user, story):
     """The cache never hides a new history record or an owner leaving."""
     assert headline(get(client, leader, clock), "complete")[0] == 1
     with clock(TODAY):
+        for milestone in story.slipping.milestones.open():
+            milestone_services.milestone_complete(
+                milestone=milestone, user=admin_user, completed_on=TODAY
+            )
         objective_services.objective_update(
-            objective=story.slipping, user=admin_user, status="complete"
+            objective=story.slipping,
+            user=admin_user,
+            status="complete",
+            closing_summary="All delivered.",
         )
     assert headline(get(client, leader, clock), "complete")[0] == 2
     red_before = headline(get(client, leader, clock), "red")[0]

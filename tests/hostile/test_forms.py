@@ -64,7 +64,7 @@ def world(db):
     plan = factories.make_plan(user=admin)
     theme = factories.make_theme(plan, user=admin)
     objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
-    milestone = factories.make_milestone(objective, user=admin, due_date=date(2030, 1, 31))
+    milestone = factories.make_milestone(objective, user=admin, due_date=date(2027, 1, 29))
     samples = {
         "plan": plan,
         "theme": theme,

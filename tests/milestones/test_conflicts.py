@@ -93,11 +93,13 @@ def test_a_completion_by_someone_else_shows_the_milestone_is_complete(
 ):
     url = f"/milestones/{milestone.pk}/reforecast/"
     loaded_at = milestone.version
-    services.milestone_complete(milestone=milestone, user=admin_user, completed_on=date(2026, 1, 5))
+    services.milestone_complete(
+        milestone=milestone, user=admin_user, completed_on=date(2026, 3, 10)
+    )
     response = login(manager).post(url, reforecast_data(loaded_at, 1, 6, 2026, "Delay"))
     assert response.status_code == 409
     html = response.content.decode()
-    assert "it was completed on 5 January 2026" in html
+    assert "it was completed on 10 March 2026" in html
     milestone.refresh_from_db()
     assert milestone.due_date == date(2026, 4, 1)
 

@@ -141,7 +141,7 @@ def test_html_in_a_reason_is_stored_as_typed_and_shown_escaped(owner, milestone)
 def test_a_complete_milestone_cannot_be_reforecast(owner, milestone, manager):
     from milestones import services
 
-    services.milestone_complete(milestone=milestone, user=manager, completed_on=date(2026, 3, 1))
+    services.milestone_complete(milestone=milestone, user=manager, completed_on=date(2026, 3, 10))
     milestone.refresh_from_db()
     page = owner.get(f"/milestones/{milestone.pk}/reforecast/").content.decode()
     assert "its date can no longer change" in page
@@ -162,14 +162,14 @@ def test_the_completion_date_defaults_to_today(owner, milestone):
 
 
 def test_completing_a_milestone(owner, milestone, manager):
-    response = owner.post(f"/milestones/{milestone.pk}/complete/", complete(milestone, 9, 3, 2026))
+    response = owner.post(f"/milestones/{milestone.pk}/complete/", complete(milestone, 10, 3, 2026))
     assert response.status_code == 302
     milestone.refresh_from_db()
-    assert milestone.completed_on == date(2026, 3, 9)
+    assert milestone.completed_on == date(2026, 3, 10)
     assert history_count(milestone) == 2
     assert milestone.history.first().history_user == manager
     page = owner.get(response["Location"]).content.decode()
-    assert "marked as complete on 9 March 2026" in page
+    assert "marked as complete on 10 March 2026" in page
     assert "Milestone completed" in page
 
 
@@ -194,13 +194,13 @@ def test_bad_completion_dates_save_nothing(owner, milestone, day, month, year, m
 
 
 def test_a_milestone_cannot_be_completed_twice(owner, milestone):
-    owner.post(f"/milestones/{milestone.pk}/complete/", complete(milestone, 9, 3, 2026))
+    owner.post(f"/milestones/{milestone.pk}/complete/", complete(milestone, 10, 3, 2026))
     milestone.refresh_from_db()
-    response = owner.post(f"/milestones/{milestone.pk}/complete/", complete(milestone, 8, 3, 2026))
+    response = owner.post(f"/milestones/{milestone.pk}/complete/", complete(milestone, 10, 3, 2026))
     assert response.status_code == 200  # the form again, with its errors
     assert "This milestone is already complete" in response.content.decode()
     milestone.refresh_from_db()
-    assert milestone.completed_on == date(2026, 3, 9)
+    assert milestone.completed_on == date(2026, 3, 10)
 
 
 # --- Add -----------------------------------------------------------------------------------

@@ -271,3 +271,17 @@ def test_the_demo_manager_has_work_to_do(seeded):
     assert {"red", "amber", "green"} <= {row.rag for row in rows}
     assert all(row.open_milestones for row in rows)
     assert ProgressUpdate.objects.filter(author=manager).exists()
+
+
+def test_the_demo_has_one_withdrawn_milestone_and_one_corrected_completion(seeded):
+    from milestones import demo as record_demo
+
+    plan, _ = seeded
+    (withdrawn,) = Milestone.objects.for_plan(plan).withdrawn()
+    assert withdrawn.withdrawal_reason == record_demo.WITHDRAW_REASON
+    corrected = Milestone.history.filter(history_change_reason=record_demo.CORRECTION_REASON)
+    assert corrected.count() == 1
+    before = history_counts()
+    admin = User.objects.get(username="admin")
+    record_demo.add_withdrawal_and_correction(plan, admin=admin, today=NOW.date())
+    assert history_counts() == before

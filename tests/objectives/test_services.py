@@ -267,7 +267,10 @@ def test_a_completed_milestone_cannot_be_rebaselined(admin_user):
     objective = factories.make_objective(user=admin_user)
     milestone = factories.make_milestone(objective, user=admin_user, due_date=date(2026, 3, 1))
     milestone_services.milestone_complete(
-        milestone=milestone, user=admin_user, completed_on=date(2026, 3, 9)
+        milestone=milestone,
+        user=admin_user,
+        completed_on=date(2026, 3, 9),
+        reason="Finished before it was put on the system",
     )
     with pytest.raises(ValidationError):
         milestone_services.milestone_rebaseline(

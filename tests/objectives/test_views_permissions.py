@@ -85,7 +85,7 @@ def valid_posts(objective, milestone):
         },
         f"/milestones/{milestone.pk}/complete/": {
             "expected_version": str(milestone.version),
-            "completed_on_day": "9",
+            "completed_on_day": "10",
             "completed_on_month": "3",
             "completed_on_year": "2026",
         },
@@ -159,7 +159,7 @@ def test_the_owner_can_make_every_change(client, objective, milestone, manager):
     complete["expected_version"] = str(milestone.version)
     assert client.post(complete_url, complete).status_code == 302
     milestone.refresh_from_db()
-    assert milestone.completed_on == date(2026, 3, 9)
+    assert milestone.completed_on == date(2026, 3, 10)
     assert milestone.due_date == date(2026, 5, 1)
     assert objective.progress_updates.count() == 1
     assert objective.milestones.count() == 2

@@ -132,7 +132,12 @@ def test_bulk_reassign_moves_every_open_objective_with_one_reason(
         for i in range(1, 4)
     ]
     done = factories.make_objective(
-        plan, user=staff_admin, ref="5.9", owner=manager, status=Objective.Status.COMPLETE
+        plan,
+        user=staff_admin,
+        ref="5.9",
+        owner=manager,
+        status=Objective.Status.COMPLETE,
+        closing_summary="All delivered.",
     )
     someone_else = factories.make_objective(plan, user=staff_admin, ref="6.1", owner=other_manager)
     page = admin_client.get(f"/manage/accountability/bulk-reassign/?from={manager.pk}")

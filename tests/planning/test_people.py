@@ -55,7 +55,12 @@ def test_people_list_shows_roles_and_open_objective_counts(
     for i in range(3):
         factories.make_objective(plan, user=staff_admin, owner=manager, ref=f"1.{i}")
     factories.make_objective(
-        plan, user=staff_admin, owner=manager, ref="1.9", status=Objective.Status.COMPLETE
+        plan,
+        user=staff_admin,
+        owner=manager,
+        ref="1.9",
+        status=Objective.Status.COMPLETE,
+        closing_summary="All delivered.",
     )
     page = admin_client.get("/manage/people/").content.decode()
     row = page[page.index(manager.get_full_name()) :]
@@ -180,7 +185,12 @@ def test_leaver_with_reassignment_moves_everything_in_one_step(
 ):
     second = factories.make_objective(plan, user=staff_admin, owner=manager, ref="1.2")
     finished = factories.make_objective(
-        plan, user=staff_admin, owner=manager, ref="1.3", status=Objective.Status.COMPLETE
+        plan,
+        user=staff_admin,
+        owner=manager,
+        ref="1.3",
+        status=Objective.Status.COMPLETE,
+        closing_summary="All delivered.",
     )
     response = admin_client.post(
         f"/manage/people/{manager.pk}/leaver/",

@@ -120,7 +120,10 @@ def test_next_cannot_redirect_elsewhere(admin_client, milestone):
 
 def test_a_completed_milestone_keeps_its_baseline(admin_client, milestone, staff_admin):
     milestone_services.milestone_complete(
-        milestone=milestone, user=staff_admin, completed_on=date(2025, 1, 2)
+        milestone=milestone,
+        user=staff_admin,
+        completed_on=date(2025, 1, 2),
+        reason="Finished before it was put on the system",
     )
     milestone.refresh_from_db()
     url = f"/manage/milestones/{milestone.pk}/rebaseline/"

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from board.demo import add_board_cycle
+from milestones import demo as record_demo
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import demo_data, selectors, services
@@ -338,6 +339,7 @@ class Story:
             objective=self.objective(spec),
             user=self.acting_owner(spec),
             status=status,
+            **({"closing_summary": demo_data.CLOSING_SUMMARY} if status == "complete" else {}),
             recorded_at=recorded_at,
         )
 
@@ -471,6 +473,7 @@ class Command(BaseCommand):
                 people = {**ensure_people(joined), "manager": users["manager"]}
                 plan = Story(today=today, admin=users["admin"], people=people).build()
                 people_demo.show_accounts_and_drafts(plan, users["admin"])
+                record_demo.add_withdrawal_and_correction(plan, admin=users["admin"], today=today)
                 self.report(plan, today, clock.perf_counter() - started)
             prepare_demo_emails(plan, users)
             add_board_cycle(plan, admin=users["admin"], leader=users["leader"], today=today)

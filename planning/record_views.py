@@ -1,0 +1,237 @@
+"""Administrators' corrections and withdrawals under /manage/, each with a reason and an
+"Are you sure?" page (GOV.UK confirmation pattern) that sums up what will change.
+
+The first POST checks the form and tries the change in a transaction that is rolled back, so
+the confirmation page is shown only for a change the service would accept. The second POST
+(with ``confirm``) makes it. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from milestones import services as milestone_services
+from milestones.models import Milestone
+from objectives import services as objective_services
+from objectives.formatting import long_date
+from objectives.history import StaleEditError
+from objectives.models import Objective
+
+from . import forms, record_forms
+from .views import STALE_MESSAGE, administrators_only
+
+
+class _TryOnly(Exception):
+    """Raised to roll back a change that was only being tried."""
+
+
+def _attempt(form, action: Callable[[], object], *, confirm: bool, what: str):
+    """Run (or, before confirmation, only try) one service. Returns the saved row, True when a
+    try succeeded, or None with the problem shown on the form."""
+    try:
+        if confirm:
+            return action()
+        try:
+            with transaction.atomic():
+                action()
+                raise _TryOnly
+        except _TryOnly:
+            return True
+    except ValidationError as error:
+        forms.add_service_errors(form, error)
+    except StaleEditError as error:
+        form.data = form.data.copy()
+        form.data["version"] = error.current.version
+        form.add_error(None, STALE_MESSAGE.format(what=what))
+    return None
+
+
+def _back(request, objective_id: int) -> str:
+    if (request.POST.get("next") or request.GET.get("next")) == "objective":
+        return reverse("objective_detail", args=[objective_id])
+    return reverse("planning:objective_setup", args=[objective_id]) + "#milestones"
+
+
+def _next(request) -> str:
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    return value if value in ("objective", "setup") else ""
+
+
+def _milestone(pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.select_related("objective", "objective__plan"), pk=pk
+    )
+
+
+def _confirm_or_form(request, form, *, run, context, form_template, summary, saved_message):
+    """The shared flow: form -> "Are you sure?" -> change, for one row."""
+    confirm = request.method == "POST" and request.POST.get("confirm") == "yes"
+    if request.method == "POST" and form.is_valid():
+        result = _attempt(form, run, confirm=confirm, what=context["what"])
+        if result is not None and confirm:
+            messages.success(request, saved_message(result))
+            return redirect(context["back_url"])
+        if result is not None:
+            return render(
+                request,
+                "planning/record_confirm.html",
+                {**context, "form": form, "summary": summary(form.cleaned_data)},
+            )
+    return render(request, form_template, {**context, "form": form})
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def milestone_correct_completion(request, pk: int):
+    milestone = _milestone(pk)
+    objective = milestone.objective
+    posted = request.POST if request.method == "POST" else None
+    form = record_forms.CorrectCompletionForm(posted, milestone=milestone)
+    context = {
+        "milestone": milestone,
+        "objective": objective,
+        "plan": objective.plan,
+        "next": _next(request),
+        "back_url": _back(request, objective.pk),
+        "what": "milestone",
+        "heading": "Correct the recorded completion",
+        "action_url": reverse("planning:milestone_correct_completion", args=[pk]),
+        "button": "Correct the completion",
+    }
+
+    def summary(data):
+        new = long_date(data["completed_on"]) if data["completed_on"] else "Not complete (reopened)"
+        return [
+            ("Milestone", milestone.title),
+            ("Recorded completion", long_date(milestone.completed_on) or "Not complete"),
+            ("After the correction", new),
+            ("Reason", data["reason"]),
+        ]
+
+    def run():
+        data = form.cleaned_data
+        return milestone_services.milestone_correct_completion(
+            milestone=milestone,
+            user=request.user,
+            completed_on=data["completed_on"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+
+    def saved(result):
+        if result.completed_on is None:
+            return f"‘{result.title}’ has been reopened: it is no longer complete."
+        return f"‘{result.title}’ is now recorded as completed on {long_date(result.completed_on)}."
+
+    return _confirm_or_form(
+        request,
+        form,
+        run=run,
+        context=context,
+        form_template="planning/milestone_correct_completion.html",
+        summary=summary,
+        saved_message=saved,
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def milestone_withdraw(request, pk: int):
+    milestone = _milestone(pk)
+    objective = milestone.objective
+    posted = request.POST if request.method == "POST" else None
+    form = record_forms.WithdrawForm(posted, row=milestone)
+    context = {
+        "milestone": milestone,
+        "objective": objective,
+        "plan": objective.plan,
+        "next": _next(request),
+        "back_url": _back(request, objective.pk),
+        "what": "milestone",
+        "heading": "Withdraw the milestone",
+        "action_url": reverse("planning:milestone_withdraw", args=[pk]),
+        "button": "Withdraw the milestone",
+    }
+
+    def summary(data):
+        return [
+            ("Milestone", milestone.title),
+            ("Forecast date", long_date(milestone.due_date)),
+            ("Withdrawn from", "Today: it leaves the drift picture from today, not before"),
+            ("Reason", data["reason"]),
+        ]
+
+    def run():
+        return milestone_services.milestone_withdraw(
+            milestone=milestone,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _confirm_or_form(
+        request,
+        form,
+        run=run,
+        context=context,
+        form_template="planning/record_withdraw.html",
+        summary=summary,
+        saved_message=lambda result: (
+            f"‘{result.title}’ has been withdrawn. It stays on the objective’s page and in "
+            "its history."
+        ),
+    )
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def objective_withdraw(request, pk: int):
+    objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
+    posted = request.POST if request.method == "POST" else None
+    form = record_forms.WithdrawForm(posted, row=objective)
+    context = {
+        "milestone": None,
+        "objective": objective,
+        "plan": objective.plan,
+        "next": _next(request),
+        "back_url": _back(request, objective.pk).removesuffix("#milestones"),
+        "what": "objective",
+        "heading": "Withdraw the objective",
+        "action_url": reverse("planning:objective_withdraw", args=[pk]),
+        "button": "Withdraw the objective",
+    }
+
+    def summary(data):
+        return [
+            ("Objective", f"{objective.ref} {objective.title}"),
+            ("Status now", objective.get_status_display()),
+            ("After withdrawal", "Withdrawn: it leaves the drift picture from today, not before"),
+            ("Reason", data["reason"]),
+        ]
+
+    def run():
+        return objective_services.objective_withdraw(
+            objective=objective,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _confirm_or_form(
+        request,
+        form,
+        run=run,
+        context=context,
+        form_template="planning/record_withdraw.html",
+        summary=summary,
+        saved_message=lambda result: (
+            f"Objective {result.ref} has been withdrawn. It stays on its page and in its history."
+        ),
+    )
