@@ -169,7 +169,7 @@ def _write(preview: Preview, *, user, reason: str) -> ImportResult:
                 )
             if row.completed_on:
                 milestone_services.milestone_complete(
-                    milestone=milestone, user=user, completed_on=row.completed_on
+                    milestone=milestone, user=user, completed_on=row.completed_on, reason=reason
                 )
                 result.milestones_completed += 1
             continue
@@ -180,7 +180,7 @@ def _write(preview: Preview, *, user, reason: str) -> ImportResult:
             result.milestones_reforecast += 1
         if row.complete:
             milestone_services.milestone_complete(
-                milestone=milestone, user=user, completed_on=row.completed_on
+                milestone=milestone, user=user, completed_on=row.completed_on, reason=reason
             )
             result.milestones_completed += 1
     return result

@@ -107,10 +107,12 @@ def morning(db, clock):
             "far_2_2": milestone("2.2", "Far off", date(2026, 9, 1)),
             "far_2_1": milestone("2.1", "Far off too", date(2026, 9, 1)),
         }
-        services.objective_update(objective=o["4.1"], user=admin, status="withdrawn")
-        withdrawn = m["withdrawn"]
-        withdrawn.withdrawn_on = BUILT
-        save_with_history(withdrawn, user=admin, reason="No longer needed")
+        services.objective_withdraw(
+            objective=o["4.1"], user=admin, reason="Merged into 1.1", expected_version=None
+        )
+        milestone_services.milestone_withdraw(
+            milestone=m["withdrawn"], user=admin, reason="No longer needed", expected_version=None
+        )
     with clock(date(2026, 1, 20)):
         milestone_services.milestone_complete(
             milestone=m["done"], user=mo, completed_on=date(2026, 1, 20)
