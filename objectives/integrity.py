@@ -16,7 +16,7 @@ def tracked_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in {"objectives", "milestones"}
+        if model._meta.app_label in {"objectives", "milestones", "impact"}
         and isinstance(getattr(model, "history", None), HistoryManager)
     ]
 
