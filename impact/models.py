@@ -67,6 +67,9 @@ class ObjectiveFinding(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.objective_id} answers {self.finding_id}"
+
     def clean(self):
         if self.objective_id and self.finding_id and self.objective.plan_id != self.finding.plan_id:
             raise ValidationError({"finding": "The finding belongs to another plan."})
