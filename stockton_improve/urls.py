@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
     path("manage/", include("planning.urls")),
+    path("", include("impact.urls")),
     path("", include("objectives.urls")),
 ]
 
