@@ -56,11 +56,6 @@ def _require_editor(request, objective: Objective) -> None:
         raise PermissionDenied
 
 
-def _visible_plan(request, plan: Plan) -> None:
-    if plan.is_draft and not permissions.can_manage_plan(request.user):
-        raise Http404
-
-
 def _objective_url(objective_or_pk, anchor: str = "") -> str:
     pk = getattr(objective_or_pk, "pk", objective_or_pk)
     return reverse("objective_detail", args=[pk]) + anchor
@@ -90,7 +85,6 @@ def findings(request):
     except ValidationError as problem:
         error = " ".join(problem.messages)
         return render(request, "impact/findings.html", {"error": error}, status=400)
-    _visible_plan(request, plan)
     today = timezone.localdate()
     if as_of > today:
         return render(
@@ -415,7 +409,6 @@ def evidence_download(request, pk: int):
     evidence = get_object_or_404(
         Evidence.objects.select_related("objective__plan"), pk=pk, kind=Evidence.Kind.FILE
     )
-    _visible_plan(request, evidence.objective.plan)
     try:
         handle = evidence_storage().open(evidence.stored_name, "rb")
     except (FileNotFoundError, OSError):

@@ -136,3 +136,29 @@ def make_plan_with_history(clock, *, admin, owners, count, name, themes_count=3)
             )
             make_update(objective, user=admin, reported_on=date(2026, 3, 1))
     return plan
+
+
+def make_finding(plan, *, user, ref=None, source="SIF 2016", text="Too many changes of worker."):
+    from impact import services as impact_services
+
+    return impact_services.finding_create(
+        user=user, plan=plan, ref=ref or f"F{_next()}", source=source, text=text
+    )
+
+
+def make_measure(objective, *, user, **fields):
+    from decimal import Decimal
+
+    from impact import services as impact_services
+
+    defaults = {
+        "name": f"Measure {_next()}",
+        "unit": "%",
+        "direction": "up",
+        "baseline_value": Decimal("50"),
+        "baseline_on": date(2025, 1, 1),
+        "target_value": Decimal("70"),
+        "target_on": date(2026, 12, 31),
+    }
+    defaults.update(fields)
+    return impact_services.measure_create(user=user, objective=objective, **defaults)

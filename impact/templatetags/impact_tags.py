@@ -22,9 +22,7 @@ def objective_impact(context, objective, as_of, past=False):
         "as_of": as_of,
         "past": past,
         "findings": selectors.findings_for_objective(objective, as_of),
-        "measures": [
-            (m, charts.measure_chart(m, prefix=f"measure-{m.id}")) for m in measures
-        ],
+        "measures": [(m, charts.measure_chart(m, prefix=f"measure-{m.id}")) for m in measures],
         "evidence": selectors.evidence_for_objective(objective, as_of),
         "can_edit": can_edit,
         "can_manage": not past and permissions.can_manage_plan(user),
