@@ -183,7 +183,11 @@ class EvidenceForm(GovukForm):
         required=False,
         help_text="A PDF, Word, Excel, PowerPoint or OpenDocument file, a PNG, JPEG or GIF image, "
         "a CSV or a text file, smaller than 10 MB.",
-        error_messages={"invalid": "The selected file could not be read: choose it again"},
+        error_messages={
+            "invalid": "The selected file could not be read: choose it again",
+            "empty": "The selected file is empty",
+            "missing": "Select a file",
+        },
     )
     attach_to = forms.ChoiceField(
         label="What is it evidence of?",
