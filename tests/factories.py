@@ -162,3 +162,16 @@ def make_measure(objective, *, user, **fields):
     }
     defaults.update(fields)
     return impact_services.measure_create(user=user, objective=objective, **defaults)
+
+
+def make_impact_samples(objective, *, admin) -> dict:
+    """A finding answered by ``objective``, a measure on it and a file of evidence."""
+    from impact import services as impact_services
+
+    finding = make_finding(objective.plan, user=admin)
+    impact_services.finding_set_objectives(user=admin, finding=finding, objectives=[objective])
+    measure = make_measure(objective, user=admin)
+    evidence = impact_services.evidence_add_file(
+        user=admin, objective=objective, title="Minutes", name="minutes.txt", data=b"Minutes."
+    )
+    return {"finding": finding, "measure": measure, "evidence": evidence}

@@ -60,6 +60,16 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "planning:person_password": ("admin", ("GET", "POST")),
     "planning:person_leaver": ("admin", ("GET", "POST")),
     "planning:person_reactivate": ("admin", ("POST",)),
+    "impact:findings": ("reader", ("GET",)),
+    "impact:manage_findings": ("admin", ("GET",)),
+    "impact:finding_create": ("admin", ("GET", "POST")),
+    "impact:finding_edit": ("admin", ("GET", "POST")),
+    "impact:finding_links": ("admin", ("GET", "POST")),
+    "impact:measure_create": ("admin", ("GET", "POST")),
+    "impact:measure_value_create": ("editor", ("GET", "POST")),
+    "impact:evidence_create": ("editor", ("GET", "POST")),
+    "impact:evidence_withdraw": ("editor", ("GET", "POST")),
+    "impact:evidence_download": ("reader", ("GET",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
@@ -86,6 +96,15 @@ SAMPLE_FOR = {
     "planning:person_password": "person",
     "planning:person_leaver": "person",
     "planning:person_reactivate": "person",
+    "impact:manage_findings": "plan",
+    "impact:finding_create": "plan",
+    "impact:finding_edit": "finding",
+    "impact:finding_links": "finding",
+    "impact:measure_create": "objective",
+    "impact:measure_value_create": "measure",
+    "impact:evidence_create": "objective",
+    "impact:evidence_withdraw": "evidence",
+    "impact:evidence_download": "evidence",
 }
 
 
@@ -119,6 +138,7 @@ def world(db):
     theme = factories.make_theme(plan, user=admin)
     objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
     milestone = factories.make_milestone(objective, user=admin, due_date=date(2030, 1, 31))
+    impact = factories.make_impact_samples(objective, admin=admin)
     return {
         "users": {
             "visitor": None,
@@ -133,6 +153,7 @@ def world(db):
             "objective": objective,
             "milestone": milestone,
             "person": person,
+            **impact,
         },
     }
 
