@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from impact import demo as impact_demo
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import demo_data, selectors, services
@@ -472,6 +473,7 @@ class Command(BaseCommand):
                 people = {**ensure_people(joined), "manager": users["manager"]}
                 plan = Story(today=today, admin=users["admin"], people=people).build()
                 self.report(plan, today, clock.perf_counter() - started)
+            impact_demo.load(plan=plan, admin=users["admin"], today=today)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
