@@ -193,12 +193,15 @@ def finding_links(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         chosen = {int(pk) for pk in form.cleaned_data["objectives"]}
+        offered = {o.pk for o in objectives}
+        # links to objectives not offered here (withdrawn ones) are kept as they are
+        kept = list(Objective.objects.filter(pk__in=set(map(int, current)) - offered))
         result = _run(
             form,
             lambda: services.finding_set_objectives(
                 user=request.user,
                 finding=finding,
-                objectives=[o for o in objectives if o.pk in chosen],
+                objectives=[o for o in objectives if o.pk in chosen] + kept,
                 reason=form.cleaned_data["reason"],
             ),
         )
