@@ -101,7 +101,7 @@ def finding_status(rags: list[str]) -> str:
     return min(rags, key=RAG_ORDER.index)
 
 
-def findings_register(plan: Plan, as_of: date) -> list[FindingRow]:
+def findings_register(plan: Plan, as_of: date, *, drift=None) -> list[FindingRow]:
     """Each finding of ``plan`` at the end of ``as_of``, with the objectives answering it then
     and its status; findings that nothing answers first, then by ref."""
     cutoff = _cutoff(as_of)
@@ -115,7 +115,7 @@ def findings_register(plan: Plan, as_of: date) -> list[FindingRow]:
         .order_by("id", "history_date", "history_id")
         .values("id", "history_type", "objective_id", "finding_id")
     )
-    drift = objective_selectors.plan_drift(plan, as_of)
+    drift = drift or objective_selectors.plan_drift(plan, as_of)
     by_objective = {row.id: row for row in drift.objectives}
     answering: dict[int, list[AnsweringObjective]] = defaultdict(list)
     for link in links.values():
@@ -388,7 +388,7 @@ def dashboard_impact(plan: Plan, as_of: date) -> DashboardImpact:
                     len(items),
                 )
             )
-    findings = findings_register(plan, as_of)
+    findings = findings_register(plan, as_of, drift=drift)
     return DashboardImpact(
         counts=measure_rules.count_statuses(statuses),
         total=len(statuses),

@@ -323,3 +323,20 @@ def test_the_migration_moves_source_text_into_the_register_without_loss(clock, a
     for model in tracked_models():
         if model._meta.app_label == "impact":
             assert list(check_model(model)) == []
+
+
+def test_reads_take_a_fixed_number_of_queries(
+    clock, plan_world, measured, admin_user, manager, django_assert_max_num_queries
+):
+    plan = plan_world["plan"]
+    with clock(date(2025, 7, 10)):
+        for objective in (plan_world["red"], plan_world["done"]):
+            measure = factories.make_measure(objective, user=admin_user)
+            services.measure_value_create(
+                user=admin_user, measure=measure, period_end=date(2025, 7, 1), value=Decimal(60)
+            )
+        with django_assert_max_num_queries(3):
+            measures = selectors.plan_measures(plan, date(2025, 7, 10))
+        assert sum(len(items) for items in measures.values()) == 5
+        with django_assert_max_num_queries(9):
+            selectors.findings_register(plan, date(2025, 7, 10))
