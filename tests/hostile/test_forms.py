@@ -71,6 +71,7 @@ def world(db):
         "objective": objective,
         "milestone": milestone,
         "person": person,
+        **factories.make_impact_samples(objective, admin=admin),
     }
     return {"admin": admin, "owner": owner, "samples": samples}
 
