@@ -223,9 +223,14 @@ class MeasureAt:
 
 
 def plan_measures(
-    plan: Plan, as_of: date, *, objective_id: int | None = None
+    plan: Plan,
+    as_of: date,
+    *,
+    objective_id: int | None = None,
+    stale_after_days: int | None = None,
 ) -> dict[int, list[MeasureAt]]:
-    """objective id -> its measures at the end of ``as_of`` (three queries)."""
+    """objective id -> its measures at the end of ``as_of`` (two queries, and one more for the
+    plan's ``stale_after_days`` at D unless the caller knows it from the plan's drift)."""
     cutoff = _cutoff(as_of)
     measure_rows = Measure.history.filter(objective__plan_id=plan.pk, history_date__lt=cutoff)
     value_rows = MeasureValue.history.filter(
@@ -257,7 +262,9 @@ def plan_measures(
     for value in values.values():
         if value["period_end"] <= as_of:
             readings[value["measure_id"]].append(value)
-    stale_days = stale_after_days_at(plan, as_of)
+    stale_days = (
+        stale_after_days if stale_after_days is not None else stale_after_days_at(plan, as_of)
+    )
     result: dict[int, list[MeasureAt]] = defaultdict(list)
     for pk, m in measures.items():
         spec = MeasureSpec(
@@ -299,8 +306,12 @@ def plan_measures(
     return dict(result)
 
 
-def objective_measures(objective: Objective, as_of: date) -> list[MeasureAt]:
-    return plan_measures(objective.plan, as_of, objective_id=objective.pk).get(objective.pk, [])
+def objective_measures(
+    objective: Objective, as_of: date, *, stale_after_days: int | None = None
+) -> list[MeasureAt]:
+    return plan_measures(
+        objective.plan, as_of, objective_id=objective.pk, stale_after_days=stale_after_days
+    ).get(objective.pk, [])
 
 
 def number(value) -> str:
@@ -368,10 +379,11 @@ class DashboardImpact:
     findings_total: int
 
 
-def dashboard_impact(plan: Plan, as_of: date) -> DashboardImpact:
-    """Measures by status, and delivery beside impact for each objective that has measures."""
-    measures = plan_measures(plan, as_of)
-    drift = objective_selectors.plan_drift(plan, as_of)
+def dashboard_impact(plan: Plan, as_of: date, *, drift=None) -> DashboardImpact:
+    """Measures by status, and delivery beside impact for each objective that has measures.
+    Pass the plan's drift at D when the caller has it (four queries then)."""
+    drift = drift or objective_selectors.plan_drift(plan, as_of)
+    measures = plan_measures(plan, as_of, stale_after_days=drift.rules.stale_after_days)
     rows = []
     statuses = []
     for row in drift.objectives:  # already in the contract's order

@@ -14,7 +14,10 @@ register = template.Library()
 @register.inclusion_tag("impact/_objective_panel.html", takes_context=True)
 def objective_impact(context, objective, as_of, past=False):
     user = context["request"].user
-    measures = selectors.objective_measures(objective, as_of)
+    rules = context.get("rules")  # the plan's thresholds at D, from the objective page
+    measures = selectors.objective_measures(
+        objective, as_of, stale_after_days=getattr(rules, "stale_after_days", None)
+    )
     can_edit = not past and permissions.can_edit_objective(user, objective)
     return {
         "request": context["request"],
@@ -30,8 +33,8 @@ def objective_impact(context, objective, as_of, past=False):
 
 
 @register.inclusion_tag("impact/_dashboard_panel.html", takes_context=True)
-def dashboard_impact(context, plan, as_of):
-    data = selectors.dashboard_impact(plan, as_of)
+def dashboard_impact(context, plan, as_of, drift=None):
+    data = selectors.dashboard_impact(plan, as_of, drift=drift)
     return {
         "plan": plan,
         "as_of": as_of,
