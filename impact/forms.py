@@ -197,8 +197,9 @@ class EvidenceForm(GovukForm):
         },
     )
 
-    def __init__(self, *args, updates=(), milestones=(), **kwargs):
+    def __init__(self, *args, updates=(), milestones=(), too_big: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.too_big = too_big
         choices = [("objective", "The objective as a whole")]
         choices += [
             (f"milestone-{m.pk}", f"Completion of milestone: {m.title}") for m in milestones
@@ -218,6 +219,8 @@ class EvidenceForm(GovukForm):
                 self.add_error("url", "Enter the web address of the evidence")
             if not (cleaned.get("title") or "").strip():
                 self.add_error("title", "Enter a title for the link")
+        elif self.too_big:
+            self.add_error("file", "The selected file must be smaller than 10 MB")
         elif kind == Evidence.Kind.FILE and not cleaned.get("file"):
             self.add_error("file", "Select a file")
         return cleaned

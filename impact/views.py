@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from milestones.models import Milestone
@@ -31,6 +33,7 @@ from .forms import (
     WithdrawEvidenceForm,
 )
 from .models import Evidence, Finding, Measure, evidence_storage
+from .uploads import MAX_BYTES
 
 STALE_MESSAGE = (
     "Someone else changed this finding while you were editing it: check it and save again"
@@ -314,10 +317,43 @@ def _attachment(choice: str, updates, milestones):
     return {}
 
 
+class SizeLimitHandler(FileUploadHandler):
+    """Stops keeping a file once it passes the limit, so a huge upload never fills the disk;
+    the view then says the file is too big."""
+
+    def __init__(self, request=None, limit: int = MAX_BYTES):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_big = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_big = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the CSRF check runs below, once the upload limit is in place
 @require_http_methods(["GET", "POST"])
 def evidence_create(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    _require_editor(request, objective)
+    _require_editor(request, objective)  # refused before the body is read
+    limit = SizeLimitHandler(request)
+    request.upload_handlers.insert(0, limit)
+    return _evidence_create(request, objective, limit)
+
+
+@csrf_protect
+def _evidence_create(request, objective: Objective, limit: SizeLimitHandler):
     updates, milestones = _attach_choices(objective)
     initial = {}
     if request.GET.get("attach", "") in {f"milestone-{m.pk}" for m in milestones} | {
@@ -330,6 +366,7 @@ def evidence_create(request, pk: int):
         updates=updates,
         milestones=milestones,
         initial=initial,
+        too_big=limit.too_big,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -366,8 +403,6 @@ def evidence_create(request, pk: int):
 def _read_limited(upload) -> bytes:
     """The file's bytes; for a file over the limit, one byte more than the limit (enough to
     refuse it without reading it all into memory)."""
-    from .uploads import MAX_BYTES
-
     upload.seek(0)
     return upload.read(MAX_BYTES + 1)
 

@@ -254,3 +254,24 @@ def test_withdrawal_needs_a_reason_and_keeps_the_file(
     assert len(stored_files(evidence_folder)) == 1
     assert "0 pieces of evidence" in page and "1 withdrawn" in page
     assert download.status_code == 200
+
+
+def test_the_upload_form_still_checks_the_csrf_token(clock, objective, manager):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    with clock(date(2025, 4, 1)):
+        response = upload(client, objective, "notes.txt", b"minutes")
+    assert response.status_code == 403
+    assert Evidence.objects.count() == 0
+
+
+def test_a_huge_file_is_not_kept_while_it_is_read(client, clock, objective, manager):
+    """The upload handler drops a file as soon as it passes 10 MB: the view says so."""
+    client.force_login(manager)
+    with clock(date(2025, 4, 1)):
+        response = upload(client, objective, "big.pdf", b"%PDF-" + b"0" * (12 * 1024 * 1024))
+    assert "The selected file must be smaller than 10 MB" in response.content.decode()
+    assert "Select a file" not in response.content.decode()
+    assert Evidence.objects.count() == 0
