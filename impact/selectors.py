@@ -23,6 +23,7 @@ from .measure_rules import MeasureSpec, MeasureStatus, Reading
 from .models import Evidence, Finding, Measure, MeasureValue, ObjectiveFinding
 
 UNANSWERED = "unanswered"
+WITHDRAWN = Objective.Status.WITHDRAWN
 RAG_ORDER = ("red", "amber", "green", "complete")
 FINDING_STATUS_LABELS = {
     UNANSWERED: "Nothing answers it",
@@ -120,7 +121,7 @@ def findings_register(plan: Plan, as_of: date, *, drift=None) -> list[FindingRow
     answering: dict[int, list[AnsweringObjective]] = defaultdict(list)
     for link in links.values():
         row = by_objective.get(link["objective_id"])
-        if row is None:  # withdrawn, or not yet in the plan, at D
+        if row is None or row.state.status == WITHDRAWN:  # not in the plan's picture at D
             continue
         state = row.state
         answering[link["finding_id"]].append(
@@ -387,6 +388,8 @@ def dashboard_impact(plan: Plan, as_of: date, *, drift=None) -> DashboardImpact:
     rows = []
     statuses = []
     for row in drift.objectives:  # already in the contract's order
+        if row.state.status == WITHDRAWN:
+            continue
         items = measures.get(row.id, [])
         statuses.extend(m.status for m in items)
         if items:

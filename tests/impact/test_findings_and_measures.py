@@ -340,3 +340,40 @@ def test_reads_take_a_fixed_number_of_queries(
         assert sum(len(items) for items in measures.values()) == 5
         with django_assert_max_num_queries(9):
             selectors.findings_register(plan, date(2025, 7, 10))
+
+
+def test_no_data_uses_the_plans_stale_after_days_as_it_stood_at_d(
+    clock, plan_world, admin_user, manager
+):
+    plan, objective = plan_world["plan"], plan_world["green"]
+    with clock(date(2025, 3, 1)):
+        measure = factories.make_measure(objective, user=admin_user)
+        services.measure_value_create(
+            user=manager, measure=measure, period_end=date(2025, 2, 28), value=Decimal(70)
+        )
+    with clock(date(2025, 6, 1)):
+        objective_services.plan_update(plan=plan, user=admin_user, stale_after_days=60)
+        status = lambda day: selectors.objective_measures(objective, day)[0].status  # noqa: E731
+        # 42 days at D up to 31 May: 28 Feb + 42 = 11 April is the last day with data
+        assert status(date(2025, 4, 11)) == "on_track"
+        assert status(date(2025, 4, 12)) == "no_data"
+        # from 1 June the plan allows 60 days: 29 April is the last
+        assert status(date(2025, 6, 1)) == "no_data"
+    with clock(date(2025, 6, 1)):
+        services.measure_value_create(
+            user=manager, measure=measure, period_end=date(2025, 4, 2), value=Decimal(70)
+        )
+        assert status(date(2025, 6, 1)) == "on_track"  # 60 days after 2 April
+
+
+def test_a_withdrawn_objective_no_longer_answers_a_finding(clock, plan_world, admin_user):
+    plan = plan_world["plan"]
+    with clock(date(2025, 8, 1)):
+        objective_services.objective_update(
+            objective=plan_world["red"], user=admin_user, status="withdrawn", reason="Merged"
+        )
+        today = {r.ref: r for r in selectors.findings_register(plan, date(2025, 8, 1))}
+        before = {r.ref: r for r in selectors.findings_register(plan, date(2025, 7, 31))}
+    assert [o.ref for o in today["F1"].objectives] == ["1.2"]
+    assert today["F1"].status == "amber"
+    assert before["F1"].status == "red"
