@@ -136,6 +136,32 @@ class MeasureForm(GovukForm):
         return cleaned
 
 
+class MeasureEditForm(VersionedForm, MeasureForm):
+    reason = text_field(
+        "Why are you making this change?",
+        limit=REASON_MAX,
+        what="Reason",
+        help_text="Needed when the baseline, target or direction changes. It is recorded in "
+        "the measure's history.",
+    )
+
+    @classmethod
+    def for_measure(cls, measure) -> MeasureEditForm:
+        form = cls(
+            version=measure.version,
+            initial={
+                "name": measure.name,
+                "unit": measure.unit,
+                "direction": measure.direction,
+                "baseline_value": measure.baseline_value,
+                "target_value": measure.target_value,
+            },
+        )
+        form.initial_date("baseline_on", measure.baseline_on)
+        form.initial_date("target_on", measure.target_on)
+        return form
+
+
 class MeasureValueForm(GovukForm):
     date_inputs = {"period_end": ("End of the period", True)}
     period_end_day, period_end_month, period_end_year = date_boxes()

@@ -159,6 +159,51 @@ def measure_create(
     return _record(measure, user=user, reason="Measure added", recorded_at=recorded_at)
 
 
+MEASURE_FIELDS = (
+    "name",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_on",
+    "target_value",
+    "target_on",
+)
+MOVING_THE_GOALPOSTS = ("direction", "baseline_value", "baseline_on", "target_value", "target_on")
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    user,
+    measure: Measure,
+    reason: str = "",
+    expected_version: int | None = None,
+    **fields,
+) -> Measure:
+    """Correct a measure. Changing its baseline, target or direction needs a reason, recorded
+    in its history; the statuses of past days are read from that history, so they stay."""
+    _require_admin(user)
+    measure = lock_for_edit(Measure, measure.pk, expected_version)
+    unknown = set(fields) - set(MEASURE_FIELDS)
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    fields = {
+        k: (v.strip() if isinstance(v, str) and k in ("name", "unit") else v)
+        for k, v in fields.items()
+    }
+    changed = [k for k, v in fields.items() if getattr(measure, k) != v]
+    if not changed:
+        return measure
+    reason = clean_reason(
+        reason,
+        required=any(k in MOVING_THE_GOALPOSTS for k in changed),
+        what="changing the baseline, target or direction",
+    )
+    for name in changed:
+        setattr(measure, name, fields[name])
+    return _record(measure, user=user, reason=reason, recorded_at=None)
+
+
 @transaction.atomic
 def measure_value_create(
     *,

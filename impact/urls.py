@@ -15,6 +15,7 @@ urlpatterns = [
         views.measure_create,
         name="measure_create",
     ),
+    path("manage/findings/measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/values/new/", views.measure_value_create, name="measure_value_create"),
     path("objectives/<int:pk>/evidence/new/", views.evidence_create, name="evidence_create"),
     path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),

@@ -28,6 +28,7 @@ from .forms import (
     FindingEditForm,
     FindingForm,
     FindingLinksForm,
+    MeasureEditForm,
     MeasureForm,
     MeasureValueForm,
     WithdrawEvidenceForm,
@@ -251,6 +252,51 @@ def measure_create(request, pk: int):
         request,
         "impact/measure_form.html",
         {"form": form, "objective": objective, "back_url": _objective_url(objective)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk: int):
+    _require_admin(request)
+    measure = get_object_or_404(Measure.objects.select_related("objective__plan"), pk=pk)
+    objective = measure.objective
+    if request.method == "POST":
+        form = MeasureEditForm(request.POST)
+    else:
+        form = MeasureEditForm.for_measure(measure)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.measure_update(
+                user=request.user,
+                measure=measure,
+                reason=data["reason"],
+                expected_version=data["expected_version"],
+                **{name: data[name] for name in services.MEASURE_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except StaleEditError:
+            form.add_error(
+                None,
+                "Someone else changed this measure while you were editing it: check it and "
+                "save again",
+            )
+            status = 409
+        else:
+            messages.success(request, f"Measure “{saved.name}” saved")
+            return redirect(_objective_url(objective, "#measures"))
+    return render(
+        request,
+        "impact/measure_form.html",
+        {
+            "form": form,
+            "objective": objective,
+            "measure": measure,
+            "back_url": _objective_url(objective),
+        },
+        status=status,
     )
 
 

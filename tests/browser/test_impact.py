@@ -141,6 +141,15 @@ def test_administrator_builds_the_register_and_a_measure(
         page.get_by_text("Baseline value must be a number, like 42 or 12.5").first
     ).to_be_visible()
     assert_accessible(page)
+
+    page.goto(f"/manage/findings/measures/{world['measure'].pk}/edit/")
+    page.get_by_label("Target value").fill("16")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Give a reason for changing the baseline").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Why are you making this change?").fill("Board lowered the target")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Measure “Average caseload” saved")).to_be_visible()
     assert console_errors == []
 
 

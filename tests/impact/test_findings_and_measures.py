@@ -377,3 +377,49 @@ def test_a_withdrawn_objective_no_longer_answers_a_finding(clock, plan_world, ad
     assert [o.ref for o in today["F1"].objectives] == ["1.2"]
     assert today["F1"].status == "amber"
     assert before["F1"].status == "red"
+
+
+def test_changing_a_target_needs_a_reason_and_leaves_past_days_as_they_were(
+    client, clock, plan_world, measured, admin_user, manager
+):
+    up = measured["up"]
+    with clock(date(2025, 7, 10)):
+        with pytest.raises(PermissionDenied):
+            services.measure_update(user=manager, measure=up, target_value=Decimal(61))
+        with pytest.raises(ValidationError, match="reason"):
+            services.measure_update(user=admin_user, measure=up, target_value=Decimal(90))
+        services.measure_update(user=admin_user, measure=up, name="A up, renamed")
+    with clock(date(2025, 7, 11)):
+        client.force_login(admin_user)
+        url = reverse("impact:measure_edit", args=[up.pk])
+        form = client.get(url)
+        assert form.status_code == 200
+        data = {
+            "expected_version": up.history.count(),
+            "name": "A up, renamed",
+            "unit": "%",
+            "direction": "up",
+            "baseline_value": "50",
+            "baseline_on_day": "1",
+            "baseline_on_month": "1",
+            "baseline_on_year": "2025",
+            "target_value": "90",
+            "target_on_day": "31",
+            "target_on_month": "12",
+            "target_on_year": "2025",
+            "reason": "",
+        }
+        refused = client.post(url, data)
+        assert "Give a reason for changing the baseline, target or direction" in (
+            refused.content.decode()
+        )
+        stale = client.post(url, {**data, "expected_version": 1, "reason": "Board raised it"})
+        assert stale.status_code == 409
+        saved = client.post(url, {**data, "reason": "Board raised the target"})
+        assert saved.status_code == 302
+        today = selectors.objective_measures(plan_world["green"], date(2025, 7, 11))
+        before = selectors.objective_measures(plan_world["green"], date(2025, 7, 10))
+    by_name = {m.name: m for m in today}
+    assert by_name["A up, renamed"].status == "off_track"  # 61 against a steeper line
+    assert {m.name: m.status for m in before}["A up, renamed"] == "on_track"
+    assert up.history.latest().history_change_reason == "Board raised the target"
