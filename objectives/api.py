@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from impact.selectors import with_measures
+
 from . import drafts, permissions, selectors
 from .drift import ObjectiveDrift
 
@@ -63,6 +65,8 @@ def drift_api(request):
             "plan": {"id": plan.pk, "name": plan.name},
             "as_of": as_of.isoformat(),
             "summary": result.summary,
-            "objectives": [objective_json(row) for row in result.objectives],
+            "objectives": with_measures(
+                plan, as_of, [objective_json(r) for r in result.objectives]
+            ),
         }
     )

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.manager import HistoryManager
 
+PROJECT_APPS = {"objectives", "milestones", "impact", "board", "reminders"}
+
 
 def tracked_models() -> list[type[models.Model]]:
     """Every model of this project with django-simple-history's ``history``, and the user
@@ -19,7 +21,7 @@ def tracked_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if (model._meta.app_label in {"objectives", "milestones"} or model is user_model)
+        if (model._meta.app_label in PROJECT_APPS or model is user_model)
         and isinstance(getattr(model, "history", None), HistoryManager)
     ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("milestones/", include("milestones.urls")),
     path("manage/import/", include("importing.urls")),
     path("manage/", include("planning.urls")),
+    path("", include("impact.urls")),
     path("", include("objectives.urls")),
 ]
 

@@ -150,3 +150,42 @@ def publish_plan(plan, *, user, on: date | None = None):
         return plan
     plan.published_on = day
     return save_with_history(plan, user=user, reason="Published")
+
+
+def make_finding(plan, *, user, ref=None, source="SIF 2016", text="Too many changes of worker."):
+    from impact import services as impact_services
+
+    return impact_services.finding_create(
+        user=user, plan=plan, ref=ref or f"F{_next()}", source=source, text=text
+    )
+
+
+def make_measure(objective, *, user, **fields):
+    from decimal import Decimal
+
+    from impact import services as impact_services
+
+    defaults = {
+        "name": f"Measure {_next()}",
+        "unit": "%",
+        "direction": "up",
+        "baseline_value": Decimal("50"),
+        "baseline_on": date(2025, 1, 1),
+        "target_value": Decimal("70"),
+        "target_on": date(2026, 12, 31),
+    }
+    defaults.update(fields)
+    return impact_services.measure_create(user=user, objective=objective, **defaults)
+
+
+def make_impact_samples(objective, *, admin) -> dict:
+    """A finding answered by ``objective``, a measure on it and a file of evidence."""
+    from impact import services as impact_services
+
+    finding = make_finding(objective.plan, user=admin)
+    impact_services.finding_set_objectives(user=admin, finding=finding, objectives=[objective])
+    measure = make_measure(objective, user=admin)
+    evidence = impact_services.evidence_add_file(
+        user=admin, objective=objective, title="Minutes", name="minutes.txt", data=b"Minutes."
+    )
+    return {"finding": finding, "measure": measure, "evidence": evidence}

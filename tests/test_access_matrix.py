@@ -87,6 +87,17 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:challenge_raise": ("challenger", ("GET", "POST")),
     "board:challenge_answer": ("answerer", ("GET", "POST")),
     "board:challenge_close": ("closer", ("GET", "POST")),
+    "impact:findings": ("reader", ("GET",)),
+    "impact:manage_findings": ("admin", ("GET",)),
+    "impact:finding_create": ("admin", ("GET", "POST")),
+    "impact:finding_edit": ("admin", ("GET", "POST")),
+    "impact:finding_links": ("admin", ("GET", "POST")),
+    "impact:measure_create": ("admin", ("GET", "POST")),
+    "impact:measure_edit": ("admin", ("GET", "POST")),
+    "impact:measure_value_create": ("editor", ("GET", "POST")),
+    "impact:evidence_create": ("editor", ("GET", "POST")),
+    "impact:evidence_withdraw": ("editor", ("GET", "POST")),
+    "impact:evidence_download": ("reader", ("GET",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
@@ -122,6 +133,16 @@ SAMPLE_FOR = {
     "board:challenge_raise": "objective",
     "board:challenge_answer": "challenge",
     "board:challenge_close": "challenge",
+    "impact:manage_findings": "plan",
+    "impact:finding_create": "plan",
+    "impact:finding_edit": "finding",
+    "impact:finding_links": "finding",
+    "impact:measure_create": "objective",
+    "impact:measure_edit": "measure",
+    "impact:measure_value_create": "measure",
+    "impact:evidence_create": "objective",
+    "impact:evidence_withdraw": "evidence",
+    "impact:evidence_download": "evidence",
 }
 # URLs whose arguments are not one sample's pk.
 FIXED_ARGS = {"password_reset_confirm": ["MQ", "set-password"]}
@@ -159,6 +180,7 @@ def world(db):
     milestone = factories.make_milestone(objective, user=admin, due_date=date(2027, 1, 29))
     factories.publish_plan(plan, user=admin)
     challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
+    impact = factories.make_impact_samples(objective, admin=admin)
     return {
         "users": {
             "visitor": None,
@@ -175,6 +197,7 @@ def world(db):
             "person": person,
             "draft_plan": factories.make_plan(user=admin, published=False),
             "challenge": challenge,
+            **impact,
         },
     }
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "milestones",
     "dashboard",
     "planning",
+    "impact",
     "people",
     "reminders",
     "importing",
@@ -116,7 +117,18 @@ STATICFILES_DIRS = [BASE_DIR / "assets" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Evidence files: never under a public URL, read only through impact.views.evidence_download.
+    # For object storage, point EVIDENCE_STORAGE_BACKEND at e.g. storages.backends.s3.S3Storage.
+    "evidence": {
+        "BACKEND": env(
+            "EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {
+            "location": env("EVIDENCE_ROOT", default=str(BASE_DIR / ".private" / "evidence")),
+        },
+    },
 }
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 # History: reasons can be long; index history by date for point-in-time reads.
 SIMPLE_HISTORY_DATE_INDEX = "composite"

@@ -1,5 +1,9 @@
 """Test settings: fast hashing, email kept in memory, same database rules as development."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .development import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +15,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "sso.backends.OrganisationAccountBackend",
 ]
+
+# Evidence files written by tests go to a throw-away folder, never the project's private one.
+STORAGES["evidence"]["OPTIONS"] = {  # noqa: F405
+    "location": str(Path(tempfile.gettempdir()) / f"improve-test-evidence-{os.getpid()}")
+}

@@ -72,6 +72,7 @@ def world(db):
         "milestone": milestone,
         "person": person,
         "draft_plan": factories.make_plan(user=admin, published=False),
+        **factories.make_impact_samples(objective, admin=admin),
     }
     return {"admin": admin, "owner": owner, "samples": samples}
 

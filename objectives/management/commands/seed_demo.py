@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from board.demo import add_board_cycle
+from impact import demo as impact_demo
 from milestones import demo as record_demo
 from milestones import services as milestone_services
 from milestones.models import Milestone
@@ -477,6 +478,7 @@ class Command(BaseCommand):
                 self.report(plan, today, clock.perf_counter() - started)
             prepare_demo_emails(plan, users)
             add_board_cycle(plan, admin=users["admin"], leader=users["leader"], today=today)
+            impact_demo.load(plan=plan, admin=users["admin"], today=today)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(

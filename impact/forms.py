@@ -1,0 +1,262 @@
+"""Forms for findings, measures, their values and evidence (GOV.UK wording and date inputs)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from objectives.forms import (
+    REASON_MAX,
+    GovukForm,
+    VersionedForm,
+    date_boxes,
+    text_field,
+    too_long,
+)
+
+from .models import VALUE_DIGITS, VALUE_PLACES, Evidence, Measure
+
+FINDING_TEXT_MAX = 5000
+NOTE_MAX = 2000
+
+
+def short_text(label: str, *, limit: int, what: str, required_message: str = "", **kwargs):
+    field = forms.CharField(
+        label=label,
+        max_length=limit,
+        required=bool(required_message),
+        error_messages={"required": required_message, "max_length": too_long(what, limit)},
+        **kwargs,
+    )
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
+def number_field(label: str, what: str, **kwargs):
+    field = forms.DecimalField(
+        label=label,
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_PLACES,
+        localize=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": f"Enter the {what}",
+            "invalid": f"{what.capitalize()} must be a number, like 42 or 12.5",
+            "max_digits": f"{what.capitalize()} must be smaller than a trillion",
+            "max_decimal_places": f"{what.capitalize()} can have up to 2 decimal places",
+            "max_whole_digits": f"{what.capitalize()} must be smaller than a trillion",
+        },
+        **kwargs,
+    )
+    return field
+
+
+class FindingForm(GovukForm):
+    ref = short_text(
+        "Reference",
+        limit=20,
+        what="Reference",
+        required_message="Enter a reference",
+        help_text='For example "F3". Each finding in a plan has its own reference.',
+    )
+    source = short_text(
+        "Source",
+        limit=200,
+        what="Source",
+        help_text='Where it was found, for example "SIF 2016" or "JTAI neglect 2017".',
+    )
+    text = text_field(
+        "What the finding says",
+        limit=FINDING_TEXT_MAX,
+        what="Finding",
+        required_message="Enter what the finding says",
+    )
+
+
+class FindingEditForm(VersionedForm, FindingForm):
+    reason = text_field(
+        "Why are you making this change? (optional)",
+        limit=REASON_MAX,
+        what="Reason",
+        help_text="This is recorded in the finding's history.",
+    )
+
+
+class FindingLinksForm(GovukForm):
+    objectives = forms.MultipleChoiceField(
+        label="Objectives that answer this finding",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every objective whose work answers the finding.",
+        error_messages={"invalid_choice": "Select objectives from this plan"},
+    )
+    reason = text_field(
+        "Why are you making this change? (optional)",
+        limit=REASON_MAX,
+        what="Reason",
+        help_text="This is recorded in the history of each link.",
+    )
+
+    def __init__(self, *args, objectives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].choices = [(str(o.pk), f"{o.ref} {o.title}") for o in objectives]
+
+
+class MeasureForm(GovukForm):
+    date_inputs = {
+        "baseline_on": ("Baseline date", True),
+        "target_on": ("Target date", True),
+    }
+    name = short_text(
+        "Name of the measure",
+        limit=200,
+        what="Name",
+        required_message="Enter the name of the measure",
+        help_text='For example "Children looked after per 10,000".',
+    )
+    unit = short_text(
+        "Unit (optional)", limit=50, what="Unit", help_text='For example "%", "children" or "days".'
+    )
+    direction = forms.ChoiceField(
+        label="Which way is better?",
+        choices=Measure.Direction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether higher or lower is better"},
+    )
+    baseline_value = number_field("Baseline value", "baseline value")
+    baseline_on_day, baseline_on_month, baseline_on_year = date_boxes()
+    target_value = number_field("Target value", "target value")
+    target_on_day, target_on_month, target_on_year = date_boxes()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("baseline_on"), cleaned.get("target_on")
+        if start and end and end <= start:
+            self.add_date_error("target_on", "Target date must be after the baseline date")
+        return cleaned
+
+
+class MeasureEditForm(VersionedForm, MeasureForm):
+    reason = text_field(
+        "Why are you making this change?",
+        limit=REASON_MAX,
+        what="Reason",
+        help_text="Needed when the baseline, target or direction changes. It is recorded in "
+        "the measure's history.",
+    )
+
+    @classmethod
+    def for_measure(cls, measure) -> MeasureEditForm:
+        form = cls(
+            version=measure.version,
+            initial={
+                "name": measure.name,
+                "unit": measure.unit,
+                "direction": measure.direction,
+                "baseline_value": measure.baseline_value,
+                "target_value": measure.target_value,
+            },
+        )
+        form.initial_date("baseline_on", measure.baseline_on)
+        form.initial_date("target_on", measure.target_on)
+        return form
+
+
+class MeasureValueForm(GovukForm):
+    date_inputs = {"period_end": ("End of the period", True)}
+    period_end_day, period_end_month, period_end_year = date_boxes()
+    value = number_field("Value", "value")
+    note = text_field(
+        "Note (optional)",
+        limit=NOTE_MAX,
+        what="Note",
+        help_text="Anything a reader needs to know about this value, such as where it comes from.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        period_end = cleaned.get("period_end")
+        if period_end and period_end > timezone.localdate():
+            self.add_date_error("period_end", "End of the period cannot be in the future")
+        return cleaned
+
+
+class EvidenceForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What are you adding?",
+        choices=[
+            (Evidence.Kind.LINK, "A link to a document or page"),
+            (Evidence.Kind.FILE, "A file"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a link or a file"},
+    )
+    title = short_text(
+        "Title",
+        limit=200,
+        what="Title",
+        help_text='What it shows, for example "Audit of 40 child in need plans". Left blank for '
+        "a file, its name is used.",
+    )
+    url = short_text(
+        "Web address (for a link)",
+        limit=2000,
+        what="Web address",
+        help_text="It starts with https://",
+    )
+    file = forms.FileField(
+        label="File (for a file)",
+        required=False,
+        help_text="A PDF, Word, Excel, PowerPoint or OpenDocument file, a PNG, JPEG or GIF image, "
+        "a CSV or a text file, smaller than 10 MB.",
+        error_messages={
+            "invalid": "The selected file could not be read: choose it again",
+            "empty": "The selected file is empty",
+            "missing": "Select a file",
+        },
+    )
+    attach_to = forms.ChoiceField(
+        label="What is it evidence of?",
+        error_messages={
+            "required": "Select what the evidence is for",
+            "invalid_choice": "Select what the evidence is for",
+        },
+    )
+
+    def __init__(self, *args, updates=(), milestones=(), too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        choices = [("objective", "The objective as a whole")]
+        choices += [
+            (f"milestone-{m.pk}", f"Completion of milestone: {m.title}") for m in milestones
+        ]
+        choices += [
+            (f"update-{u.pk}", f"Progress update of {u.reported_on:%-d %B %Y}") for u in updates
+        ]
+        self.fields["attach_to"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("attach_to", "objective")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Evidence.Kind.LINK:
+            if not cleaned.get("url"):
+                self.add_error("url", "Enter the web address of the evidence")
+            if not (cleaned.get("title") or "").strip():
+                self.add_error("title", "Enter a title for the link")
+        elif self.too_big:
+            self.add_error("file", "The selected file must be smaller than 10 MB")
+        elif kind == Evidence.Kind.FILE and not cleaned.get("file"):
+            self.add_error("file", "Select a file")
+        return cleaned
+
+
+class WithdrawEvidenceForm(GovukForm):
+    reason = text_field(
+        "Why is this evidence being withdrawn?",
+        limit=REASON_MAX,
+        what="Reason",
+        required_message="Enter why the evidence is being withdrawn",
+        help_text="The evidence stays in the record, marked as withdrawn, with your reason.",
+    )
