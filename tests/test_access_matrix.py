@@ -25,6 +25,7 @@ ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
 TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("public", ("GET", "POST")),
     "logout": ("public", ("POST",)),
+    "home": ("reader", ("GET",)),
     "my_objectives": ("reader", ("GET",)),
     "objective_detail": ("reader", ("GET",)),
     "objective_edit": ("editor", ("GET", "POST")),
