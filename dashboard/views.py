@@ -7,7 +7,7 @@ it was made from, so a new history record or a change to an owner's account make
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -89,6 +89,8 @@ def dashboard(request):
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "dashboard")
+    if form.from_boxes:
+        return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters(), snapshot=snapshot)
 
@@ -135,6 +137,8 @@ def accountability(request):
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "accountability")
+    if form.from_boxes:
+        return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     result, token = selectors.plan_drift(plan, as_of, snapshot=snapshot)
     today = timezone.localdate()
