@@ -40,15 +40,12 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def possible_owners():
-    """Owners update their objectives, which takes the Managers role; leavers cannot own."""
-    return (
-        User.objects.filter(is_active=True, groups__name=MANAGERS)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """Anyone with an active account may be the named owner, whatever their role (the owner has
+    the owner's rights on the objective); leavers cannot own."""
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
-OWNER_HINT = "Only people with the manager role are listed, as owners update their objectives."
+OWNER_HINT = "Anyone with an active account can be named; the owner can then update the objective."
 
 
 def date_parts():
