@@ -765,3 +765,20 @@ class PasswordSetForm(forms.Form):
                 for message in error.messages:
                     self.add_error("password1", message)
         return cleaned
+
+
+def _govuk_length_messages() -> None:
+    """Too much text is an error in GOV.UK's words ("Title must be 300 characters or fewer"),
+    never cut off: every text field of these forms says its limit that way."""
+    for form_class in list(globals().values()):
+        if not (isinstance(form_class, type) and issubclass(form_class, forms.Form)):
+            continue
+        for field in form_class.base_fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                what = str(field.label or "This").removesuffix(" (optional)")
+                field.error_messages.setdefault(
+                    "max_length", f"{what} must be {field.max_length:,} characters or fewer"
+                )
+
+
+_govuk_length_messages()
