@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from objectives import permissions
 from objectives.drift import FLAGS
 
-from . import charts, exports, rows, selectors
+from . import charts, exports, owners, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -107,6 +107,7 @@ def dashboard(request):
             "slip_chart": charts.slip_by_theme(data.theme_slips),
             "owners_chart": charts.owners_most_red(data.owner_loads),
             "filter_labels": _filter_labels(data),
+            "owner_counts": owners.owner_counts(data),
         }
         return render_to_string("dashboard/_dashboard.html", context, request=request)
 
