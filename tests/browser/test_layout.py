@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from objectives import services
 from objectives.models import Objective
 from tests import factories
 
@@ -147,3 +148,17 @@ def test_an_objective_page_prints_without_addresses_forms_or_buttons(page, login
     assert objective.title.split()[0] in text
     assert "Add a progress update" not in text and "Re-forecast" not in text
     assert 1 <= pages <= 6, f"the objective page prints on {pages} A4 pages"
+
+
+def test_a_300_character_title_with_no_spaces_wraps_on_a_phone(page, login, demo):
+    manager = demo["manager"]
+    objective = Objective.objects.filter(owner=manager).order_by("ref").first()
+    services.objective_update(
+        objective=objective, user=demo["admin"], title="W" * 300, reason="A long word"
+    )
+    login(page, manager)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in ("/my/", f"/objectives/{objective.pk}/", "/dashboard/"):
+            page.goto(url)
+            assert _sideways(page) <= 0, f"{url} scrolls sideways at {width} px"
