@@ -49,11 +49,11 @@ pdf: ## Make sure Debian's Pango, the Liberation fonts and poppler (for the test
 	  else echo "Install the Debian packages $$missing for the board pack PDF"; exit 1; fi; \
 	fi
 
-browser: ## Make sure Debian's Chromium is there for the browser tests
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "Install Chromium (Debian package 'chromium') to run the browser tests"; exit 1; fi; \
+browser: ## Make sure Debian's Chromium (and poppler's pdfinfo for the print tests) are there
+	@if [ ! -x $(CHROMIUM) ] || ! command -v pdfinfo >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
+	  else echo "Install Chromium and poppler-utils (Debian packages) to run the browser tests"; exit 1; fi; \
 	fi
 
 run: install ## Set up, migrate, load the demo data and serve on 127.0.0.1:8000

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from objectives import selectors
 from objectives.drift import FLAGS, RAGS
+from objectives.forms import ISO_DATE, PARTS, DateError, combine_date, date_boxes
 
 from .selectors import NONE, RAG_LABELS, Filters
 
@@ -19,12 +20,10 @@ FLAG_CHOICES = [("", "Any problem")] + [(key, label) for key, (_, label) in FLAG
 
 class DashboardForm(forms.Form):
     plan = forms.CharField(label="Plan", required=False, max_length=20)
-    as_of = forms.CharField(
-        label="Show the plan as it stood at the end of",
-        required=False,
-        help_text="Leave blank for today. For example, 2026-03-31.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    # ``?as_of=YYYY-MM-DD`` is the address's contract; people enter the date in the GOV.UK
+    # day, month and year boxes, and the page then moves to the ``?as_of=`` address.
+    as_of = forms.CharField(label="Date to show", required=False)
+    as_of_day, as_of_month, as_of_year = date_boxes()
     theme = forms.CharField(label="Theme", required=False, max_length=200)
     owner = forms.CharField(label="Owner", required=False, max_length=150)
     rag = forms.ChoiceField(
@@ -43,9 +42,55 @@ class DashboardForm(forms.Form):
     )
 
     def __init__(self, data, *, plans: list, plan_required: bool = False):
+        data = data.copy()
+        self.from_boxes = any((data.get(f"as_of_{part}") or "").strip() for part in PARTS)
+        if not self.from_boxes:
+            match = ISO_DATE.fullmatch((data.get("as_of") or "").strip())
+            if match:  # show the date of the address in the boxes
+                year, month, day = match.groups()
+                data.update({"as_of_day": day, "as_of_month": month, "as_of_year": year})
         super().__init__(data)
         self.plans = plans
         self.plan_required = plan_required
+        self.whole_date_errors: list[str] = []
+
+    def clean(self):
+        """The boxes, when filled in, give the date; any error about the date is shown on them."""
+        cleaned = super().clean()
+        if self.from_boxes:
+            self.errors.pop("as_of", None)
+            result = combine_date(
+                {part: self.data.get(f"as_of_{part}") or "" for part in PARTS},
+                "Date to show",
+                required=False,
+            )
+            if isinstance(result, DateError):
+                self.add_error(f"as_of_{result.part or 'day'}", result.message)
+                if result.part is None:
+                    self.whole_date_errors.append(result.message)
+                return cleaned
+            try:
+                cleaned["as_of"] = selectors.parse_as_of(result.isoformat())
+            except ValidationError as error:
+                self.add_error("as_of_day", error.messages[0])
+                self.whole_date_errors.append(error.messages[0])
+        elif "as_of" in self.errors:
+            for message in self.errors.pop("as_of"):
+                self.add_error("as_of_day", message)
+                self.whole_date_errors.append(message)
+        return cleaned
+
+    def address(self, path: str) -> str:
+        """The address of this view with the date from the boxes as ``?as_of=YYYY-MM-DD``."""
+        from django.utils.http import urlencode
+
+        params = [
+            (name, value)
+            for name, value in self.data.items()
+            if name != "as_of" and not name.startswith("as_of_") and value
+        ]
+        params.append(("as_of", self.cleaned_data["as_of"].isoformat()))
+        return f"{path}?{urlencode(params)}"
 
     def clean_plan(self):
         """The chosen ``Plan``: the only one, or on pages the first when none is named."""

@@ -7,7 +7,7 @@ it was made from, so a new history record or a change to an owner's account make
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,7 +17,7 @@ from board import dashboard as board_dashboard
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
-from . import charts, exports, rows, selectors
+from . import charts, exports, owners, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -90,6 +90,8 @@ def dashboard(request):
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "dashboard")
+    if form.from_boxes:
+        return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters(), snapshot=snapshot)
     board = board_dashboard.prepare(request, data, snapshot=snapshot)
@@ -108,6 +110,7 @@ def dashboard(request):
             "owners_chart": charts.owners_most_red(data.owner_loads),
             "filter_labels": _filter_labels(data),
             "board": board,
+            "owner_counts": owners.owner_counts(data),
         }
         return render_to_string("dashboard/_dashboard.html", context, request=request)
 
@@ -145,6 +148,8 @@ def accountability(request):
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "accountability")
+    if form.from_boxes:
+        return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     result, token = selectors.plan_drift(plan, as_of, snapshot=snapshot)
     today = timezone.localdate()

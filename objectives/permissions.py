@@ -38,15 +38,11 @@ def can_view_plan(user) -> bool:
 
 
 def can_edit_objective(user, objective) -> bool:
-    """Owners who are managers, and administrators, may update an objective and its milestones."""
+    """The named owner (whatever their group) and administrators may update an objective and
+    its milestones."""
     if is_administrator(user):
         return True
-    return (
-        user.is_authenticated
-        and objective.owner_id == user.pk
-        and user.is_active
-        and is_manager(user)
-    )
+    return user.is_authenticated and objective.owner_id == user.pk and user.is_active
 
 
 def can_manage_plan(user) -> bool:

@@ -2,10 +2,11 @@ from django.urls import path
 
 from milestones import views as milestone_views
 
-from . import api, views
+from . import api, views, worklist
 
 urlpatterns = [
-    path("", views.my_objectives, name="my_objectives"),
+    path("", worklist.home, name="home"),
+    path("my/", views.my_objectives, name="my_objectives"),
     path("objectives/<int:pk>/", views.objective_detail, name="objective_detail"),
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path(

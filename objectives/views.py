@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import drafts, drift, explain, permissions, selectors, services, timeline, trend
+from . import drafts, drift, explain, permissions, selectors, services, timeline, trend, worklist
 from .formatting import long_date
 from .forms import AsOfForm, ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
@@ -27,8 +27,7 @@ from .models import Objective
 @require_GET
 def my_objectives(request):
     """The signed-in person's own objectives, most urgent first."""
-    rows = drafts.worklist_rows(request.user, selectors.objectives_drift_for_owner(request.user))
-    return render(request, "objectives/my_objectives.html", {"rows": rows})
+    return worklist.render_worklist(request)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,15 +42,12 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def possible_owners():
-    """Owners update their objectives, which takes the Managers role; leavers cannot own."""
-    return (
-        User.objects.filter(is_active=True, groups__name=MANAGERS)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """Anyone with an active account may be the named owner, whatever their role (the owner has
+    the owner's rights on the objective); leavers cannot own."""
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
-OWNER_HINT = "Only people with the manager role are listed, as owners update their objectives."
+OWNER_HINT = "Anyone with an active account can be named; the owner can then update the objective."
 
 
 def date_parts():
@@ -829,3 +826,20 @@ class PasswordSetForm(AccountVersionMixin, forms.Form):
                 for message in error.messages:
                     self.add_error("password1", message)
         return cleaned
+
+
+def _govuk_length_messages() -> None:
+    """Too much text is an error in GOV.UK's words ("Title must be 300 characters or fewer"),
+    never cut off: every text field of these forms says its limit that way."""
+    for form_class in list(globals().values()):
+        if not (isinstance(form_class, type) and issubclass(form_class, forms.Form)):
+            continue
+        for field in form_class.base_fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                what = str(field.label or "This").removesuffix(" (optional)")
+                field.error_messages.setdefault(
+                    "max_length", f"{what} must be {field.max_length:,} characters or fewer"
+                )
+
+
+_govuk_length_messages()

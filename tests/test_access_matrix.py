@@ -28,6 +28,7 @@ ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
 TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("public", ("GET", "POST")),
     "logout": ("public", ("POST",)),
+    "home": ("reader", ("GET",)),
     "my_objectives": ("reader", ("GET",)),
     "objective_detail": ("reader", ("GET",)),
     "objective_edit": ("editor", ("GET", "POST")),
@@ -265,6 +266,26 @@ def test_access(client, world, name, method, role):
     else:
         assert status == 403, f"{method} {url} as {role}: expected 403, got {status}"
         assert _state() == before, f"{method} {url} as {role} changed something"
+
+
+EDITOR_URLS = [name for name, (access, _) in TABLE.items() if access == "editor"]
+
+
+@pytest.mark.parametrize("name", EDITOR_URLS)
+def test_the_named_owner_has_the_owners_rights_whatever_their_group(client, world, name):
+    """DESIGN.md: the named owner has the owner's rights on it whatever their group."""
+    from objectives import services as objective_services
+
+    leader, admin = world["users"]["leader"], world["users"]["admin"]
+    objective = objective_services.objective_assign_owner(
+        objective=world["samples"]["objective"], user=admin, owner=leader, reason="Handed over"
+    )
+    sample = world["samples"][SAMPLE_FOR[name]]
+    client.force_login(leader)
+    assert client.get(reverse(name, args=[sample.pk])).status_code == 200
+    client.force_login(world["users"]["owner"])  # the previous owner, a manager, no longer
+    assert client.get(reverse(name, args=[sample.pk])).status_code == 403
+    assert objective.owner == leader
 
 
 @pytest.mark.parametrize("role", ["owner", "other_manager", "leader"])

@@ -142,7 +142,7 @@ def test_a_bad_date_is_a_clear_error_not_a_crash(client, clock, leader, story, b
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "<title>Error: " in html
-    assert 'href="#id_as_of"' in html
+    assert 'href="#id_as_of_day"' in html
 
 
 def test_a_bad_date_keeps_the_filters_for_the_next_try(client, clock, leader, story):

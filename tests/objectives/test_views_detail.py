@@ -327,6 +327,6 @@ def test_my_objectives_lists_what_i_own_most_urgent_first(client, story, admin_u
 
 
 def test_my_objectives_has_a_helpful_empty_state(client, leader):
-    _, html = page(client, leader, "/")
+    _, html = page(client, leader, "/my/")
     assert "You do not own any objectives yet" in html
     assert 'href="/dashboard/"' in html

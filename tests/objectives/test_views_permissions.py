@@ -126,9 +126,22 @@ def test_refusal_comes_before_validation(client, objective, milestone, other_man
         assert b"There is a problem" not in response.content
 
 
-def test_a_leader_who_owns_an_objective_still_cannot_change_it(client, admin_user):
+def test_a_leader_who_owns_an_objective_has_the_owners_rights(client, admin_user):
     leader = factories.make_leader("lou_leader")
     objective = factories.make_objective(user=admin_user, owner=leader)
+    milestone = factories.make_milestone(objective, user=admin_user, due_date=date(2026, 4, 1))
+    client.force_login(leader)
+    url = f"/objectives/{objective.pk}/updates/new/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, valid_posts(objective, milestone)[url]).status_code == 302
+    assert objective.progress_updates.count() == 1
+    html = client.get(f"/objectives/{objective.pk}/").content.decode()
+    assert "Re-forecast" in html and "Mark complete" in html
+
+
+def test_a_leader_who_does_not_own_an_objective_cannot_change_it(client, admin_user):
+    leader = factories.make_leader("lou_leader")
+    objective = factories.make_objective(user=admin_user)
     milestone = factories.make_milestone(objective, user=admin_user, due_date=date(2026, 4, 1))
     client.force_login(leader)
     before = snapshot()
@@ -322,7 +335,7 @@ def test_every_form_on_the_owners_pages_refuses_someone_else(
 def test_my_objectives_is_open_to_every_role(client, db, role):
     user = factories.make_user("someone", roles=(role,))
     client.force_login(user)
-    assert client.get("/").status_code == 200
+    assert client.get("/my/").status_code == 200
 
 
 def test_administrators_see_the_edit_controls(client, objective, admin_user):

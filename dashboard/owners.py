@@ -1,0 +1,23 @@
+"""How many owners have a red or amber objective: the dashboard's "Owners with the most red"
+shows the first ten and says how many there are in all ("10 of 12")."""
+
+from dataclasses import dataclass
+
+from . import selectors
+
+
+@dataclass(frozen=True)
+class OwnerCounts:
+    shown: int
+    total: int
+
+    @property
+    def rest(self) -> int:
+        return self.total - self.shown
+
+
+def owner_counts(data) -> OwnerCounts:
+    """Owners (and "no named owner") with at least one red or amber objective on the date, and
+    how many of them the dashboard's chart and table show."""
+    total = sum(1 for o in selectors.owner_loads(data.drift.objectives) if o.red or o.amber)
+    return OwnerCounts(shown=len(data.owner_loads), total=total)
