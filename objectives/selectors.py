@@ -80,6 +80,21 @@ def resolve_plan(plan_id: str | None) -> Plan:
 
 
 RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days")
+ACCOUNT_FIELDS = (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
+WITHDRAWN = Objective.Status.WITHDRAWN
+
+
+@dataclass(frozen=True)
+class Account:
+    """An owner's account as it stood on a day: what drift and the pages need of it."""
+
+    username: str
+    full_name: str
+    is_active: bool
+
+    @property
+    def name(self) -> str:
+        return self.full_name or self.username
 
 
 def _by_id(rows, dated: bool) -> dict[int, tuple[list[datetime], list[dict]]]:
@@ -141,6 +156,7 @@ class PlanHistory:
                 "baseline_date",
                 "due_date",
                 "completed_on",
+                "withdrawn_on",
             ),
             dated,
         )
@@ -155,6 +171,30 @@ class PlanHistory:
         self.themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
         owner_ids = {row["owner_id"] for row in rows} - {None}
         self.owners = {u.pk: u for u in User.objects.filter(id__in=owner_ids)}
+        # Every record of each owner's account (the earliest stands for the time before it).
+        self.accounts = _by_id(
+            User.history.filter(id__in=owner_ids)
+            .order_by("id", "history_date", "history_id")
+            .values("id", "history_date", *ACCOUNT_FIELDS),
+            True,
+        )
+
+    def account_at(self, owner_id: int, cutoff: datetime) -> Account | None:
+        """The owner's account as it stood just before ``cutoff``: its latest record by then,
+        or its earliest record when it had none yet (or the account now, with no history)."""
+        found = self.accounts.get(owner_id)
+        if found is None:
+            user = self.owners.get(owner_id)
+            if user is None:
+                return None
+            return Account(user.get_username(), user.get_full_name(), user.is_active)
+        dates, group = found
+        row = group[max(bisect_left(dates, cutoff) - 1, 0)]
+        return Account(
+            row[User.USERNAME_FIELD],
+            f"{row['first_name']} {row['last_name']}".strip(),
+            row["is_active"],
+        )
 
     def _upto(self, grouped, cutoff: datetime):
         """Each id's rows recorded before ``cutoff`` (ids with none are left out)."""
@@ -182,6 +222,8 @@ class PlanHistory:
             row = group[-1]
             if row["history_type"] == DELETED:
                 continue
+            if row["withdrawn_on"] is not None and row["withdrawn_on"] <= as_of:
+                continue  # withdrawn by D: out of the picture
             milestones[row["objective_id"]].append(
                 drift.MilestoneState(
                     id=pk,
@@ -207,9 +249,9 @@ class PlanHistory:
         states = []
         for pk, group in self._upto(self.objectives, cutoff):
             row = group[-1]
-            if row["history_type"] == DELETED:
+            if row["history_type"] == DELETED or row["status"] == WITHDRAWN:
                 continue
-            owner = self.owners.get(row["owner_id"])
+            owner = self.account_at(row["owner_id"], cutoff) if row["owner_id"] else None
             states.append(
                 drift.ObjectiveState(
                     id=pk,
@@ -220,8 +262,8 @@ class PlanHistory:
                     status=row["status"],
                     theme=self.themes.get(row["theme_id"]),
                     owner_id=row["owner_id"],
-                    owner_username=owner.get_username() if owner else None,
-                    owner_name=(owner.get_full_name() or owner.get_username()) if owner else None,
+                    owner_username=owner.username if owner else None,
+                    owner_name=owner.name if owner else None,
                     owner_active=owner.is_active if owner else True,
                     milestones=tuple(milestones.get(pk, ())),
                     last_reported_on=last_reported.get(pk),

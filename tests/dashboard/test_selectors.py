@@ -80,7 +80,9 @@ def test_the_cache_notices_new_history_and_accounts(clock, story, admin_user):
         assert after is not first
         row = next(r for r in after.objectives if r.ref == "2.1")
         assert row.state.last_reported_on == TODAY
-        get_user_model().objects.filter(username="nat_manager").update(first_name="Natalie")
+        nat = get_user_model().objects.get(username="nat_manager")
+        nat.first_name = "Natalie"
+        nat.save()
         renamed, _ = selectors.plan_drift(story.plan, TODAY)
         row = next(r for r in renamed.objectives if r.ref == "2.1")
         assert row.state.owner_name == "Natalie Tester"
