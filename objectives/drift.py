@@ -53,6 +53,7 @@ class MilestoneState:
     due_date: date
     completed_on: date | None = None
     due_dates: tuple[date, ...] = ()
+    replans: int | None = None  # when known already (the live rows keep it): else from due_dates
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class MilestoneDrift:
     replans: int
     rag: str
     days_to_go: int | None  # days from D to the due date; None once complete
+    due_soon: bool = False  # open and due from D to D + due_soon_days (shown, not a flag)
 
     @property
     def id(self) -> int:
@@ -147,6 +149,11 @@ class ObjectiveDrift:
         return min(open_, key=lambda m: (m.due_date, m.id)) if open_ else None
 
     @property
+    def due_soon(self) -> tuple[MilestoneDrift, ...]:
+        """Open milestones due from D to D + the plan's ``due_soon_days``, soonest first."""
+        return tuple(sorted((m for m in self.milestones if m.due_soon), key=lambda m: m.due_date))
+
+    @property
     def flag_labels(self) -> list[str]:
         return [FLAGS[f][1] for f in self.flags]
 
@@ -180,7 +187,9 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
     slip_days = (end - milestone.baseline_date).days
     overdue_days = (as_of - milestone.due_date).days if not complete else 0
     overdue_days = max(overdue_days, 0)
-    replans = count_replans(milestone.due_dates or (milestone.due_date,))
+    replans = milestone.replans
+    if replans is None:
+        replans = count_replans(milestone.due_dates or (milestone.due_date,))
     if complete:
         rag = COMPLETE
     elif overdue_days > 0 or slip_days > rules.slip_tolerance_days or replans >= REPLAN_LIMIT:
@@ -197,6 +206,7 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
         replans=replans,
         rag=rag,
         days_to_go=None if complete else (milestone.due_date - as_of).days,
+        due_soon=not complete and 0 <= (milestone.due_date - as_of).days <= rules.due_soon_days,
     )
 
 

@@ -136,8 +136,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     today = timezone.localdate()
     past = as_of < today
     cutoff = selectors.end_of_day(as_of)
-    plan = selectors.plan_drift(objective.plan, as_of)
-    row = next((r for r in plan.objectives if r.id == objective.pk), None)
+    rules, row = selectors.objective_drift(objective, as_of)
     records = timeline.load_records(objective)
     if past:
         recorded = timeline.objective_as_of(records, cutoff)
@@ -145,7 +144,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     else:
         shown = _shown_from_objective(objective)
     can_edit = not past and permissions.can_edit_objective(request.user, objective)
-    reasons = explain.explain_drift(row, plan.rules, as_of) if row and shown else []
+    reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
     return {
         "objective": objective,
         "shown": shown,
@@ -153,7 +152,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "today": today,
         "past": past,
         "drift": row,
-        "rules": plan.rules,
+        "rules": rules,
         "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "updates": timeline.updates_as_of(records, cutoff),

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
@@ -19,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from dashboard import selectors, synthetic
+from dashboard import synthetic
 from milestones.models import Milestone
 from objectives.models import Objective, Plan, ProgressUpdate
 from objectives.permissions import LEADERSHIP, ROLES
@@ -203,7 +204,7 @@ class Command(BaseCommand):
     def _measure(self, template: Plan, options, today) -> dict:
         if not connection.in_atomic_block:
             self._settle()
-        selectors.clear_cache()
+        cache.clear()
         reader = synthetic.make_people("bench_leader", 1)[0]
         reader.groups.add(Group.objects.get(name=LEADERSHIP))
         anonymous = Client(HTTP_HOST="localhost")
