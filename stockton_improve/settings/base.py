@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "dashboard",
     "planning",
     "people",
+    "devtools",
 ]
 
 MIDDLEWARE = [
