@@ -119,6 +119,7 @@ class ObjectiveDrift:
     flags: tuple[str, ...]
     milestones: tuple[MilestoneDrift, ...]
     worst_days: int
+    reasons: tuple = ()  # of Reason: why it is red or amber, for ``objectives.explain``
 
     @property
     def id(self) -> int:
@@ -210,28 +211,53 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
     )
 
 
-def _objective_flags(
+@dataclass(frozen=True)
+class Reason:
+    """One reason an objective is red or amber: a flag, and the open milestone that raised it
+    when a milestone did. ``objectives.explain`` puts it into words."""
+
+    flag: str
+    milestone: MilestoneDrift | None = None
+
+    @property
+    def rag(self) -> str:
+        return FLAGS[self.flag][0]
+
+
+# The flags raised by an open milestone, each with its test.
+MILESTONE_FLAGS = {
+    "overdue_milestone": lambda m, o, rules: m.overdue_days > 0,
+    "slipped_beyond_tolerance": lambda m, o, rules: m.slip_days > rules.slip_tolerance_days,
+    "repeatedly_replanned": lambda m, o, rules: m.replans >= REPLAN_LIMIT,
+    "milestone_after_target": lambda m, o, rules: m.due_date > o.target_date,
+    "slipped": lambda m, o, rules: 1 <= m.slip_days <= rules.slip_tolerance_days,
+}
+
+
+def _objective_reasons(
     objective: ObjectiveState,
     milestones: Sequence[MilestoneDrift],
     as_of: date,
     rules: PlanRules,
-) -> tuple[str, ...]:
+) -> tuple[Reason, ...]:
+    """Every reason the objective is flagged, in the order of ``FLAGS`` (then milestones')."""
     open_ = [m for m in milestones if not m.complete]
-    tolerance = rules.slip_tolerance_days
     last_sign_of_life = max(filter(None, (objective.starts_on, objective.last_reported_on)))
-    raised = {
+    plain = {
         "no_owner": objective.owner_id is None,
         "owner_inactive": objective.owner_id is not None and not objective.owner_active,
         "past_target": objective.target_date < as_of,
-        "overdue_milestone": any(m.overdue_days > 0 for m in open_),
-        "slipped_beyond_tolerance": any(m.slip_days > tolerance for m in open_),
-        "repeatedly_replanned": any(m.replans >= REPLAN_LIMIT for m in open_),
-        "milestone_after_target": any(m.due_date > objective.target_date for m in open_),
-        "slipped": any(1 <= m.slip_days <= tolerance for m in open_),
         "no_milestones": not milestones,
         "stale": (as_of - last_sign_of_life).days > rules.stale_after_days,
     }
-    return tuple(flag for flag in FLAGS if raised[flag])
+    reasons = []
+    for flag in FLAGS:
+        if flag in MILESTONE_FLAGS:
+            test = MILESTONE_FLAGS[flag]
+            reasons.extend(Reason(flag, m) for m in open_ if test(m, objective, rules))
+        elif plain[flag]:
+            reasons.append(Reason(flag))
+    return tuple(reasons)
 
 
 def objective_drift(objective: ObjectiveState, as_of: date, rules: PlanRules) -> ObjectiveDrift:
@@ -239,10 +265,11 @@ def objective_drift(objective: ObjectiveState, as_of: date, rules: PlanRules) ->
     worst_days = max((m.worst_days for m in milestones if not m.complete), default=0)
     if objective.status == COMPLETE:
         return ObjectiveDrift(objective, COMPLETE, (), milestones, worst_days)
-    flags = _objective_flags(objective, milestones, as_of, rules)
+    reasons = _objective_reasons(objective, milestones, as_of, rules)
+    flags = tuple(dict.fromkeys(r.flag for r in reasons))
     colours = {FLAGS[f][0] for f in flags}
     rag = RED if RED in colours else AMBER if colours else GREEN
-    return ObjectiveDrift(objective, rag, flags, milestones, worst_days)
+    return ObjectiveDrift(objective, rag, flags, milestones, worst_days, reasons)
 
 
 def natural_key(ref: str) -> tuple:

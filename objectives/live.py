@@ -36,22 +36,24 @@ def plan_state(
     objectives = Objective.objects.filter(plan_id=plan.pk).exclude(
         status=Objective.Status.WITHDRAWN
     )
+    milestones_of = Milestone.objects.filter(objective__plan_id=plan.pk)
+    updates_of = ProgressUpdate.objects.filter(objective__plan_id=plan.pk)
     if objective_ids is not None:
         objectives = objectives.filter(pk__in=objective_ids)
+        milestones_of = milestones_of.filter(objective_id__in=objective_ids)
+        updates_of = updates_of.filter(objective_id__in=objective_ids)
     rows = list(
-        objectives.values(
+        objectives.values_list(
             "id", "ref", "title", "theme_id", "owner_id", "starts_on", "target_date", "status"
         )
     )
     if not rows:
         return rules(plan), []
-    ids = [row["id"] for row in rows]
     milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-    for m in (
-        Milestone.objects.filter(objective_id__in=ids)
-        .exclude(withdrawn_on__lte=as_of)
+    for pk, objective_id, title, baseline, due, completed, replans in (
+        milestones_of.exclude(withdrawn_on__lte=as_of)
         .order_by("baseline_date", "id")
-        .values(
+        .values_list(
             "id",
             "objective_id",
             "title",
@@ -61,25 +63,17 @@ def plan_state(
             "replan_count",
         )
     ):
-        milestones[m["objective_id"]].append(
-            drift.MilestoneState(
-                id=m["id"],
-                title=m["title"],
-                baseline_date=m["baseline_date"],
-                due_date=m["due_date"],
-                completed_on=m["completed_on"],
-                replans=m["replan_count"],
-            )
+        milestones[objective_id].append(
+            drift.MilestoneState(pk, title, baseline, due, completed, (), replans)
         )
     last_reported = dict(
-        ProgressUpdate.objects.filter(objective_id__in=ids, reported_on__lte=as_of)
+        updates_of.filter(reported_on__lte=as_of)
         .values("objective_id")
         .annotate(latest=Max("reported_on"))
         .values_list("objective_id", "latest")
     )
-    theme_ids = {row["theme_id"] for row in rows} - {None}
-    themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
-    owner_ids = {row["owner_id"] for row in rows} - {None}
+    themes = dict(Theme.objects.filter(plan_id=plan.pk).values_list("id", "name"))
+    owner_ids = {row[4] for row in rows} - {None}
     owners = {
         pk: Account(username, f"{first} {last}".strip(), active)
         for pk, username, first, last, active in User.objects.filter(id__in=owner_ids).values_list(
@@ -87,23 +81,23 @@ def plan_state(
         )
     }
     states = []
-    for row in rows:
-        owner = owners.get(row["owner_id"])
+    for pk, ref, title, theme_id, owner_id, starts_on, target_date, status in rows:
+        owner = owners.get(owner_id)
         states.append(
             drift.ObjectiveState(
-                id=row["id"],
-                ref=row["ref"],
-                title=row["title"],
-                starts_on=row["starts_on"],
-                target_date=row["target_date"],
-                status=row["status"],
-                theme=themes.get(row["theme_id"]),
-                owner_id=row["owner_id"],
+                id=pk,
+                ref=ref,
+                title=title,
+                starts_on=starts_on,
+                target_date=target_date,
+                status=status,
+                theme=themes.get(theme_id),
+                owner_id=owner_id,
                 owner_username=owner.username if owner else None,
                 owner_name=owner.name if owner else None,
                 owner_active=owner.is_active if owner else True,
-                milestones=tuple(milestones.get(row["id"], ())),
-                last_reported_on=last_reported.get(row["id"]),
+                milestones=tuple(milestones.get(pk, ())),
+                last_reported_on=last_reported.get(pk),
             )
         )
     return rules(plan), states
