@@ -142,6 +142,11 @@ class Dashboard:
         return [(row, self.since.get(row.id, "")) for row in self.rows]
 
     @functools.cached_property
+    def due_soon(self) -> list:
+        """Open milestones due soon, with their objective (of the rows the filters keep)."""
+        return drift.due_soon(self.rows)
+
+    @functools.cached_property
     def theme_slips(self) -> list[ThemeSlip]:
         return theme_slips(self.drift.objectives)
 

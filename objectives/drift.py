@@ -292,6 +292,12 @@ def plan_drift(
     return sorted((objective_drift(o, as_of, rules) for o in objectives), key=drift_order)
 
 
+def due_soon(rows: Iterable[ObjectiveDrift]) -> list[tuple[ObjectiveDrift, MilestoneDrift]]:
+    """Every open milestone due soon across ``rows``, soonest first, with its objective."""
+    items = [(row, m) for row in rows for m in row.due_soon]
+    return sorted(items, key=lambda item: (item[1].due_date, natural_key(item[0].ref), item[1].id))
+
+
 def summarise(drifts: Iterable[ObjectiveDrift]) -> dict[str, int]:
     counts = dict.fromkeys(RAGS, 0)
     for drift in drifts:

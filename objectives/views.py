@@ -28,7 +28,8 @@ from .models import Objective
 def my_objectives(request):
     """The signed-in person's own objectives, most urgent first."""
     rows = selectors.objectives_drift_for_owner(request.user)
-    return render(request, "objectives/my_objectives.html", {"rows": rows})
+    context = {"rows": rows, "due_soon": drift.due_soon(rows)}
+    return render(request, "objectives/my_objectives.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,6 +154,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "past": past,
         "drift": row,
         "rules": rules,
+        "due_soon": [(row, m) for m in row.due_soon] if row and shown else [],
         "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "updates": timeline.updates_as_of(records, cutoff),

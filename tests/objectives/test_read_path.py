@@ -303,3 +303,31 @@ def test_due_soon_uses_the_plans_due_soon_days(clock, admin_user, manager):
     with clock(date(2026, 1, 20)):
         (row,) = selectors.plan_drift(plan, date(2026, 1, 6)).objectives
     assert [m.due_date for m in row.due_soon] == [date(2026, 1, 15), date(2026, 1, 16)]
+
+
+def test_due_soon_is_shown_on_the_worklist_objective_page_and_dashboard(
+    client, clock, admin_user, manager, leader
+):
+    with clock(date(2026, 1, 5)):
+        plan = factories.make_plan(user=admin_user, due_soon_days=10)
+        objective = factories.make_objective(
+            plan, user=admin_user, owner=manager, starts_on=date(2026, 1, 1)
+        )
+        factories.make_milestone(
+            objective, user=admin_user, title="Panel convened", due_date=date(2026, 1, 12)
+        )
+        factories.make_milestone(
+            objective, user=admin_user, title="Report agreed", due_date=date(2026, 3, 1)
+        )
+    with clock(date(2026, 1, 6)):
+        client.force_login(manager)
+        worklist = client.get("/").content.decode()
+        page = client.get(f"/objectives/{objective.pk}/").content.decode()
+        client.force_login(leader)
+        board = client.get("/dashboard/", {"plan": plan.pk}).content.decode()
+    for html in (worklist, page, board):
+        assert "Due soon" in html
+        assert "Panel convened" in html.split("Due soon", 1)[1]
+        assert "in 6 days" in html
+    assert "Open milestones due in the next 10 days." in page
+    assert "Report agreed" not in page.split("Due soon", 1)[1].split("</ul>", 1)[0]
