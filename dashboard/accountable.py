@@ -40,21 +40,24 @@ class Accountable:
         return max(dates, default=None)
 
 
+def by_owner(rows) -> list[Accountable]:
+    """The rows grouped by their owner at D (those with no owner together), unsorted."""
+    groups: dict[str | None, list[ObjectiveDrift]] = defaultdict(list)
+    for row in rows:
+        groups[row.state.owner_username].append(row)
+    return [
+        Accountable(
+            username=username,
+            name=owned[0].state.owner_name if username else "No named owner",
+            active=owned[0].state.owner_active,
+            objectives=owned,
+        )
+        for username, owned in groups.items()
+    ]
+
+
 def people_accountable(result: PlanDrift) -> list[Accountable]:
     """Objectives by owner at D: unowned first, then the most red, the most amber, by name."""
-    groups: dict[str | None, list[ObjectiveDrift]] = defaultdict(list)
-    for row in result.objectives:
-        groups[row.state.owner_username].append(row)
-    people = []
-    for username, owned in groups.items():
-        state = owned[0].state
-        people.append(
-            Accountable(
-                username=username,
-                name=state.owner_name if username else "No named owner",
-                active=state.owner_active,
-                objectives=owned,
-            )
-        )
+    people = by_owner(result.objectives)
     people.sort(key=lambda p: (p.username is not None, -p.red, -p.amber, p.name.lower()))
     return people

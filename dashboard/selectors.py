@@ -21,6 +21,7 @@ from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
 from objectives.selectors import DaySummary, PlanDrift
 
+from .accountable import by_owner
 from .dates import day_label, month_ends
 from .filters import NONE, Filters
 
@@ -235,22 +236,17 @@ def theme_slips(rows) -> list[ThemeSlip]:
 
 def owners_red_amber(rows) -> list[OwnerRedAmber]:
     """Owners by the number of red objectives they own, then amber (unowned counted as one)."""
-    groups: dict[str | None, list[ObjectiveDrift]] = defaultdict(list)
-    for row in rows:
-        groups[row.state.owner_username].append(row)
-    loads = []
-    for username, owned in groups.items():
-        state = owned[0].state
-        loads.append(
-            OwnerRedAmber(
-                username=username,
-                name=state.owner_name if username else "No named owner",
-                active=state.owner_active,
-                red=sum(1 for r in owned if r.rag == drift.RED),
-                amber=sum(1 for r in owned if r.rag == drift.AMBER),
-                total=len(owned),
-            )
+    loads = [
+        OwnerRedAmber(
+            username=person.username,
+            name=person.name,
+            active=person.active,
+            red=person.red,
+            amber=person.amber,
+            total=len(person.objectives),
         )
+        for person in by_owner(rows)
+    ]
     return sorted(loads, key=lambda o: (-o.red, -o.amber, o.name.lower()))
 
 

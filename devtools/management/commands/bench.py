@@ -176,7 +176,9 @@ class Command(BaseCommand):
         past = (today - timedelta(days=182)).isoformat()
         query = f"plan={template.pk}"
         objective = (
-            Objective.objects.filter(plan=template, milestones__isnull=False).order_by("id").first()
+            Objective.objects.filter(plan=template, milestones__isnull=False)
+            .order_by("-id")
+            .first()
         )
         return [
             ("login page (floor)", "/accounts/login/", False),
