@@ -81,6 +81,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # with several processes or hosts use one shared cache, e.g. CACHE_URL=redis://host:6379/1 or
 # CACHE_URL=dbcache://drift_cache (then run `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # room for a few plans' days and rows
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
