@@ -152,8 +152,13 @@ def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules,
 def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.ObjectiveDrift]:
     """The objectives ``user`` owns now, across plans, most urgent first."""
     as_of = as_of or timezone.localdate()
-    plan_ids = Objective.objects.filter(owner=user).values_list("plan_id", flat=True).distinct()
+    owned = list(Objective.objects.filter(owner=user).values_list("plan_id", "id"))
     rows = []
-    for plan in Plan.objects.filter(id__in=plan_ids):
-        rows.extend(d for d in plan_drift(plan, as_of).objectives if d.state.owner_id == user.pk)
+    for plan in Plan.objects.filter(id__in={plan_id for plan_id, _ in owned}):
+        if is_past(as_of):
+            result = plan_drift(plan, as_of)
+        else:  # only the objectives they own, from the live rows
+            ids = [pk for plan_id, pk in owned if plan_id == plan.pk]
+            result = _live_drift(plan, as_of, objective_ids=ids)
+        rows.extend(d for d in result.objectives if d.state.owner_id == user.pk)
     return sorted(rows, key=drift.drift_order)

@@ -19,9 +19,9 @@ from milestones.models import Milestone
 
 from .formatting import long_date
 from .models import Objective, ProgressUpdate, Theme
+from .replay import CHANGED, CREATED, DELETED
 
 User = get_user_model()
-CREATED, CHANGED, DELETED = "+", "~", "-"
 
 OBJECTIVE_FIELDS = (
     "ref",
