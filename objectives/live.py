@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Exists, Max
 
 from milestones.models import Milestone
 
@@ -22,6 +22,20 @@ from .models import Objective, Plan, ProgressUpdate, Theme
 from .replay import RULE_FIELDS, Account
 
 User = get_user_model()
+
+
+def recorded_after(plan: Plan, cutoff) -> bool:
+    """Whether any plan history was recorded at or after ``cutoff`` (one query).
+
+    Never, in service: nothing is recorded in the future. A clock set back (as tests do) can
+    make it so; then the live rows are ahead of the day asked for, and history must be replayed.
+    (Accounts are left out: the tests' people are made on the real date.)
+    """
+    later = None
+    for model in (Plan, Theme, Objective, Milestone, ProgressUpdate):
+        found = Exists(model.history.filter(history_date__gte=cutoff))
+        later = found if later is None else later | found
+    return Plan.objects.filter(pk=plan.pk).filter(later).exists()
 
 
 def rules(plan: Plan) -> drift.PlanRules:

@@ -73,16 +73,21 @@ def is_past(day: date) -> bool:
     return day < timezone.localdate()
 
 
-def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
-    """The plan's rules and objectives as they stood at the end of ``as_of``."""
-    if not is_past(as_of):
-        return live.plan_state(plan, as_of)
-    return PlanHistory(plan, end_of_day(as_of)).state_at(as_of)
-
-
-def _live_drift(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
+def _live_or_replayed(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
+    """Today or later from the live rows, unless history was recorded after that day (only a
+    clock set back does that): then from history, as for a past day."""
+    if live.recorded_after(plan, end_of_day(as_of)):
+        history = PlanHistory(plan, end_of_day(as_of), objective_ids=objective_ids)
+        return history.drift_at(as_of)
     rules, states = live.plan_state(plan, as_of, objective_ids=objective_ids)
     return PlanDrift(plan, as_of, rules, drift.plan_drift(states, as_of, rules))
+
+
+def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
+    """The plan's rules and objectives as they stood at the end of ``as_of``."""
+    if not is_past(as_of) and not live.recorded_after(plan, end_of_day(as_of)):
+        return live.plan_state(plan, as_of)
+    return PlanHistory(plan, end_of_day(as_of)).state_at(as_of)
 
 
 def plan_drifts(
@@ -96,7 +101,7 @@ def plan_drifts(
     brief: dict[date, DaySummary] = {}
     for day in days | summaries:
         if not is_past(day):
-            result = _live_drift(plan, day)
+            result = _live_or_replayed(plan, day)
             if day in days:
                 full[day] = result
             if day in summaries:
@@ -134,7 +139,7 @@ def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:
     """Every objective of ``plan`` with its drift at the end of ``as_of`` (today by default)."""
     as_of = as_of or timezone.localdate()
     if not is_past(as_of):
-        return _live_drift(plan, as_of)
+        return _live_or_replayed(plan, as_of)
     return plan_drifts(plan, {as_of})[0][as_of]
 
 
@@ -142,7 +147,7 @@ def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules,
     """One objective's drift at the end of ``as_of`` (None when it was not in the picture),
     with the plan's rules then: read from its own rows or its own history only."""
     if not is_past(as_of):
-        result = _live_drift(objective.plan, as_of, objective_ids=[objective.pk])
+        result = _live_or_replayed(objective.plan, as_of, objective_ids=[objective.pk])
     else:
         history = PlanHistory(objective.plan, end_of_day(as_of), objective_ids=[objective.pk])
         result = history.drift_at(as_of)
@@ -159,6 +164,6 @@ def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.Ob
             result = plan_drift(plan, as_of)
         else:  # only the objectives they own, from the live rows
             ids = [pk for plan_id, pk in owned if plan_id == plan.pk]
-            result = _live_drift(plan, as_of, objective_ids=ids)
+            result = _live_or_replayed(plan, as_of, objective_ids=ids)
         rows.extend(d for d in result.objectives if d.state.owner_id == user.pk)
     return sorted(rows, key=drift.drift_order)
