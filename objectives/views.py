@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import drift, explain, permissions, selectors, services, timeline, trend
@@ -102,6 +103,7 @@ def last_change(instance) -> tuple[str, str]:
 
 
 _AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
+FRAGMENTS_VERSION = 1  # change with objectives/_trend.html or _timeline.html
 
 
 @require_GET
@@ -158,8 +160,14 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "updates": timeline.updates_as_of(records, cutoff),
-        "timeline": timeline.build_timeline(records, until=cutoff if past else None),
-        "trend": trend.milestone_trend(objective, as_of, rows=records.milestones),
+        # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
+        "timeline": SimpleLazyObject(
+            lambda: timeline.build_timeline(records, until=cutoff if past else None)
+        ),
+        "trend": SimpleLazyObject(
+            lambda: trend.milestone_trend(objective, as_of, rows=records.milestones)
+        ),
+        "records_key": timeline.records_key(records, as_of, today, past, FRAGMENTS_VERSION),
         "first_recorded": timeline.first_recorded(records),
         "can_edit": can_edit,
         "update_form": ProgressUpdateForm() if can_edit else None,

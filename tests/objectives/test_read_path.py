@@ -347,3 +347,30 @@ def test_due_soon_is_shown_on_the_worklist_objective_page_and_dashboard(
         assert "in 6 days" in html
     assert "Open milestones due in the next 10 days." in page
     assert "Report agreed" not in page.split("Due soon", 1)[1].split("</ul>", 1)[0]
+
+
+def test_the_objective_page_draws_its_timeline_and_trend_afresh_after_a_change(
+    client, clock, admin_user, manager
+):
+    with clock(date(2026, 1, 5)):
+        plan = factories.make_plan(user=admin_user)
+        objective = factories.make_objective(
+            plan, user=admin_user, owner=manager, starts_on=date(2026, 1, 1)
+        )
+        milestone = factories.make_milestone(
+            objective, user=admin_user, title="Panel convened", due_date=date(2026, 3, 1)
+        )
+    client.force_login(manager)
+    with clock(date(2026, 1, 6)):
+        before = client.get(f"/objectives/{objective.pk}/").content.decode()
+        milestone_services.milestone_reschedule(
+            milestone=milestone, user=manager, due_date=date(2026, 3, 20), reason="Venue moved"
+        )
+        after = client.get(f"/objectives/{objective.pk}/").content.decode()
+        manager.first_name = "Morgan"
+        manager.save()
+        renamed = client.get(f"/objectives/{objective.pk}/").content.decode()
+    assert "Venue moved" not in before
+    assert "Venue moved" in after
+    assert "20 March 2026" in after.split('id="history"', 1)[-1] or "20 March 2026" in after
+    assert "Morgan" in renamed
