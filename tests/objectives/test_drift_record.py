@@ -31,23 +31,18 @@ def manager(clock):
 def plan(clock, admin_user, manager):
     with clock(SET_UP):
         plan = factories.make_plan(user=admin_user)
-        first = factories.make_objective(
-            plan,
-            user=admin_user,
-            ref="1.1",
-            owner=manager,
-            starts_on=date(2026, 1, 1),
-            target_date=date(2026, 12, 31),
-        )
-        second = factories.make_objective(
-            plan,
-            user=admin_user,
-            ref="1.2",
-            owner=manager,
-            starts_on=date(2026, 1, 1),
-            target_date=date(2026, 12, 31),
-        )
-        for objective in (first, second):
+        objectives = [
+            factories.make_objective(
+                plan,
+                user=admin_user,
+                ref=ref,
+                owner=manager,
+                starts_on=date(2026, 1, 1),
+                target_date=date(2026, 12, 31),
+            )
+            for ref in ("1.1", "1.2")
+        ]
+        for objective in objectives:
             factories.make_milestone(objective, user=admin_user, due_date=date(2026, 9, 30))
             factories.make_milestone(objective, user=admin_user, due_date=date(2026, 10, 30))
     return plan
