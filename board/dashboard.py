@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.http import urlencode
 
-from dashboard import selectors as dashboard_selectors
+from objectives import selectors as objective_selectors
 
 from . import selectors
 from .forms import SinceForm
@@ -47,16 +47,14 @@ class BoardPanel:
         return found
 
 
-def prepare(request, data, *, snapshot=None) -> BoardPanel:
+def prepare(request, data) -> BoardPanel:
     plan, as_of = data.plan, data.as_of
     since_form = SinceForm.from_request(request.GET, as_of=as_of)
     state = selectors.board_state(plan, as_of, since_form.since())
     comparison = state.comparison
     if comparison.day != data.earlier:
         if comparison.day not in data.days:
-            _, days, _ = dashboard_selectors.plan_drifts(
-                plan, set(), {comparison.day}, snapshot=snapshot
-            )
+            _, days = objective_selectors.plan_drifts(plan, set(), {comparison.day})
             data.days[comparison.day] = days[comparison.day]
         data.earlier = comparison.day
     if since_form.since() is None and not since_form.errors:  # nothing picked: show the default

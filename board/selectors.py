@@ -17,8 +17,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from dashboard import selectors as dashboard_selectors
+from dashboard.dates import month_ends
 from milestones.models import Milestone
-from objectives import drift, explain, permissions
+from objectives import drift, explain, permissions, selectors
 from objectives.formatting import long_date
 from objectives.models import Plan, ProgressUpdate
 from objectives.selectors import end_of_day
@@ -445,10 +446,8 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
     """Everything the board pack shows for ``plan`` at ``as_of`` compared with ``since`` (the
     last board meeting before ``as_of`` when not given, else four weeks earlier)."""
     comparison = comparison_date(plan, as_of, since)
-    trend_days = dashboard_selectors.month_ends(as_of)
-    full, summaries, _ = dashboard_selectors.plan_drifts(
-        plan, {as_of, comparison.day}, set(trend_days)
-    )
+    trend_days = month_ends(as_of)
+    full, summaries = selectors.plan_drifts(plan, {as_of, comparison.day}, set(trend_days))
     now, before = full[as_of], full[comparison.day]
     headlines = [
         Headline(rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag])

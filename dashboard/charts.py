@@ -15,18 +15,14 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .colours import RAG_COLOURS
+
 FONT = 'font-family="Arial, Helvetica, sans-serif"'
 TEXT = "#0b0c0c"
 SECONDARY = "#505a5f"
 GRID = "#b1b4b6"
 
-# Fill colour, pattern ink and label colour for each status (text contrast at least 4.5:1).
-STYLES = {
-    "red": {"fill": "#d4351c", "ink": "#ffffff", "label": "#ffffff", "name": "Red"},
-    "amber": {"fill": "#ffdd00", "ink": "#0b0c0c", "label": "#0b0c0c", "name": "Amber"},
-    "green": {"fill": "#00703c", "ink": "#ffffff", "label": "#ffffff", "name": "Green"},
-    "complete": {"fill": "#d2e2f1", "ink": "#1d70b8", "label": "#0b0c0c", "name": "Complete"},
-}
+STYLES = RAG_COLOURS  # one colour per status everywhere (dashboard.colours)
 RAG_ORDER = ("red", "amber", "green", "complete")
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dashboard.colours import RAG_COLOURS, spreadsheet_fill
 from objectives.drift import ObjectiveDrift
 
 COLUMNS = (
@@ -51,13 +52,8 @@ WIDTHS = {
     "replans": 9,
     "last_update": 13,
 }
-# Fill and text colour for the rag cell (contrast at least 4.5:1).
-RAG_FILLS = {
-    "red": ("D4351C", "FFFFFF"),
-    "amber": ("FFBF47", "0B0C0C"),
-    "green": ("00703C", "FFFFFF"),
-    "complete": ("D2E2F1", "0B0C0C"),
-}
+# Fill and text colour for the rag cell: the charts' colours (dashboard.colours).
+RAG_FILLS = {rag: spreadsheet_fill(rag) for rag in RAG_COLOURS}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -1,9 +1,4 @@
-"""The leadership dashboard, the accountability view and the board exports (thin views).
-
-Each page's content (everything under the service header) is rendered once per version of the
-data and query string and kept (``selectors.rendered``): the key holds the token of the drift
-it was made from, so a new history record or a change to an owner's account makes new content.
-"""
+"""The leadership dashboard, the accountability view and the board exports (thin views)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -17,7 +12,7 @@ from board import dashboard as board_dashboard
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
-from . import charts, exports, owners, rows, selectors
+from . import accountable, charts, exports, owners, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -27,10 +22,6 @@ FILTERS = ("theme", "owner", "rag", "flag")
 def _check(request) -> None:
     if not permissions.can_view_plan(request.user):
         raise PermissionDenied("Your account has no role in this service.")
-
-
-def _raw(request) -> tuple:
-    return tuple(request.GET.get(name, "") for name in PARAMS)
 
 
 def _query(plan, as_of, filters, plans, *, today) -> dict:
@@ -85,44 +76,32 @@ def _invalid(request, form, plans, template: str):
 @require_GET
 def dashboard(request):
     _check(request)
-    snapshot = selectors.snapshot(request.GET.get("plan"))
-    plans = drafts.visible_plans(request.user, selectors.plans(snapshot.fingerprint))
+    plans = drafts.visible_plans(request.user, selectors.plans())
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "dashboard")
     if form.from_boxes:
         return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
-    data = selectors.dashboard(plan, as_of, form.filters(), snapshot=snapshot)
-    board = board_dashboard.prepare(request, data, snapshot=snapshot)
-
-    def content():
-        form.set_options(themes=data.theme_options, owners=data.owner_options)
-        context = {
-            "form": form,
-            "plans": plans,
-            "data": data,
-            "links": _links(_query(plan, as_of, data.filters, plans, today=data.today)),
-            "keep": list(data.filters.params().items()),
-            "table_rows": rows.dashboard_rows(data.table, past=as_of if data.is_past else None),
-            "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
-            "slip_chart": charts.slip_by_theme(data.theme_slips),
-            "owners_chart": charts.owners_most_red(data.owner_loads),
-            "filter_labels": _filter_labels(data),
-            "board": board,
-            "owner_counts": owners.owner_counts(data),
-        }
-        return render_to_string("dashboard/_dashboard.html", context, request=request)
-
-    key = (
-        "dashboard",
-        data.token,
-        data.today,
-        _raw(request),
-        drafts.sees_drafts(request.user),
-        board.key,
-    )
-    context = {"form": form, "data": data, "content": selectors.rendered(key, content)}
+    data = selectors.dashboard(plan, as_of, form.filters())
+    board = board_dashboard.prepare(request, data)
+    form.set_options(themes=data.theme_options, owners=data.owner_options)
+    context = {
+        "form": form,
+        "plans": plans,
+        "data": data,
+        "links": _links(_query(plan, as_of, data.filters, plans, today=data.today)),
+        "keep": list(data.filters.params().items()),
+        "table_rows": rows.dashboard_rows(data.table, past=as_of if data.is_past else None),
+        "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
+        "slip_chart": charts.slip_by_theme(data.theme_slips),
+        "owners_chart": charts.owners_most_red(data.owners_most_red),
+        "filter_labels": _filter_labels(data),
+        "board": board,
+        "owner_counts": owners.owner_counts(data),
+    }
+    content = render_to_string("dashboard/_dashboard.html", context, request=request)
+    context = {"form": form, "data": data, "content": content}
     return render(request, "dashboard/dashboard.html", context)
 
 
@@ -143,15 +122,14 @@ def _filter_labels(data) -> list[str]:
 @require_GET
 def accountability(request):
     _check(request)
-    snapshot = selectors.snapshot(request.GET.get("plan"))
-    plans = drafts.visible_plans(request.user, selectors.plans(snapshot.fingerprint))
+    plans = drafts.visible_plans(request.user, selectors.plans())
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return _invalid(request, form, plans, "accountability")
     if form.from_boxes:
         return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
-    result, token = selectors.plan_drift(plan, as_of, snapshot=snapshot)
+    result = selectors.plan_drift(plan, as_of)
     today = timezone.localdate()
     links = _links(_query(plan, as_of, selectors.Filters(), plans, today=today))
     context = {
@@ -166,17 +144,15 @@ def accountability(request):
         "links": links,
     }
 
-    def content():
-        form.set_options(themes=[], owners=[])
-        past = as_of if as_of < today else None
-        context["people"] = [
-            (person, rows.owner_rows(person.objectives, past=past))
-            for person in selectors.accountability(result)
-        ]
-        return render_to_string("dashboard/_accountability.html", context, request=request)
-
-    key = ("accountability", token, today, _raw(request), drafts.sees_drafts(request.user))
-    context["content"] = selectors.rendered(key, content)
+    form.set_options(themes=[], owners=[])
+    past = as_of if as_of < today else None
+    context["people"] = [
+        (person, rows.owner_rows(person.objectives, past=past))
+        for person in accountable.people_accountable(result)
+    ]
+    context["content"] = render_to_string(
+        "dashboard/_accountability.html", context, request=request
+    )
     return render(request, "dashboard/accountability.html", context)
 
 
@@ -186,8 +162,7 @@ def _export(request, kind: str):
         return HttpResponse(
             "Your account has no role in this service.", status=403, content_type="text/plain"
         )
-    snapshot = selectors.snapshot(request.GET.get("plan"))
-    plans = drafts.visible_plans(request.user, selectors.plans(snapshot.fingerprint))
+    plans = drafts.visible_plans(request.user, selectors.plans())
     form = DashboardForm(request.GET, plans=plans, plan_required=True)
     if not form.is_valid():
         return HttpResponse(
@@ -195,9 +170,7 @@ def _export(request, kind: str):
         )
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     filters = form.filters()
-    rows, token = selectors.filtered_rows(plan, as_of, filters, snapshot=snapshot)
-    key = ("export", kind, token, plan.pk, plan.name, as_of, filters)
-    body = selectors.rendered(key, lambda: exports.build(kind, plan, as_of, rows))
+    body = exports.build(kind, plan, as_of, selectors.filtered_rows(plan, as_of, filters))
     return exports.response(kind, plan, as_of, body)
 
 

@@ -10,4 +10,6 @@ class ObjectivesConfig(AppConfig):
         # Sign-in and refusal events go to the security log.
         from stockton_improve import security  # noqa: F401
 
-        from . import history  # noqa: F401
+        from . import history, pastdays  # noqa: F401
+
+        pastdays.connect()

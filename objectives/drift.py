@@ -53,6 +53,7 @@ class MilestoneState:
     due_date: date
     completed_on: date | None = None
     due_dates: tuple[date, ...] = ()
+    replans: int | None = None  # when known already (the live rows keep it): else from due_dates
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class MilestoneDrift:
     replans: int
     rag: str
     days_to_go: int | None  # days from D to the due date; None once complete
+    due_soon: bool = False  # open and due from D to D + due_soon_days (shown, not a flag)
 
     @property
     def id(self) -> int:
@@ -117,6 +119,7 @@ class ObjectiveDrift:
     flags: tuple[str, ...]
     milestones: tuple[MilestoneDrift, ...]
     worst_days: int
+    reasons: tuple = ()  # of Reason: why it is red or amber, for ``objectives.explain``
 
     @property
     def id(self) -> int:
@@ -145,6 +148,11 @@ class ObjectiveDrift:
         """The open milestone due first."""
         open_ = self.open_milestones
         return min(open_, key=lambda m: (m.due_date, m.id)) if open_ else None
+
+    @property
+    def due_soon(self) -> tuple[MilestoneDrift, ...]:
+        """Open milestones due from D to D + the plan's ``due_soon_days``, soonest first."""
+        return tuple(sorted((m for m in self.milestones if m.due_soon), key=lambda m: m.due_date))
 
     @property
     def flag_labels(self) -> list[str]:
@@ -180,7 +188,9 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
     slip_days = (end - milestone.baseline_date).days
     overdue_days = (as_of - milestone.due_date).days if not complete else 0
     overdue_days = max(overdue_days, 0)
-    replans = count_replans(milestone.due_dates or (milestone.due_date,))
+    replans = milestone.replans
+    if replans is None:
+        replans = count_replans(milestone.due_dates or (milestone.due_date,))
     if complete:
         rag = COMPLETE
     elif overdue_days > 0 or slip_days > rules.slip_tolerance_days or replans >= REPLAN_LIMIT:
@@ -197,31 +207,57 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
         replans=replans,
         rag=rag,
         days_to_go=None if complete else (milestone.due_date - as_of).days,
+        due_soon=not complete and 0 <= (milestone.due_date - as_of).days <= rules.due_soon_days,
     )
 
 
-def _objective_flags(
+@dataclass(frozen=True)
+class Reason:
+    """One reason an objective is red or amber: a flag, and the open milestone that raised it
+    when a milestone did. ``objectives.explain`` puts it into words."""
+
+    flag: str
+    milestone: MilestoneDrift | None = None
+
+    @property
+    def rag(self) -> str:
+        return FLAGS[self.flag][0]
+
+
+# The flags raised by an open milestone, each with its test.
+MILESTONE_FLAGS = {
+    "overdue_milestone": lambda m, o, rules: m.overdue_days > 0,
+    "slipped_beyond_tolerance": lambda m, o, rules: m.slip_days > rules.slip_tolerance_days,
+    "repeatedly_replanned": lambda m, o, rules: m.replans >= REPLAN_LIMIT,
+    "milestone_after_target": lambda m, o, rules: m.due_date > o.target_date,
+    "slipped": lambda m, o, rules: 1 <= m.slip_days <= rules.slip_tolerance_days,
+}
+
+
+def _objective_reasons(
     objective: ObjectiveState,
     milestones: Sequence[MilestoneDrift],
     as_of: date,
     rules: PlanRules,
-) -> tuple[str, ...]:
+) -> tuple[Reason, ...]:
+    """Every reason the objective is flagged, in the order of ``FLAGS`` (then milestones')."""
     open_ = [m for m in milestones if not m.complete]
-    tolerance = rules.slip_tolerance_days
     last_sign_of_life = max(filter(None, (objective.starts_on, objective.last_reported_on)))
-    raised = {
+    plain = {
         "no_owner": objective.owner_id is None,
         "owner_inactive": objective.owner_id is not None and not objective.owner_active,
         "past_target": objective.target_date < as_of,
-        "overdue_milestone": any(m.overdue_days > 0 for m in open_),
-        "slipped_beyond_tolerance": any(m.slip_days > tolerance for m in open_),
-        "repeatedly_replanned": any(m.replans >= REPLAN_LIMIT for m in open_),
-        "milestone_after_target": any(m.due_date > objective.target_date for m in open_),
-        "slipped": any(1 <= m.slip_days <= tolerance for m in open_),
         "no_milestones": not milestones,
         "stale": (as_of - last_sign_of_life).days > rules.stale_after_days,
     }
-    return tuple(flag for flag in FLAGS if raised[flag])
+    reasons = []
+    for flag in FLAGS:
+        if flag in MILESTONE_FLAGS:
+            test = MILESTONE_FLAGS[flag]
+            reasons.extend(Reason(flag, m) for m in open_ if test(m, objective, rules))
+        elif plain[flag]:
+            reasons.append(Reason(flag))
+    return tuple(reasons)
 
 
 def objective_drift(objective: ObjectiveState, as_of: date, rules: PlanRules) -> ObjectiveDrift:
@@ -229,10 +265,11 @@ def objective_drift(objective: ObjectiveState, as_of: date, rules: PlanRules) ->
     worst_days = max((m.worst_days for m in milestones if not m.complete), default=0)
     if objective.status == COMPLETE:
         return ObjectiveDrift(objective, COMPLETE, (), milestones, worst_days)
-    flags = _objective_flags(objective, milestones, as_of, rules)
+    reasons = _objective_reasons(objective, milestones, as_of, rules)
+    flags = tuple(dict.fromkeys(r.flag for r in reasons))
     colours = {FLAGS[f][0] for f in flags}
     rag = RED if RED in colours else AMBER if colours else GREEN
-    return ObjectiveDrift(objective, rag, flags, milestones, worst_days)
+    return ObjectiveDrift(objective, rag, flags, milestones, worst_days, reasons)
 
 
 def natural_key(ref: str) -> tuple:
@@ -253,6 +290,12 @@ def plan_drift(
 ) -> list[ObjectiveDrift]:
     """Every objective's drift at D, in the contract's order."""
     return sorted((objective_drift(o, as_of, rules) for o in objectives), key=drift_order)
+
+
+def due_soon(rows: Iterable[ObjectiveDrift]) -> list[tuple[ObjectiveDrift, MilestoneDrift]]:
+    """Every open milestone due soon across ``rows``, soonest first, with its objective."""
+    items = [(row, m) for row in rows for m in row.due_soon]
+    return sorted(items, key=lambda item: (item[1].due_date, natural_key(item[0].ref), item[1].id))
 
 
 def summarise(drifts: Iterable[ObjectiveDrift]) -> dict[str, int]:

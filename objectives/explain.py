@@ -1,4 +1,8 @@
-"""Why an objective is red or amber, in sentences a director can read aloud."""
+"""Why an objective is red or amber, in sentences a director can read aloud.
+
+The reasons themselves come from ``objectives.drift`` (``ObjectiveDrift.reasons``); this module
+only words them.
+"""
 
 from datetime import date
 
@@ -6,76 +10,53 @@ from . import drift
 from .formatting import long_date, plural
 
 
+def _stale(state, rules) -> str:
+    if state.last_reported_on:
+        since = f"No progress update since {long_date(state.last_reported_on)}"
+    else:
+        since = f"No progress update since the objective started on {long_date(state.starts_on)}"
+    return f"{since} (more than {plural(rules.stale_after_days, 'day')})."
+
+
+WORDS = {
+    "no_owner": lambda r, state, rules, as_of: "No named owner is accountable for this objective.",
+    "owner_inactive": lambda r, state, rules, as_of: (
+        f"{state.owner_name} has left and still owns this objective."
+    ),
+    "past_target": lambda r, state, rules, as_of: (
+        f"The objective passed its target date of {long_date(state.target_date)} "
+        f"{plural((as_of - state.target_date).days, 'day')} ago and is not complete."
+    ),
+    "overdue_milestone": lambda r, state, rules, as_of: (
+        f"\u2018{r.milestone.title}\u2019 is {plural(r.milestone.overdue_days, 'day')} overdue "
+        f"(forecast for {long_date(r.milestone.due_date)})."
+    ),
+    "slipped_beyond_tolerance": lambda r, state, rules, as_of: (
+        f"\u2018{r.milestone.title}\u2019 has slipped {plural(r.milestone.slip_days, 'day')} "
+        f"against its baseline of {long_date(r.milestone.baseline_date)}, beyond the "
+        f"plan\u2019s tolerance of {plural(rules.slip_tolerance_days, 'day')}."
+    ),
+    "repeatedly_replanned": lambda r, state, rules, as_of: (
+        f"\u2018{r.milestone.title}\u2019 has been re-planned {r.milestone.replans} times."
+    ),
+    "milestone_after_target": lambda r, state, rules, as_of: (
+        f"\u2018{r.milestone.title}\u2019 is forecast for {long_date(r.milestone.due_date)}, "
+        f"after the objective\u2019s target date of {long_date(state.target_date)}."
+    ),
+    "slipped": lambda r, state, rules, as_of: (
+        f"\u2018{r.milestone.title}\u2019 has slipped {plural(r.milestone.slip_days, 'day')} "
+        f"against its baseline of {long_date(r.milestone.baseline_date)}."
+    ),
+    "no_milestones": lambda r, state, rules, as_of: (
+        "The objective has no milestones, so there is no point to check progress."
+    ),
+    "stale": lambda r, state, rules, as_of: _stale(state, rules),
+}
+
+
 def explain_drift(row: drift.ObjectiveDrift, rules: drift.PlanRules, as_of: date) -> list[dict]:
     """Why the objective is red or amber, in sentences, red reasons first."""
-    reasons: list[tuple[str, str]] = []
-    state = row.state
-    flags = set(row.flags)
-    open_ = row.open_milestones
-    tolerance = rules.slip_tolerance_days
-    if "no_owner" in flags:
-        reasons.append(("red", "No named owner is accountable for this objective."))
-    if "owner_inactive" in flags:
-        reasons.append(("red", f"{state.owner_name} has left and still owns this objective."))
-    if "past_target" in flags:
-        days = (as_of - state.target_date).days
-        reasons.append(
-            (
-                "red",
-                f"The objective passed its target date of {long_date(state.target_date)} "
-                f"{plural(days, 'day')} ago and is not complete.",
-            )
-        )
-    for m in open_:
-        if m.overdue_days > 0:
-            reasons.append(
-                (
-                    "red",
-                    f"\u2018{m.title}\u2019 is {plural(m.overdue_days, 'day')} overdue "
-                    f"(forecast for {long_date(m.due_date)}).",
-                )
-            )
-    for m in open_:
-        if m.slip_days > tolerance:
-            reasons.append(
-                (
-                    "red",
-                    f"\u2018{m.title}\u2019 has slipped {plural(m.slip_days, 'day')} against its "
-                    f"baseline of {long_date(m.baseline_date)}, beyond the plan\u2019s tolerance "
-                    f"of {plural(tolerance, 'day')}.",
-                )
-            )
-    for m in open_:
-        if m.replans >= drift.REPLAN_LIMIT:
-            reasons.append(("red", f"\u2018{m.title}\u2019 has been re-planned {m.replans} times."))
-    for m in open_:
-        if m.due_date > state.target_date:
-            reasons.append(
-                (
-                    "red",
-                    f"\u2018{m.title}\u2019 is forecast for {long_date(m.due_date)}, after the "
-                    f"objective\u2019s target date of {long_date(state.target_date)}.",
-                )
-            )
-    for m in open_:
-        if 1 <= m.slip_days <= tolerance:
-            reasons.append(
-                (
-                    "amber",
-                    f"\u2018{m.title}\u2019 has slipped {plural(m.slip_days, 'day')} against its "
-                    f"baseline of {long_date(m.baseline_date)}.",
-                )
-            )
-    if "no_milestones" in flags:
-        reasons.append(
-            ("amber", "The objective has no milestones, so there is no point to check progress.")
-        )
-    if "stale" in flags:
-        if state.last_reported_on:
-            since = f"No progress update since {long_date(state.last_reported_on)}"
-        else:
-            since = (
-                f"No progress update since the objective started on {long_date(state.starts_on)}"
-            )
-        reasons.append(("amber", f"{since} (more than {plural(rules.stale_after_days, 'day')})."))
-    return [{"rag": rag, "text": text} for rag, text in reasons]
+    return [
+        {"rag": reason.rag, "text": WORDS[reason.flag](reason, row.state, rules, as_of)}
+        for reason in row.reasons
+    ]

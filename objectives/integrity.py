@@ -102,10 +102,36 @@ def check_model(model) -> Iterator[str]:
     yield from _check_m2m(model, {pk: r for pk, r in latest.items() if pk in live})
 
 
+def check_replans() -> Iterator[str]:
+    """Each milestone's ``replan_count`` (kept by the services, read by today's drift) equals
+    the number of recorded changes in its history that moved its due date later."""
+    from milestones.models import Milestone
+
+    from .drift import count_replans
+
+    live = dict(Milestone.objects.values_list("id", "replan_count").iterator())
+    due_dates: dict[int, list] = {}
+    rows = (
+        Milestone.history.order_by("id", "history_date", "history_id")
+        .values_list("id", "due_date")
+        .iterator(chunk_size=5000)
+    )
+    for pk, due_date in rows:
+        due_dates.setdefault(pk, []).append(due_date)
+    for pk, count in live.items():
+        expected = count_replans(due_dates.get(pk, ()))
+        if count != expected:
+            yield (
+                f"Milestone {pk} has replan_count {count}, but its history moves its due date "
+                f"later {expected} times"
+            )
+
+
 def check_all() -> tuple[dict[str, int], list[str]]:
     """Rows checked per model and every problem found."""
     counts, problems = {}, []
     for model in tracked_models():
         counts[model.__name__] = model._default_manager.count()
         problems.extend(check_model(model))
+    problems.extend(check_replans())
     return counts, problems

@@ -1,49 +1,27 @@
-"""Reads that span tables. Drift is always read from history, for today as for any past date.
+"""Reads that span tables, and the one entry to drift: ``plan_drift`` and ``plan_drifts``.
 
-``plan_drift`` runs a fixed number of queries whatever the size of the plan: one per history
-table (plan, objectives, milestones, progress updates) and one each for theme names and owners.
-``plan_drifts`` reads the same once and replays it to several days (trends over months).
+Today (and any later day) comes from the live rows (``objectives.live``, a fixed number of
+queries); a past day from history (``objectives.replay``), worked out once and kept in Django's
+cache framework (``objectives.pastdays``). Both give the same answer for today: a test holds
+them to it. The rules are ``objectives.drift``; their wording ``objectives.explain``.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from milestones.models import Milestone
+from . import drift, live, pastdays
+from .models import Objective, Plan
+from .replay import PlanDrift, PlanHistory, end_of_day
 
-from . import drift
-from .models import Objective, Plan, ProgressUpdate, Theme
+__all__ = ["PlanDrift", "PlanHistory", "end_of_day"]
 
-User = get_user_model()
-DELETED = "-"
 EARLIEST_AS_OF = date(1900, 1, 1)
 LATEST_AS_OF = date(9998, 12, 31)
-
-
-@dataclass(frozen=True)
-class PlanDrift:
-    plan: Plan
-    as_of: date
-    rules: drift.PlanRules
-    objectives: list[drift.ObjectiveDrift]
-
-    @property
-    def summary(self) -> dict[str, int]:
-        return drift.summarise(self.objectives)
-
-
-def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` in the project's time zone: history before it counts."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def parse_as_of(value: str | None) -> date:
@@ -79,187 +57,113 @@ def resolve_plan(plan_id: str | None) -> Plan:
     return plan
 
 
-RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days")
+@dataclass(frozen=True)
+class DaySummary:
+    """A plan on one day in brief: how many objectives of each RAG, and each one's RAG."""
+
+    counts: dict[str, int]
+    rags: dict[int, str]
+
+    @classmethod
+    def of(cls, result: PlanDrift) -> DaySummary:
+        return cls(result.summary, {row.id: row.rag for row in result.objectives})
 
 
-def _by_id(rows, dated: bool) -> dict[int, tuple[list[datetime], list[dict]]]:
-    """Rows ordered by id then time, grouped per id as (their history dates, the rows)."""
-    grouped: dict[int, tuple[list[datetime], list[dict]]] = {}
-    for row in rows:
-        dates, group = grouped.setdefault(row["id"], ([], []))
-        if dated:
-            dates.append(row["history_date"])
-        group.append(row)
-    return grouped
+def is_past(day: date) -> bool:
+    return day < timezone.localdate()
 
 
-class PlanHistory:
-    """A plan's history up to a cutoff, read once in a fixed number of queries (one per history
-    table, one for theme names, one for owners).
-
-    ``state_at`` replays it to the end of the cutoff's day; with ``dated=True`` (which also reads
-    each record's date) to the end of any earlier day too, without touching the database again.
-    """
-
-    def __init__(self, plan: Plan, cutoff: datetime, *, dated: bool = False):
-        self.plan = plan
-        self.cutoff = cutoff
-        self.dated = dated
-        when = ("history_date",) if dated else ()
-        self.plan_rows = list(
-            Plan.history.filter(id=plan.pk, history_date__lt=cutoff)
-            .order_by("history_date", "history_id")
-            .values("history_date", *RULE_FIELDS)
-        )
-        objective_ids = Objective.history.filter(plan_id=plan.pk).values("id")
-        self.objectives = _by_id(
-            Objective.history.filter(plan_id=plan.pk, history_date__lt=cutoff)
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                *when,
-                "ref",
-                "title",
-                "theme_id",
-                "owner_id",
-                "starts_on",
-                "target_date",
-                "status",
-            ),
-            dated,
-        )
-        self.milestones = _by_id(
-            Milestone.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                *when,
-                "objective_id",
-                "title",
-                "baseline_date",
-                "due_date",
-                "completed_on",
-            ),
-            dated,
-        )
-        self.updates = _by_id(
-            ProgressUpdate.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
-            .order_by("id", "history_date", "history_id")
-            .values("id", "history_type", *when, "objective_id", "reported_on"),
-            dated,
-        )
-        rows = [row for _, group in self.objectives.values() for row in group]
-        theme_ids = {row["theme_id"] for row in rows} - {None}
-        self.themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
-        owner_ids = {row["owner_id"] for row in rows} - {None}
-        self.owners = {u.pk: u for u in User.objects.filter(id__in=owner_ids)}
-
-    def _upto(self, grouped, cutoff: datetime):
-        """Each id's rows recorded before ``cutoff`` (ids with none are left out)."""
-        if cutoff >= self.cutoff:
-            for pk, (_, group) in grouped.items():
-                yield pk, group
-            return
-        for pk, (dates, group) in grouped.items():
-            n = bisect_left(dates, cutoff)
-            if n:
-                yield pk, group[:n]
-
-    def rules_at(self, cutoff: datetime) -> drift.PlanRules:
-        rows = [row for row in self.plan_rows if row["history_date"] < cutoff]
-        source = rows[-1] if rows else {f: getattr(self.plan, f) for f in RULE_FIELDS}
-        return drift.PlanRules(**{f: source[f] for f in RULE_FIELDS})
-
-    def state_at(self, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
-        """The plan's rules and objectives as recorded by the end of ``as_of``."""
-        cutoff = end_of_day(as_of)
-        if cutoff > self.cutoff or (cutoff < self.cutoff and not self.dated):
-            raise ValueError(f"This history was read up to {self.cutoff}, not for {as_of}.")
-        milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-        for pk, group in self._upto(self.milestones, cutoff):
-            row = group[-1]
-            if row["history_type"] == DELETED:
-                continue
-            milestones[row["objective_id"]].append(
-                drift.MilestoneState(
-                    id=pk,
-                    title=row["title"],
-                    baseline_date=row["baseline_date"],
-                    due_date=row["due_date"],
-                    completed_on=row["completed_on"],
-                    due_dates=tuple(r["due_date"] for r in group),
-                )
-            )
-        for states in milestones.values():
-            states.sort(key=lambda m: (m.baseline_date, m.id))
-        last_reported: dict[int, date] = {}
-        for _, group in self._upto(self.updates, cutoff):
-            row = group[-1]
-            if row["history_type"] == DELETED:
-                continue
-            reported_on = row["reported_on"]
-            if reported_on <= as_of and reported_on > last_reported.get(
-                row["objective_id"], date.min
-            ):
-                last_reported[row["objective_id"]] = reported_on
-        states = []
-        for pk, group in self._upto(self.objectives, cutoff):
-            row = group[-1]
-            if row["history_type"] == DELETED:
-                continue
-            owner = self.owners.get(row["owner_id"])
-            states.append(
-                drift.ObjectiveState(
-                    id=pk,
-                    ref=row["ref"],
-                    title=row["title"],
-                    starts_on=row["starts_on"],
-                    target_date=row["target_date"],
-                    status=row["status"],
-                    theme=self.themes.get(row["theme_id"]),
-                    owner_id=row["owner_id"],
-                    owner_username=owner.get_username() if owner else None,
-                    owner_name=(owner.get_full_name() or owner.get_username()) if owner else None,
-                    owner_active=owner.is_active if owner else True,
-                    milestones=tuple(milestones.get(pk, ())),
-                    last_reported_on=last_reported.get(pk),
-                )
-            )
-        return self.rules_at(cutoff), states
-
-    def drift_at(self, as_of: date) -> PlanDrift:
-        rules, states = self.state_at(as_of)
-        return PlanDrift(self.plan, as_of, rules, drift.plan_drift(states, as_of, rules))
+def _live_or_replayed(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
+    """Today or later from the live rows, unless history was recorded after that day (only a
+    clock set back does that): then from history, as for a past day."""
+    if live.recorded_after(plan, end_of_day(as_of)):
+        history = PlanHistory(plan, end_of_day(as_of), objective_ids=objective_ids)
+        return history.drift_at(as_of)
+    rules, states = live.plan_state(plan, as_of, objective_ids=objective_ids)
+    return PlanDrift(plan, as_of, rules, drift.plan_drift(states, as_of, rules))
 
 
 def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
-    """The plan's rules and objectives as recorded in history at the end of ``as_of``."""
+    """The plan's rules and objectives as they stood at the end of ``as_of``."""
+    if not is_past(as_of) and not live.recorded_after(plan, end_of_day(as_of)):
+        return live.plan_state(plan, as_of)
     return PlanHistory(plan, end_of_day(as_of)).state_at(as_of)
+
+
+def plan_drifts(
+    plan: Plan, days, summaries=()
+) -> tuple[dict[date, PlanDrift], dict[date, DaySummary]]:
+    """The drift of ``plan`` at the end of each of ``days``, and the brief ``DaySummary`` at each
+    of ``summaries``. Past days come from the cache, or else from one read of history replayed
+    to each missing day (then kept); today and later from the live rows."""
+    days, summaries = set(days), set(summaries)
+    full: dict[date, PlanDrift] = {}
+    brief: dict[date, DaySummary] = {}
+    for day in days | summaries:
+        if not is_past(day):
+            result = _live_or_replayed(plan, day)
+            if day in days:
+                full[day] = result
+            if day in summaries:
+                brief[day] = DaySummary.of(result)
+    past_full = {d for d in days if is_past(d)}
+    past_brief = {d for d in summaries if is_past(d)}
+    if not past_full and not past_brief:
+        return full, brief
+    gen, kept = pastdays.get_many(plan.pk, "drift", past_full)
+    for day, (rules, rows) in kept.items():
+        full[day] = PlanDrift(plan, day, rules, rows)
+    _, kept_brief = pastdays.get_many(plan.pk, "summary", past_brief - set(full))
+    brief.update(kept_brief)
+    brief.update({d: DaySummary.of(full[d]) for d in past_brief if d in full})
+    missing = (past_full - set(full)) | (past_brief - set(brief))
+    if missing:
+        latest = max(missing)
+        pastdays.note_day(latest)
+        history = PlanHistory(plan, end_of_day(latest), dated=len(missing) > 1)
+        new_full, new_brief = {}, {}
+        for day in sorted(missing):
+            result = history.drift_at(day)
+            if day in past_full:
+                full[day] = result
+                new_full[day] = (result.rules, result.objectives)
+            new_brief[day] = DaySummary.of(result)
+            if day in past_brief:
+                brief[day] = new_brief[day]
+        pastdays.set_many(plan.pk, "drift", gen, new_full)
+        pastdays.set_many(plan.pk, "summary", gen, new_brief)
+    return full, brief
 
 
 def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:
     """Every objective of ``plan`` with its drift at the end of ``as_of`` (today by default)."""
     as_of = as_of or timezone.localdate()
-    return PlanHistory(plan, end_of_day(as_of)).drift_at(as_of)
+    if not is_past(as_of):
+        return _live_or_replayed(plan, as_of)
+    return plan_drifts(plan, {as_of})[0][as_of]
 
 
-def plan_drifts(plan: Plan, days) -> dict[date, PlanDrift]:
-    """The drift of ``plan`` at the end of each of ``days`` (for trends), from one read of its
-    history: the same fixed number of queries as ``plan_drift``, however many days."""
-    days = sorted(set(days))
-    if not days:
-        return {}
-    history = PlanHistory(plan, end_of_day(days[-1]), dated=True)
-    return {day: history.drift_at(day) for day in days}
+def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules, object]:
+    """One objective's drift at the end of ``as_of`` (None when it was not in the picture),
+    with the plan's rules then: read from its own rows or its own history only."""
+    if not is_past(as_of):
+        result = _live_or_replayed(objective.plan, as_of, objective_ids=[objective.pk])
+    else:
+        history = PlanHistory(objective.plan, end_of_day(as_of), objective_ids=[objective.pk])
+        result = history.drift_at(as_of)
+    return result.rules, next(iter(result.objectives), None)
 
 
 def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.ObjectiveDrift]:
     """The objectives ``user`` owns now, across plans, most urgent first."""
     as_of = as_of or timezone.localdate()
-    plan_ids = Objective.objects.filter(owner=user).values_list("plan_id", flat=True).distinct()
+    owned = list(Objective.objects.filter(owner=user).values_list("plan_id", "id"))
     rows = []
-    for plan in Plan.objects.filter(id__in=plan_ids):
-        rows.extend(d for d in plan_drift(plan, as_of).objectives if d.state.owner_id == user.pk)
+    for plan in Plan.objects.filter(id__in={plan_id for plan_id, _ in owned}):
+        if is_past(as_of):
+            result = plan_drift(plan, as_of)
+        else:  # only the objectives they own, from the live rows
+            ids = [pk for plan_id, pk in owned if plan_id == plan.pk]
+            result = _live_or_replayed(plan, as_of, objective_ids=ids)
+        rows.extend(d for d in result.objectives if d.state.owner_id == user.pk)
     return sorted(rows, key=drift.drift_order)

@@ -8,6 +8,7 @@ those rows without touching the database.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,9 +20,9 @@ from milestones.models import Milestone
 
 from .formatting import long_date
 from .models import Objective, ProgressUpdate, Theme
+from .replay import CHANGED, CREATED, DELETED
 
 User = get_user_model()
-CREATED, CHANGED, DELETED = "+", "~", "-"
 
 OBJECTIVE_FIELDS = (
     "ref",
@@ -106,6 +107,25 @@ def load_records(objective: Objective) -> ObjectiveRecords:
         dict(Theme.objects.filter(pk__in=theme_ids).values_list("pk", "name")) if theme_ids else {}
     )
     return ObjectiveRecords(objective_rows, milestone_rows, update_rows, users, themes)
+
+
+def records_key(records: ObjectiveRecords, *parts) -> str:
+    """A digest of everything the objective's timeline and trend are drawn from: its history
+    (the latest record and the number of records of each kind), the people and themes they
+    name, and ``parts`` (the day shown). Any new record or renamed person gives a new key."""
+    shown = (
+        [
+            (max((r["history_id"] for r in rows), default=0), len(rows))
+            for rows in (records.objective, records.milestones, records.updates)
+        ],
+        sorted(
+            (pk, u.get_username(), u.get_full_name(), u.is_active)
+            for pk, u in records.users.items()
+        ),
+        sorted(records.themes.items()),
+        parts,
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.dateformat import format as format_date
 
 from milestones.models import Milestone
 
-DELETED = "-"
+from .replay import DELETED
 
 # Series styles: colour (at least 3:1 against white), marker shape and dash pattern. The three
 # cycle at different lengths, so neighbouring lines differ in more than colour.

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import drafts, drift, explain, permissions, selectors, services, timeline, trend, worklist
@@ -101,6 +102,7 @@ def last_change(instance) -> tuple[str, str]:
 
 
 _AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
+FRAGMENTS_VERSION = 1  # change with objectives/_trend.html or _timeline.html
 
 
 @require_GET
@@ -137,8 +139,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     today = timezone.localdate()
     past = as_of < today
     cutoff = selectors.end_of_day(as_of)
-    plan = selectors.plan_drift(objective.plan, as_of)
-    row = next((r for r in plan.objectives if r.id == objective.pk), None)
+    rules, row = selectors.objective_drift(objective, as_of)
     records = timeline.load_records(objective)
     if past:
         recorded = timeline.objective_as_of(records, cutoff)
@@ -149,7 +150,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     can_edit = can_edit and not (
         objective.is_withdrawn and not permissions.is_administrator(request.user)
     )
-    reasons = explain.explain_drift(row, plan.rules, as_of) if row and shown else []
+    reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
     return {
         "objective": objective,
         "shown": shown,
@@ -157,12 +158,19 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "today": today,
         "past": past,
         "drift": row,
-        "rules": plan.rules,
+        "rules": rules,
+        "due_soon": [(row, m) for m in row.due_soon] if row and shown else [],
         "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "updates": timeline.updates_as_of(records, cutoff),
-        "timeline": timeline.build_timeline(records, until=cutoff if past else None),
-        "trend": trend.milestone_trend(objective, as_of, rows=records.milestones),
+        # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
+        "timeline": SimpleLazyObject(
+            lambda: timeline.build_timeline(records, until=cutoff if past else None)
+        ),
+        "trend": SimpleLazyObject(
+            lambda: trend.milestone_trend(objective, as_of, rows=records.milestones)
+        ),
+        "records_key": timeline.records_key(records, as_of, today, past, FRAGMENTS_VERSION),
         "first_recorded": timeline.first_recorded(records),
         "can_edit": can_edit,
         "update_form": ProgressUpdateForm() if can_edit else None,

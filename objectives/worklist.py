@@ -12,7 +12,7 @@ from itertools import groupby
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from . import drafts, permissions, selectors
+from . import drafts, drift, permissions, selectors
 from .models import Objective
 
 
@@ -42,7 +42,12 @@ def plan_groups(rows) -> list[tuple[str, list]]:
 
 def render_worklist(request):
     rows = drafts.worklist_rows(request.user, selectors.objectives_drift_for_owner(request.user))
-    context = {"rows": rows, "groups": plan_groups(rows), "is_worklist": True}
+    context = {
+        "rows": rows,
+        "groups": plan_groups(rows),
+        "is_worklist": True,
+        "due_soon": drift.due_soon(rows),
+    }
     return render(request, "objectives/my_objectives.html", context)
 
 

@@ -2,8 +2,17 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing kept (the kept past days live in Django's cache)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

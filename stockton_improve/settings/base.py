@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "importing",
     "sso",
     "board",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# Past days' drift is kept here (objectives.pastdays). Local memory by default (one process);
+# with several processes or hosts use one shared cache, e.g. CACHE_URL=redis://host:6379/1 or
+# CACHE_URL=dbcache://drift_cache (then run `manage.py createcachetable`).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # room for a few plans' days and rows
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from dashboard import selectors as dashboard_selectors
 from milestones import services as milestone_services
 from objectives.models import Objective, Plan
 from tests import factories
@@ -13,13 +12,6 @@ from tests import factories
 TODAY = date(2026, 4, 10)
 LAST_BOARD = date(2026, 3, 5)
 NEXT_BOARD = date(2026, 4, 30)
-
-
-@pytest.fixture(autouse=True)
-def _empty_dashboard_cache():
-    dashboard_selectors.clear_cache()
-    yield
-    dashboard_selectors.clear_cache()
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """Fixtures for the dashboard tests: a frozen clock and a small plan with history over time.
 
-The dashboard keeps results in an in-process cache keyed by the history tables. It is not used
-inside a transaction, so ordinary tests (each inside one) always read from history; tests of the
-cache itself are transactional (``cached`` marks them) and the cache is emptied around each test.
+Past days are kept in Django's cache, in tests as in production; the cache is emptied around
+each test (tests/conftest.py). ``cached`` marks tests that also need commits to happen.
 """
 
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 
-from dashboard import selectors as dashboard_selectors
 from milestones import services as milestone_services
 from objectives import services as objective_services
 from objectives.models import Objective, Plan
@@ -23,13 +21,6 @@ FOUR_WEEKS_EARLIER = date(2026, 3, 13)
 
 
 cached = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _empty_dashboard_cache():
-    dashboard_selectors.clear_cache()
-    yield
-    dashboard_selectors.clear_cache()
 
 
 @pytest.fixture

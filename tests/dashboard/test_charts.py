@@ -3,7 +3,7 @@
 from datetime import date
 
 from dashboard import charts
-from dashboard.selectors import OwnerLoad, ThemeSlip
+from dashboard.selectors import OwnerRedAmber, ThemeSlip
 
 POINTS = [
     (date(2026, 1, 31), {"red": 2, "amber": 3, "green": 5, "complete": 0}),
@@ -32,7 +32,7 @@ def test_text_is_escaped():
     svg = str(charts.slip_by_theme(slips))
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
-    loads = [OwnerLoad("eve", "Eve <b>Bold</b>", False, 2, 1, 5)]
+    loads = [OwnerRedAmber("eve", "Eve <b>Bold</b>", False, 2, 1, 5)]
     svg = str(charts.owners_most_red(loads))
     assert "<b>" not in svg
     assert "(has left)" in svg

@@ -277,7 +277,9 @@ def test_accountability_shows_counts_and_last_update(client, clock, leader, stor
 
 
 def test_someone_who_left_is_shown_as_having_left(client, clock, leader, story, other_manager):
-    get_user_model().objects.filter(pk=other_manager.pk).update(is_active=False)
+    with clock(TODAY):
+        other_manager.is_active = False
+        other_manager.save()
     page = text(get(client, leader, clock, ACCOUNTABILITY))
     assert "(has left)" in page
     assert "Owner has left" in page
@@ -301,5 +303,8 @@ def test_a_change_shows_at_once(client, clock, leader, admin_user, story):
         )
     assert headline(get(client, leader, clock), "complete")[0] == 2
     red_before = headline(get(client, leader, clock), "red")[0]
-    get_user_model().objects.filter(username="mo_manager").update(is_active=False)
+    with clock(TODAY):
+        mo = get_user_model().objects.get(username="mo_manager")
+        mo.is_active = False
+        mo.save()
     assert headline(get(client, leader, clock), "red")[0] == red_before + 1

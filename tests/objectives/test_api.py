@@ -1,7 +1,6 @@
 """``/api/drift/`` against DESIGN.md's "Surfaces": shape, errors, access and query count."""
 
 import re
-import time
 from contextlib import nullcontext
 from datetime import date
 
@@ -351,14 +350,12 @@ def count_queries(client, plan):
 
 def test_query_count_does_not_grow_with_the_plan(client, clock, admin_user, leader):
     owners = [factories.make_manager(f"owner{i}") for i in range(5)]
-    started = time.monotonic()
     small = factories.make_plan_with_history(
         clock, admin=admin_user, owners=owners, count=10, name="Small"
     )
     large = factories.make_plan_with_history(
         clock, admin=admin_user, owners=owners, count=200, name="Large"
     )
-    assert time.monotonic() - started < 30
     client.force_login(leader)
     client.get(URL, {"plan": small.pk})  # warm up anything cached per process
     small_count, small_body = count_queries(client, small)

@@ -115,3 +115,22 @@ def _mixed_web_workload(client):
         f"/manage/objectives/{leaver.pk}/owner/",
         {"owner": manager.pk, "reason": "Owner left", "version": leaver.version},
     )
+
+
+def test_a_replan_count_that_disagrees_with_history_is_found(admin_user, capsys):
+    from milestones import services as milestone_services
+
+    objective = factories.make_objective(user=admin_user)
+    milestone = factories.make_milestone(objective, user=admin_user, due_date=date(2026, 12, 1))
+    milestone_services.milestone_reschedule(
+        milestone=milestone, user=admin_user, due_date=date(2027, 1, 1), reason="Slipped"
+    )
+    assert _run() == 0
+    capsys.readouterr()
+    # A save that goes round the service moves the date later without counting it.
+    milestone = Milestone.objects.get(pk=milestone.pk)
+    milestone.due_date = date(2027, 2, 1)
+    milestone.save()
+    assert _run() == 1
+    out = capsys.readouterr().out
+    assert f"Milestone {milestone.pk} has replan_count 1, but its history moves" in out
