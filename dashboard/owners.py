@@ -19,5 +19,5 @@ class OwnerCounts:
 def owner_counts(data) -> OwnerCounts:
     """Owners (and "no named owner") with at least one red or amber objective on the date, and
     how many of them the dashboard's chart and table show."""
-    total = sum(1 for o in selectors.owner_loads(data.drift.objectives) if o.red or o.amber)
-    return OwnerCounts(shown=len(data.owner_loads), total=total)
+    total = sum(1 for o in selectors.owners_red_amber(data.drift.objectives) if o.red or o.amber)
+    return OwnerCounts(shown=len(data.owners_most_red), total=total)

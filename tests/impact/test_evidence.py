@@ -175,7 +175,10 @@ def test_links_and_attachments(client, clock, objective, manager, admin_user):
         )
         assert not_done.status_code == 200  # only completed milestones are offered
         milestone_services.milestone_complete(
-            user=manager, milestone=milestone, completed_on=date(2025, 3, 25)
+            user=admin_user,
+            milestone=milestone,
+            completed_on=date(2025, 3, 25),
+            reason="Finished before it was recorded",
         )
         for attach in ("objective", f"update-{update.pk}", f"milestone-{milestone.pk}"):
             response = client.post(

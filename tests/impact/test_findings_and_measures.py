@@ -44,7 +44,12 @@ def plan_world(clock, admin_user, manager):
         milestone_services.milestone_complete(
             user=manager, milestone=milestone, completed_on=date(2025, 6, 1)
         )
-        objective_services.objective_update(objective=done, user=manager, status="complete")
+        objective_services.objective_update(
+            objective=done,
+            user=manager,
+            status="complete",
+            closing_summary="Every milestone delivered.",
+        )
     return {"plan": plan, "red": red, "green": green, "done": done, "f": (f1, f2, f3, f10)}
 
 
@@ -369,8 +374,8 @@ def test_no_data_uses_the_plans_stale_after_days_as_it_stood_at_d(
 def test_a_withdrawn_objective_no_longer_answers_a_finding(clock, plan_world, admin_user):
     plan = plan_world["plan"]
     with clock(date(2025, 8, 1)):
-        objective_services.objective_update(
-            objective=plan_world["red"], user=admin_user, status="withdrawn", reason="Merged"
+        objective_services.objective_withdraw(
+            objective=plan_world["red"], user=admin_user, reason="Merged", expected_version=None
         )
         today = {r.ref: r for r in selectors.findings_register(plan, date(2025, 8, 1))}
         before = {r.ref: r for r in selectors.findings_register(plan, date(2025, 7, 31))}

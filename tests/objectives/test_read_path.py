@@ -2,12 +2,14 @@
 data and on randomised plans), and past days are worked out once, kept in Django's cache and
 made cold only by history written for them."""
 
+import contextlib
 import io
 import random
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -105,28 +107,30 @@ def _random_plan(clock, rng: random.Random, admin):
                     )
                 )
             elif choice < 0.35:
-                objective = rng.choice(objectives)
+                objective = Objective.objects.get(pk=rng.choice(objectives).pk)
                 due = day + timedelta(days=rng.randint(-5, 90))
-                milestones.append(
-                    factories.make_milestone(objective, user=admin, due_date=max(due, day))
-                )
+                due = min(max(due, day), objective.target_date)  # agreed inside the timescale
+                if due >= day:
+                    milestones.append(factories.make_milestone(objective, user=admin, due_date=due))
             elif choice < 0.55 and milestones:
                 m = Milestone.objects.get(pk=rng.choice(milestones).pk)
                 if m.completed_on is None and m.withdrawn_on is None:
                     new = m.due_date + timedelta(days=rng.choice([-6, -1, 3, 10, 30]))
                     if new != m.due_date:
-                        milestone_services.milestone_reschedule(
-                            milestone=m, user=admin, due_date=new, reason="Moved"
-                        )
+                        with contextlib.suppress(ValidationError):  # refused moves change nothing
+                            milestone_services.milestone_reschedule(
+                                milestone=m, user=admin, due_date=new, reason="Moved"
+                            )
             elif choice < 0.65 and milestones:
                 m = Milestone.objects.get(pk=rng.choice(milestones).pk)
                 if m.completed_on is None and m.withdrawn_on is None:
                     milestone_services.milestone_complete(milestone=m, user=admin, completed_on=day)
             elif choice < 0.75:
+                objective = rng.choice(objectives)
                 factories.make_update(
-                    rng.choice(objectives),
+                    objective,
                     user=admin,
-                    reported_on=day - timedelta(days=rng.randint(0, 3)),
+                    reported_on=max(day - timedelta(days=rng.randint(0, 3)), objective.starts_on),
                 )
             elif choice < 0.8:
                 owner = rng.choice(owners)
@@ -144,12 +148,13 @@ def _random_plan(clock, rng: random.Random, admin):
                 save_with_history(o, user=admin, reason="Closed")
             elif choice < 0.93:
                 o = Objective.objects.get(pk=rng.choice(objectives).pk)
-                objective_services.objective_update(
-                    objective=o,
-                    user=admin,
-                    target_date=o.target_date + timedelta(days=rng.randint(-20, 20)),
-                    reason="Moved",
-                )
+                with contextlib.suppress(ValidationError):  # refused moves change nothing
+                    objective_services.objective_update(
+                        objective=o,
+                        user=admin,
+                        target_date=o.target_date + timedelta(days=rng.randint(-20, 20)),
+                        reason="Moved",
+                    )
             else:
                 objective_services.plan_update(
                     plan=Plan.objects.get(pk=plan.pk),
