@@ -27,6 +27,7 @@ def test_administrator_imports_a_tracker(page, login, assert_accessible, console
         name="Improvement plan 2025 to 2027",
         starts_on=date(2025, 4, 1),
         ends_on=date(2027, 3, 31),
+        published=False,
     )
     tracker = tmp_path / "Council tracker.xlsx"
     tracker.write_bytes(
