@@ -76,7 +76,10 @@ def _draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
 
 
 def dashboard_rows(
-    table: list[tuple[ObjectiveDrift, str]], *, past: date | None, impact: dict[int, str] | None = None
+    table: list[tuple[ObjectiveDrift, str]],
+    *,
+    past: date | None,
+    impact: dict[int, str] | None = None,
 ) -> SafeString:
     """The dashboard's rows: ref, objective, theme, owner, status (and since when), impact (its
     measures by status in words, from ``impact``), what needs attention, the milestone furthest

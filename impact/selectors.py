@@ -448,7 +448,9 @@ def impact_words(measures: list[MeasureAt]) -> str:
         return "No measures"
     counts = measure_rules.count_statuses(m.status for m in measures)
     return ", ".join(
-        f"{counts[s]} {measure_rules.LABELS[s].lower()}" for s in measure_rules.STATUSES if counts[s]
+        f"{counts[s]} {measure_rules.LABELS[s].lower()}"
+        for s in measure_rules.STATUSES
+        if counts[s]
     )
 
 
