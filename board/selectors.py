@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from dashboard import selectors as dashboard_selectors
 from dashboard.dates import month_ends
+from impact import selectors as impact_selectors
 from milestones.models import Milestone
 from objectives import drift, explain, permissions, selectors
 from objectives.formatting import long_date
@@ -341,6 +342,11 @@ class Pack:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
+
+    @functools.cached_property
+    def impact(self) -> impact_selectors.PackImpact:
+        """Measures by status, those off track or behind, and evidence counts by objective."""
+        return impact_selectors.pack_impact(self.plan, self.as_of, drift=self.drift)
 
     @functools.cached_property
     def rows(self) -> list[PackObjective]:

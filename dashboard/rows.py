@@ -75,10 +75,23 @@ def _draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
     return mark_safe("".join(found.get(key) or new[key] for key in keys))  # noqa: S308 (templates)
 
 
-def dashboard_rows(table: list[tuple[ObjectiveDrift, str]], *, past: date | None) -> SafeString:
-    """The dashboard's rows: ref, objective, theme, owner, status (and since when), what needs
-    attention, the milestone furthest behind. ``past`` is the date shown when it is not today."""
-    return _draw(ROW_TEMPLATES[0], [(row, {"since": since, "past": past}) for row, since in table])
+def dashboard_rows(
+    table: list[tuple[ObjectiveDrift, str]],
+    *,
+    past: date | None,
+    impact: dict[int, str] | None = None,
+) -> SafeString:
+    """The dashboard's rows: ref, objective, theme, owner, status (and since when), impact (its
+    measures by status in words, from ``impact``), what needs attention, the milestone furthest
+    behind. ``past`` is the date shown when it is not today."""
+    impact = impact or {}
+    return _draw(
+        ROW_TEMPLATES[0],
+        [
+            (row, {"since": since, "past": past, "impact": impact.get(row.id, "No measures")})
+            for row, since in table
+        ],
+    )
 
 
 def owner_rows(rows: list[ObjectiveDrift], *, past: date | None) -> SafeString:

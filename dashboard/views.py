@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from board import dashboard as board_dashboard
+from impact import selectors as impact_selectors
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
@@ -85,6 +86,9 @@ def dashboard(request):
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters())
     board = board_dashboard.prepare(request, data)
+    measures = impact_selectors.plan_measures(
+        plan, as_of, stale_after_days=data.drift.rules.stale_after_days
+    )
     form.set_options(themes=data.theme_options, owners=data.owner_options)
     context = {
         "form": form,
@@ -92,7 +96,11 @@ def dashboard(request):
         "data": data,
         "links": _links(_query(plan, as_of, data.filters, plans, today=data.today)),
         "keep": list(data.filters.params().items()),
-        "table_rows": rows.dashboard_rows(data.table, past=as_of if data.is_past else None),
+        "table_rows": rows.dashboard_rows(
+            data.table,
+            past=as_of if data.is_past else None,
+            impact=impact_selectors.impact_by_objective(plan, as_of, measures=measures),
+        ),
         "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
         "slip_chart": charts.slip_by_theme(data.theme_slips),
         "owners_chart": charts.owners_most_red(data.owners_most_red),
@@ -101,7 +109,7 @@ def dashboard(request):
         "owner_counts": owners.owner_counts(data),
     }
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
-    context = {"form": form, "data": data, "content": content}
+    context = {"form": form, "data": data, "content": content, "impact_measures": measures}
     return render(request, "dashboard/dashboard.html", context)
 
 

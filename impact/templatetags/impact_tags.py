@@ -34,7 +34,9 @@ def objective_impact(context, objective, as_of, past=False):
 
 @register.inclusion_tag("impact/_dashboard_panel.html", takes_context=True)
 def dashboard_impact(context, plan, as_of, drift=None):
-    data = selectors.dashboard_impact(plan, as_of, drift=drift)
+    # the dashboard's view passes the measures it read for its rows
+    measures = context.get("impact_measures")
+    data = selectors.dashboard_impact(plan, as_of, drift=drift, measures=measures)
     return {
         "plan": plan,
         "as_of": as_of,
@@ -51,3 +53,12 @@ def number(value):
 @register.filter
 def measure_label(status):
     return LABELS.get(status, "No measures")
+
+
+@register.filter
+def count_for(counts, key):
+    """``{{ counts|count_for:objective_id }}``: the count for one key of a dict, 0 when absent."""
+    try:
+        return counts.get(key, 0)
+    except AttributeError:
+        return 0
