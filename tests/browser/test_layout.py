@@ -19,7 +19,7 @@ from objectives import services
 from objectives.models import Objective
 from tests import factories
 
-from .pages import pages_for
+from .pages import anonymous_pages, pages_for
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,8 @@ def test_no_page_scrolls_sideways_and_every_page_is_accessible_at_each_width(
     page, login, assert_accessible, demo, role
 ):
     user = demo[role]
+    if role == "admin":  # the publish page needs a draft plan
+        factories.make_plan(user=user, published=False)
     urls = pages_for(user)
     login(page, user)
     assert page.url.endswith(DEMO[role]), f"{role} should land on {DEMO[role]}"
@@ -55,6 +57,26 @@ def test_no_page_scrolls_sideways_and_every_page_is_accessible_at_each_width(
         for url in urls:
             response = page.goto(url)
             assert response.status < 400, f"{url} as {role}: {response.status}"
+            extra = _sideways(page)
+            if extra > 0:
+                problems.append(f"{url} at {width} px is {extra} px wider than the screen")
+            try:
+                assert_accessible(page)
+            except AssertionError as error:
+                problems.append(f"at {width} px: {error}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_before_signing_in_scrolls_sideways_and_every_one_is_accessible(
+    page, assert_accessible, demo
+):
+    urls = anonymous_pages()
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in urls:
+            response = page.goto(url)
+            assert response.status < 400, f"{url} before signing in: {response.status}"
             extra = _sideways(page)
             if extra > 0:
                 problems.append(f"{url} at {width} px is {extra} px wider than the screen")
