@@ -86,7 +86,10 @@ def _board_and_impact_pages(user, owned) -> list[str]:
     from board.models import Challenge
     from impact.models import Evidence, Measure
 
-    urls = [reverse("reminders:account"), reverse("board:report"), reverse("impact:findings")]
+    urls = [reverse("reminders:account"), reverse("board:report")]
+    plan = Plan.objects.filter(published_on__isnull=False).order_by("pk").first()
+    if plan is not None:  # as the dashboard and objective pages link to it
+        urls.append(f"{reverse('impact:findings')}?plan={plan.pk}")
     busiest = _busiest_objective(Objective.objects.all())
     if busiest is not None and board_services.can_raise_challenge(user):
         urls.append(reverse("board:challenge_raise", args=[busiest.pk]))
