@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from board import services as board_services
 from objectives import services
 from objectives.models import Objective
 from tests import factories
@@ -48,6 +49,11 @@ def test_no_page_scrolls_sideways_and_every_page_is_accessible_at_each_width(
     user = demo[role]
     if role == "admin":  # the publish page needs a draft plan
         factories.make_plan(user=user, published=False)
+    if role in ("leader", "manager"):  # the answer and close pages need a challenge of theirs
+        objective = Objective.objects.filter(owner=demo["manager"]).order_by("ref").first()
+        board_services.challenge_raise(
+            user=demo["leader"], objective=objective, question="What does the board need to know?"
+        )
     urls = pages_for(user)
     login(page, user)
     assert page.url.endswith(DEMO[role]), f"{role} should land on {DEMO[role]}"
