@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from milestones.models import Milestone
-from objectives import permissions
+from objectives import drafts, permissions
 from objectives import selectors as objective_selectors
 from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, ProgressUpdate
@@ -85,7 +85,7 @@ def findings(request):
     error = ""
     try:
         as_of = objective_selectors.parse_as_of(request.GET.get("as_of"))
-        plan = objective_selectors.resolve_plan(request.GET.get("plan"))
+        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
     except ValidationError as problem:
         error = " ".join(problem.messages)
         return render(request, "impact/findings.html", {"error": error}, status=400)

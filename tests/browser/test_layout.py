@@ -15,11 +15,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from board import services as board_services
 from objectives import services
 from objectives.models import Objective
 from tests import factories
 
-from .pages import pages_for
+from .pages import anonymous_pages, pages_for
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,13 @@ def test_no_page_scrolls_sideways_and_every_page_is_accessible_at_each_width(
     page, login, assert_accessible, demo, role
 ):
     user = demo[role]
+    if role == "admin":  # the publish page needs a draft plan
+        factories.make_plan(user=user, published=False)
+    if role in ("leader", "manager"):  # the answer and close pages need a challenge of theirs
+        objective = Objective.objects.filter(owner=demo["manager"]).order_by("ref").first()
+        board_services.challenge_raise(
+            user=demo["leader"], objective=objective, question="What does the board need to know?"
+        )
     urls = pages_for(user)
     login(page, user)
     assert page.url.endswith(DEMO[role]), f"{role} should land on {DEMO[role]}"
@@ -55,6 +63,26 @@ def test_no_page_scrolls_sideways_and_every_page_is_accessible_at_each_width(
         for url in urls:
             response = page.goto(url)
             assert response.status < 400, f"{url} as {role}: {response.status}"
+            extra = _sideways(page)
+            if extra > 0:
+                problems.append(f"{url} at {width} px is {extra} px wider than the screen")
+            try:
+                assert_accessible(page)
+            except AssertionError as error:
+                problems.append(f"at {width} px: {error}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_before_signing_in_scrolls_sideways_and_every_one_is_accessible(
+    page, assert_accessible, demo
+):
+    urls = anonymous_pages()
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in urls:
+            response = page.goto(url)
+            assert response.status < 400, f"{url} before signing in: {response.status}"
             extra = _sideways(page)
             if extra > 0:
                 problems.append(f"{url} at {width} px is {extra} px wider than the screen")

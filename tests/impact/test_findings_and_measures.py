@@ -115,6 +115,22 @@ def test_findings_page_for_every_role_and_a_past_date(client, clock, plan_world,
     assert bad.status_code == 400 and future.status_code == 400
 
 
+def test_a_draft_plan_is_unknown_to_the_findings_register_for_anyone_but_administrators(
+    client, clock, plan_world, leader, admin_user
+):
+    plan = plan_world["plan"]
+    with clock(date(2025, 9, 1)):
+        draft = factories.make_plan(user=admin_user, published=False)
+        client.force_login(leader)
+        only = client.get(reverse("impact:findings"))
+        hidden = client.get(reverse("impact:findings"), {"plan": draft.pk})
+        client.force_login(admin_user)
+        shown = client.get(reverse("impact:findings"), {"plan": draft.pk})
+    assert only.status_code == 200 and only.context["plan"] == plan
+    assert hidden.status_code == 400 and f"There is no plan {draft.pk}." in hidden.content.decode()
+    assert shown.status_code == 200
+
+
 def test_objective_page_lists_the_findings_it_answers(client, clock, plan_world, leader):
     client.force_login(leader)
     with clock(date(2025, 9, 1)):
