@@ -1,7 +1,9 @@
+import shutil
 from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 
 from tests import factories
@@ -48,3 +50,10 @@ def clock():
         return time_machine.travel(moment, tick=False)
 
     return at
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the throw-away folder the tests' evidence files were written to."""
+    location = settings.STORAGES["evidence"].get("OPTIONS", {}).get("location")
+    if location and "improve-test-evidence-" in str(location):
+        shutil.rmtree(location, ignore_errors=True)
