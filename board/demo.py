@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from objectives import drift
-from objectives.history import save_with_history
 from objectives.permissions import LEADERSHIP
 from objectives.selectors import plan_drift
 
@@ -67,9 +66,6 @@ def _director(joined: datetime):
 
 def add_board_cycle(plan, *, admin, leader, today: date) -> None:
     """``leader`` is kept for the signature; the demo's challenges come from the Director."""
-    if plan.published_on is None:  # the demo plan is live: leadership reads its board pack
-        plan.published_on = plan.starts_on
-        save_with_history(plan, user=admin, reason="Published for the improvement board")
     if not BoardMeeting.objects.filter(plan=plan).exists():
         _meetings(plan, admin=admin, today=today)
     if not Challenge.objects.filter(objective__plan=plan).exists():

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from dashboard import selectors as dashboard_selectors
 from dashboard.dates import month_ends
 from impact import selectors as impact_selectors
 from milestones.models import Milestone
-from objectives import drift, explain, permissions, selectors
+from objectives import drafts, drift, explain, selectors
 from objectives.formatting import long_date
-from objectives.models import Plan, ProgressUpdate
+from objectives.models import Objective, Plan, ProgressUpdate
 from objectives.selectors import end_of_day
 
 from .models import BoardMeeting, Challenge
@@ -38,12 +38,7 @@ RAG_GREENNESS = {drift.RED: 0, drift.AMBER: 1, drift.GREEN: 2}
 
 def plan_visible_to(plan: Plan, user) -> bool:
     """Drafts are for administrators only; published plans for every signed-in role."""
-    visible_to = getattr(Plan.objects, "visible_to", None)
-    if visible_to is not None:
-        return visible_to(user).filter(pk=plan.pk).exists()
-    if not permissions.can_view_plan(user):
-        return False
-    return plan.published_on is not None or permissions.is_administrator(user)
+    return not plan.is_draft or drafts.sees_drafts(user)
 
 
 # --- board meetings and the comparison date ------------------------------------------------------
@@ -360,44 +355,36 @@ class Pack:
 
 
 def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
-    """Each objective's latest progress update reported by ``as_of`` and recorded by its end."""
-    found: dict[int, LatestUpdate] = {}
-    rows = (
-        ProgressUpdate.history.filter(
-            objective__plan=plan, reported_on__lte=as_of, history_date__lt=end_of_day(as_of)
-        )
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "objective_id",
-            "reported_on",
-            "rag",
-            "summary",
-            "history_type",
-            "author__username",
-            "author__first_name",
-            "author__last_name",
-        )
-    )
-    latest_version: dict[int, dict] = {}
-    for row in rows:
-        latest_version[row["id"]] = row
-    authors = {
-        pk: f"{row['author__first_name']} {row['author__last_name']}".strip()
-        or (row["author__username"] or "")
-        for pk, row in latest_version.items()
-    }
-    keys: dict[int, tuple] = {}
-    for row in latest_version.values():
-        if row["history_type"] == "-":
-            continue
-        key = (row["reported_on"], row["id"])
-        if row["objective_id"] not in keys or key > keys[row["objective_id"]]:
-            keys[row["objective_id"]] = key
-            found[row["objective_id"]] = LatestUpdate(
-                row["reported_on"], row["rag"], row["summary"], authors[row["id"]]
+    """Each objective's latest progress update reported by ``as_of`` and recorded by its end.
+
+    Updates are only ever added, never changed or deleted, so the live rows that were created
+    by the end of ``as_of`` are exactly the updates that existed then: one query, with no
+    replay of history.
+    """
+    updates = ProgressUpdate.objects.filter(objective_id=OuterRef("pk"), reported_on__lte=as_of)
+    if as_of < timezone.localdate():
+        updates = updates.filter(
+            Exists(
+                ProgressUpdate.history.filter(
+                    id=OuterRef("pk"), history_type="+", history_date__lt=end_of_day(as_of)
+                )
             )
-    return found
+        )
+    latest_ids = (
+        Objective.objects.filter(plan=plan)
+        .annotate(latest=Subquery(updates.order_by("-reported_on", "-id").values("id")[:1]))
+        .exclude(latest=None)
+        .values_list("latest", flat=True)
+    )
+    return {
+        update.objective_id: LatestUpdate(
+            update.reported_on,
+            update.rag,
+            update.summary,
+            update.author.get_full_name() or update.author.get_username(),
+        )
+        for update in ProgressUpdate.objects.filter(pk__in=latest_ids).select_related("author")
+    }
 
 
 def milestone_moves(plan: Plan, since: date, as_of: date) -> dict[int, list[Move]]:

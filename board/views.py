@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard import charts
 from dashboard.forms import DashboardForm
-from objectives import permissions
+from objectives import drafts, permissions
 from objectives.models import Objective, Plan
 
 from . import forms, pdf, selectors, services, workbook
@@ -33,9 +33,7 @@ def _pack_request(request):
     """(pack, None) for a good query string, or (None, (forms, message)) when it is wrong."""
     if not permissions.can_view_plan(request.user):
         raise PermissionDenied("Your account has no role in this service.")
-    plans = [
-        p for p in Plan.objects.order_by("name", "id") if selectors.plan_visible_to(p, request.user)
-    ]
+    plans = drafts.visible_plans(request.user, Plan.objects.order_by("name", "id"))
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return None, form, None
