@@ -15,6 +15,7 @@ from django.utils import timezone
 from objectives import drift
 from objectives.permissions import LEADERSHIP
 from objectives.selectors import plan_drift
+from people import demo as people_demo
 
 from . import services
 from .models import BoardMeeting, Challenge
@@ -59,8 +60,9 @@ def _director(joined: datetime):
             date_joined=joined,
         )
         user.set_unusable_password()
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=LEADERSHIP)[0])
+        people_demo.create_account(
+            user, groups=[Group.objects.get_or_create(name=LEADERSHIP)[0]], joined=joined
+        )
     return user
 
 
