@@ -4,7 +4,7 @@ see their objectives greener than the milestones do.
 
 ``prepare`` is called by ``dashboard.views.dashboard`` right after it reads the dashboard; it
 moves the dashboard's comparison to the board's date (reading that day's counts through the
-dashboard's own cache) and gives a ``key`` for the page's cached content.
+dashboard's own cache).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ class BoardPanel:
     comparison: selectors.Comparison
     since_form: SinceForm
     open_challenges: int
-    key: tuple
     rows: list
 
     @property
@@ -60,18 +59,11 @@ def prepare(request, data) -> BoardPanel:
     if since_form.since() is None and not since_form.errors:  # nothing picked: show the default
         since_form = SinceForm(as_of=as_of)
         since_form.initial_date("since", comparison.day)
-    key = (
-        comparison.day,
-        comparison.meeting.pk if comparison.meeting else None,
-        tuple(sorted((k, v) for k, v in request.GET.items() if k.startswith("since"))),
-        state.token,
-    )
     return BoardPanel(
         plan=plan,
         as_of=as_of,
         comparison=comparison,
         since_form=since_form,
         open_challenges=state.open_challenges,
-        key=key,
         rows=data.drift.objectives,
     )

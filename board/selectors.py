@@ -96,12 +96,10 @@ class BoardState:
 
     comparison: Comparison
     open_challenges: int
-    token: tuple  # changes whenever a board meeting or a challenge is recorded
 
 
 def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
-    """The comparison date (as ``comparison_date``), the number of open challenges and a token
-    of the board's records, in one query."""
+    """The comparison date and the number of open challenges, in one query."""
     meetings_ = BoardMeeting.objects.filter(plan=OuterRef("pk"))
     on_day = since if since is not None else as_of
     row = (
@@ -114,14 +112,6 @@ def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardStat
                 meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("id")[:1]
             ),
             chosen_id=Subquery(meetings_.filter(held_on=on_day).values("id")[:1]),
-            meetings_token=Subquery(
-                BoardMeeting.history.filter(plan_id=OuterRef("pk"))
-                .order_by("-history_id")
-                .values("history_id")[:1]
-            ),
-            challenges_token=Subquery(
-                Challenge.history.order_by("-history_id").values("history_id")[:1]
-            ),
             open_count=Subquery(
                 Challenge.objects.filter(objective__plan=OuterRef("pk"))
                 .exclude(status=Challenge.Status.CLOSED)
@@ -131,9 +121,7 @@ def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardStat
                 .values("n")[:1]
             ),
         )
-        .values(
-            "last_on", "last_id", "chosen_id", "meetings_token", "challenges_token", "open_count"
-        )
+        .values("last_on", "last_id", "chosen_id", "open_count")
         .get()
     )
     if since is not None:
@@ -151,7 +139,6 @@ def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardStat
     return BoardState(
         comparison=comparison,
         open_challenges=row["open_count"] or 0,
-        token=(row["meetings_token"], row["challenges_token"]),
     )
 
 
@@ -376,14 +363,20 @@ def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
         .exclude(latest=None)
         .values_list("latest", flat=True)
     )
+    rows = ProgressUpdate.objects.filter(pk__in=latest_ids).values_list(
+        "objective_id",
+        "reported_on",
+        "rag",
+        "summary",
+        "author__first_name",
+        "author__last_name",
+        f"author__{User.USERNAME_FIELD}",
+    )
     return {
-        update.objective_id: LatestUpdate(
-            update.reported_on,
-            update.rag,
-            update.summary,
-            update.author.get_full_name() or update.author.get_username(),
+        objective_id: LatestUpdate(
+            reported_on, rag, summary, f"{first} {last}".strip() or username
         )
-        for update in ProgressUpdate.objects.filter(pk__in=latest_ids).select_related("author")
+        for objective_id, reported_on, rag, summary, first, last, username in rows
     }
 
 

@@ -194,6 +194,8 @@ def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[in
     it was that colour at every month end from July on, "new since 31 Oct 2026" when it was not
     at the last one."""
     since = {}
+    new_since = f"new since {format_date(month_ends[-1][0], 'j M Y')}" if month_ends else ""
+    label = functools.cache(lambda day: format_date(day, "M Y"))
     for row in rows:
         if row.rag not in (drift.RED, drift.AMBER) or not month_ends:
             continue
@@ -203,11 +205,11 @@ def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[in
                 break
             start = day
         if start is None:
-            since[row.id] = f"new since {format_date(month_ends[-1][0], 'j M Y')}"
+            since[row.id] = new_since
         elif start == month_ends[0][0]:
-            since[row.id] = f"since {format_date(start, 'M Y')} or earlier"
+            since[row.id] = f"since {label(start)} or earlier"
         else:
-            since[row.id] = f"since end of {format_date(start, 'M Y')}"
+            since[row.id] = f"since end of {label(start)}"
     return since
 
 

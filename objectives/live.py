@@ -2,9 +2,9 @@
 
 The current rows are what history says at the end of today: every write goes through the
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
-``manage.py check_history`` verifies it against history). Six queries whatever the size of the
-plan: objectives, milestones, the latest progress update of each objective, theme names, the
-owners' accounts, and nothing for the plan's rules (its own row).
+``manage.py check_history`` verifies it against history). Three queries whatever the size of
+the plan: objectives with their theme's name and owner's account, milestones, and the latest
+progress update of each objective; nothing for the plan's rules (its own row).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Max
 
 from milestones.models import Milestone
 
@@ -57,72 +56,102 @@ def rules(plan: Plan) -> drift.PlanRules:
     return drift.PlanRules(**{f: getattr(plan, f) for f in RULE_FIELDS})
 
 
+def _day(value) -> date | None:
+    """A date column as a date: PostgreSQL gives dates; SQLite gives an aggregate's as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@functools.cache
+def _sql() -> dict[str, str]:
+    """The three reads of ``plan_state``, written once from the models' table and column names
+    (never from a request). Plain SQL because this runs on every drift page straight after a
+    write, where building and converting the same querysets each time cost more than the reads.
+    """
+    q = connection.ops.quote_name
+
+    def t(model) -> str:
+        return q(model._meta.db_table)
+
+    def c(alias: str, model, *fields: str) -> str:
+        return ", ".join(f"{alias}.{q(model._meta.get_field(f).column)}" for f in fields)
+
+    ob, mi, pu, th, us = Objective, Milestone, ProgressUpdate, Theme, User
+    fields = ("id", "ref", "title", "starts_on", "target_date", "status")
+    account = (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
+    return {  # names from the models; values are always parameters
+        "objectives": (
+            f"SELECT {c('o', ob, *fields)}, {c('t', th, 'name')}, {c('o', ob, 'owner')}, "  # noqa: S608
+            f"{c('u', us, *account)} FROM {t(ob)} o "
+            f"LEFT JOIN {t(th)} t ON {c('t', th, 'id')} = {c('o', ob, 'theme')} "
+            f"LEFT JOIN {t(us)} u ON {c('u', us, 'id')} = {c('o', ob, 'owner')} "
+            f"WHERE {c('o', ob, 'plan')} = %s AND {c('o', ob, 'status')} <> %s"
+        ),
+        "milestones": (
+            f"SELECT {c('m', mi, 'id', 'objective', 'title', 'baseline_date')}, "  # noqa: S608
+            f"{c('m', mi, 'due_date', 'completed_on', 'replan_count')} FROM {t(mi)} m "
+            f"JOIN {t(ob)} o ON {c('o', ob, 'id')} = {c('m', mi, 'objective')} "
+            f"WHERE {c('o', ob, 'plan')} = %s "
+            f"AND ({c('m', mi, 'withdrawn_on')} IS NULL "
+            f"OR {c('m', mi, 'withdrawn_on')} > %s)"
+        ),
+        "updates": (
+            f"SELECT {c('p', pu, 'objective')}, MAX({c('p', pu, 'reported_on')}) "  # noqa: S608
+            f"FROM {t(pu)} p "
+            f"JOIN {t(ob)} o ON {c('o', ob, 'id')} = {c('p', pu, 'objective')} "
+            f"WHERE {c('o', ob, 'plan')} = %s AND {c('p', pu, 'reported_on')} <= %s"
+        ),
+        "updates_group": f" GROUP BY {c('p', pu, 'objective')}",
+        "objective_in": f" AND {c('o', ob, 'id')} IN ",
+    }
+
+
 def plan_state(
     plan: Plan, as_of: date, *, objective_ids: list[int] | None = None
 ) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
-    ``as_of`` that is today or later."""
-    objectives = Objective.objects.filter(plan_id=plan.pk).exclude(
-        status=Objective.Status.WITHDRAWN
-    )
-    milestones_of = Milestone.objects.filter(objective__plan_id=plan.pk)
-    updates_of = ProgressUpdate.objects.filter(objective__plan_id=plan.pk)
+    ``as_of`` that is today or later: three reads (objectives with their theme and owner's
+    account, milestones, each objective's latest update)."""
+    sql = _sql()
+    only, only_params = "", []
     if objective_ids is not None:
-        objectives = objectives.filter(pk__in=objective_ids)
-        milestones_of = milestones_of.filter(objective_id__in=objective_ids)
-        updates_of = updates_of.filter(objective_id__in=objective_ids)
-    rows = list(
-        objectives.values_list(
-            "id", "ref", "title", "theme_id", "owner_id", "starts_on", "target_date", "status"
+        if not objective_ids:
+            return rules(plan), []
+        only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
+        only_params = list(objective_ids)
+    day = connection.ops.adapt_datefield_value(as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql["objectives"] + only, [plan.pk, Objective.Status.WITHDRAWN, *only_params]
         )
-    )
-    if not rows:
-        return rules(plan), []
-    milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-    for pk, objective_id, title, baseline, due, completed, replans in (
-        milestones_of.exclude(withdrawn_on__lte=as_of)
-        .order_by()
-        .values_list(
-            "id",
-            "objective_id",
-            "title",
-            "baseline_date",
-            "due_date",
-            "completed_on",
-            "replan_count",
-        )
-    ):
-        milestones[objective_id].append(
-            drift.MilestoneState(pk, title, baseline, due, completed, (), replans)
-        )
+        rows = cursor.fetchall()
+        if not rows:
+            return rules(plan), []
+        cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
+        milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+        for pk, objective_id, title, baseline, due, completed, replans in cursor.fetchall():
+            milestones[objective_id].append(
+                drift.MilestoneState(
+                    pk, title, _day(baseline), _day(due), _day(completed), (), replans
+                )
+            )
+        cursor.execute(sql["updates"] + only + sql["updates_group"], [plan.pk, day, *only_params])
+        last_reported = {pk: _day(latest) for pk, latest in cursor.fetchall()}
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
-    last_reported = dict(
-        updates_of.filter(reported_on__lte=as_of)
-        .values("objective_id")
-        .annotate(latest=Max("reported_on"))
-        .values_list("objective_id", "latest")
-    )
-    themes = dict(Theme.objects.filter(plan_id=plan.pk).values_list("id", "name"))
-    owner_ids = {row[4] for row in rows} - {None}
-    owners = {
-        pk: Account(username, f"{first} {last}".strip(), active)
-        for pk, username, first, last, active in User.objects.filter(id__in=owner_ids).values_list(
-            "id", User.USERNAME_FIELD, "first_name", "last_name", "is_active"
-        )
-    }
     states = []
-    for pk, ref, title, theme_id, owner_id, starts_on, target_date, status in rows:
-        owner = owners.get(owner_id)
+    for row in rows:
+        pk, ref, title, starts_on, target_date, status, theme = row[:7]
+        owner_id, username, first, last, active = row[7:]
+        owner = Account(username, f"{first} {last}".strip(), bool(active)) if owner_id else None
         states.append(
             drift.ObjectiveState(
                 id=pk,
                 ref=ref,
                 title=title,
-                starts_on=starts_on,
-                target_date=target_date,
+                starts_on=_day(starts_on),
+                target_date=_day(target_date),
                 status=status,
-                theme=themes.get(theme_id),
+                theme=theme,
                 owner_id=owner_id,
                 owner_username=owner.username if owner else None,
                 owner_name=owner.name if owner else None,

@@ -236,6 +236,10 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-reported_on", "-id"]
+        indexes = [
+            # each objective's latest update, read by every drift page
+            models.Index(fields=["objective", "reported_on", "id"], name="update_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rag__in=["red", "amber", "green"]), name="progress_rag_valid"
