@@ -36,14 +36,13 @@ class BoardPanel:
         return urlencode(params)
 
     @functools.cached_property
-    def owner_gaps(self) -> list[selectors.PackObjective]:
-        updates = selectors.latest_updates(self.plan, self.as_of)
-        found = []
-        for row in self.rows:
-            item = selectors.PackObjective(row, "", [], updates.get(row.id))
-            if item.owner_view_greener:
-                found.append(item)
-        return found
+    def owner_gaps(self) -> list[selectors.OwnerGap]:
+        """Objectives whose owner's latest update is greener than the milestones say."""
+        return [
+            selectors.OwnerGap(row)
+            for row in self.rows
+            if selectors.owner_view_greener(row.state.last_update_rag, row.rag)
+        ]
 
 
 def prepare(request, data) -> BoardPanel:

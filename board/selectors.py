@@ -236,19 +236,38 @@ class PackObjective:
 
     @property
     def owner_view_greener(self) -> bool:
-        update = self.update
-        return (
-            update is not None
-            and self.row.rag in RAG_GREENNESS
-            and RAG_GREENNESS.get(update.rag, -1) > RAG_GREENNESS[self.row.rag]
-        )
+        return owner_view_greener(self.update.rag if self.update else None, self.row.rag)
 
     @property
     def owner_view_words(self) -> str:
         """ "Owner says green; milestones say red" when the owner's view is greener."""
-        if not self.owner_view_greener:
-            return ""
-        return f"Owner says {self.update.rag}; milestones say {self.row.rag}"
+        return owner_view_words(self.update.rag if self.update else None, self.row.rag)
+
+
+def owner_view_greener(owner_rag: str | None, rag: str) -> bool:
+    """Whether the RAG the owner gave in their latest update is greener than the drift's."""
+    return (
+        owner_rag is not None
+        and rag in RAG_GREENNESS
+        and RAG_GREENNESS.get(owner_rag, -1) > RAG_GREENNESS[rag]
+    )
+
+
+def owner_view_words(owner_rag: str | None, rag: str) -> str:
+    if not owner_view_greener(owner_rag, rag):
+        return ""
+    return f"Owner says {owner_rag}; milestones say {rag}"
+
+
+@dataclass(frozen=True)
+class OwnerGap:
+    """An objective whose owner sees it greener than its milestones do (on the dashboard)."""
+
+    row: drift.ObjectiveDrift
+
+    @property
+    def owner_view_words(self) -> str:
+        return owner_view_words(self.row.state.last_update_rag, self.row.rag)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ class MilestoneState:
 
 @dataclass(frozen=True)
 class ObjectiveState:
-    """An objective as it stood at D, with its milestones and its latest update up to D."""
+    """An objective as it stood at D, with its milestones and its latest update up to D (its
+    date, and the RAG its owner gave it: shown beside drift, never a rule's input)."""
 
     id: int
     ref: str
@@ -73,6 +74,7 @@ class ObjectiveState:
     owner_active: bool = True
     milestones: tuple[MilestoneState, ...] = ()
     last_reported_on: date | None = None
+    last_update_rag: str | None = None
 
 
 @dataclass(frozen=True)

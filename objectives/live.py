@@ -2,9 +2,9 @@
 
 The current rows are what history says at the end of today: every write goes through the
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
-``manage.py check_history`` verifies it against history). Three queries whatever the size of
-the plan: objectives with their theme's name and owner's account, milestones, and the latest
-progress update of each objective; nothing for the plan's rules (its own row).
+``manage.py check_history`` verifies it against history). Two queries whatever the size of the
+plan: objectives with their theme's name, owner's account and latest progress update, then
+milestones; nothing for the plan's rules (its own row).
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ def rules(plan: Plan) -> drift.PlanRules:
 
 
 def _day(value) -> date | None:
-    """A date column as a date: PostgreSQL gives dates; SQLite gives an aggregate's as text."""
+    """A date as a date: PostgreSQL gives dates; SQLite gives a subquery's as text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @functools.cache
 def _sql() -> dict[str, str]:
-    """The three reads of ``plan_state``, written once from the models' table and column names
+    """The two reads of ``plan_state``, written once from the models' table and column names
     (never from a request). Plain SQL because this runs on every drift page straight after a
     write, where building and converting the same querysets each time cost more than the reads.
     """
@@ -78,10 +78,21 @@ def _sql() -> dict[str, str]:
     ob, mi, pu, th, us = Objective, Milestone, ProgressUpdate, Theme, User
     fields = ("id", "ref", "title", "starts_on", "target_date", "status")
     account = (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
+
+    def latest(field: str) -> str:
+        """A column of the objective's latest update reported by D (on the updates' index)."""
+        return (
+            f"(SELECT {c('p', pu, field)} FROM {t(pu)} p "  # noqa: S608
+            f"WHERE {c('p', pu, 'objective')} = {c('o', ob, 'id')} "
+            f"AND {c('p', pu, 'reported_on')} <= %s "
+            f"ORDER BY {c('p', pu, 'reported_on')} DESC, {c('p', pu, 'id')} DESC LIMIT 1)"
+        )
+
     return {  # names from the models; values are always parameters
         "objectives": (
             f"SELECT {c('o', ob, *fields)}, {c('t', th, 'name')}, {c('o', ob, 'owner')}, "  # noqa: S608
-            f"{c('u', us, *account)} FROM {t(ob)} o "
+            f"{c('u', us, *account)}, {latest('reported_on')}, {latest('rag')} "
+            f"FROM {t(ob)} o "
             f"LEFT JOIN {t(th)} t ON {c('t', th, 'id')} = {c('o', ob, 'theme')} "
             f"LEFT JOIN {t(us)} u ON {c('u', us, 'id')} = {c('o', ob, 'owner')} "
             f"WHERE {c('o', ob, 'plan')} = %s AND {c('o', ob, 'status')} <> %s"
@@ -94,13 +105,6 @@ def _sql() -> dict[str, str]:
             f"AND ({c('m', mi, 'withdrawn_on')} IS NULL "
             f"OR {c('m', mi, 'withdrawn_on')} > %s)"
         ),
-        "updates": (
-            f"SELECT {c('p', pu, 'objective')}, MAX({c('p', pu, 'reported_on')}) "  # noqa: S608
-            f"FROM {t(pu)} p "
-            f"JOIN {t(ob)} o ON {c('o', ob, 'id')} = {c('p', pu, 'objective')} "
-            f"WHERE {c('o', ob, 'plan')} = %s AND {c('p', pu, 'reported_on')} <= %s"
-        ),
-        "updates_group": f" GROUP BY {c('p', pu, 'objective')}",
         "objective_in": f" AND {c('o', ob, 'id')} IN ",
     }
 
@@ -109,8 +113,8 @@ def plan_state(
     plan: Plan, as_of: date, *, objective_ids: list[int] | None = None
 ) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
-    ``as_of`` that is today or later: three reads (objectives with their theme and owner's
-    account, milestones, each objective's latest update)."""
+    ``as_of`` that is today or later: two reads (objectives with their theme, owner's account
+    and latest update; then milestones)."""
     sql = _sql()
     only, only_params = "", []
     if objective_ids is not None:
@@ -121,7 +125,8 @@ def plan_state(
     day = connection.ops.adapt_datefield_value(as_of)
     with connection.cursor() as cursor:
         cursor.execute(
-            sql["objectives"] + only, [plan.pk, Objective.Status.WITHDRAWN, *only_params]
+            sql["objectives"] + only,
+            [day, day, plan.pk, Objective.Status.WITHDRAWN, *only_params],
         )
         rows = cursor.fetchall()
         if not rows:
@@ -134,14 +139,12 @@ def plan_state(
                     pk, title, _day(baseline), _day(due), _day(completed), (), replans
                 )
             )
-        cursor.execute(sql["updates"] + only + sql["updates_group"], [plan.pk, day, *only_params])
-        last_reported = {pk: _day(latest) for pk, latest in cursor.fetchall()}
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []
     for row in rows:
         pk, ref, title, starts_on, target_date, status, theme = row[:7]
-        owner_id, username, first, last, active = row[7:]
+        owner_id, username, first, last, active, last_reported_on, last_update_rag = row[7:]
         owner = Account(username, f"{first} {last}".strip(), bool(active)) if owner_id else None
         states.append(
             drift.ObjectiveState(
@@ -157,7 +160,8 @@ def plan_state(
                 owner_name=owner.name if owner else None,
                 owner_active=owner.is_active if owner else True,
                 milestones=tuple(milestones.get(pk, ())),
-                last_reported_on=last_reported.get(pk),
+                last_reported_on=_day(last_reported_on),
+                last_update_rag=last_update_rag,
             )
         )
     return rules(plan), states

@@ -138,7 +138,7 @@ class PlanHistory:
         self.updates = _by_id(
             ProgressUpdate.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
             .order_by("id", "history_date", "history_id")
-            .values("id", "history_type", *when, "objective_id", "reported_on"),
+            .values("id", "history_type", *when, "objective_id", "reported_on", "rag"),
             dated,
         )
         rows = [row for _, group in self.objectives.values() for row in group]
@@ -212,16 +212,14 @@ class PlanHistory:
             )
         for states in milestones.values():
             states.sort(key=lambda m: (m.baseline_date, m.id))
-        last_reported: dict[int, date] = {}
-        for _, group in self._upto(self.updates, cutoff):
+        latest: dict[int, tuple[date, int, str]] = {}  # objective -> (reported_on, id, rag)
+        for pk, group in self._upto(self.updates, cutoff):
             row = group[-1]
-            if row["history_type"] == DELETED:
+            if row["history_type"] == DELETED or row["reported_on"] > as_of:
                 continue
-            reported_on = row["reported_on"]
-            if reported_on <= as_of and reported_on > last_reported.get(
-                row["objective_id"], date.min
-            ):
-                last_reported[row["objective_id"]] = reported_on
+            mine = (row["reported_on"], pk, row["rag"])
+            if mine[:2] > latest.get(row["objective_id"], (date.min, 0))[:2]:
+                latest[row["objective_id"]] = mine
         states = []
         for pk, group in self._upto(self.objectives, cutoff):
             row = group[-1]
@@ -242,7 +240,8 @@ class PlanHistory:
                     owner_name=owner.name if owner else None,
                     owner_active=owner.is_active if owner else True,
                     milestones=tuple(milestones.get(pk, ())),
-                    last_reported_on=last_reported.get(pk),
+                    last_reported_on=latest[pk][0] if pk in latest else None,
+                    last_update_rag=latest[pk][2] if pk in latest else None,
                 )
             )
         return self.rules_at(cutoff), states
