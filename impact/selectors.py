@@ -347,9 +347,11 @@ def measure_json(m: MeasureAt) -> dict:
     }
 
 
-def with_measures(plan: Plan, as_of: date, objectives: list[dict]) -> list[dict]:
+def with_measures(
+    plan: Plan, as_of: date, objectives: list[dict], *, stale_after_days: int | None = None
+) -> list[dict]:
     """Add ``"measures"`` to each objective's dict of the drift API (one read for the plan)."""
-    measures = plan_measures(plan, as_of)
+    measures = plan_measures(plan, as_of, stale_after_days=stale_after_days)
     for item in objectives:
         item["measures"] = [measure_json(m) for m in measures.get(item["id"], [])]
     return objectives

@@ -8,11 +8,26 @@ from django.views.decorators.http import require_GET
 from impact.selectors import with_measures
 
 from . import drafts, permissions, selectors
-from .drift import ObjectiveDrift
+from .drift import MilestoneDrift, ObjectiveDrift
 
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def milestone_json(m: MilestoneDrift) -> dict:
+    state = m.state
+    return {
+        "id": state.id,
+        "title": state.title,
+        "baseline_date": _iso(state.baseline_date),
+        "due_date": _iso(state.due_date),
+        "completed_on": _iso(state.completed_on if m.complete else None),
+        "slip_days": m.slip_days,
+        "overdue_days": m.overdue_days,
+        "replans": m.replans,
+        "rag": m.rag,
+    }
 
 
 def objective_json(row: ObjectiveDrift) -> dict:
@@ -26,20 +41,7 @@ def objective_json(row: ObjectiveDrift) -> dict:
         "target_date": _iso(state.target_date),
         "rag": row.rag,
         "flags": list(row.flags),
-        "milestones": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "baseline_date": _iso(m.baseline_date),
-                "due_date": _iso(m.due_date),
-                "completed_on": _iso(m.completed_on if m.complete else None),
-                "slip_days": m.slip_days,
-                "overdue_days": m.overdue_days,
-                "replans": m.replans,
-                "rag": m.rag,
-            }
-            for m in row.milestones
-        ],
+        "milestones": [milestone_json(m) for m in row.milestones],
     }
 
 
@@ -66,7 +68,10 @@ def drift_api(request):
             "as_of": as_of.isoformat(),
             "summary": result.summary,
             "objectives": with_measures(
-                plan, as_of, [objective_json(r) for r in result.objectives]
+                plan,
+                as_of,
+                [objective_json(r) for r in result.objectives],
+                stale_after_days=result.rules.stale_after_days,
             ),
         }
     )

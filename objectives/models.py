@@ -4,11 +4,14 @@ Every model keeps its full history (django-simple-history). Writes go through
 ``objectives.services``; drift is computed from the history tables by ``objectives.drift``.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 
@@ -31,10 +34,26 @@ class HistoryRecord(models.Model):
         raise PermissionError("History records cannot be deleted.")
 
 
+class KeptHistoryManager(HistoryManager):
+    """``Model.history``, with its manager class made once: the library makes a new class on
+    every access (inspecting the queryset's methods each time), several times a page."""
+
+    @classmethod
+    def from_queryset(cls, queryset_class, class_name=None):
+        return _history_manager_class(cls, queryset_class, class_name)
+
+
+@functools.cache
+def _history_manager_class(manager, queryset_class, class_name):
+    return super(KeptHistoryManager, manager).from_queryset(queryset_class, class_name)
+
+
 def tracked_history() -> HistoricalRecords:
     """History with room for a full reason (the library's default is 100 characters)."""
     return HistoricalRecords(
-        bases=[HistoryRecord], history_change_reason_field=models.TextField(null=True)
+        bases=[HistoryRecord],
+        history_change_reason_field=models.TextField(null=True),
+        history_manager=KeptHistoryManager,
     )
 
 

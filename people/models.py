@@ -9,7 +9,7 @@ import simple_history
 from django.contrib.auth.models import User
 from django.db import models
 
-from objectives.models import HistoryRecord
+from objectives.models import HistoryRecord, KeptHistoryManager
 
 USER_HISTORY_EXCLUDED = ["password", "last_login"]
 
@@ -20,4 +20,5 @@ simple_history.register(
     history_change_reason_field=models.TextField(null=True),
     excluded_fields=USER_HISTORY_EXCLUDED,
     m2m_fields=["groups"],
+    history_manager=KeptHistoryManager,
 )
