@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.http import urlencode
 
+from dashboard import rows
 from objectives import selectors as objective_selectors
 
 from . import selectors
@@ -43,6 +44,14 @@ class BoardPanel:
             for row in self.rows
             if selectors.owner_view_greener(row.state.last_update_rag, row.rag)
         ]
+
+    @property
+    def owner_gap_items(self):
+        """The list items of ``owner_gaps``, drawn (and kept) one at a time like table rows."""
+        return rows.draw(
+            "board/_owner_gap.html",
+            [(gap.row, {"words": gap.owner_view_words}) for gap in self.owner_gaps],
+        )
 
 
 def prepare(request, data) -> BoardPanel:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from dashboard import selectors as dashboard_selectors
@@ -92,53 +92,17 @@ def comparison_date(plan: Plan, as_of: date, since: date | None = None) -> Compa
 
 @dataclass(frozen=True)
 class BoardState:
-    """What the dashboard needs from the board, read in one query."""
+    """What the dashboard needs from the board."""
 
     comparison: Comparison
     open_challenges: int
 
 
 def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
-    """The comparison date and the number of open challenges, in one query."""
-    meetings_ = BoardMeeting.objects.filter(plan=OuterRef("pk"))
-    on_day = since if since is not None else as_of
-    row = (
-        Plan.objects.filter(pk=plan.pk)
-        .annotate(
-            last_on=Subquery(
-                meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("held_on")[:1]
-            ),
-            last_id=Subquery(
-                meetings_.filter(held_on__lt=as_of).order_by("-held_on").values("id")[:1]
-            ),
-            chosen_id=Subquery(meetings_.filter(held_on=on_day).values("id")[:1]),
-            open_count=Subquery(
-                Challenge.objects.filter(objective__plan=OuterRef("pk"))
-                .exclude(status=Challenge.Status.CLOSED)
-                .order_by()
-                .values("objective__plan")
-                .annotate(n=Count("id"))
-                .values("n")[:1]
-            ),
-        )
-        .values("last_on", "last_id", "chosen_id", "open_count")
-        .get()
-    )
-    if since is not None:
-        meeting = (
-            BoardMeeting(pk=row["chosen_id"], plan=plan, held_on=since)
-            if row["chosen_id"]
-            else None
-        )
-        comparison = Comparison(since, meeting, chosen=True)
-    elif row["last_on"] is not None:
-        meeting = BoardMeeting(pk=row["last_id"], plan=plan, held_on=row["last_on"])
-        comparison = Comparison(row["last_on"], meeting, chosen=False)
-    else:
-        comparison = Comparison(as_of - timedelta(days=DEFAULT_DAYS), None, chosen=False)
+    """The comparison date and the number of open challenges (two short queries)."""
     return BoardState(
-        comparison=comparison,
-        open_challenges=row["open_count"] or 0,
+        comparison=comparison_date(plan, as_of, since),
+        open_challenges=Challenge.objects.filter(objective__plan=plan).not_closed().count(),
     )
 
 

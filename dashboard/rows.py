@@ -59,7 +59,9 @@ def _shown(row: ObjectiveDrift, extra) -> tuple:
     )
 
 
-def _draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
+def draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
+    """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
+    from the cache when a row showing the same was drawn before."""
     digest = _template_digest(name)
     keys = []
     for row, context in items:
@@ -85,7 +87,7 @@ def dashboard_rows(
     measures by status in words, from ``impact``), what needs attention, the milestone furthest
     behind. ``past`` is the date shown when it is not today."""
     impact = impact or {}
-    return _draw(
+    return draw(
         ROW_TEMPLATES[0],
         [
             (row, {"since": since, "past": past, "impact": impact.get(row.id, "No measures")})
@@ -97,4 +99,4 @@ def dashboard_rows(
 def owner_rows(rows: list[ObjectiveDrift], *, past: date | None) -> SafeString:
     """One owner's objectives: ref, objective and theme, status, what needs attention, the
     milestone furthest behind, last update."""
-    return _draw(ROW_TEMPLATES[1], [(row, {"past": past}) for row in rows])
+    return draw(ROW_TEMPLATES[1], [(row, {"past": past}) for row in rows])

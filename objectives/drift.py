@@ -8,6 +8,7 @@ it is tested rule by rule without a database.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -274,6 +275,7 @@ def objective_drift(objective: ObjectiveState, as_of: date, rules: PlanRules) ->
     return ObjectiveDrift(objective, rag, flags, milestones, worst_days, reasons)
 
 
+@functools.lru_cache(maxsize=8192)
 def natural_key(ref: str) -> tuple:
     """Order refs as a person reads them: "1.2" before "1.10"."""
     return tuple(

@@ -123,20 +123,19 @@ def test_visitors_get_nothing(client, board):
         assert response.url.startswith("/accounts/login/")
 
 
-def test_the_dashboard_s_one_query_agrees_with_comparison_date(board, leader, manager, clock):
+def test_the_dashboard_compares_with_the_last_board_or_the_date_picked(board, leader, clock):
     from board import services
 
     with clock(TODAY):
         services.challenge_raise(user=leader, objective=board.red, question="Why?")
-        for as_of, since in [
-            (TODAY, None),
-            (LAST_BOARD, None),
-            (date(2026, 1, 10), None),
-            (TODAY, date(2026, 1, 22)),
-            (TODAY, date(2026, 2, 2)),
+        for as_of, since, day, sentence in [
+            (TODAY, None, LAST_BOARD, "Compared with the board on 5 March 2026"),
+            (LAST_BOARD, None, date(2026, 1, 22), "Compared with the board on 22 January 2026"),
+            (date(2026, 1, 10), None, date(2025, 12, 13), "Compared with 4 weeks earlier"),
+            (TODAY, date(2026, 1, 22), date(2026, 1, 22), "Compared with the board on 22"),
+            (TODAY, date(2026, 2, 2), date(2026, 2, 2), "Compared with 2 February 2026"),
         ]:
             state = selectors.board_state(board.plan, as_of, since)
-            expected = selectors.comparison_date(board.plan, as_of, since)
-            assert state.comparison.day == expected.day
-            assert state.comparison.sentence == expected.sentence
+            assert state.comparison.day == day
+            assert state.comparison.sentence.startswith(sentence)
             assert state.open_challenges == 1
