@@ -1,7 +1,5 @@
 from django.urls import path
 
-from milestones import views as milestone_views
-
 from . import api, views, worklist
 
 urlpatterns = [
@@ -13,11 +11,6 @@ urlpatterns = [
         "objectives/<int:pk>/updates/new/",
         views.progress_update_create,
         name="progress_update_create",
-    ),
-    path(
-        "objectives/<int:pk>/milestones/new/",
-        milestone_views.milestone_create,
-        name="milestone_create",
     ),
     path("api/drift/", api.drift_api, name="drift_api"),
 ]

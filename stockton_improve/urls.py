@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from milestones import urls as milestone_urls
+
 from .forms import AdminSignInForm, SignInForm
 
 admin.site.site_header = "Improvement plan administration"
@@ -22,6 +24,7 @@ urlpatterns = [
     path("", include("board.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
+    path("objectives/", include(milestone_urls.objective_urlpatterns)),
     path("manage/import/", include("importing.urls")),
     path("manage/", include("planning.urls")),
     path("", include("impact.urls")),
