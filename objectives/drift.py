@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 RED = "red"
 AMBER = "amber"
@@ -44,9 +45,12 @@ class PlanRules:
     due_soon_days: int = 14
 
 
-@dataclass(frozen=True)
-class MilestoneState:
-    """A milestone as it stood at D. ``due_dates`` is its due date in each recorded change."""
+class MilestoneState(NamedTuple):
+    """A milestone as it stood at D. ``due_dates`` is its due date in each recorded change.
+
+    Milestones are the most numerous records read on every drift page (five per objective), so
+    they are named tuples: as immutable as a frozen dataclass and several times quicker to make.
+    """
 
     id: int
     title: str
@@ -78,8 +82,9 @@ class ObjectiveState:
     last_update_rag: str | None = None
 
 
-@dataclass(frozen=True)
-class MilestoneDrift:
+class MilestoneDrift(NamedTuple):
+    """A milestone's drift at D (a named tuple, like ``MilestoneState``)."""
+
     state: MilestoneState
     complete: bool
     slip_days: int

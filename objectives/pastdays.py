@@ -27,7 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
-PREFIX = "drift"
+# The version is part of every key: raise it when the shape of what is kept changes (the
+# classes in ``objectives.drift``), so a shared cache never hands back values of the old shape.
+PREFIX = "drift:v2"
 TIMEOUT = 60 * 60 * 24 * 30  # kept days expire after a month unused
 ACCOUNTS = f"{PREFIX}:gen:accounts"
 HORIZON = f"{PREFIX}:horizon"
