@@ -12,6 +12,7 @@ from objectives import selectors
 from objectives.drift import FLAGS, RAGS
 from objectives.forms import ISO_DATE, PARTS, DateError, combine_date, date_boxes
 
+from . import rows
 from .selectors import NONE, RAG_LABELS, Filters
 
 RAG_CHOICES = [("", "Any status")] + [(rag, RAG_LABELS[rag]) for rag in RAGS]
@@ -141,6 +142,16 @@ class DashboardForm(forms.Form):
                 label=self.fields[name].label, required=False, choices=choices
             )
             self._bound_fields_cache.pop(name, None)
+
+    def filters_key(self) -> str:
+        """What the filter boxes show (each list and its choice) and the template that draws
+        them, for keeping them drawn."""
+        return rows.template_digest("includes/_field.html") + repr(
+            [
+                (n, self.fields[n].choices, self.data.get(n, ""))
+                for n in ("theme", "owner", "rag", "flag")
+            ]
+        )
 
     def error_messages_text(self) -> str:
         return " ".join(str(m) for errors in self.errors.values() for m in errors)

@@ -26,9 +26,9 @@ INCLUDED = ("includes/_rag_tag.html", "includes/_flags.html", "dashboard/_worst_
 
 
 @functools.cache
-def _template_digest(name: str) -> str:
-    """A digest of the row template and what it includes, so a changed template draws anew."""
-    text = "".join(get_template(n).template.source for n in (name, *INCLUDED))
+def template_digest(*names: str) -> str:
+    """A digest of templates' text, for keys of what they drew: a changed template draws anew."""
+    text = "".join(get_template(n).template.source for n in names)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -62,7 +62,7 @@ def _shown(row: ObjectiveDrift, extra) -> tuple:
 def draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
     """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
     from the cache when a row showing the same was drawn before."""
-    digest = _template_digest(name)
+    digest = template_digest(name, *INCLUDED)
     keys = []
     for row, context in items:
         shown = repr(_shown(row, tuple(sorted(context.items()))))
