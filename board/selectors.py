@@ -356,9 +356,7 @@ def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
         f"author__{User.USERNAME_FIELD}",
     )
     return {
-        objective_id: LatestUpdate(
-            reported_on, rag, summary, f"{first} {last}".strip() or username
-        )
+        objective_id: LatestUpdate(reported_on, rag, summary, f"{first} {last}".strip() or username)
         for objective_id, reported_on, rag, summary, first, last, username in rows
     }
 
