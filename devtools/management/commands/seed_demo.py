@@ -1,6 +1,6 @@
 """``manage.py seed_demo``: a realistic demo plan with 18 months of backdated history.
 
-The story lives in ``objectives.demo_data``. It is replayed through the services in date order,
+The story lives in ``devtools.demo.story``. It is replayed through the services in date order,
 with each change recorded by the person who would have made it (the administrator for set-up,
 owner changes and re-baselines; owners for their re-forecasts, completions and progress
 updates) and backdated with ``recorded_at``, so drift can be read for today or any past date.
@@ -23,18 +23,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from board.demo import add_board_cycle
-from impact import demo as impact_demo
-from milestones import demo as record_demo
+from devtools.demo import impact as impact_demo
+from devtools.demo import milestones as record_demo
+from devtools.demo import people as people_demo
+from devtools.demo import story
+from devtools.demo.board import add_board_cycle
+from devtools.demo.reminders import prepare_demo_emails
+from devtools.demo.story import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import demo_data, selectors, services
-from objectives.demo_data import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
+from objectives import selectors, services
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
-from people import demo as people_demo
-from reminders.demo import prepare_demo_emails
 
 User = get_user_model()
 
@@ -136,7 +137,7 @@ def ensure_people(joined: datetime) -> dict[str, User]:
     """The fictional owners: managers who sign in through the council's own accounts."""
     managers = Group.objects.get_or_create(name=MANAGERS)[0]
     people = {}
-    for person in demo_data.PEOPLE:
+    for person in story.PEOPLE:
         user = User.objects.filter(username=person.username).first()
         if user is None:
             user = User(
@@ -157,7 +158,7 @@ def ensure_people(joined: datetime) -> dict[str, User]:
 def find_demo_plan() -> Plan | None:
     return (
         Plan.objects.filter(
-            organisation=demo_data.ORGANISATION, name__startswith=demo_data.PLAN_NAME_PREFIX
+            organisation=story.ORGANISATION, name__startswith=story.PLAN_NAME_PREFIX
         )
         .order_by("id")
         .first()
@@ -165,7 +166,7 @@ def find_demo_plan() -> Plan | None:
 
 
 class Story:
-    """Replays ``demo_data`` through the services, oldest change first."""
+    """Replays ``devtools.demo.story`` through the services, oldest change first."""
 
     def __init__(self, *, today: date, admin, people: dict[str, User]):
         self.today = today
@@ -197,11 +198,11 @@ class Story:
     # The story ---------------------------------------------------------------------------------
 
     def build(self) -> Plan:
-        self.on(demo_data.PLAN_SET_UP, CREATE, self.create_plan)
-        for index, theme in enumerate(demo_data.THEMES):
-            self.on(demo_data.PLAN_SET_UP, CREATE, partial(self.create_theme, theme, index + 1))
+        self.on(story.PLAN_SET_UP, CREATE, self.create_plan)
+        for index, theme in enumerate(story.THEMES):
+            self.on(story.PLAN_SET_UP, CREATE, partial(self.create_theme, theme, index + 1))
             for spec in theme.objectives:
-                self.schedule_objective(spec, theme, demo_data.FIRST_OBJECTIVES_ADDED + index)
+                self.schedule_objective(spec, theme, story.FIRST_OBJECTIVES_ADDED + index)
         self.replay()
         return self.plan
 
@@ -252,12 +253,12 @@ class Story:
     # Changes -----------------------------------------------------------------------------------
 
     def create_plan(self, recorded_at: datetime) -> None:
-        starts_on = self.day(demo_data.PLAN_START)
-        ends_on = self.day(demo_data.PLAN_END)
+        starts_on = self.day(story.PLAN_START)
+        ends_on = self.day(story.PLAN_END)
         self.plan = services.plan_create(
             user=self.admin,
-            name=f"{demo_data.PLAN_NAME_PREFIX} {starts_on.year}–{ends_on.year}",
-            organisation=demo_data.ORGANISATION,
+            name=f"{story.PLAN_NAME_PREFIX} {starts_on.year}–{ends_on.year}",
+            organisation=story.ORGANISATION,
             starts_on=starts_on,
             ends_on=ends_on,
             recorded_at=recorded_at,
@@ -340,7 +341,7 @@ class Story:
             objective=self.objective(spec),
             user=self.acting_owner(spec),
             status=status,
-            **({"closing_summary": demo_data.CLOSING_SUMMARY} if status == "complete" else {}),
+            **({"closing_summary": story.CLOSING_SUMMARY} if status == "complete" else {}),
             recorded_at=recorded_at,
         )
 
@@ -458,7 +459,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             joined = datetime.combine(
-                today + timedelta(days=demo_data.PLAN_SET_UP - 30),
+                today + timedelta(days=story.PLAN_SET_UP - 30),
                 time(9),
                 tzinfo=timezone.get_default_timezone(),
             )
