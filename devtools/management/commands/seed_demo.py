@@ -1,16 +1,17 @@
 """``manage.py seed_demo``: a realistic demo plan with 18 months of backdated history.
 
-The story lives in ``devtools.demo.story``. It is replayed through the services in date order,
-with each change recorded by the person who would have made it (the administrator for set-up,
-owner changes and re-baselines; owners for their re-forecasts, completions and progress
-updates) and backdated with ``recorded_at``, so drift can be read for today or any past date.
+The story lives in ``devtools.demo.story``. It is replayed through the services in date order
+(``devtools.events``), with each change recorded by the person who would have made it (the
+administrator for set-up, owner changes and re-baselines; owners for their re-forecasts,
+completions and progress updates) and backdated with ``recorded_at``, so drift can be read for
+today or any past date.
 """
 
 import calendar
 import os
 import random
 import time as clock
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -30,6 +31,7 @@ from devtools.demo import story
 from devtools.demo.board import add_board_cycle
 from devtools.demo.reminders import prepare_demo_emails
 from devtools.demo.story import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
+from devtools.events import Action, Event, Timeline
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import selectors, services
@@ -174,7 +176,7 @@ class Story:
         self.people = people
         self.rng = random.Random(SEED)
         self.zone = timezone.get_default_timezone()
-        self.events: list[tuple[date, int, int, Callable[[datetime], object]]] = []
+        self.timeline = Timeline()
         self.plan: Plan | None = None
         self.themes: dict[str, Theme] = {}
         self.objectives: dict[str, int] = {}
@@ -190,10 +192,10 @@ class Story:
             day -= timedelta(days=day.weekday() - 4)
         return day
 
-    def on(self, offset: int, priority: int, action: Callable[[datetime], object]) -> None:
+    def on(self, offset: int, priority: int, action: Action) -> None:
         if offset >= 0:
             raise ValueError(f"Demo changes must be in the past, not {offset} days from today.")
-        self.events.append((self.day(offset), priority, len(self.events), action))
+        self.timeline.add(self.day(offset), action, order=priority)
 
     # The story ---------------------------------------------------------------------------------
 
@@ -236,19 +238,22 @@ class Story:
 
     def replay(self) -> None:
         """Run the changes in date order, each at a later time of its day than the one before."""
-        self.events.sort(key=lambda event: event[:3])
-        per_day: dict[date, int] = {}
-        for day, *_ in self.events:
-            per_day[day] = per_day.get(day, 0) + 1
-        moment = None
-        for day, _priority, _seq, action in self.events:
+        per_day = Counter(event.when for event in self.timeline)
+        moment: datetime | None = None
+        step = 1
+
+        def recorded_at(event: Event) -> datetime:
+            nonlocal moment, step
+            day = event.when
             if moment is None or moment.date() != day:
                 start = datetime.combine(day, time(8, 40), tzinfo=self.zone)
                 moment = start + timedelta(minutes=self.rng.randint(0, 40))
                 step = max(1, min(25, 480 // per_day[day]))
             else:
                 moment += timedelta(minutes=self.rng.randint(1, step))
-            action(moment)
+            return moment
+
+        self.timeline.run(recorded_at)
 
     # Changes -----------------------------------------------------------------------------------
 
