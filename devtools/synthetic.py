@@ -386,8 +386,8 @@ def replicate_plan(template: Plan, *, name: str, owners: list) -> int:
     Live rows and history rows are written in bulk with ids remapped; dates, reasons and the
     kind of each record are kept. Every ``bulk_create`` of live rows below is followed, in the
     same transaction, by the copy of those rows' history, so no row is left without its record
-    (``tests/dashboard/test_bench.py`` runs ``check_history`` on a copy). Benchmark data only:
-    ``manage.py bench`` refuses a database holding plans it did not make.
+    (``tests/devtools/test_bench.py`` runs ``check_history``'s checks on a copy). Benchmark
+    data only: ``manage.py bench`` refuses a database holding plans it did not make.
     """
     objective_history = _history_rows(Objective, plan_id=template.pk)
     template_owners = sorted({r["owner_id"] for r in objective_history} - {None})
