@@ -29,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from devtools.events import Timeline
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services
@@ -127,20 +128,15 @@ def build_plan(
 ) -> tuple[Plan, BuildStats]:
     """Build one plan through the services, its history spread over ``months`` before ``today``.
 
-    Events are generated per objective, then applied in time order so each row's last change is
-    its latest history record.
+    Events are generated per objective on a ``devtools.events.Timeline``, then run in time order
+    (500 to a transaction) so each row's last change is its latest history record.
     """
     rng = random.Random(seed)
     admin = admin or make_admin()
     owners = owners or make_people("owner", max(4, objectives // 7))
     stats = BuildStats()
     start = today - timedelta(days=round(months * 30.4))
-    events: list[tuple[datetime, int, object]] = []
-    seq = iter(range(10**9))
-
-    def add(when: datetime, action) -> None:
-        events.append((when, next(seq), action))
-
+    timeline = Timeline()
     with transaction.atomic():
         plan = services.plan_create(
             user=admin,
@@ -161,7 +157,7 @@ def build_plan(
 
     for n in range(objectives):
         _objective_events(
-            add=add,
+            add=timeline.add,
             rng=rng,
             plan=plan,
             theme=themes[n % len(themes)],
@@ -174,13 +170,9 @@ def build_plan(
             stats=stats,
         )
 
-    events.sort(key=lambda e: (e[0], e[1]))
     # Nothing may be recorded in the future: today's late events happen a moment ago instead.
     latest = timezone.now() - timedelta(seconds=1)
-    for i in range(0, len(events), 500):
-        with transaction.atomic():
-            for when, _, action in events[i : i + 500]:
-                action(min(when, latest))
+    timeline.run(lambda event: min(event.when, latest), batch=500)
     stats.objectives = objectives
     stats.milestones = objectives * milestones_per_objective
     return plan, stats
@@ -394,8 +386,8 @@ def replicate_plan(template: Plan, *, name: str, owners: list) -> int:
     Live rows and history rows are written in bulk with ids remapped; dates, reasons and the
     kind of each record are kept. Every ``bulk_create`` of live rows below is followed, in the
     same transaction, by the copy of those rows' history, so no row is left without its record
-    (``tests/dashboard/test_bench.py`` runs ``check_history`` on a copy). Benchmark data only:
-    ``manage.py bench`` refuses a database holding plans it did not make.
+    (``tests/devtools/test_bench.py`` runs ``check_history``'s checks on a copy). Benchmark
+    data only: ``manage.py bench`` refuses a database holding plans it did not make.
     """
     objective_history = _history_rows(Objective, plan_id=template.pk)
     template_owners = sorted({r["owner_id"] for r in objective_history} - {None})

@@ -1,16 +1,17 @@
 """``manage.py seed_demo``: a realistic demo plan with 18 months of backdated history.
 
-The story lives in ``objectives.demo_data``. It is replayed through the services in date order,
-with each change recorded by the person who would have made it (the administrator for set-up,
-owner changes and re-baselines; owners for their re-forecasts, completions and progress
-updates) and backdated with ``recorded_at``, so drift can be read for today or any past date.
+The story lives in ``devtools.demo.story``. It is replayed through the services in date order
+(``devtools.events``), with each change recorded by the person who would have made it (the
+administrator for set-up, owner changes and re-baselines; owners for their re-forecasts,
+completions and progress updates) and backdated with ``recorded_at``, so drift can be read for
+today or any past date.
 """
 
 import calendar
 import os
 import random
 import time as clock
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -23,18 +24,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from board.demo import add_board_cycle
-from impact import demo as impact_demo
-from milestones import demo as record_demo
+from devtools.demo import impact as impact_demo
+from devtools.demo import milestones as record_demo
+from devtools.demo import people as people_demo
+from devtools.demo import story
+from devtools.demo.board import add_board_cycle
+from devtools.demo.reminders import prepare_demo_emails
+from devtools.demo.story import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
+from devtools.events import Action, Event, Timeline
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import demo_data, selectors, services
-from objectives.demo_data import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
+from objectives import selectors, services
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
-from people import demo as people_demo
-from reminders.demo import prepare_demo_emails
 
 User = get_user_model()
 
@@ -136,7 +139,7 @@ def ensure_people(joined: datetime) -> dict[str, User]:
     """The fictional owners: managers who sign in through the council's own accounts."""
     managers = Group.objects.get_or_create(name=MANAGERS)[0]
     people = {}
-    for person in demo_data.PEOPLE:
+    for person in story.PEOPLE:
         user = User.objects.filter(username=person.username).first()
         if user is None:
             user = User(
@@ -157,7 +160,7 @@ def ensure_people(joined: datetime) -> dict[str, User]:
 def find_demo_plan() -> Plan | None:
     return (
         Plan.objects.filter(
-            organisation=demo_data.ORGANISATION, name__startswith=demo_data.PLAN_NAME_PREFIX
+            organisation=story.ORGANISATION, name__startswith=story.PLAN_NAME_PREFIX
         )
         .order_by("id")
         .first()
@@ -165,7 +168,7 @@ def find_demo_plan() -> Plan | None:
 
 
 class Story:
-    """Replays ``demo_data`` through the services, oldest change first."""
+    """Replays ``devtools.demo.story`` through the services, oldest change first."""
 
     def __init__(self, *, today: date, admin, people: dict[str, User]):
         self.today = today
@@ -173,7 +176,7 @@ class Story:
         self.people = people
         self.rng = random.Random(SEED)
         self.zone = timezone.get_default_timezone()
-        self.events: list[tuple[date, int, int, Callable[[datetime], object]]] = []
+        self.timeline = Timeline()
         self.plan: Plan | None = None
         self.themes: dict[str, Theme] = {}
         self.objectives: dict[str, int] = {}
@@ -189,19 +192,19 @@ class Story:
             day -= timedelta(days=day.weekday() - 4)
         return day
 
-    def on(self, offset: int, priority: int, action: Callable[[datetime], object]) -> None:
+    def on(self, offset: int, priority: int, action: Action) -> None:
         if offset >= 0:
             raise ValueError(f"Demo changes must be in the past, not {offset} days from today.")
-        self.events.append((self.day(offset), priority, len(self.events), action))
+        self.timeline.add(self.day(offset), action, order=priority)
 
     # The story ---------------------------------------------------------------------------------
 
     def build(self) -> Plan:
-        self.on(demo_data.PLAN_SET_UP, CREATE, self.create_plan)
-        for index, theme in enumerate(demo_data.THEMES):
-            self.on(demo_data.PLAN_SET_UP, CREATE, partial(self.create_theme, theme, index + 1))
+        self.on(story.PLAN_SET_UP, CREATE, self.create_plan)
+        for index, theme in enumerate(story.THEMES):
+            self.on(story.PLAN_SET_UP, CREATE, partial(self.create_theme, theme, index + 1))
             for spec in theme.objectives:
-                self.schedule_objective(spec, theme, demo_data.FIRST_OBJECTIVES_ADDED + index)
+                self.schedule_objective(spec, theme, story.FIRST_OBJECTIVES_ADDED + index)
         self.replay()
         return self.plan
 
@@ -235,29 +238,32 @@ class Story:
 
     def replay(self) -> None:
         """Run the changes in date order, each at a later time of its day than the one before."""
-        self.events.sort(key=lambda event: event[:3])
-        per_day: dict[date, int] = {}
-        for day, *_ in self.events:
-            per_day[day] = per_day.get(day, 0) + 1
-        moment = None
-        for day, _priority, _seq, action in self.events:
+        per_day = Counter(event.when for event in self.timeline)
+        moment: datetime | None = None
+        step = 1
+
+        def recorded_at(event: Event) -> datetime:
+            nonlocal moment, step
+            day = event.when
             if moment is None or moment.date() != day:
                 start = datetime.combine(day, time(8, 40), tzinfo=self.zone)
                 moment = start + timedelta(minutes=self.rng.randint(0, 40))
                 step = max(1, min(25, 480 // per_day[day]))
             else:
                 moment += timedelta(minutes=self.rng.randint(1, step))
-            action(moment)
+            return moment
+
+        self.timeline.run(recorded_at)
 
     # Changes -----------------------------------------------------------------------------------
 
     def create_plan(self, recorded_at: datetime) -> None:
-        starts_on = self.day(demo_data.PLAN_START)
-        ends_on = self.day(demo_data.PLAN_END)
+        starts_on = self.day(story.PLAN_START)
+        ends_on = self.day(story.PLAN_END)
         self.plan = services.plan_create(
             user=self.admin,
-            name=f"{demo_data.PLAN_NAME_PREFIX} {starts_on.year}–{ends_on.year}",
-            organisation=demo_data.ORGANISATION,
+            name=f"{story.PLAN_NAME_PREFIX} {starts_on.year}–{ends_on.year}",
+            organisation=story.ORGANISATION,
             starts_on=starts_on,
             ends_on=ends_on,
             recorded_at=recorded_at,
@@ -340,7 +346,7 @@ class Story:
             objective=self.objective(spec),
             user=self.acting_owner(spec),
             status=status,
-            **({"closing_summary": demo_data.CLOSING_SUMMARY} if status == "complete" else {}),
+            **({"closing_summary": story.CLOSING_SUMMARY} if status == "complete" else {}),
             recorded_at=recorded_at,
         )
 
@@ -458,7 +464,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             joined = datetime.combine(
-                today + timedelta(days=demo_data.PLAN_SET_UP - 30),
+                today + timedelta(days=story.PLAN_SET_UP - 30),
                 time(9),
                 tzinfo=timezone.get_default_timezone(),
             )

@@ -15,13 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from impact import services
+from impact.measure_rules import MeasureSpec, trajectory
+from impact.models import Finding
 from milestones.models import Milestone
 from objectives import permissions
 from objectives.models import Objective, Plan, ProgressUpdate
-
-from . import services
-from .measure_rules import MeasureSpec, trajectory
-from .models import Finding
 
 SIF = "SIF 2016"
 JTAI = "JTAI neglect 2017"

@@ -29,7 +29,7 @@ class Person:
     first_name: str
     last_name: str
     job: str
-    left: bool = False  # True: left three months ago (``people.demo``)
+    left: bool = False  # True: left three months ago (``devtools.demo.people``)
 
 
 # Fictional owners, all in the Managers group. The demo users (admin, leader, manager) are

@@ -1,7 +1,7 @@
 """Demo data for accounts and drafts (a development tool, called by ``seed_demo``).
 
 The demo's fictional owners get accounts recorded from the day they joined, and the one marked
-``left`` in ``demo_data.PEOPLE`` (Claire Donnelly) left the council three months ago: the
+``left`` in ``story.PEOPLE`` (Claire Donnelly) left the council three months ago: the
 history record of her leaving is dated that day, with its reason, so she shows as having left
 only from then. The demo plan is
 published from its start. Running it again changes nothing.
@@ -15,11 +15,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from objectives import demo_data
+from devtools.demo import story
 from objectives.history import save_with_history
 from objectives.models import Plan
-
-from . import services as people
+from people import services as people
+from planning.services import person_mark_leaver
 
 User = get_user_model()
 
@@ -46,10 +46,8 @@ def show_accounts_and_drafts(plan: Plan, admin) -> None:
     if plan.is_draft:
         plan.published_on = plan.starts_on
         save_with_history(plan, user=admin, reason="Plan published")
-    from planning.services import person_mark_leaver
-
     left_on = timezone.localdate() - timedelta(days=LEFT_DAYS_AGO)
-    names = [person.username for person in demo_data.PEOPLE if person.left]
+    names = [person.username for person in story.PEOPLE if person.left]
     for leaver in User.objects.filter(username__in=names, is_active=True).order_by("pk"):
         person_mark_leaver(
             user=admin,

@@ -12,13 +12,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from board import services
+from board.models import BoardMeeting, Challenge
+from devtools.demo import people as people_demo
 from objectives import drift
+from objectives.models import Objective
 from objectives.permissions import LEADERSHIP
 from objectives.selectors import plan_drift
-from people import demo as people_demo
-
-from . import services
-from .models import BoardMeeting, Challenge
 
 User = get_user_model()
 EVERY_DAYS = 42
@@ -106,8 +106,6 @@ def _challenges(plan, *, admin, leader, today: date) -> None:
     ]
     if not rows:
         return
-    from objectives.models import Objective
-
     now = timezone.now()
     stories = [
         # (question, answer, raised days ago, answered days ago, closed days ago, raiser)

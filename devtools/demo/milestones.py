@@ -11,10 +11,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from milestones import services
+from milestones.models import Milestone
 from objectives.models import Objective
-
-from . import services
-from .models import Milestone
 
 WITHDRAW_REASON = (
     "The improvement board agreed on review that this milestone duplicates work now led by the "

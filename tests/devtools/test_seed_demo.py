@@ -13,10 +13,10 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
+from devtools.management.commands.seed_demo import DEMO_USERS, _months_before
 from milestones.models import Milestone
 from objectives import selectors
 from objectives.integrity import check_all, tracked_models
-from objectives.management.commands.seed_demo import DEMO_USERS, _months_before
 from objectives.models import Objective, Plan, ProgressUpdate
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
 
@@ -274,7 +274,7 @@ def test_the_demo_manager_has_work_to_do(seeded):
 
 
 def test_the_demo_has_one_withdrawn_milestone_and_one_corrected_completion(seeded):
-    from milestones import demo as record_demo
+    from devtools.demo import milestones as record_demo
 
     plan, _ = seeded
     (withdrawn,) = Milestone.objects.for_plan(plan).withdrawn()
