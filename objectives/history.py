@@ -34,7 +34,8 @@ def save_with_history(
 ) -> models.Model:
     """Validate and save ``instance``, recording ``user`` and ``reason`` in its history.
 
-    ``recorded_at`` backdates the history record; only the demo data loader uses it.
+    ``recorded_at`` backdates the history record: the demo and benchmark builders replay past
+    changes with it, and a leaver is recorded as inactive from the day they left.
     """
     if recorded_at is not None:
         _check_backdate(instance, recorded_at)
