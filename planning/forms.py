@@ -2,7 +2,7 @@
 
 Dates are GOV.UK date inputs: three boxes (day, month, year) per date, declared with
 ``date_parts()`` and combined in ``clean()`` by ``DateInputsMixin``, which uses the same date
-input as the owners' forms (``objectives.forms``).
+input as the owners' forms (``stockton_improve.govuk_forms``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from objectives.forms import DateInputMixin, date_boxes
 from objectives.models import Objective, Plan, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
 from people.forms import AccountVersionField, AccountVersionMixin, reason_field
 from people.services import account_version
+from stockton_improve.govuk_forms import DateInputMixin, date_boxes
 
 User = get_user_model()
 
@@ -63,7 +63,7 @@ def date_initial(name: str, value: datetime.date | None) -> dict:
 
 class DateInputsMixin(DateInputMixin):
     """Combine each ``<name>_day/_month/_year`` trio into ``cleaned_data[name]``, with the
-    GOV.UK messages of ``objectives.forms.combine_date``.
+    GOV.UK messages of ``stockton_improve.govuk_forms.combine_date``.
 
     ``date_inputs = {"starts_on": ("Start date", required)}``: the label names the date in
     messages ("Enter the start date", "Start date must include a month").
