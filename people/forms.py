@@ -2,26 +2,21 @@
 
 from django import forms
 
+from stockton_improve.govuk_forms import VersionField
 
-class AccountVersionField(forms.IntegerField):
+
+class AccountVersionField(VersionField):
     """The account's latest history record when the form was read (``account_version``).
 
     Required: a form sent without it is refused like one read before someone else's change."""
 
-    widget = forms.HiddenInput
-
     def __init__(self, **kwargs):
         super().__init__(
-            required=True,
             min_value=0,
             max_value=2**31 - 1,
-            error_messages={
-                "required": "This page is out of date: it was sent without the version it was "
-                "read at. Check the details below, then save again.",
-                "invalid": "This page is out of date. Check the details below, then save again.",
-                "min_value": "This page is out of date. Check the details below, then save again.",
-                "max_value": "This page is out of date. Check the details below, then save again.",
-            },
+            out_of_date="This page is out of date. Check the details below, then save again.",
+            sent_without="This page is out of date: it was sent without the version it was "
+            "read at. Check the details below, then save again.",
             **kwargs,
         )
 

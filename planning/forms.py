@@ -1,13 +1,11 @@
 """Forms for plan set-up, owners, people and re-baselining (administrators only).
 
-Dates are GOV.UK date inputs: three boxes (day, month, year) per date, declared with
-``date_parts()`` and combined in ``clean()`` by ``DateInputsMixin``, which uses the same date
-input as the owners' forms (``stockton_improve.govuk_forms``).
+They are built from the GOV.UK form kit (``stockton_improve.govuk_forms``): dates are three
+boxes each, service errors are shown on the fields they name, and every text field says its
+limit in GOV.UK's words.
 """
 
 from __future__ import annotations
-
-import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -19,7 +17,7 @@ from objectives.models import Objective, Plan, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
 from people.forms import AccountVersionField, AccountVersionMixin, reason_field
 from people.services import account_version
-from stockton_improve.govuk_forms import DateInputMixin, date_boxes
+from stockton_improve.govuk_forms import GovukForm, VersionField, date_boxes, date_initial
 
 User = get_user_model()
 
@@ -50,68 +48,6 @@ def possible_owners():
 OWNER_HINT = "Anyone with an active account can be named; the owner can then update the objective."
 
 
-def date_parts():
-    """Three boxes for one GOV.UK date input: ``x_day, x_month, x_year = date_parts()``."""
-    return date_boxes()
-
-
-def date_initial(name: str, value: datetime.date | None) -> dict:
-    if value is None:
-        return {}
-    return {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
-
-
-class DateInputsMixin(DateInputMixin):
-    """Combine each ``<name>_day/_month/_year`` trio into ``cleaned_data[name]``, with the
-    GOV.UK messages of ``stockton_improve.govuk_forms.combine_date``.
-
-    ``date_inputs = {"starts_on": ("Start date", required)}``: the label names the date in
-    messages ("Enter the start date", "Start date must include a month").
-    """
-
-    def clean(self):
-        cleaned = super().clean()
-        self.clean_dates(cleaned)
-        return cleaned
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: date fields on their day input."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    dates = getattr(form, "date_inputs", {})
-    for field, errors in error.error_dict.items():
-        if field in dates:
-            target = f"{field}_day"
-        elif field in form.fields:
-            target = field
-        else:
-            target = None
-        for message in errors:
-            form.add_error(target, message)
-
-
-class VersionField(forms.IntegerField):
-    """The row's version when the form was loaded: a later edit by someone else is refused."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        # Required: a form sent without the version it was read at is refused like a stale one.
-        out_of_date = "This page is out of date: reload it and make your change again"
-        super().__init__(
-            required=True,
-            min_value=1,
-            error_messages={
-                "required": out_of_date,
-                "invalid": out_of_date,
-                "min_value": out_of_date,
-            },
-            **kwargs,
-        )
-
-
 # --- Plan, themes, objectives, milestones ------------------------------------------------
 
 
@@ -134,7 +70,7 @@ def days_field(label: str, *, what: str, example: int, required_message: str, he
     )
 
 
-class PlanForm(DateInputsMixin, forms.Form):
+class PlanForm(GovukForm):
     name = forms.CharField(
         max_length=200,
         label="Name of the plan",
@@ -146,8 +82,8 @@ class PlanForm(DateInputsMixin, forms.Form):
         help_text="For example, Kestrelford Borough Council",
         error_messages={"required": "Enter the organisation"},
     )
-    starts_on_day, starts_on_month, starts_on_year = date_parts()
-    ends_on_day, ends_on_month, ends_on_year = date_parts()
+    starts_on_day, starts_on_month, starts_on_year = date_boxes()
+    ends_on_day, ends_on_month, ends_on_year = date_boxes()
     slip_tolerance_days = days_field(
         "Slip tolerance, in days",
         what="Slip tolerance",
@@ -216,7 +152,7 @@ class PlanForm(DateInputsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(GovukForm):
     name = forms.CharField(
         max_length=200, label="Name of the theme", error_messages={"required": "Enter a name"}
     )
@@ -256,7 +192,7 @@ class ThemeForm(forms.Form):
         return name
 
 
-class ObjectiveForm(DateInputsMixin, forms.Form):
+class ObjectiveForm(GovukForm):
     """An objective's details. The owner is chosen here only when the objective is created."""
 
     ref = forms.CharField(
@@ -301,8 +237,8 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         label="Closing summary",
         help_text="Needed to mark the objective complete: what was achieved, and the evidence.",
     )
-    starts_on_day, starts_on_month, starts_on_year = date_parts()
-    target_date_day, target_date_month, target_date_year = date_parts()
+    starts_on_day, starts_on_month, starts_on_year = date_boxes()
+    target_date_day, target_date_month, target_date_year = date_boxes()
     reason = forms.CharField(
         required=False,
         max_length=2000,
@@ -384,14 +320,14 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class MilestoneForm(DateInputsMixin, forms.Form):
+class MilestoneForm(GovukForm):
     title = forms.CharField(
         max_length=300,
         label="What will be done by this point",
         help_text="For example, Trauma-informed training delivered in 20 schools",
         error_messages={"required": "Enter what will be done by this milestone"},
     )
-    due_date_day, due_date_month, due_date_year = date_parts()
+    due_date_day, due_date_month, due_date_year = date_boxes()
 
     date_inputs = {"due_date": ("Due date", True)}
 
@@ -436,8 +372,8 @@ class MilestoneEditForm(MilestoneForm):
         return cleaned
 
 
-class RebaselineForm(DateInputsMixin, forms.Form):
-    baseline_date_day, baseline_date_month, baseline_date_year = date_parts()
+class RebaselineForm(GovukForm):
+    baseline_date_day, baseline_date_month, baseline_date_year = date_boxes()
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea,
@@ -476,7 +412,7 @@ class RebaselineForm(DateInputsMixin, forms.Form):
 # --- Owners ------------------------------------------------------------------------------
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(GovukForm):
     owner = PersonChoiceField(
         queryset=User.objects.none(),
         label="New owner",
@@ -521,7 +457,7 @@ class OwnerForm(forms.Form):
         return owner
 
 
-class BulkReassignForm(forms.Form):
+class BulkReassignForm(GovukForm):
     from_person = PersonChoiceField(
         queryset=User.objects.none(),
         label="Move the open objectives of",
@@ -599,7 +535,7 @@ def role_groups():
     return sorted(Group.objects.filter(name__in=ROLES), key=lambda g: order[g.name])
 
 
-class PersonDetailsForm(AccountVersionMixin, forms.Form):
+class PersonDetailsForm(AccountVersionMixin, GovukForm):
     first_name = forms.CharField(
         max_length=150, label="First name", error_messages={"required": "Enter the first name"}
     )
@@ -736,7 +672,7 @@ class PersonCreateForm(PersonDetailsForm):
         return cleaned
 
 
-class LeaverForm(AccountVersionMixin, DateInputsMixin, forms.Form):
+class LeaverForm(AccountVersionMixin, GovukForm):
     date_inputs = {"left_on": ("Date they left", True)}
 
     reassign_to = PersonChoiceField(
@@ -754,7 +690,7 @@ class LeaverForm(AccountVersionMixin, DateInputsMixin, forms.Form):
         help_text="Recorded in their account's history, and in each objective's history if "
         "their objectives move.",
     )
-    left_on_day, left_on_month, left_on_year = date_parts()
+    left_on_day, left_on_month, left_on_year = date_boxes()
     version = AccountVersionField()
 
     def __init__(self, *args, person, open_count: int, **kwargs):
@@ -789,7 +725,7 @@ class PlanFilterForm(forms.Form):
     )
 
 
-class PasswordSetForm(AccountVersionMixin, forms.Form):
+class PasswordSetForm(AccountVersionMixin, GovukForm):
     """A new password for someone who has forgotten theirs, checked by Django's validators."""
 
     password1 = forms.CharField(
@@ -826,20 +762,3 @@ class PasswordSetForm(AccountVersionMixin, forms.Form):
                 for message in error.messages:
                     self.add_error("password1", message)
         return cleaned
-
-
-def _govuk_length_messages() -> None:
-    """Too much text is an error in GOV.UK's words ("Title must be 300 characters or fewer"),
-    never cut off: every text field of these forms says its limit that way."""
-    for form_class in list(globals().values()):
-        if not (isinstance(form_class, type) and issubclass(form_class, forms.Form)):
-            continue
-        for field in form_class.base_fields.values():
-            if isinstance(field, forms.CharField) and field.max_length:
-                what = str(field.label or "This").removesuffix(" (optional)")
-                field.error_messages.setdefault(
-                    "max_length", f"{what} must be {field.max_length:,} characters or fewer"
-                )
-
-
-_govuk_length_messages()

@@ -24,7 +24,7 @@ from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.models import Objective
 
-from . import forms, record_forms
+from . import record_forms
 from .views import STALE_MESSAGE, administrators_only
 
 
@@ -45,7 +45,7 @@ def _attempt(form, action: Callable[[], object], *, confirm: bool, what: str):
         except _TryOnly:
             return True
     except ValidationError as error:
-        forms.add_service_errors(form, error)
+        form.add_service_errors(error)
     except StaleEditError as error:
         form.data = form.data.copy()
         form.data["version"] = error.current.version

@@ -54,7 +54,7 @@ def _run(form, action: Callable[[], object], *, what: str = "record"):
     try:
         return action()
     except ValidationError as error:
-        forms.add_service_errors(form, error)
+        form.add_service_errors(error)
     except StaleEditError as error:
         form.data = form.data.copy()
         form.data["version"] = error.current.version
