@@ -1,4 +1,4 @@
-"""Administrators' pages under /manage/: plan set-up, owners, people, leavers, re-baselining.
+"""Administrators' pages under /manage/: plan set-up, owners and re-baselining.
 
 Every view is for administrators only (403 for anyone else, on GET and POST alike), answers
 404 for unknown rows, changes things only on POST, and is thin: a form, one service, a
@@ -8,23 +8,18 @@ redirect with a success message. Services record who, when and why in history.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import permissions
 from objectives import services as objective_services
 from objectives.formatting import long_date
-from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, Theme
-from people import selectors as people_selectors
-from people import services as people_services
-from reminders.services import invitation_message
 from stockton_improve.manage_views import administrators_only, person_name, posted, run_service
 
 from . import forms, selectors, services
@@ -458,192 +453,3 @@ def bulk_reassign(request):
         "planning/bulk_reassign.html",
         {"form": form, "chosen": chosen, "moving": moving},
     )
-
-
-# --- People ------------------------------------------------------------------------------
-
-
-@administrators_only
-@require_http_methods(["GET"])
-def people(request):
-    return render(request, "planning/people.html", {"people": selectors.people()})
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_create(request):
-    form = forms.PersonCreateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = run_service(
-            form,
-            lambda: services.person_create(
-                user=request.user,
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                password=data["password1"],
-            ),
-        )
-        if person is not None:
-            messages.success(request, invitation_message(user=request.user, person=person))
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(request, "planning/person_form.html", {"form": form, "person": None})
-
-
-def _person(pk: int):
-    return get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
-
-
-def _person_to_change(request, pk: int):
-    """The account, if the administrator may change it: only superusers change superusers."""
-    person = _person(pk)
-    people_services.require_may_change_account(request.user, person)
-    return person
-
-
-@administrators_only
-@require_http_methods(["GET"])
-def person_detail(request, pk: int):
-    person = _person(pk)
-    open_objectives, complete_objectives = selectors.person_objectives(person)
-    return render(
-        request,
-        "planning/person_detail.html",
-        {
-            "person": person,
-            "roles": [g.name for g in person.groups.all() if g.name in permissions.ROLES],
-            "open_objectives": open_objectives,
-            "complete_objectives": complete_objectives,
-            "may_change": people_services.may_change_account(request.user, person),
-            "account_version": people_services.account_version(person),
-            "account_history": people_selectors.account_history(person),
-        },
-    )
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int):
-    person = _person_to_change(request, pk)
-    form = forms.PersonDetailsForm(posted(request), person=person)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.person_update(
-                user=request.user,
-                person=person,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
-            what="account",
-        )
-        if saved is not None:
-            messages.success(request, f"Details of {person_name(saved)} saved.")
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(request, "planning/person_form.html", {"form": form, "person": person})
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_leaver(request, pk: int):
-    person = _person_to_change(request, pk)
-    if not person.is_active:
-        messages.info(request, f"{person_name(person)} is already marked as having left.")
-        return redirect("planning:person_detail", pk=person.pk)
-    open_objectives, _ = selectors.person_objectives(person)
-    form = forms.LeaverForm(posted(request), person=person, open_count=len(open_objectives))
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["reassign_to"]
-        moved = run_service(
-            form,
-            lambda: services.person_mark_leaver(
-                user=request.user,
-                person=person,
-                reassign_to=target,
-                reason=form.cleaned_data["reason"],
-                left_on=form.cleaned_data["left_on"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="account",
-        )
-        if moved is not None:
-            text = f"{person_name(person)} is marked as having left and can no longer sign in."
-            if moved:
-                n = len(moved)
-                text += (
-                    f" Their {n} open objective{'s' if n != 1 else ''} now "
-                    f"belong{'s' if n == 1 else ''} to {person_name(target)}."
-                )
-            elif open_objectives:
-                n = len(open_objectives)
-                text += (
-                    f" Their {n} open objective{'s' if n != 1 else ''} "
-                    f"{'is' if n == 1 else 'are'} flagged “Owner has left” until you give "
-                    f"{'it' if n == 1 else 'them'} a new owner."
-                )
-            messages.success(request, text)
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(
-        request,
-        "planning/person_leaver.html",
-        {"form": form, "person": person, "open_objectives": open_objectives},
-    )
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_password(request, pk: int):
-    person = _person_to_change(request, pk)
-    form = forms.PasswordSetForm(posted(request), person=person)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.person_set_password(
-                user=request.user,
-                person=person,
-                password=form.cleaned_data["password1"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="account",
-        )
-        if saved is not None:
-            if saved.pk == request.user.pk:
-                update_session_auth_hash(request, saved)
-            messages.success(
-                request,
-                f"New password set for {person_name(saved)}. Give it to them in person.",
-            )
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(request, "planning/person_password.html", {"form": form, "person": person})
-
-
-@administrators_only
-@require_POST
-def person_reactivate(request, pk: int):
-    person = _person_to_change(request, pk)
-    version = request.POST.get("version", "")
-    try:
-        services.person_reactivate(
-            user=request.user,
-            person=person,
-            expected_version=int(version) if version.isascii() and version.isdigit() else None,
-        )
-    except ValidationError as error:
-        messages.info(request, " ".join(error.messages))
-    except StaleEditError:
-        messages.info(
-            request,
-            f"Someone else changed the account of {person_name(person)} after you opened the "
-            "page, or the page was out of date. Check it, then try again.",
-        )
-    else:
-        messages.success(request, f"{person_name(person)} can sign in again.")
-    return redirect("planning:person_detail", pk=person.pk)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
     path("manage/import/", include("importing.urls")),
+    path("manage/people/", include("people.urls")),
     path("manage/", include("planning.urls")),
     path("", include("impact.urls")),
     path("", include("objectives.urls")),
