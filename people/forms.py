@@ -92,6 +92,32 @@ class AccountVersionMixin:
 # --- People -----------------------------------------------------------------------------
 
 
+def password_field(label: str, *, required_message: str, help_text: str = "") -> forms.CharField:
+    """A box for a new password: kept as typed, never sent back, and offered to password
+    managers as a new password."""
+    return forms.CharField(
+        strip=False,
+        label=label,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": required_message},
+    )
+
+
+def check_new_password(form: forms.Form, cleaned: dict, *, user) -> None:
+    """The two boxes must match, and the password pass Django's validators for ``user`` (its
+    problems shown on the first box)."""
+    password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", "The passwords do not match")
+    elif password1:
+        try:
+            password_validation.validate_password(password1, user=user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("password1", message)
+
+
 class RolesField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -176,18 +202,8 @@ class PersonCreateForm(PersonDetailsForm):
         help_text="What they type to sign in. Letters, numbers and @ . + - _ only.",
         error_messages={"required": "Enter a username"},
     )
-    password1 = forms.CharField(
-        strip=False,
-        label="Initial password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter an initial password"},
-    )
-    password2 = forms.CharField(
-        strip=False,
-        label="Confirm the password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Confirm the password"},
-    )
+    password1 = password_field("Initial password", required_message="Enter an initial password")
+    password2 = password_field("Confirm the password", required_message="Confirm the password")
 
     field_order = [
         "username",
@@ -230,23 +246,16 @@ class PersonCreateForm(PersonDetailsForm):
 
     def clean(self):
         cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and not password2:
+        if cleaned.get("password1") and not cleaned.get("password2"):
             self.add_error("password2", "Confirm the password")
-        elif password1 and password2 and password1 != password2:
-            self.add_error("password2", "The passwords do not match")
-        elif password1:
+        else:
             candidate = User(
                 username=cleaned.get("username") or "",
                 first_name=cleaned.get("first_name") or "",
                 last_name=cleaned.get("last_name") or "",
                 email=cleaned.get("email") or "",
             )
-            try:
-                password_validation.validate_password(password1, user=candidate)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.add_error("password1", message)
+            check_new_password(self, cleaned, user=candidate)
         return cleaned
 
 
@@ -300,19 +309,14 @@ class LeaverForm(AccountVersionMixin, GovukForm):
 class PasswordSetForm(AccountVersionMixin, GovukForm):
     """A new password for someone who has forgotten theirs, checked by Django's validators."""
 
-    password1 = forms.CharField(
-        strip=False,
-        label="New password",
+    password1 = password_field(
+        "New password",
+        required_message="Enter a new password",
         help_text="At least 8 characters; not a common password, not all numbers and not like "
         "their name. Give it to them in person.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter a new password"},
     )
-    password2 = forms.CharField(
-        strip=False,
-        label="Confirm the new password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Confirm the new password"},
+    password2 = password_field(
+        "Confirm the new password", required_message="Confirm the new password"
     )
 
     version = AccountVersionField()
@@ -324,13 +328,5 @@ class PasswordSetForm(AccountVersionMixin, GovukForm):
 
     def clean(self):
         cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The passwords do not match")
-        elif password1:
-            try:
-                password_validation.validate_password(password1, user=self.person)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.add_error("password1", message)
+        check_new_password(self, cleaned, user=self.person)
         return cleaned
