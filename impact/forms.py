@@ -5,13 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from objectives.forms import (
+from stockton_improve.govuk_forms import (
     REASON_MAX,
     GovukForm,
     VersionedForm,
     date_boxes,
     text_field,
-    too_long,
 )
 
 from .models import VALUE_DIGITS, VALUE_PLACES, Evidence, Measure
@@ -20,16 +19,9 @@ FINDING_TEXT_MAX = 5000
 NOTE_MAX = 2000
 
 
-def short_text(label: str, *, limit: int, what: str, required_message: str = "", **kwargs):
-    field = forms.CharField(
-        label=label,
-        max_length=limit,
-        required=bool(required_message),
-        error_messages={"required": required_message, "max_length": too_long(what, limit)},
-        **kwargs,
-    )
-    field.widget.attrs.pop("maxlength", None)
-    return field
+def short_text(label: str, **kwargs) -> forms.CharField:
+    """One line of text, with its limit in words."""
+    return text_field(label, widget=forms.TextInput, **kwargs)
 
 
 def number_field(label: str, what: str, **kwargs):

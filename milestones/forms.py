@@ -7,37 +7,32 @@ from django.utils import timezone
 
 from objectives import record_rules
 from objectives.formatting import long_date
-from objectives.forms import (
+from stockton_improve.govuk_forms import (
     REASON_MAX,
-    TITLE_MAX,
     GovukForm,
     VersionedForm,
     date_boxes,
     text_field,
-    too_long,
 )
 
 from .models import Milestone
+
+TITLE_MAX = 300
 
 
 class MilestoneCreateForm(GovukForm):
     date_inputs = {"due_date": ("Due date", True)}
 
-    title = forms.CharField(
-        label="Milestone",
-        max_length=TITLE_MAX,
-        error_messages={
-            "required": "Enter what the milestone is",
-            "max_length": too_long("Milestone", TITLE_MAX),
-        },
+    title = text_field(
+        "Milestone",
+        limit=TITLE_MAX,
+        what="Milestone",
+        required_message="Enter what the milestone is",
+        widget=forms.TextInput,
         help_text="A point at which progress can be checked, for example "
         "\u2018Family group conferencing service commissioned\u2019.",
     )
     due_date_day, due_date_month, due_date_year = date_boxes()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].widget.attrs.pop("maxlength", None)
 
 
 class MilestoneRescheduleForm(VersionedForm):

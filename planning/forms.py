@@ -1,115 +1,22 @@
-"""Forms for plan set-up, owners, people and re-baselining (administrators only).
+"""Forms for plan set-up, owners and re-baselining (administrators only).
 
-Dates are GOV.UK date inputs: three boxes (day, month, year) per date, declared with
-``date_parts()`` and combined in ``clean()`` by ``DateInputsMixin``, which uses the same date
-input as the owners' forms (``objectives.forms``).
+They are built from the GOV.UK form kit (``stockton_improve.govuk_forms``): dates are three
+boxes each, service errors are shown on the fields they name, and every text field says its
+limit in GOV.UK's words.
 """
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from objectives.forms import DateInputMixin, date_boxes
 from objectives.models import Objective, Plan, Theme
-from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
-from people.forms import AccountVersionField, AccountVersionMixin, reason_field
-from people.services import account_version
+from people.forms import OWNER_HINT, PersonChoiceField, person_label, possible_owners
+from stockton_improve.govuk_forms import GovukForm, VersionField, date_boxes, date_initial
 
 User = get_user_model()
-
-ROLE_LABELS = {
-    MANAGERS: "Manager: updates the objectives they own",
-    LEADERSHIP: "Leadership: watches the dashboard and reads everything",
-    ADMINISTRATORS: "Administrator: sets up the plan, owners and people",
-}
-
-
-def person_label(user) -> str:
-    name = user.get_full_name() or user.get_username()
-    return name if user.is_active else f"{name} (left)"
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        name = obj.get_full_name() or obj.get_username()
-        return f"{name} ({obj.get_username()})" if obj.is_active else f"{name} (left)"
-
-
-def possible_owners():
-    """Anyone with an active account may be the named owner, whatever their role (the owner has
-    the owner's rights on the objective); leavers cannot own."""
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
-OWNER_HINT = "Anyone with an active account can be named; the owner can then update the objective."
-
-
-def date_parts():
-    """Three boxes for one GOV.UK date input: ``x_day, x_month, x_year = date_parts()``."""
-    return date_boxes()
-
-
-def date_initial(name: str, value: datetime.date | None) -> dict:
-    if value is None:
-        return {}
-    return {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
-
-
-class DateInputsMixin(DateInputMixin):
-    """Combine each ``<name>_day/_month/_year`` trio into ``cleaned_data[name]``, with the
-    GOV.UK messages of ``objectives.forms.combine_date``.
-
-    ``date_inputs = {"starts_on": ("Start date", required)}``: the label names the date in
-    messages ("Enter the start date", "Start date must include a month").
-    """
-
-    def clean(self):
-        cleaned = super().clean()
-        self.clean_dates(cleaned)
-        return cleaned
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: date fields on their day input."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    dates = getattr(form, "date_inputs", {})
-    for field, errors in error.error_dict.items():
-        if field in dates:
-            target = f"{field}_day"
-        elif field in form.fields:
-            target = field
-        else:
-            target = None
-        for message in errors:
-            form.add_error(target, message)
-
-
-class VersionField(forms.IntegerField):
-    """The row's version when the form was loaded: a later edit by someone else is refused."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        # Required: a form sent without the version it was read at is refused like a stale one.
-        out_of_date = "This page is out of date: reload it and make your change again"
-        super().__init__(
-            required=True,
-            min_value=1,
-            error_messages={
-                "required": out_of_date,
-                "invalid": out_of_date,
-                "min_value": out_of_date,
-            },
-            **kwargs,
-        )
 
 
 # --- Plan, themes, objectives, milestones ------------------------------------------------
@@ -134,7 +41,7 @@ def days_field(label: str, *, what: str, example: int, required_message: str, he
     )
 
 
-class PlanForm(DateInputsMixin, forms.Form):
+class PlanForm(GovukForm):
     name = forms.CharField(
         max_length=200,
         label="Name of the plan",
@@ -146,8 +53,8 @@ class PlanForm(DateInputsMixin, forms.Form):
         help_text="For example, Kestrelford Borough Council",
         error_messages={"required": "Enter the organisation"},
     )
-    starts_on_day, starts_on_month, starts_on_year = date_parts()
-    ends_on_day, ends_on_month, ends_on_year = date_parts()
+    starts_on_day, starts_on_month, starts_on_year = date_boxes()
+    ends_on_day, ends_on_month, ends_on_year = date_boxes()
     slip_tolerance_days = days_field(
         "Slip tolerance, in days",
         what="Slip tolerance",
@@ -216,7 +123,7 @@ class PlanForm(DateInputsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(GovukForm):
     name = forms.CharField(
         max_length=200, label="Name of the theme", error_messages={"required": "Enter a name"}
     )
@@ -256,7 +163,7 @@ class ThemeForm(forms.Form):
         return name
 
 
-class ObjectiveForm(DateInputsMixin, forms.Form):
+class ObjectiveForm(GovukForm):
     """An objective's details. The owner is chosen here only when the objective is created."""
 
     ref = forms.CharField(
@@ -301,8 +208,8 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         label="Closing summary",
         help_text="Needed to mark the objective complete: what was achieved, and the evidence.",
     )
-    starts_on_day, starts_on_month, starts_on_year = date_parts()
-    target_date_day, target_date_month, target_date_year = date_parts()
+    starts_on_day, starts_on_month, starts_on_year = date_boxes()
+    target_date_day, target_date_month, target_date_year = date_boxes()
     reason = forms.CharField(
         required=False,
         max_length=2000,
@@ -384,14 +291,14 @@ class ObjectiveForm(DateInputsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class MilestoneForm(DateInputsMixin, forms.Form):
+class MilestoneForm(GovukForm):
     title = forms.CharField(
         max_length=300,
         label="What will be done by this point",
         help_text="For example, Trauma-informed training delivered in 20 schools",
         error_messages={"required": "Enter what will be done by this milestone"},
     )
-    due_date_day, due_date_month, due_date_year = date_parts()
+    due_date_day, due_date_month, due_date_year = date_boxes()
 
     date_inputs = {"due_date": ("Due date", True)}
 
@@ -436,8 +343,8 @@ class MilestoneEditForm(MilestoneForm):
         return cleaned
 
 
-class RebaselineForm(DateInputsMixin, forms.Form):
-    baseline_date_day, baseline_date_month, baseline_date_year = date_parts()
+class RebaselineForm(GovukForm):
+    baseline_date_day, baseline_date_month, baseline_date_year = date_boxes()
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea,
@@ -476,7 +383,7 @@ class RebaselineForm(DateInputsMixin, forms.Form):
 # --- Owners ------------------------------------------------------------------------------
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(GovukForm):
     owner = PersonChoiceField(
         queryset=User.objects.none(),
         label="New owner",
@@ -521,7 +428,7 @@ class OwnerForm(forms.Form):
         return owner
 
 
-class BulkReassignForm(forms.Form):
+class BulkReassignForm(GovukForm):
     from_person = PersonChoiceField(
         queryset=User.objects.none(),
         label="Move the open objectives of",
@@ -573,273 +480,7 @@ class BulkReassignForm(forms.Form):
         return cleaned
 
 
-# --- People ------------------------------------------------------------------------------
-
-
-class RolesField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def _check_values(self, value):
-        # A number too large for the database would otherwise fail inside the query.
-        for pk in value:
-            if not (str(pk).isascii() and str(pk).isdigit() and len(str(pk)) <= 18):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-    def label_from_instance(self, obj):
-        return ROLE_LABELS.get(obj.name, obj.name)
-
-
-def role_groups():
-    order = {name: i for i, name in enumerate(ROLES)}
-    return sorted(Group.objects.filter(name__in=ROLES), key=lambda g: order[g.name])
-
-
-class PersonDetailsForm(AccountVersionMixin, forms.Form):
-    first_name = forms.CharField(
-        max_length=150, label="First name", error_messages={"required": "Enter the first name"}
-    )
-    last_name = forms.CharField(
-        max_length=150, label="Last name", error_messages={"required": "Enter the last name"}
-    )
-    email = forms.EmailField(
-        max_length=254,
-        label="Email address",
-        error_messages={
-            "required": "Enter the email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-    )
-    roles = RolesField(
-        queryset=Group.objects.none(),
-        label="Role",
-        help_text="Select all that apply.",
-        error_messages={"required": "Select at least one role"},
-    )
-
-    def __init__(self, *args, person=None, **kwargs):
-        self.person = person
-        initial = kwargs.pop("initial", None) or {}
-        if person is not None:
-            initial = {
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "email": person.email,
-                "roles": [g.pk for g in person.groups.all() if g.name in ROLES],
-                **initial,
-            }
-        super().__init__(*args, initial=initial, **kwargs)
-        if person is not None:
-            self.fields["reason"] = reason_field(
-                label="Why are you making this change? (optional)",
-                help_text="Recorded in their account's history, for example “Changed her "
-                "surname after marriage”.",
-            )
-            self.fields["version"] = AccountVersionField(initial=account_version(person))
-        self.fields["roles"].queryset = Group.objects.filter(name__in=ROLES).order_by("id")
-        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
-        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
-        self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        clash = User.objects.filter(email__iexact=email)
-        if self.person is not None:
-            clash = clash.exclude(pk=self.person.pk)
-        if clash.exists():
-            raise ValidationError("Someone already has that email address")
-        return email
-
-
-class PersonCreateForm(PersonDetailsForm):
-    username = forms.CharField(
-        max_length=150,
-        label="Username",
-        help_text="What they type to sign in. Letters, numbers and @ . + - _ only.",
-        error_messages={"required": "Enter a username"},
-    )
-    password1 = forms.CharField(
-        strip=False,
-        label="Initial password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter an initial password"},
-    )
-    password2 = forms.CharField(
-        strip=False,
-        label="Confirm the password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Confirm the password"},
-    )
-
-    field_order = [
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "roles",
-        "password1",
-        "password2",
-    ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update(
-            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
-        )
-        # They are emailed an invitation to choose their own password; setting one here is
-        # only a fallback for someone who cannot get email.
-        self.fields["password1"].required = False
-        self.fields["password2"].required = False
-        self.fields["password1"].label = "Initial password (only if they cannot get email)"
-        self.fields["password1"].help_text = (
-            "Leave blank: they will be emailed a link to choose their own password. Only if "
-            "they cannot get email, set one here (at least 8 characters; not a common password, "
-            "not all numbers and not like their name) and give it to them in person."
-        )
-
-    def clean_username(self):
-        username = User.normalize_username(self.cleaned_data["username"].strip())
-        validator = User._meta.get_field("username").validators[0]
-        try:
-            validator(username)
-        except ValidationError:
-            raise ValidationError(
-                "Username must only include letters, numbers and @ . + - _"
-            ) from None
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError("That username is taken; choose another")
-        return username
-
-    def clean(self):
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and not password2:
-            self.add_error("password2", "Confirm the password")
-        elif password1 and password2 and password1 != password2:
-            self.add_error("password2", "The passwords do not match")
-        elif password1:
-            candidate = User(
-                username=cleaned.get("username") or "",
-                first_name=cleaned.get("first_name") or "",
-                last_name=cleaned.get("last_name") or "",
-                email=cleaned.get("email") or "",
-            )
-            try:
-                password_validation.validate_password(password1, user=candidate)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.add_error("password1", message)
-        return cleaned
-
-
-class LeaverForm(AccountVersionMixin, DateInputsMixin, forms.Form):
-    date_inputs = {"left_on": ("Date they left", True)}
-
-    reassign_to = PersonChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        label="Who will own their open objectives?",
-        empty_label="Nobody yet: leave them flagged as owner has left",
-        help_text="Every open objective moves to this person in the same step. " + OWNER_HINT,
-    )
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Reason",
-        help_text="Recorded in their account's history, and in each objective's history if "
-        "their objectives move.",
-    )
-    left_on_day, left_on_month, left_on_year = date_parts()
-    version = AccountVersionField()
-
-    def __init__(self, *args, person, open_count: int, **kwargs):
-        self.person = person
-        self.open_count = open_count
-        initial = kwargs.pop("initial", None) or {}
-        initial = {
-            **date_initial("left_on", timezone.localdate()),
-            "version": account_version(person),
-            **initial,
-        }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["reassign_to"].queryset = possible_owners().exclude(pk=person.pk)
-        self.fields[
-            "reason"
-        ].initial = f"{person.get_full_name() or person.get_username()} has left the council."
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["reason"] = (cleaned.get("reason") or "").strip()
-        if not cleaned["reason"] and "reason" not in self.errors:
-            self.add_error("reason", "Give a reason for marking them as a leaver")
-        left_on = cleaned.get("left_on")
-        if left_on is not None and left_on > timezone.localdate():
-            self.add_date_error("left_on", "The date they left must be today or in the past")
-        return cleaned
-
-
 class PlanFilterForm(forms.Form):
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.all(), required=False, empty_label="All plans", label="Plan"
     )
-
-
-class PasswordSetForm(AccountVersionMixin, forms.Form):
-    """A new password for someone who has forgotten theirs, checked by Django's validators."""
-
-    password1 = forms.CharField(
-        strip=False,
-        label="New password",
-        help_text="At least 8 characters; not a common password, not all numbers and not like "
-        "their name. Give it to them in person.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter a new password"},
-    )
-    password2 = forms.CharField(
-        strip=False,
-        label="Confirm the new password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Confirm the new password"},
-    )
-
-    version = AccountVersionField()
-
-    def __init__(self, *args, person, **kwargs):
-        self.person = person
-        initial = {"version": account_version(person), **(kwargs.pop("initial", None) or {})}
-        super().__init__(*args, initial=initial, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The passwords do not match")
-        elif password1:
-            try:
-                password_validation.validate_password(password1, user=self.person)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.add_error("password1", message)
-        return cleaned
-
-
-def _govuk_length_messages() -> None:
-    """Too much text is an error in GOV.UK's words ("Title must be 300 characters or fewer"),
-    never cut off: every text field of these forms says its limit that way."""
-    for form_class in list(globals().values()):
-        if not (isinstance(form_class, type) and issubclass(form_class, forms.Form)):
-            continue
-        for field in form_class.base_fields.values():
-            if isinstance(field, forms.CharField) and field.max_length:
-                what = str(field.label or "This").removesuffix(" (optional)")
-                field.error_messages.setdefault(
-                    "max_length", f"{what} must be {field.max_length:,} characters or fewer"
-                )
-
-
-_govuk_length_messages()

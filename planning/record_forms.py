@@ -6,25 +6,26 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .forms import DateInputsMixin, VersionField, date_parts
-
-REASON_MAX = 2000
+from stockton_improve.govuk_forms import (
+    REASON_MAX,
+    GovukForm,
+    VersionField,
+    date_boxes,
+    text_field,
+)
 
 
 def reason_field(label: str, required_message: str, help_text: str) -> forms.CharField:
-    return forms.CharField(
-        max_length=REASON_MAX,
-        widget=forms.Textarea,
-        label=label,
+    return text_field(
+        label,
+        limit=REASON_MAX,
+        what="Reason",
+        required_message=required_message,
         help_text=help_text,
-        error_messages={
-            "required": required_message,
-            "max_length": f"Reason must be {REASON_MAX:,} characters or fewer",
-        },
     )
 
 
-class _ReasonForm(forms.Form):
+class _ReasonForm(GovukForm):
     required_reason = "Give a reason"
 
     def clean_reason(self):
@@ -34,7 +35,7 @@ class _ReasonForm(forms.Form):
         return reason
 
 
-class CorrectCompletionForm(DateInputsMixin, _ReasonForm):
+class CorrectCompletionForm(_ReasonForm):
     """Change the recorded completion date, or reopen the milestone."""
 
     CHANGE = "change"
@@ -53,7 +54,7 @@ class CorrectCompletionForm(DateInputsMixin, _ReasonForm):
             "invalid_choice": "Select whether to change the date or reopen the milestone",
         },
     )
-    completed_on_day, completed_on_month, completed_on_year = date_parts()
+    completed_on_day, completed_on_month, completed_on_year = date_boxes()
     reason = reason_field(
         "Why is the completion being corrected?",
         required_message=required_reason,

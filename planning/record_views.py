@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +20,10 @@ from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
 from objectives.formatting import long_date
-from objectives.history import StaleEditError
 from objectives.models import Objective
+from stockton_improve.manage_views import administrators_only, posted, run_service
 
-from . import forms, record_forms
-from .views import STALE_MESSAGE, administrators_only
+from . import record_forms
 
 
 class _TryOnly(Exception):
@@ -35,22 +33,18 @@ class _TryOnly(Exception):
 def _attempt(form, action: Callable[[], object], *, confirm: bool, what: str):
     """Run (or, before confirmation, only try) one service. Returns the saved row, True when a
     try succeeded, or None with the problem shown on the form."""
+    if confirm:
+        return run_service(form, action, what=what)
+
+    def try_only():
+        with transaction.atomic():
+            action()
+            raise _TryOnly
+
     try:
-        if confirm:
-            return action()
-        try:
-            with transaction.atomic():
-                action()
-                raise _TryOnly
-        except _TryOnly:
-            return True
-    except ValidationError as error:
-        forms.add_service_errors(form, error)
-    except StaleEditError as error:
-        form.data = form.data.copy()
-        form.data["version"] = error.current.version
-        form.add_error(None, STALE_MESSAGE.format(what=what))
-    return None
+        return run_service(form, try_only, what=what)
+    except _TryOnly:
+        return True
 
 
 def _back(request, objective_id: int) -> str:
@@ -92,8 +86,7 @@ def _confirm_or_form(request, form, *, run, context, form_template, summary, sav
 def milestone_correct_completion(request, pk: int):
     milestone = _milestone(pk)
     objective = milestone.objective
-    posted = request.POST if request.method == "POST" else None
-    form = record_forms.CorrectCompletionForm(posted, milestone=milestone)
+    form = record_forms.CorrectCompletionForm(posted(request), milestone=milestone)
     context = {
         "milestone": milestone,
         "objective": objective,
@@ -146,8 +139,7 @@ def milestone_correct_completion(request, pk: int):
 def milestone_withdraw(request, pk: int):
     milestone = _milestone(pk)
     objective = milestone.objective
-    posted = request.POST if request.method == "POST" else None
-    form = record_forms.WithdrawForm(posted, row=milestone)
+    form = record_forms.WithdrawForm(posted(request), row=milestone)
     context = {
         "milestone": milestone,
         "objective": objective,
@@ -194,8 +186,7 @@ def milestone_withdraw(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def objective_withdraw(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    posted = request.POST if request.method == "POST" else None
-    form = record_forms.WithdrawForm(posted, row=objective)
+    form = record_forms.WithdrawForm(posted(request), row=objective)
     context = {
         "milestone": None,
         "objective": objective,

@@ -38,11 +38,4 @@ urlpatterns = [
     ),
     path("accountability/", views.accountability, name="accountability"),
     path("accountability/bulk-reassign/", views.bulk_reassign, name="bulk_reassign"),
-    path("people/", views.people, name="people"),
-    path("people/new/", views.person_create, name="person_create"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
-    path("people/<int:pk>/password/", views.person_password, name="person_password"),
-    path("people/<int:pk>/leaver/", views.person_leaver, name="person_leaver"),
-    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
 ]

@@ -1,4 +1,4 @@
-"""Administrators' pages under /manage/: plan set-up, owners, people, leavers, re-baselining.
+"""Administrators' pages under /manage/: plan set-up, owners and re-baselining.
 
 Every view is for administrators only (403 for anyone else, on GET and POST alike), answers
 404 for unknown rows, changes things only on POST, and is thin: a form, one service, a
@@ -7,68 +7,24 @@ redirect with a success message. Services record who, when and why in history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model, update_session_auth_hash
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import permissions
 from objectives import services as objective_services
 from objectives.formatting import long_date
-from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, Theme
-from people import selectors as people_selectors
-from people import services as people_services
-from reminders.services import invitation_message
+from stockton_improve.manage_views import administrators_only, person_name, posted, run_service
 
 from . import forms, selectors, services
 
 User = get_user_model()
-
-STALE_MESSAGE = (
-    "Someone else changed this {what} after you opened this page. The page now shows the "
-    "current details: check them, then save again."
-)
-
-
-def administrators_only(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_manage_plan(request.user):
-            raise PermissionDenied("Only administrators can manage the plan.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _run(form, action: Callable[[], object], *, what: str = "record"):
-    """Call one service; on a validation problem, show it on the form and return None."""
-    try:
-        return action()
-    except ValidationError as error:
-        forms.add_service_errors(form, error)
-    except StaleEditError as error:
-        form.data = form.data.copy()
-        form.data["version"] = error.current.version
-        form.add_error(None, STALE_MESSAGE.format(what=what))
-    return None
-
-
-def _posted(request):
-    """The submitted data on POST (even when empty, so errors show), else None."""
-    return request.POST if request.method == "POST" else None
-
-
-def _person_name(person) -> str:
-    return person.get_full_name() or person.get_username()
 
 
 # --- Set-up: plans -----------------------------------------------------------------------
@@ -83,9 +39,9 @@ def home(request):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = forms.PlanForm(_posted(request))
+    form = forms.PlanForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        plan = _run(
+        plan = run_service(
             form,
             lambda: objective_services.plan_create(user=request.user, **form.plan_fields()),
         )
@@ -111,9 +67,9 @@ def plan_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.PlanForm(_posted(request), plan=plan)
+    form = forms.PlanForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: objective_services.plan_update(
                 plan=plan,
@@ -162,9 +118,9 @@ def plan_publish(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def theme_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.ThemeForm(_posted(request), plan=plan)
+    form = forms.ThemeForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
-        theme = _run(
+        theme = run_service(
             form,
             lambda: objective_services.theme_create(
                 user=request.user,
@@ -183,9 +139,9 @@ def theme_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def theme_edit(request, pk: int):
     theme = get_object_or_404(Theme.objects.select_related("plan"), pk=pk)
-    form = forms.ThemeForm(_posted(request), plan=theme.plan, theme=theme)
+    form = forms.ThemeForm(posted(request), plan=theme.plan, theme=theme)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: objective_services.theme_update(
                 theme=theme,
@@ -209,9 +165,9 @@ def theme_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def objective_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.ObjectiveForm(_posted(request), plan=plan)
+    form = forms.ObjectiveForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
-        objective = _run(
+        objective = run_service(
             form,
             lambda: objective_services.objective_create(
                 user=request.user,
@@ -249,9 +205,9 @@ def objective_setup(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def objective_edit(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
-    form = forms.ObjectiveForm(_posted(request), plan=objective.plan, objective=objective)
+    form = forms.ObjectiveForm(posted(request), plan=objective.plan, objective=objective)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: objective_services.objective_update(
                 objective=objective,
@@ -276,9 +232,9 @@ def objective_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
-    form = forms.MilestoneForm(_posted(request))
+    form = forms.MilestoneForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        milestone = _run(
+        milestone = run_service(
             form,
             lambda: milestone_services.milestone_create(
                 user=request.user,
@@ -309,9 +265,9 @@ def _milestone(pk: int) -> Milestone:
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk: int):
     milestone = _milestone(pk)
-    form = forms.MilestoneEditForm(_posted(request), milestone=milestone)
+    form = forms.MilestoneEditForm(posted(request), milestone=milestone)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.milestone_edit(
                 user=request.user,
@@ -344,9 +300,9 @@ def milestone_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def milestone_rebaseline(request, pk: int):
     milestone = _milestone(pk)
-    form = forms.RebaselineForm(_posted(request), milestone=milestone)
+    form = forms.RebaselineForm(posted(request), milestone=milestone)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.milestone_rebaseline(
                 user=request.user,
@@ -419,9 +375,9 @@ def accountability(request):
 @require_http_methods(["GET", "POST"])
 def objective_owner(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    form = forms.OwnerForm(_posted(request), objective=objective)
+    form = forms.OwnerForm(posted(request), objective=objective)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.owner_assign(
                 user=request.user,
@@ -433,9 +389,7 @@ def objective_owner(request, pk: int):
             what="objective",
         )
         if saved is not None:
-            messages.success(
-                request, f"{_person_name(saved.owner)} now owns objective {saved.ref}."
-            )
+            messages.success(request, f"{person_name(saved.owner)} now owns objective {saved.ref}.")
             return redirect(_owner_back_to(request, objective))
         objective.refresh_from_db()
     history = selectors.ownership_history(Objective.objects.filter(pk=pk)).get(pk, [])
@@ -468,9 +422,9 @@ def bulk_reassign(request):
     source = request.GET.get("from", "")
     if request.method == "GET" and source.isdigit():
         initial["from_person"] = int(source)
-    form = forms.BulkReassignForm(_posted(request), initial=initial)
+    form = forms.BulkReassignForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        moved = _run(
+        moved = run_service(
             form,
             lambda: services.open_objectives_reassign(
                 user=request.user,
@@ -484,8 +438,8 @@ def bulk_reassign(request):
             messages.success(
                 request,
                 f"{count} open objective{'s' if count != 1 else ''} moved from "
-                f"{_person_name(form.cleaned_data['from_person'])} to "
-                f"{_person_name(form.cleaned_data['to_person'])}.",
+                f"{person_name(form.cleaned_data['from_person'])} to "
+                f"{person_name(form.cleaned_data['to_person'])}.",
             )
             return redirect("planning:accountability")
     chosen = None
@@ -499,192 +453,3 @@ def bulk_reassign(request):
         "planning/bulk_reassign.html",
         {"form": form, "chosen": chosen, "moving": moving},
     )
-
-
-# --- People ------------------------------------------------------------------------------
-
-
-@administrators_only
-@require_http_methods(["GET"])
-def people(request):
-    return render(request, "planning/people.html", {"people": selectors.people()})
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_create(request):
-    form = forms.PersonCreateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = _run(
-            form,
-            lambda: services.person_create(
-                user=request.user,
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                password=data["password1"],
-            ),
-        )
-        if person is not None:
-            messages.success(request, invitation_message(user=request.user, person=person))
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(request, "planning/person_form.html", {"form": form, "person": None})
-
-
-def _person(pk: int):
-    return get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
-
-
-def _person_to_change(request, pk: int):
-    """The account, if the administrator may change it: only superusers change superusers."""
-    person = _person(pk)
-    people_services.require_may_change_account(request.user, person)
-    return person
-
-
-@administrators_only
-@require_http_methods(["GET"])
-def person_detail(request, pk: int):
-    person = _person(pk)
-    open_objectives, complete_objectives = selectors.person_objectives(person)
-    return render(
-        request,
-        "planning/person_detail.html",
-        {
-            "person": person,
-            "roles": [g.name for g in person.groups.all() if g.name in permissions.ROLES],
-            "open_objectives": open_objectives,
-            "complete_objectives": complete_objectives,
-            "may_change": people_services.may_change_account(request.user, person),
-            "account_version": people_services.account_version(person),
-            "account_history": people_selectors.account_history(person),
-        },
-    )
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int):
-    person = _person_to_change(request, pk)
-    form = forms.PersonDetailsForm(_posted(request), person=person)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _run(
-            form,
-            lambda: services.person_update(
-                user=request.user,
-                person=person,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
-            what="account",
-        )
-        if saved is not None:
-            messages.success(request, f"Details of {_person_name(saved)} saved.")
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(request, "planning/person_form.html", {"form": form, "person": person})
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_leaver(request, pk: int):
-    person = _person_to_change(request, pk)
-    if not person.is_active:
-        messages.info(request, f"{_person_name(person)} is already marked as having left.")
-        return redirect("planning:person_detail", pk=person.pk)
-    open_objectives, _ = selectors.person_objectives(person)
-    form = forms.LeaverForm(_posted(request), person=person, open_count=len(open_objectives))
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["reassign_to"]
-        moved = _run(
-            form,
-            lambda: services.person_mark_leaver(
-                user=request.user,
-                person=person,
-                reassign_to=target,
-                reason=form.cleaned_data["reason"],
-                left_on=form.cleaned_data["left_on"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="account",
-        )
-        if moved is not None:
-            text = f"{_person_name(person)} is marked as having left and can no longer sign in."
-            if moved:
-                n = len(moved)
-                text += (
-                    f" Their {n} open objective{'s' if n != 1 else ''} now "
-                    f"belong{'s' if n == 1 else ''} to {_person_name(target)}."
-                )
-            elif open_objectives:
-                n = len(open_objectives)
-                text += (
-                    f" Their {n} open objective{'s' if n != 1 else ''} "
-                    f"{'is' if n == 1 else 'are'} flagged “Owner has left” until you give "
-                    f"{'it' if n == 1 else 'them'} a new owner."
-                )
-            messages.success(request, text)
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(
-        request,
-        "planning/person_leaver.html",
-        {"form": form, "person": person, "open_objectives": open_objectives},
-    )
-
-
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def person_password(request, pk: int):
-    person = _person_to_change(request, pk)
-    form = forms.PasswordSetForm(_posted(request), person=person)
-    if request.method == "POST" and form.is_valid():
-        saved = _run(
-            form,
-            lambda: services.person_set_password(
-                user=request.user,
-                person=person,
-                password=form.cleaned_data["password1"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="account",
-        )
-        if saved is not None:
-            if saved.pk == request.user.pk:
-                update_session_auth_hash(request, saved)
-            messages.success(
-                request,
-                f"New password set for {_person_name(saved)}. Give it to them in person.",
-            )
-            return redirect("planning:person_detail", pk=person.pk)
-    return render(request, "planning/person_password.html", {"form": form, "person": person})
-
-
-@administrators_only
-@require_POST
-def person_reactivate(request, pk: int):
-    person = _person_to_change(request, pk)
-    version = request.POST.get("version", "")
-    try:
-        services.person_reactivate(
-            user=request.user,
-            person=person,
-            expected_version=int(version) if version.isascii() and version.isdigit() else None,
-        )
-    except ValidationError as error:
-        messages.info(request, " ".join(error.messages))
-    except StaleEditError:
-        messages.info(
-            request,
-            f"Someone else changed the account of {_person_name(person)} after you opened the "
-            "page, or the page was out of date. Check it, then try again.",
-        )
-    else:
-        messages.success(request, f"{_person_name(person)} can sign in again.")
-    return redirect("planning:person_detail", pk=person.pk)

@@ -137,4 +137,4 @@ def person_invite(request, pk: int):
         messages.success(request, f"We have emailed {person.email} a link to choose a password.")
     else:
         messages.info(request, f"The email to {name} could not be sent. Try again later.")
-    return redirect("planning:person_detail", pk=person.pk)
+    return redirect("people:person_detail", pk=person.pk)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("milestones/", include("milestones.urls")),
     path("objectives/", include(milestone_urls.objective_urlpatterns)),
     path("manage/import/", include("importing.urls")),
+    path("manage/people/", include("people.urls")),
     path("manage/", include("planning.urls")),
     path("", include("impact.urls")),
     path("", include("objectives.urls")),

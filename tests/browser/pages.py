@@ -174,8 +174,8 @@ def _administrator_pages() -> list[str]:
     urls += [
         reverse("planning:accountability"),
         reverse("planning:bulk_reassign"),
-        reverse("planning:people"),
-        reverse("planning:person_create"),
+        reverse("people:home"),
+        reverse("people:person_create"),
         reverse("reminders:email_log"),
         reverse("importing:upload"),
     ]
@@ -183,9 +183,9 @@ def _administrator_pages() -> list[str]:
     if person is None:
         person = get_user_model().objects.order_by("pk").first()
     urls += [
-        reverse("planning:person_detail", args=[person.pk]),
-        reverse("planning:person_edit", args=[person.pk]),
-        reverse("planning:person_password", args=[person.pk]),
-        reverse("planning:person_leaver", args=[person.pk]),
+        reverse("people:person_detail", args=[person.pk]),
+        reverse("people:person_edit", args=[person.pk]),
+        reverse("people:person_password", args=[person.pk]),
+        reverse("people:person_leaver", args=[person.pk]),
     ]
     return urls

@@ -1,0 +1,57 @@
+"""What every administrators' page under /manage/ shares: the page is for administrators only,
+the form is bound to what was posted, and one service call shows its problems on the form.
+
+The plan set-up pages (``planning``) and the people pages (``people``) are built from these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from objectives import permissions
+from objectives.history import StaleEditError
+
+STALE_MESSAGE = (
+    "Someone else changed this {what} after you opened this page. The page now shows the "
+    "current details: check them, then save again."
+)
+
+
+def administrators_only(view: Callable) -> Callable:
+    """403 for anyone but an administrator, on GET and POST alike."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_manage_plan(request.user):
+            raise PermissionDenied("Only administrators can manage the plan.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def posted(request):
+    """The submitted data on POST (even when empty, so errors show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def run_service(form, action: Callable[[], object], *, what: str = "record"):
+    """Call one service; on a validation problem, show it on the form and return None.
+
+    A change refused because someone else saved first is shown with the form moved on to the
+    row's current version, so sending it again is a deliberate choice."""
+    try:
+        return action()
+    except ValidationError as error:
+        form.add_service_errors(error)
+    except StaleEditError as error:
+        form.data = form.data.copy()
+        form.data["version"] = error.current.version
+        form.add_error(None, STALE_MESSAGE.format(what=what))
+    return None
+
+
+def person_name(person) -> str:
+    return person.get_full_name() or person.get_username()
