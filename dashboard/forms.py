@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from objectives import selectors
 from objectives.drift import FLAGS, RAGS
-from objectives.forms import ISO_DATE, PARTS, DateError, combine_date, date_boxes
+from stockton_improve.govuk_forms import ISO_DATE, PARTS, DateError, combine_date, date_boxes
 
 from . import rows
 from .selectors import NONE, RAG_LABELS, Filters

@@ -8,17 +8,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-# dashboard.forms and board.forms still read pieces of the kit (ISO_DATE, PARTS, DateError,
-# combine_date, GovukForm...) from here.
 from stockton_improve.govuk_forms import (
-    ISO_DATE,  # noqa: F401
-    PARTS,  # noqa: F401
     QUERY_DATE_MESSAGE,
     REASON_MAX,
-    DateError,  # noqa: F401
     GovukForm,
     VersionedForm,
-    combine_date,  # noqa: F401
     date_boxes,
     query_date_boxes,
     text_field,
