@@ -1,4 +1,5 @@
-"""Reads of people's accounts: an account's own history, as people read it."""
+"""Reads of people's accounts: everyone with their roles, what a person owns, and an account's
+own history as people read it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ from datetime import datetime
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from objectives.drift import natural_key
+from objectives.models import Objective
+from objectives.permissions import ROLES
+
 User = get_user_model()
+COMPLETE = Objective.Status.COMPLETE
 
 # The recorded fields people care about, in the order they are shown.
 FIELDS = (
@@ -89,3 +97,29 @@ def account_history(person) -> list[AccountEvent]:
         previous = record
     events.reverse()
     return events
+
+
+def people():
+    """Everyone with their roles and how many open objectives they own: two queries."""
+    return (
+        User.objects.annotate(
+            open_count=Count("owned_objectives", filter=~Q(owned_objectives__status=COMPLETE)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "groups",
+                queryset=Group.objects.filter(name__in=ROLES).order_by("id"),
+                to_attr="roles",
+            )
+        )
+        .order_by("-is_active", "first_name", "last_name", "username")
+    )
+
+
+def person_objectives(person) -> tuple[list[Objective], list[Objective]]:
+    """The objectives ``person`` owns now: open ones, then complete ones."""
+    owned = sorted(
+        Objective.objects.owned_by(person).select_related("plan", "theme"),
+        key=lambda o: (o.plan.name, o.plan_id, natural_key(o.ref)),
+    )
+    return [o for o in owned if o.status != COMPLETE], [o for o in owned if o.status == COMPLETE]

@@ -17,8 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from objectives import permissions
 from objectives.history import StaleEditError
-from planning import selectors as planning_selectors
-from planning import services as planning_services
 from reminders.services import invitation_message
 from stockton_improve.manage_views import administrators_only, person_name, posted, run_service
 
@@ -30,7 +28,7 @@ User = get_user_model()
 @administrators_only
 @require_http_methods(["GET"])
 def home(request):
-    return render(request, "people/home.html", {"people": planning_selectors.people()})
+    return render(request, "people/home.html", {"people": selectors.people()})
 
 
 @administrators_only
@@ -41,7 +39,7 @@ def person_create(request):
         data = form.cleaned_data
         person = run_service(
             form,
-            lambda: planning_services.person_create(
+            lambda: services.person_create(
                 user=request.user,
                 username=data["username"],
                 first_name=data["first_name"],
@@ -72,7 +70,7 @@ def _person_to_change(request, pk: int):
 @require_http_methods(["GET"])
 def person_detail(request, pk: int):
     person = _person(pk)
-    open_objectives, complete_objectives = planning_selectors.person_objectives(person)
+    open_objectives, complete_objectives = selectors.person_objectives(person)
     return render(
         request,
         "people/person_detail.html",
@@ -97,7 +95,7 @@ def person_edit(request, pk: int):
         data = form.cleaned_data
         saved = run_service(
             form,
-            lambda: planning_services.person_update(
+            lambda: services.person_update(
                 user=request.user,
                 person=person,
                 first_name=data["first_name"],
@@ -122,13 +120,13 @@ def person_leaver(request, pk: int):
     if not person.is_active:
         messages.info(request, f"{person_name(person)} is already marked as having left.")
         return redirect("people:person_detail", pk=person.pk)
-    open_objectives, _ = planning_selectors.person_objectives(person)
+    open_objectives, _ = selectors.person_objectives(person)
     form = forms.LeaverForm(posted(request), person=person, open_count=len(open_objectives))
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["reassign_to"]
         moved = run_service(
             form,
-            lambda: planning_services.person_mark_leaver(
+            lambda: services.person_mark_leaver(
                 user=request.user,
                 person=person,
                 reassign_to=target,
@@ -170,7 +168,7 @@ def person_password(request, pk: int):
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
-            lambda: planning_services.person_set_password(
+            lambda: services.person_set_password(
                 user=request.user,
                 person=person,
                 password=form.cleaned_data["password1"],
@@ -195,7 +193,7 @@ def person_reactivate(request, pk: int):
     person = _person_to_change(request, pk)
     version = request.POST.get("version", "")
     try:
-        planning_services.person_reactivate(
+        services.person_reactivate(
             user=request.user,
             person=person,
             expected_version=int(version) if version.isascii() and version.isdigit() else None,

@@ -6,30 +6,19 @@ with one query per table and the people it names with one more.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from milestones.models import Milestone
+from objectives.drift import natural_key
 from objectives.models import Objective, Plan
-from objectives.permissions import ROLES
 
 User = get_user_model()
 COMPLETE = Objective.Status.COMPLETE
-
-
-def ref_key(ref: str) -> tuple:
-    """Order refs as people read them: 2.3 before 2.10 before 10.1."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.split(r"(\d+)", ref)
-        if part
-    )
 
 
 @dataclass
@@ -170,7 +159,12 @@ def accountability(plan: Plan | None = None) -> Accountability:
             bucket = 1
         else:
             bucket = 2
-        return (bucket, row.objective.plan.name, row.objective.plan_id, ref_key(row.objective.ref))
+        return (
+            bucket,
+            row.objective.plan.name,
+            row.objective.plan_id,
+            natural_key(row.objective.ref),
+        )
 
     rows.sort(key=order)
     loads: dict[int, OwnerLoad] = {}
@@ -228,7 +222,7 @@ def plan_overview(plan: Plan):
         key=lambda o: (
             o.theme.order if o.theme else 10**9,
             o.theme.name if o.theme else "",
-            ref_key(o.ref),
+            natural_key(o.ref),
         ),
     )
     return themes, objectives
@@ -244,29 +238,3 @@ def plans_with_counts():
         ),
         theme_count=Count("themes", distinct=True),
     ).order_by("-starts_on", "name")
-
-
-def people():
-    """Everyone with their roles and how many open objectives they own: two queries."""
-    return (
-        User.objects.annotate(
-            open_count=Count("owned_objectives", filter=~Q(owned_objectives__status=COMPLETE)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "groups",
-                queryset=Group.objects.filter(name__in=ROLES).order_by("id"),
-                to_attr="roles",
-            )
-        )
-        .order_by("-is_active", "first_name", "last_name", "username")
-    )
-
-
-def person_objectives(person) -> tuple[list[Objective], list[Objective]]:
-    """The objectives ``person`` owns now: open ones, then complete ones."""
-    owned = sorted(
-        Objective.objects.owned_by(person).select_related("plan", "theme"),
-        key=lambda o: (o.plan.name, o.plan_id, ref_key(o.ref)),
-    )
-    return [o for o in owned if o.status != COMPLETE], [o for o in owned if o.status == COMPLETE]

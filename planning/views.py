@@ -20,6 +20,7 @@ from milestones.models import Milestone
 from objectives import services as objective_services
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, Theme
+from people import selectors as people_selectors
 from stockton_improve.manage_views import administrators_only, person_name, posted, run_service
 
 from . import forms, selectors, services
@@ -447,7 +448,7 @@ def bulk_reassign(request):
         chosen = form.cleaned_data.get("from_person")
     elif "from_person" in initial:
         chosen = User.objects.filter(pk=initial["from_person"]).first()
-    moving = selectors.person_objectives(chosen)[0] if chosen else []
+    moving = people_selectors.person_objectives(chosen)[0] if chosen else []
     return render(
         request,
         "planning/bulk_reassign.html",

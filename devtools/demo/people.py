@@ -19,7 +19,7 @@ from devtools.demo import story
 from objectives.history import save_with_history
 from objectives.models import Plan
 from people import services as people
-from planning.services import person_mark_leaver
+from people.services import person_mark_leaver
 
 User = get_user_model()
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from objectives.history import StaleEditError
 from objectives.integrity import check_all
+from people import services
 from people.selectors import account_history
 from people.services import account_version
-from planning import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 
 from objectives import selectors as objective_selectors
 from objectives.models import Objective
+from people import services
 from people.services import account_version
-from planning import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,7 @@ deleted, and nobody leaves twice."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from people import services as people_services
 from people.services import account_version
 from planning import services
 
@@ -31,11 +32,11 @@ def test_services_refuse_anyone_but_an_administrator(objective, manager, other_m
                 user=user, from_person=manager, to_person=other_manager, reason="x"
             )
         with pytest.raises(PermissionDenied):
-            services.person_mark_leaver(
+            people_services.person_mark_leaver(
                 user=user, person=other_manager, reason="x", expected_version=_v(other_manager)
             )
         with pytest.raises(PermissionDenied):
-            services.person_set_password(
+            people_services.person_set_password(
                 user=user, person=other_manager, password=STRONG, expected_version=0
             )
     with pytest.raises(PermissionDenied):
@@ -46,10 +47,10 @@ def test_services_refuse_anyone_but_an_administrator(objective, manager, other_m
 
 
 def test_marking_a_leaver_twice_is_refused(staff_admin, manager):
-    services.person_mark_leaver(
+    people_services.person_mark_leaver(
         user=staff_admin, person=manager, reason="Left", expected_version=_v(manager)
     )
     with pytest.raises(ValidationError):
-        services.person_mark_leaver(
+        people_services.person_mark_leaver(
             user=staff_admin, person=manager, reason="Left", expected_version=_v(manager)
         )
