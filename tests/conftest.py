@@ -57,3 +57,17 @@ def pytest_sessionfinish(session, exitstatus):
     location = settings.STORAGES["evidence"].get("OPTIONS", {}).get("location")
     if location and "improve-test-evidence-" in str(location):
         shutil.rmtree(location, ignore_errors=True)
+
+
+@pytest.fixture
+def evidence_folder(settings, tmp_path):
+    """Evidence files go to a fresh private folder for the test."""
+    folder = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    return folder

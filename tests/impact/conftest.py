@@ -2,14 +2,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def evidence_folder(settings, tmp_path):
-    """Evidence files go to a fresh private folder for each test."""
-    folder = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder)},
-        },
-    }
-    return folder
+def _evidence_in_a_fresh_folder(evidence_folder):
+    """Every impact test writes its evidence files to a fresh private folder."""
+    return evidence_folder
