@@ -231,8 +231,9 @@ def plan_measures(
     objective_id: int | None = None,
     stale_after_days: int | None = None,
 ) -> dict[int, list[MeasureAt]]:
-    """objective id -> its measures at the end of ``as_of`` (two queries, and one more for the
-    plan's ``stale_after_days`` at D unless the caller knows it from the plan's drift)."""
+    """objective id -> its measures at the end of ``as_of`` (two queries, one when there are no
+    measures, and one more for the plan's ``stale_after_days`` at D unless the caller knows it
+    from the plan's drift)."""
     cutoff = _cutoff(as_of)
     measure_rows = Measure.history.filter(objective__plan_id=plan.pk, history_date__lt=cutoff)
     value_rows = MeasureValue.history.filter(
@@ -255,6 +256,8 @@ def plan_measures(
             "target_on",
         )
     )
+    if not measures:  # nothing measured yet: no values to read
+        return {}
     values = _state_at(
         value_rows.order_by("id", "history_date", "history_id").values(
             "id", "history_type", "measure_id", "period_end", "value", "note"
