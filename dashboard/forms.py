@@ -143,15 +143,23 @@ class DashboardForm(forms.Form):
             )
             self._bound_fields_cache.pop(name, None)
 
-    def filters_key(self) -> str:
-        """What the filter boxes show (each list and its choice) and the template that draws
-        them, for keeping them drawn."""
+    def _shown_key(self, names) -> str:
+        """What these boxes show (each list, its choice, its errors) and the template that
+        draws them: the key they are kept drawn under."""
         return rows.template_digest("includes/_field.html") + repr(
             [
-                (n, self.fields[n].choices, self.data.get(n, ""))
-                for n in ("theme", "owner", "rag", "flag")
+                (n, self.fields[n].choices, self.data.get(n, ""), list(self.errors.get(n, [])))
+                for n in names
             ]
         )
+
+    @property
+    def filters_key(self) -> str:
+        return self._shown_key(("theme", "owner", "rag", "flag"))
+
+    @property
+    def plan_key(self) -> str:
+        return self._shown_key(("plan",))
 
     def error_messages_text(self) -> str:
         return " ".join(str(m) for errors in self.errors.values() for m in errors)

@@ -217,6 +217,33 @@ def test_an_owner_with_nothing_on_the_date_is_no_error(client, clock, leader, st
     assert "someone_else (nothing on this date)" in text(response)
 
 
+def chosen(html: str) -> dict[str, list[str]]:
+    """Each list box's name with the values selected in it."""
+    return {
+        name: re.findall(r'<option value="([^"]*)" selected>', options)
+        for name, options in re.findall(
+            r'<select[^>]* name="([^"]+)"[^>]*>(.*?)</select>', html, re.S
+        )
+    }
+
+
+def test_the_kept_filter_boxes_show_each_request_s_own_choice(client, clock, leader, story):
+    def filters(**params) -> dict[str, list[str]]:
+        return chosen(get(client, leader, clock, **params).content.decode())
+
+    nothing = {"theme": [""], "owner": [""], "rag": [""], "flag": [""]}
+    red = {**nothing, "rag": ["red"]}
+    assert filters(rag="red") == red
+    assert filters() == nothing  # drawn anew
+    assert filters(rag="red") == red  # drawn from the cache
+    assert filters(rag="amber", theme="Edge of care") == {
+        **nothing,
+        "rag": ["amber"],
+        "theme": ["Edge of care"],
+    }
+    assert filters(rag="red") == red
+
+
 # --- plans -------------------------------------------------------------------------------------
 
 
@@ -232,6 +259,10 @@ def test_plan_selector_only_with_several_plans(client, clock, leader, admin_user
     assert f"/dashboard/export.csv?plan={other.pk}" in html
     assert get(client, leader, clock, plan="999999").status_code == 400
     assert get(client, leader, clock, plan="abc").status_code == 400
+    # The list of plans is kept drawn; each request still shows its own plan chosen.
+    for plan in (story.plan, other, story.plan):
+        html = get(client, leader, clock, plan=plan.pk).content.decode()
+        assert chosen(html)["plan"] == [str(plan.pk)]
 
 
 # --- charts and tables -------------------------------------------------------------------------
