@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.http import urlencode
 
 from dashboard import rows
-from objectives import selectors as objective_selectors
+from tracking import selectors as objective_selectors
 
 from . import selectors
 from .forms import SinceForm

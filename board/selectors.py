@@ -20,10 +20,11 @@ from dashboard import selectors as dashboard_selectors
 from dashboard.dates import month_ends
 from impact import selectors as impact_selectors
 from milestones.models import Milestone
-from objectives import drafts, drift, explain, selectors
+from objectives import drafts, drift, explain
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate
-from objectives.selectors import end_of_day
+from tracking import selectors
+from tracking.selectors import end_of_day
 
 from .models import BoardMeeting, Challenge
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from objectives import drift
 from objectives.drift import ObjectiveDrift
-from objectives.selectors import PlanDrift
+from tracking.selectors import PlanDrift
 
 
 @dataclass(frozen=True)

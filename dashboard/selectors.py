@@ -1,6 +1,6 @@
 """Reads for the leadership dashboard and its exports.
 
-Drift comes from ``objectives.selectors`` (today from the live rows, past days kept in Django's
+Drift comes from ``tracking.selectors`` (today from the live rows, past days kept in Django's
 cache framework); nothing here re-implements a rule or keeps anything itself. Filters are in
 ``dashboard.filters``, the days compared in ``dashboard.dates``, the accountability page's
 grouping in ``dashboard.accountable``.
@@ -16,10 +16,11 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from objectives import drift, selectors
+from objectives import drift
 from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
-from objectives.selectors import DaySummary, PlanDrift
+from tracking import selectors
+from tracking.selectors import DaySummary, PlanDrift
 
 from .accountable import by_owner
 from .dates import day_label, month_ends

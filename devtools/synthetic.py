@@ -11,7 +11,7 @@ stop (stale objectives). At the default size that is 150 objectives, 750 milesto
 150 of them) by writing the live rows and their history rows directly, in bulk: running the
 services a million times would take hours. Every copied row gets the same history as the
 original (its creation record, each change with its date, user and reason), with ids remapped,
-so the copy reads back through ``objectives.selectors`` exactly like the original and
+so the copy reads back through ``tracking.selectors`` exactly like the original and
 ``manage.py check_history`` still finds every row consistent with its latest record.
 """
 

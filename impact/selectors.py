@@ -1,7 +1,7 @@
 """Reads for findings, measures and evidence, as recorded in history at the end of a day D.
 
 Each read runs a fixed number of queries whatever the size of the plan: one per history table
-it needs (plus the plan's drift, read by ``objectives.selectors.plan_drift``).
+it needs (plus the plan's drift, read by ``tracking.selectors.plan_drift``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from fractions import Fraction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from objectives import selectors as objective_selectors
 from objectives.models import Objective, Plan
+from tracking import selectors as objective_selectors
 
 from . import measure_rules
 from .measure_rules import MeasureSpec, MeasureStatus, Reading

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from milestones.models import Milestone
 from objectives import drafts, permissions
-from objectives import selectors as objective_selectors
 from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, ProgressUpdate
+from tracking import selectors as objective_selectors
 
 from . import selectors, services
 from .forms import (

@@ -10,6 +10,4 @@ class ObjectivesConfig(AppConfig):
         # Sign-in and refusal events go to the security log.
         from stockton_improve import security  # noqa: F401
 
-        from . import history, pastdays  # noqa: F401
-
-        pastdays.connect()
+        from . import history  # noqa: F401

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from . import permissions, selectors
+from . import permissions
 from .models import Objective, Plan
 
 
@@ -29,10 +29,10 @@ def visible_plans(user, plans: Iterable[Plan]) -> list[Plan]:
 
 
 def resolve_plan_for(user, plan_id: str | None) -> Plan:
-    """``selectors.resolve_plan`` among the plans ``user`` may see: a draft is unknown to
+    """``resolve_plan`` among the plans ``user`` may see: a draft is unknown to
     anyone but an administrator, and "the only plan" means the only one they can see."""
     if sees_drafts(user):
-        return selectors.resolve_plan(plan_id)
+        return resolve_plan(plan_id)
     if plan_id in (None, ""):
         plans = list(Plan.objects.visible_to(user).order_by("id")[:2])
         if len(plans) == 1:
@@ -40,7 +40,7 @@ def resolve_plan_for(user, plan_id: str | None) -> Plan:
         if not plans:
             raise ValidationError("There is no plan yet.")
         raise ValidationError("There is more than one plan: choose one with ?plan=<id>.")
-    plan = selectors.resolve_plan(plan_id)
+    plan = resolve_plan(plan_id)
     if plan.is_draft:
         raise ValidationError(f"There is no plan {plan.pk}.")
     return plan
@@ -65,3 +65,21 @@ def worklist_rows(user, rows: list) -> list:
     if not hidden:
         return rows
     return [row for row in rows if row.state.id not in hidden]
+
+
+def resolve_plan(plan_id: str | None) -> Plan:
+    """The plan asked for, or the only plan when none is named."""
+    if plan_id in (None, ""):
+        plans = list(Plan.objects.order_by("id")[:2])
+        if len(plans) == 1:
+            return plans[0]
+        if not plans:
+            raise ValidationError("There is no plan yet.")
+        raise ValidationError("There is more than one plan: choose one with ?plan=<id>.")
+    text = str(plan_id).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise ValidationError("The plan must be given by its number, for example ?plan=1.")
+    plan = Plan.objects.filter(pk=int(text)).first()
+    if plan is None:
+        raise ValidationError(f"There is no plan {int(text)}.")
+    return plan

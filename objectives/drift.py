@@ -1,6 +1,6 @@
 """The drift rules of DESIGN.md, as pure functions: no database, no clock, no settings.
 
-Callers hand in the state of a plan as it stood at the end of a day D (``objectives.selectors``
+Callers hand in the state of a plan as it stood at the end of a day D (``tracking.selectors``
 reads it from the history tables) and get back, for every objective and milestone, its RAG,
 its flags and the figures behind them. Everything here is deterministic in its arguments, so
 it is tested rule by rule without a database.

@@ -1,6 +1,6 @@
-"""How dates and counts read on the pages: "3 March 2026", "1 day", "34 days"."""
+"""How dates, times and counts read on the pages: "3 March 2026", "9:05am", "34 days"."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.dateformat import format as format_date
 
@@ -11,3 +11,17 @@ def long_date(value: date | None) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def clock(moment: datetime) -> str:
+    """GOV.UK style times: "9:05am", "4:30pm", "midday", "midnight"."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def when_label(moment: datetime) -> str:
+    """ "3 March 2026 at 9:05am"."""
+    return f"{long_date(moment)} at {clock(moment)}"

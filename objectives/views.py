@@ -1,4 +1,5 @@
-"""Pages for objectives: the owner's worklist, the objective page and the owner's changes.
+"""The owner's changes to an objective (a progress update, its description or status), and the
+helpers every editing page shares (``milestones.views`` and ``tracking.views`` use them too).
 
 Views are thin: check who may do it, validate with a form, call one service or selector, render.
 Every change is a POST, refused with 403 before anything is validated when the person may not
@@ -8,31 +9,22 @@ make it, and answered with a redirect to the objective page and a success banner
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from . import drafts, drift, explain, permissions, selectors, services, timeline, trend, worklist
-from .formatting import long_date
-from .forms import AsOfForm, ObjectiveEditForm, ProgressUpdateForm
+from . import drafts, permissions, services
+from .formatting import long_date, when_label
+from .forms import ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
 from .models import Objective
 
-
-@require_GET
-def my_objectives(request):
-    """The signed-in person's own objectives, most urgent first."""
-    return worklist.render_worklist(request)
-
-
 # ---------------------------------------------------------------------------------------------
-# Helpers shared with milestones.views
+# Helpers shared with milestones.views and tracking.views
 # ---------------------------------------------------------------------------------------------
 
 
@@ -93,120 +85,7 @@ def last_change(instance) -> tuple[str, str]:
         return "someone else", ""
     user = record.history_user
     who = (user.get_full_name() or user.get_username()) if user else "System"
-    return who, timeline.when_label(timezone.localtime(record.history_date))
-
-
-# ---------------------------------------------------------------------------------------------
-# The objective page
-# ---------------------------------------------------------------------------------------------
-
-
-_AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
-FRAGMENTS_VERSION = 1  # change with objectives/_trend.html or _timeline.html
-
-
-@require_GET
-def objective_detail(request, pk: int):
-    """An objective with its milestones, drift, updates, history and trend; today or at ?as_of."""
-    require_viewer(request)
-    objective = get_object_or_404(Objective.objects.select_related("plan", "theme", "owner"), pk=pk)
-    drafts.require_visible(request.user, objective)
-    today = timezone.localdate()
-    status = 200
-    if any(name in request.GET for name in _AS_OF_BOXES):
-        as_of_form = AsOfForm(request.GET)
-    elif request.GET.get("as_of"):
-        as_of_form = AsOfForm.from_query(request.GET["as_of"])
-    else:
-        as_of_form = AsOfForm()
-    as_of = today
-    if as_of_form.is_bound:
-        if as_of_form.is_valid():
-            as_of = as_of_form.cleaned_data["as_of"]
-            if as_of == today:
-                return redirect(objective_url(objective))
-            if any(name in request.GET for name in _AS_OF_BOXES):
-                return redirect(f"{objective_url(objective)}?as_of={as_of.isoformat()}")
-        else:
-            status = 400
-    context = objective_page(request, objective, as_of)
-    context["as_of_form"] = as_of_form
-    return render(request, "objectives/objective_detail.html", context, status=status)
-
-
-def objective_page(request, objective: Objective, as_of: date) -> dict:
-    """Everything the objective page shows, read from history at the end of ``as_of``."""
-    today = timezone.localdate()
-    past = as_of < today
-    cutoff = selectors.end_of_day(as_of)
-    rules, row = selectors.objective_drift(objective, as_of)
-    records = timeline.load_records(objective)
-    if past:
-        recorded = timeline.objective_as_of(records, cutoff)
-        shown = _shown_from_history(recorded, records) if recorded else None
-    else:
-        shown = _shown_from_objective(objective)
-    can_edit = not past and permissions.can_edit_objective(request.user, objective)
-    can_edit = can_edit and not (
-        objective.is_withdrawn and not permissions.is_administrator(request.user)
-    )
-    reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
-    return {
-        "objective": objective,
-        "shown": shown,
-        "as_of": as_of,
-        "today": today,
-        "past": past,
-        "drift": row,
-        "rules": rules,
-        "due_soon": [(row, m) for m in row.due_soon] if row and shown else [],
-        "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
-        "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
-        "updates": timeline.updates_as_of(records, cutoff),
-        # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
-        "timeline": SimpleLazyObject(
-            lambda: timeline.build_timeline(records, until=cutoff if past else None)
-        ),
-        "trend": SimpleLazyObject(
-            lambda: trend.milestone_trend(objective, as_of, rows=records.milestones)
-        ),
-        "records_key": timeline.records_key(records, as_of, today, past, FRAGMENTS_VERSION),
-        "first_recorded": timeline.first_recorded(records),
-        "can_edit": can_edit,
-        "update_form": ProgressUpdateForm() if can_edit else None,
-    }
-
-
-def _shown_from_objective(objective: Objective) -> dict:
-    owner = objective.owner
-    return {
-        "ref": objective.ref,
-        "title": objective.title,
-        "theme": objective.theme.name if objective.theme else "",
-        "description": objective.description,
-        "source": objective.source,
-        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
-        "owner_active": owner.is_active if owner else True,
-        "starts_on": objective.starts_on,
-        "target_date": objective.target_date,
-        "status": objective.get_status_display(),
-    }
-
-
-def _shown_from_history(recorded: dict, records: timeline.ObjectiveRecords) -> dict:
-    owner = records.users.get(recorded["owner_id"]) if recorded["owner_id"] else None
-    return {
-        "ref": recorded["ref"],
-        "title": recorded["title"],
-        "theme": records.themes.get(recorded["theme_id"], "") if recorded["theme_id"] else "",
-        "description": recorded["description"],
-        "source": recorded["source"],
-        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
-        "owner_active": owner.is_active if owner else True,
-        "starts_on": recorded["starts_on"],
-        "target_date": recorded["target_date"],
-        "status": timeline.STATUS_LABELS.get(recorded["status"], recorded["status"]),
-    }
+    return who, when_label(timezone.localtime(record.history_date))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Who gets which email on day T, and what is in it (DESIGN.md, "Reminders and accounts by email").
 
-Everything is read as it stood at the end of day T (``objectives.selectors.plan_drift``), for
+Everything is read as it stood at the end of day T (``tracking.selectors.plan_drift``), for
 published plans only. Withdrawn objectives and milestones are out of the picture. People are
 taken as they are now: an email goes only to an active account with an email address, and only
 when its owner has not turned that email off on their account page.
@@ -20,7 +20,7 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP
-from objectives.selectors import end_of_day, plan_drift
+from tracking.selectors import end_of_day, plan_drift
 
 from .models import Preference, SentEmail
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("manage/", include("planning.urls")),
     path("", include("impact.urls")),
     path("", include("objectives.urls")),
+    path("", include("tracking.urls")),
 ]
 
 handler500 = "stockton_improve.errors.server_error"

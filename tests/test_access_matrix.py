@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from board import services as board_services
 from milestones.models import Milestone
-from objectives.integrity import tracked_models
 from tests import factories
+from tracking.integrity import tracked_models
 
 User = get_user_model()
 ROLES = ("visitor", "owner", "other_manager", "leader", "admin")

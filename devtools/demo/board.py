@@ -18,7 +18,7 @@ from devtools.demo import people as people_demo
 from objectives import drift
 from objectives.models import Objective
 from objectives.permissions import LEADERSHIP
-from objectives.selectors import plan_drift
+from tracking.selectors import plan_drift
 
 User = get_user_model()
 EVERY_DAYS = 42

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "axes",
     "objectives",
     "milestones",
+    "tracking",
     "dashboard",
     "planning",
     "impact",
@@ -84,7 +85,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
-# Past days' drift is kept here (objectives.pastdays). Local memory by default (one process);
+# Past days' drift is kept here (tracking.pastdays). Local memory by default (one process);
 # with several processes or hosts use one shared cache, e.g. CACHE_URL=redis://host:6379/1 or
 # CACHE_URL=dbcache://drift_cache (then run `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

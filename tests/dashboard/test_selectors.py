@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from dashboard import selectors
-from objectives import selectors as objective_selectors
+from tracking import selectors as objective_selectors
 
 from .conftest import TODAY
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from devtools import synthetic
-from objectives import selectors
-from objectives.integrity import check_all
 from objectives.models import Plan
 from tests import factories
+from tracking import selectors
+from tracking.integrity import check_all
 
 TODAY = date(2026, 4, 10)
 

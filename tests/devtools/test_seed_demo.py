@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from devtools.management.commands.seed_demo import DEMO_USERS, _months_before
 from milestones.models import Milestone
-from objectives import selectors
-from objectives.integrity import check_all, tracked_models
 from objectives.models import Objective, Plan, ProgressUpdate
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
+from tracking import selectors
+from tracking.integrity import check_all, tracked_models
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from objectives.integrity import tracked_models
 from tests import factories
 from tests.test_access_matrix import SAMPLE_FOR, TABLE
+from tracking.integrity import tracked_models
 
 MARKER = "<script>alert('x')</script>"
 NAME_RE = re.compile(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"')

@@ -13,8 +13,8 @@ from impact import selectors, services
 from impact.models import Finding, MeasureValue, ObjectiveFinding
 from milestones import services as milestone_services
 from objectives import services as objective_services
-from objectives.integrity import check_model, tracked_models
 from tests import factories
+from tracking.integrity import check_model, tracked_models
 
 pytestmark = pytest.mark.django_db
 
@@ -288,7 +288,7 @@ def test_measure_statuses_agree_on_page_dashboard_and_api(
 
 
 def test_measures_never_change_the_delivery_colour(clock, plan_world, measured, manager):
-    from objectives.selectors import plan_drift
+    from tracking.selectors import plan_drift
 
     def rag():
         rows = plan_drift(plan_world["plan"], date(2025, 7, 10)).objectives

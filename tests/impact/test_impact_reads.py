@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from impact import selectors, services
-from objectives.selectors import plan_drift
 from tests import factories
+from tracking.selectors import plan_drift
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from milestones.models import Milestone
-from objectives.integrity import check_all, tracked_models
 from objectives.models import Objective, Plan
 from tests import factories
 from tests.importing import workbooks as wb
 from tests.importing.conftest import TODAY
+from tracking.integrity import check_all, tracked_models
 
 
 def history():

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from importing.parsing import MAX_ROWS, WorkbookRefused, read_workbook
-from objectives.integrity import tracked_models
 from tests.importing import workbooks as wb
+from tracking.integrity import tracked_models
 
 SECONDS = 15
 

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from importing.preview import PlanChoice
 from importing.services import ImportRefused, plan_import
 from milestones.models import Milestone
-from objectives.integrity import check_all, tracked_models
 from objectives.models import Objective, Plan, Theme
 from tests.importing import workbooks as wb
 from tests.importing.conftest import TODAY, read
+from tracking.integrity import check_all, tracked_models
 
 REASON = "Imported from tracker.xlsx"
 

@@ -8,10 +8,10 @@ from openpyxl import load_workbook
 
 from importing.parsing import read_workbook
 from milestones.models import Milestone
-from objectives.integrity import tracked_models
 from objectives.models import Objective, Plan
 from tests.importing import workbooks as wb
 from tests.importing.conftest import TODAY
+from tracking.integrity import tracked_models
 
 
 def upload(client, data, file_name="Plan tracker.xlsx", **fields):

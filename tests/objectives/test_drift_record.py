@@ -8,10 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from milestones.models import Milestone
-from objectives import selectors
 from objectives.history import save_with_history
 from objectives.models import Objective
 from tests import factories
+from tracking import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import time_machine
 
-from objectives import selectors
 from tests import factories
+from tracking import selectors
 
 
 @time_machine.travel("2026-06-01 12:00 +01:00", tick=False)

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from objectives.history import StaleEditError
-from objectives.integrity import check_all
 from people import services
 from people.selectors import account_history
 from people.services import account_version
 from tests import factories
+from tracking.integrity import check_all
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

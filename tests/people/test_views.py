@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
-from objectives import selectors as objective_selectors
 from objectives.models import Objective
 from people import services
 from people.services import account_version
 from tests import factories
+from tracking import selectors as objective_selectors
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

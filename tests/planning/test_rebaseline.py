@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from milestones import services as milestone_services
-from objectives import selectors as objective_selectors
 from planning import selectors
+from tracking import selectors as objective_selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -34,10 +34,11 @@ from devtools.demo.story import Handover, MilestoneSpec, ObjectiveSpec, Step, Th
 from devtools.events import Action, Event, Timeline
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import selectors, services
+from objectives import services
 from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
+from tracking import selectors
 
 User = get_user_model()
 

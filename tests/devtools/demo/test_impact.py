@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from impact import selectors
 from impact.models import Evidence, Finding, MeasureValue
-from objectives.integrity import check_model, tracked_models
 from objectives.models import Plan
+from tracking.integrity import check_model, tracked_models
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZoneInfo("Europe/London"))

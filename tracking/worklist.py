@@ -12,8 +12,10 @@ from itertools import groupby
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from . import drafts, drift, permissions, selectors
-from .models import Objective
+from objectives import drafts, drift, permissions
+from objectives.models import Objective
+
+from . import selectors
 
 
 def landing_url(user) -> str | None:

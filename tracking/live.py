@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from milestones.models import Milestone
+from objectives import drift
+from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-from . import drift
-from .models import Objective, Plan, ProgressUpdate, Theme
 from .replay import RULE_FIELDS, Account
 
 User = get_user_model()

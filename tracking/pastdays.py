@@ -29,7 +29,7 @@ from simple_history.signals import post_create_historical_record
 
 # The version is part of every key: raise it when the shape of what is kept changes (the
 # classes in ``objectives.drift``), so a shared cache never hands back values of the old shape.
-PREFIX = "drift:v2"
+PREFIX = "drift:v3"
 TIMEOUT = 60 * 60 * 24 * 30  # kept days expire after a month unused
 ACCOUNTS = f"{PREFIX}:gen:accounts"
 HORIZON = f"{PREFIX}:horizon"
@@ -92,8 +92,7 @@ def set_many(plan_id: int, kind: str, gen: str, values: dict[date, object]) -> N
 
 def _plan_of(history_instance) -> int | None:
     from milestones.models import Milestone
-
-    from .models import Objective, Plan, ProgressUpdate, Theme
+    from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
     model = history_instance.instance_type
     if model is Plan:
@@ -133,8 +132,7 @@ def _is_drift_history(sender) -> bool:
     from django.contrib.auth import get_user_model
 
     from milestones.models import Milestone
-
-    from .models import Objective, Plan, ProgressUpdate, Theme
+    from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
     models = (Plan, Theme, Objective, Milestone, ProgressUpdate, get_user_model())
     return getattr(sender, "instance_type", None) in models

@@ -17,14 +17,14 @@ from django.utils import timezone
 
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import live as live_rows
-from objectives import pastdays, selectors
 from objectives import services as objective_services
-from objectives.api import objective_json
 from objectives.history import save_with_history
 from objectives.models import Objective, Plan
-from objectives.replay import PlanHistory, end_of_day
 from tests import factories
+from tracking import live as live_rows
+from tracking import pastdays, selectors
+from tracking.api import objective_json
+from tracking.replay import PlanHistory, end_of_day
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

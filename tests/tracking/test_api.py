@@ -12,8 +12,7 @@ from milestones import services as milestone_services
 from objectives import services as objective_services
 from objectives.history import save_with_history
 from tests import factories
-
-from .conftest import london
+from tests.factories import london
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from milestones import services as milestone_services
-from objectives import trend
 from tests import factories
+from tracking import trend
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -11,6 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.manager import HistoryManager
 
+from milestones.models import Milestone
+from objectives.drift import count_replans
+
 PROJECT_APPS = {"objectives", "milestones", "impact", "board", "reminders"}
 
 
@@ -105,10 +108,6 @@ def check_model(model) -> Iterator[str]:
 def check_replans() -> Iterator[str]:
     """Each milestone's ``replan_count`` (kept by the services, read by today's drift) equals
     the number of recorded changes in its history that moved its due date later."""
-    from milestones.models import Milestone
-
-    from .drift import count_replans
-
     live = dict(Milestone.objects.values_list("id", "replan_count").iterator())
     due_dates: dict[int, list] = {}
     rows = (

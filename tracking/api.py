@@ -6,9 +6,10 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from impact.selectors import with_measures
+from objectives import drafts, permissions
+from objectives.drift import MilestoneDrift, ObjectiveDrift
 
-from . import drafts, permissions, selectors
-from .drift import MilestoneDrift, ObjectiveDrift
+from . import selectors
 
 
 def _iso(value):

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from objectives.integrity import check_all
+from tracking.integrity import check_all
 
 
 class Command(BaseCommand):

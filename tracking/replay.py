@@ -18,9 +18,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from milestones.models import Milestone
-
-from . import drift
-from .models import Objective, Plan, ProgressUpdate, Theme
+from objectives import drift
+from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
 User = get_user_model()
 CREATED, CHANGED, DELETED = "+", "~", "-"

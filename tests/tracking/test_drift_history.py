@@ -9,13 +9,12 @@ from django.utils import timezone
 
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import selectors
 from objectives import services as objective_services
 from objectives.history import save_with_history
 from objectives.models import Objective, Plan, ProgressUpdate
 from tests import factories
-
-from .conftest import LONDON, london
+from tests.factories import LONDON, london
+from tracking import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ slipped, a flat line is holding its date, and a line that reaches the diagonal i
 has run out of time). Drawn on the server as SVG with a table of the same data; no JavaScript.
 
 The due dates come from ``Milestone.history``: one query for the objective (or none, when the
-caller hands in the rows ``objectives.timeline.load_records`` already read).
+caller hands in the rows ``tracking.timeline.load_records`` already read).
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from milestones import services as milestone_services
-from objectives import services, timeline
-from objectives.selectors import end_of_day
+from objectives import services
 from tests import factories
+from tracking import timeline
+from tracking.selectors import end_of_day
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

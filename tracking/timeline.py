@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from milestones.models import Milestone
+from objectives.formatting import clock, long_date
+from objectives.models import Objective, ProgressUpdate, Theme
 
-from .formatting import long_date
-from .models import Objective, ProgressUpdate, Theme
 from .replay import CHANGED, CREATED, DELETED
 
 User = get_user_model()
@@ -156,19 +156,6 @@ class TimelineEntry:
     @property
     def time(self) -> str:
         return clock(self.when)
-
-
-def clock(moment: datetime) -> str:
-    """GOV.UK style times: "9:05am", "4:30pm", "midday", "midnight"."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    return f"{moment.hour % 12 or 12}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def when_label(moment: datetime) -> str:
-    return f"{long_date(moment)} at {clock(moment)}"
 
 
 def _display(records: ObjectiveRecords, name: str, value) -> str:

@@ -1,8 +1,8 @@
 """Reads that span tables, and the one entry to drift: ``plan_drift`` and ``plan_drifts``.
 
-Today (and any later day) comes from the live rows (``objectives.live``, a fixed number of
-queries); a past day from history (``objectives.replay``), worked out once and kept in Django's
-cache framework (``objectives.pastdays``). Both give the same answer for today: a test holds
+Today (and any later day) comes from the live rows (``tracking.live``, a fixed number of
+queries); a past day from history (``tracking.replay``), worked out once and kept in Django's
+cache framework (``tracking.pastdays``). Both give the same answer for today: a test holds
 them to it. The rules are ``objectives.drift``; their wording ``objectives.explain``.
 """
 
@@ -14,8 +14,10 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import drift, live, pastdays
-from .models import Objective, Plan
+from objectives import drift
+from objectives.models import Objective, Plan
+
+from . import live, pastdays
 from .replay import PlanDrift, PlanHistory, end_of_day
 
 __all__ = ["PlanDrift", "PlanHistory", "end_of_day"]
@@ -37,24 +39,6 @@ def parse_as_of(value: str | None) -> date:
     if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
         raise ValidationError(f"Choose a date between {EARLIEST_AS_OF} and {LATEST_AS_OF}.")
     return day
-
-
-def resolve_plan(plan_id: str | None) -> Plan:
-    """The plan asked for, or the only plan when none is named."""
-    if plan_id in (None, ""):
-        plans = list(Plan.objects.order_by("id")[:2])
-        if len(plans) == 1:
-            return plans[0]
-        if not plans:
-            raise ValidationError("There is no plan yet.")
-        raise ValidationError("There is more than one plan: choose one with ?plan=<id>.")
-    text = str(plan_id).strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):
-        raise ValidationError("The plan must be given by its number, for example ?plan=1.")
-    plan = Plan.objects.filter(pk=int(text)).first()
-    if plan is None:
-        raise ValidationError(f"There is no plan {int(text)}.")
-    return plan
 
 
 @dataclass(frozen=True)
