@@ -7,10 +7,10 @@ where the rules require one) in the row's history.
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from . import record_rules
+from . import permissions, record_rules
 from .history import clean_reason, lock_for_edit, save_with_history
 from .models import Objective, Plan, ProgressUpdate, Theme
 
@@ -264,6 +264,29 @@ def objective_assign_owner(
     reason = clean_reason(reason, required=True, what="changing the owner")
     objective.owner = owner
     return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+
+
+@transaction.atomic
+def open_objectives_reassign(*, user, from_person, to_person, reason: str) -> list[Objective]:
+    """Move every open objective of ``from_person`` to ``to_person``: one history record each."""
+    if user is None or not permissions.can_manage_plan(user):
+        raise PermissionDenied("Only administrators can do this.")
+    if from_person.pk == to_person.pk:
+        raise ValidationError({"to_person": "Choose someone other than the current owner."})
+    reason = clean_reason(reason, required=True, what="moving the objectives")
+    objectives = list(
+        Objective.objects.open()
+        .owned_by(from_person)
+        .select_for_update()
+        .order_by("plan_id", "ref", "id")
+    )
+    if not objectives:
+        name = from_person.get_full_name() or from_person.get_username()
+        raise ValidationError({"from_person": f"{name} does not own any open objectives."})
+    return [
+        objective_assign_owner(objective=objective, user=user, owner=to_person, reason=reason)
+        for objective in objectives
+    ]
 
 
 @transaction.atomic

@@ -21,10 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from objectives import permissions
+from objectives import services as objective_services
 from objectives.formatting import long_date
 from objectives.history import StaleEditError, clean_reason, save_with_history
 from objectives.models import Objective
-from planning import services as owners
 
 User = get_user_model()
 log = logging.getLogger("improve.security")
@@ -266,7 +266,7 @@ def person_mark_leaver(
         if reassign_to.pk == person.pk:
             raise ValidationError({"reassign_to": "Choose someone other than the leaver."})
         if Objective.objects.open().owned_by(person).exists():
-            moved = owners.open_objectives_reassign(
+            moved = objective_services.open_objectives_reassign(
                 user=user, from_person=person, to_person=reassign_to, reason=reason
             )
     person.is_active = False

@@ -1,4 +1,4 @@
-"""Administrators' writes: owners in bulk, milestone edits, publishing a plan.
+"""Administrators' writes: an owner with a reason, milestone edits, publishing a plan.
 
 Built on ``objectives.services`` and ``milestones.services``, so every changed objective or
 milestone gets its own history record with who, when and why. Each function checks that the
@@ -22,7 +22,7 @@ from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import permissions
 from objectives import services as objective_services
-from objectives.history import clean_reason, lock_for_edit, save_with_history
+from objectives.history import lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
 
 User = get_user_model()
@@ -53,31 +53,6 @@ def owner_assign(
         reason=reason,
         expected_version=expected_version,
     )
-
-
-@transaction.atomic
-def open_objectives_reassign(*, user, from_person, to_person, reason: str) -> list[Objective]:
-    """Move every open objective of ``from_person`` to ``to_person``: one history record each."""
-    require_administrator(user)
-    if from_person.pk == to_person.pk:
-        raise ValidationError({"to_person": "Choose someone other than the current owner."})
-    reason = clean_reason(reason, required=True, what="moving the objectives")
-    objectives = list(
-        Objective.objects.open()
-        .owned_by(from_person)
-        .select_for_update()
-        .order_by("plan_id", "ref", "id")
-    )
-    if not objectives:
-        raise ValidationError(
-            {"from_person": f"{_name(from_person)} does not own any open objectives."}
-        )
-    return [
-        objective_services.objective_assign_owner(
-            objective=objective, user=user, owner=to_person, reason=reason
-        )
-        for objective in objectives
-    ]
 
 
 # --- Milestones --------------------------------------------------------------------------

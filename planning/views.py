@@ -427,7 +427,7 @@ def bulk_reassign(request):
     if request.method == "POST" and form.is_valid():
         moved = run_service(
             form,
-            lambda: services.open_objectives_reassign(
+            lambda: objective_services.open_objectives_reassign(
                 user=request.user,
                 from_person=form.cleaned_data["from_person"],
                 to_person=form.cleaned_data["to_person"],

@@ -192,7 +192,7 @@ def test_bulk_reassign_is_all_or_nothing(monkeypatch, plan, staff_admin, manager
 
     monkeypatch.setattr(objective_services, "objective_assign_owner", flaky)
     with pytest.raises(RuntimeError):
-        services.open_objectives_reassign(
+        objective_services.open_objectives_reassign(
             user=staff_admin, from_person=manager, to_person=other_manager, reason="x"
         )
     for objective in objectives:

@@ -4,6 +4,7 @@ deleted, and nobody leaves twice."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from objectives import services as objective_services
 from people import services as people_services
 from people.services import account_version
 from planning import services
@@ -28,7 +29,7 @@ def test_services_refuse_anyone_but_an_administrator(objective, manager, other_m
         with pytest.raises(PermissionDenied):
             services.owner_assign(user=user, objective=objective, owner=other_manager, reason="x")
         with pytest.raises(PermissionDenied):
-            services.open_objectives_reassign(
+            objective_services.open_objectives_reassign(
                 user=user, from_person=manager, to_person=other_manager, reason="x"
             )
         with pytest.raises(PermissionDenied):
