@@ -175,7 +175,6 @@ class PersonDetailsForm(AccountVersionMixin, GovukForm):
                 "Why are you making this change? (optional)",
                 limit=REASON_MAX,
                 what="Reason",
-                error_messages={"max_length": "The reason must be 2000 characters or fewer"},
                 help_text="Recorded in their account's history, for example “Changed her "
                 "surname after marriage”.",
             )

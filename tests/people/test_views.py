@@ -141,6 +141,22 @@ def test_change_roles(admin_client, manager):
     assert not manager.is_staff
 
 
+def test_a_reason_over_the_limit_is_refused_in_the_kit_s_words(admin_client, manager):
+    data = {
+        "first_name": "Mo",
+        "last_name": "Manager",
+        "email": manager.email,
+        "roles": [_group("Managers").pk],
+        "version": _v(manager),
+        "reason": "x" * 2001,
+    }
+    response = admin_client.post(f"/manage/people/{manager.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "Reason must be 2,000 characters or fewer" in response.content.decode()
+    manager.refresh_from_db()
+    assert _v(manager) == data["version"]  # nothing was saved
+
+
 def test_an_administrator_cannot_remove_their_own_role(admin_client, staff_admin):
     data = {
         "first_name": "Ada",
