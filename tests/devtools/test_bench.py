@@ -2,10 +2,12 @@
 and read back the same; and a tiny run of ``manage.py bench`` (the real sizes run in make bench)."""
 
 import io
+import re
 from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from devtools import synthetic
 from objectives.models import Plan
@@ -62,6 +64,26 @@ def test_bench_runs_at_a_tiny_size():
     assert "dashboard, today" in text
     assert "export.xlsx" in text
     assert "x council" in text
+
+
+def test_query_counts_are_counted_even_once_the_query_log_is_full():
+    connection.queries_log.extend({"sql": "", "time": "0"} for _ in range(connection.queries_limit))
+    out = io.StringIO()
+    call_command(
+        "bench", "--objectives=3", "--milestones=2", "--plans=2", "--requests=1", stdout=out
+    )
+    counts = {
+        (label, size): int(queries)
+        for label, size, queries in re.findall(
+            r"^(dashboard, today|/api/drift/)\s+(council|national):.*?"
+            r"\s[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)\s",
+            out.getvalue(),
+            re.M,
+        )
+    }
+    assert len(counts) == 4
+    assert all(n > 0 for n in counts.values()), counts
+    assert counts[("dashboard, today", "national")] == counts[("dashboard, today", "council")]
 
 
 def test_bench_refuses_a_database_with_real_plans(admin_user):
