@@ -7,6 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from objectives.formatting import person_name
+
 
 def _site(site_url: str) -> str:
     return (getattr(settings, "SITE_URL", "") or site_url or "").rstrip("/")
@@ -23,22 +25,18 @@ def _send(to_user, subject: str, template: str, context: dict) -> None:
     message.send()
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def challenge_raised(challenge, *, site_url: str = "") -> None:
     objective = challenge.objective
     url = _site(site_url) + reverse("objective_detail", args=[objective.pk]) + "#challenges"
     _send(
         objective.owner,
-        f"A question about objective {objective.ref} from {_name(challenge.raised_by)}",
+        f"A question about objective {objective.ref} from {person_name(challenge.raised_by)}",
         "challenge_raised",
         {
             "challenge": challenge,
             "objective": objective,
             "url": url,
-            "raiser": _name(challenge.raised_by),
+            "raiser": person_name(challenge.raised_by),
         },
     )
 
@@ -46,14 +44,15 @@ def challenge_raised(challenge, *, site_url: str = "") -> None:
 def challenge_answered(challenge, *, site_url: str = "") -> None:
     objective = challenge.objective
     url = _site(site_url) + reverse("objective_detail", args=[objective.pk]) + "#challenges"
+    answerer = person_name(challenge.answered_by)
     _send(
         challenge.raised_by,
-        f"{_name(challenge.answered_by)} answered your question about objective {objective.ref}",
+        f"{answerer} answered your question about objective {objective.ref}",
         "challenge_answered",
         {
             "challenge": challenge,
             "objective": objective,
             "url": url,
-            "answerer": _name(challenge.answered_by),
+            "answerer": answerer,
         },
     )

@@ -21,7 +21,7 @@ from dashboard.dates import month_ends
 from impact import selectors as impact_selectors
 from milestones.models import Milestone
 from objectives import drafts, drift, explain
-from objectives.formatting import long_date
+from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import selectors
 from tracking.selectors import end_of_day
@@ -391,7 +391,7 @@ def milestone_moves(plan: Plan, since: date, as_of: date) -> dict[int, list[Move
         raw.append((row, before))
         if row["history_user_id"]:
             users.add(row["history_user_id"])
-    names = {u.pk: u.get_full_name() or u.get_username() for u in User.objects.filter(pk__in=users)}
+    names = {u.pk: person_name(u) for u in User.objects.filter(pk__in=users)}
     for row, before in raw:
         moves[row["objective_id"]].append(
             Move(

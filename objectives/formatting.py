@@ -1,4 +1,5 @@
-"""How dates, times and counts read on the pages: "3 March 2026", "9:05am", "34 days"."""
+"""How dates, times, counts and people read on the pages: "3 March 2026", "9:05am", "34 days",
+"Priya Nair" (or the username when an account has no name)."""
 
 from datetime import date, datetime
 
@@ -25,3 +26,8 @@ def clock(moment: datetime) -> str:
 def when_label(moment: datetime) -> str:
     """ "3 March 2026 at 9:05am"."""
     return f"{long_date(moment)} at {clock(moment)}"
+
+
+def person_name(user) -> str:
+    """A person as the pages name them: their full name, or their username when it is blank."""
+    return user.get_full_name() or user.get_username()

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from . import permissions, record_rules
+from .formatting import person_name
 from .history import clean_reason, lock_for_edit, save_with_history
 from .models import Objective, Plan, ProgressUpdate, Theme
 
@@ -281,7 +282,7 @@ def open_objectives_reassign(*, user, from_person, to_person, reason: str) -> li
         .order_by("plan_id", "ref", "id")
     )
     if not objectives:
-        name = from_person.get_full_name() or from_person.get_username()
+        name = person_name(from_person)
         raise ValidationError({"from_person": f"{name} does not own any open objectives."})
     return [
         objective_assign_owner(objective=objective, user=user, owner=to_person, reason=reason)

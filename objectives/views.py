@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import drafts, permissions, services
-from .formatting import long_date, when_label
+from .formatting import long_date, person_name, when_label
 from .forms import ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
 from .models import Objective
@@ -84,7 +84,7 @@ def last_change(instance) -> tuple[str, str]:
     if record is None:
         return "someone else", ""
     user = record.history_user
-    who = (user.get_full_name() or user.get_username()) if user else "System"
+    who = person_name(user) if user else "System"
     return who, when_label(timezone.localtime(record.history_date))
 
 

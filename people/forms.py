@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from objectives.formatting import person_name
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
 from stockton_improve.govuk_forms import (
     REASON_MAX,
@@ -40,13 +41,13 @@ ROLE_LABELS = {
 
 
 def person_label(user) -> str:
-    name = user.get_full_name() or user.get_username()
+    name = person_name(user)
     return name if user.is_active else f"{name} (left)"
 
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        name = obj.get_full_name() or obj.get_username()
+        name = person_name(obj)
         return f"{name} ({obj.get_username()})" if obj.is_active else f"{name} (left)"
 
 
@@ -290,9 +291,7 @@ class LeaverForm(AccountVersionMixin, GovukForm):
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["reassign_to"].queryset = possible_owners().exclude(pk=person.pk)
-        self.fields[
-            "reason"
-        ].initial = f"{person.get_full_name() or person.get_username()} has left the council."
+        self.fields["reason"].initial = f"{person_name(person)} has left the council."
 
     def clean(self):
         cleaned = super().clean()

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from objectives.drift import natural_key
+from objectives.formatting import person_name
 from objectives.models import Objective
 from objectives.permissions import ROLES
 
@@ -84,7 +85,7 @@ def account_history(person) -> list[AccountEvent]:
             if previous_roles != record_roles:
                 changes.append(Change("Roles", previous_roles, record_roles))
         user = record.history_user
-        who = (user.get_full_name() or user.get_username()) if user else "System"
+        who = person_name(user) if user else "System"
         events.append(
             AccountEvent(
                 when=timezone.localtime(record.history_date),

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from objectives import permissions
 from objectives import services as objective_services
-from objectives.formatting import long_date
+from objectives.formatting import long_date, person_name
 from objectives.history import StaleEditError, clean_reason, save_with_history
 from objectives.models import Objective
 
@@ -126,10 +126,6 @@ def leaving_moment(person, left_on: dt.date | None) -> dt.datetime | None:
 def _require_administrator(user) -> None:
     if user is None or not permissions.can_manage_plan(user):
         raise PermissionDenied("Only administrators can do this.")
-
-
-def _name(person) -> str:
-    return person.get_full_name() or person.get_username()
 
 
 def _check_roles(roles: list[Group]) -> None:
@@ -258,7 +254,7 @@ def person_mark_leaver(
     if person.pk == user.pk:
         raise ValidationError("You cannot mark yourself as a leaver; ask another administrator.")
     if not person.is_active:
-        raise ValidationError(f"{_name(person)} is already marked as having left.")
+        raise ValidationError(f"{person_name(person)} is already marked as having left.")
     reason = clean_reason(reason, required=True, what="marking them as a leaver")
     recorded_at = leaving_moment(person, left_on)
     moved: list[Objective] = []
@@ -290,7 +286,7 @@ def person_reactivate(*, user, person, reason: str = "", expected_version: int |
     person = lock_account(person.pk, expected_version)
     require_may_change_account(user, person)
     if person.is_active:
-        raise ValidationError(f"{_name(person)} has not been marked as having left.")
+        raise ValidationError(f"{person_name(person)} has not been marked as having left.")
     person.is_active = True
     record(person, user=user, reason=reason.strip() or "Returned: can sign in again")
     log.info("person-returned by=%s person=%s", user.get_username(), person.get_username())

@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from objectives import permissions
+from objectives.formatting import person_name
 from objectives.history import StaleEditError
 from reminders.services import invitation_message
-from stockton_improve.manage_views import administrators_only, person_name, posted, run_service
+from stockton_improve.manage_views import administrators_only, posted, run_service
 
 from . import forms, selectors, services
 

@@ -34,10 +34,6 @@ def require_administrator(user) -> None:
         raise PermissionDenied("Only administrators can do this.")
 
 
-def _name(person) -> str:
-    return person.get_full_name() or person.get_username()
-
-
 # --- Owners ------------------------------------------------------------------------------
 
 

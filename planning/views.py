@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
-from objectives.formatting import long_date
+from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan, Theme
 from people import selectors as people_selectors
-from stockton_improve.manage_views import administrators_only, person_name, posted, run_service
+from stockton_improve.manage_views import administrators_only, posted, run_service
 
 from . import forms, selectors, services
 

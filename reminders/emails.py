@@ -11,18 +11,16 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from objectives.formatting import person_name
+
 from .selectors import absolute_url
-
-
-def _name(person) -> str:
-    return person.get_full_name() or person.get_username()
 
 
 def build(*, person, template: str, subject: str, context: dict) -> EmailMultiAlternatives:
     """An email to ``person`` from ``templates/reminders/email/<template>.txt`` and ``.html``."""
     context = {
         "person": person,
-        "name": _name(person),
+        "name": person_name(person),
         "subject": subject,
         "site_url": settings.SITE_URL,
         "account_url": absolute_url(reverse("reminders:account")),
@@ -75,7 +73,7 @@ def invitation_email(*, person, set_password_url: str, invited_by) -> EmailMulti
         subject="You have been invited to the improvement plan",
         context={
             "set_password_url": set_password_url,
-            "invited_by": _name(invited_by) if invited_by else "",
+            "invited_by": person_name(invited_by) if invited_by else "",
             "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
         },
     )

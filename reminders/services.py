@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from objectives import permissions
+from objectives.formatting import person_name
 from objectives.history import save_with_history
 
 from . import emails, selectors
@@ -312,7 +313,7 @@ def invitation_send(*, user, person) -> bool:
 
 def invitation_message(*, user, person) -> str:
     """Send ``person`` their invitation and say what happened, for the administrator."""
-    name = person.get_full_name() or person.get_username()
+    name = person_name(person)
     if invitation_send(user=user, person=person):
         return (
             f"Account created for {name}. We have emailed {person.email} a link to choose "

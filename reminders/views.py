@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from objectives import permissions
+from objectives.formatting import person_name
 
 from . import forms, selectors, services
 
@@ -130,7 +131,7 @@ def person_invite(request, pk: int):
     if not permissions.can_manage_plan(request.user):
         raise PermissionDenied("Only administrators can invite people.")
     person = get_object_or_404(User, pk=pk)
-    name = person.get_full_name() or person.get_username()
+    name = person_name(person)
     if not person.is_active:
         messages.info(request, f"{name} has left, so no link was sent.")
     elif services.invitation_send(user=request.user, person=person):

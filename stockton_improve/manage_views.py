@@ -51,7 +51,3 @@ def run_service(form, action: Callable[[], object], *, what: str = "record"):
         form.data["version"] = error.current.version
         form.add_error(None, STALE_MESSAGE.format(what=what))
     return None
-
-
-def person_name(person) -> str:
-    return person.get_full_name() or person.get_username()

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from milestones.models import Milestone
-from objectives.formatting import clock, long_date
+from objectives.formatting import clock, long_date, person_name
 from objectives.models import Objective, ProgressUpdate, Theme
 
 from .replay import CHANGED, CREATED, DELETED
@@ -76,7 +76,7 @@ class ObjectiveRecords:
         user = self.users.get(user_id) if user_id is not None else None
         if user is None:
             return default if user_id is None else "A deleted user"
-        return user.get_full_name() or user.get_username()
+        return person_name(user)
 
 
 def load_records(objective: Objective) -> ObjectiveRecords:

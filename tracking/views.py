@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from objectives import drafts, drift, explain, permissions
+from objectives.formatting import person_name
 from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
@@ -114,7 +115,7 @@ def _shown_from_objective(objective: Objective) -> dict:
         "theme": objective.theme.name if objective.theme else "",
         "description": objective.description,
         "source": objective.source,
-        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
+        "owner": person_name(owner) if owner else "",
         "owner_active": owner.is_active if owner else True,
         "starts_on": objective.starts_on,
         "target_date": objective.target_date,
@@ -130,7 +131,7 @@ def _shown_from_history(recorded: dict, records: timeline.ObjectiveRecords) -> d
         "theme": records.themes.get(recorded["theme_id"], "") if recorded["theme_id"] else "",
         "description": recorded["description"],
         "source": recorded["source"],
-        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
+        "owner": person_name(owner) if owner else "",
         "owner_active": owner.is_active if owner else True,
         "starts_on": recorded["starts_on"],
         "target_date": recorded["target_date"],

@@ -9,6 +9,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from objectives.formatting import person_name
 from reminders import services
 from reminders.models import SentEmail
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(heading)
         for outcome in morning.outcomes:
             person = outcome.person
-            who = f"{person.get_full_name() or person.get_username()} <{person.email}>"
+            who = f"{person_name(person)} <{person.email}>"
             kind = KIND_NAMES[outcome.kind]
             self.stdout.write(f"{outcome.result}: {kind} to {who}: {outcome.subject}")
             if outcome.day != day:
