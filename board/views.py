@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dashboard import charts
 from dashboard.forms import DashboardForm
 from objectives import drafts, permissions
+from objectives.formatting import person_name
 from objectives.models import Objective, Plan
 
 from . import forms, pdf, selectors, services, workbook
@@ -204,8 +205,7 @@ def challenge_answer(request, pk: int):
         else:
             messages.success(
                 request,
-                f"Answer sent. {challenge.raised_by.get_full_name() or challenge.raised_by}"
-                " has been emailed.",
+                f"Answer sent. {person_name(challenge.raised_by)} has been emailed.",
             )
             return redirect(_objective_url(challenge.objective_id))
     context = {"challenge": challenge, "objective": challenge.objective, "form": form}

@@ -106,9 +106,7 @@ def theme_update(*, theme: Theme, user, name: str | None = None, order: int | No
 
 def _check_owner(owner) -> None:
     if owner is not None and not owner.is_active:
-        raise ValidationError(
-            {"owner": f"{owner.get_full_name() or owner} has left; choose someone else."}
-        )
+        raise ValidationError({"owner": f"{person_name(owner)} has left; choose someone else."})
 
 
 @transaction.atomic
