@@ -20,6 +20,7 @@ from milestones.models import Milestone
 from objectives import drafts, permissions
 from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, ProgressUpdate
+from stockton_improve.manage_views import run_service
 from tracking import selectors as objective_selectors
 
 from . import selectors, services
@@ -66,13 +67,8 @@ def _objective_url(objective_or_pk, anchor: str = "") -> str:
 
 
 def _run(form, action):
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-    except StaleEditError:
-        form.add_error(None, STALE_MESSAGE)
-    return None
+    """One service call (``run_service``), worded for findings when someone else saved first."""
+    return run_service(form, action, stale_message=STALE_MESSAGE)
 
 
 # --- the findings register (every role) ---------------------------------------------------------

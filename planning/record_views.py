@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from milestones import services as milestone_services
-from milestones.models import Milestone
 from objectives import services as objective_services
 from objectives.formatting import long_date
 from objectives.models import Objective
 from stockton_improve.manage_views import administrators_only, posted, run_service
 
 from . import record_forms
+from .views import back_to, milestone_or_404, safe_next
 
 
 class _TryOnly(Exception):
@@ -47,21 +47,20 @@ def _attempt(form, action: Callable[[], object], *, confirm: bool, what: str):
         return True
 
 
-def _back(request, objective_id: int) -> str:
-    if (request.POST.get("next") or request.GET.get("next")) == "objective":
-        return reverse("objective_detail", args=[objective_id])
-    return reverse("planning:objective_setup", args=[objective_id]) + "#milestones"
-
-
-def _next(request) -> str:
-    value = request.POST.get("next") or request.GET.get("next") or ""
-    return value if value in ("objective", "setup") else ""
-
-
-def _milestone(pk: int) -> Milestone:
-    return get_object_or_404(
-        Milestone.objects.select_related("objective", "objective__plan"), pk=pk
-    )
+def _page(request, *, objective, milestone, what: str, heading: str, button: str, url: str):
+    """What every correction and withdrawal page shows around its form."""
+    back = back_to(request, objective.pk)
+    return {
+        "milestone": milestone,
+        "objective": objective,
+        "plan": objective.plan,
+        "next": safe_next(request),
+        "back_url": back if milestone else back.removesuffix("#milestones"),
+        "what": what,
+        "heading": heading,
+        "action_url": url,
+        "button": button,
+    }
 
 
 def _confirm_or_form(request, form, *, run, context, form_template, summary, saved_message):
@@ -84,20 +83,18 @@ def _confirm_or_form(request, form, *, run, context, form_template, summary, sav
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def milestone_correct_completion(request, pk: int):
-    milestone = _milestone(pk)
+    milestone = milestone_or_404(pk)
     objective = milestone.objective
     form = record_forms.CorrectCompletionForm(posted(request), milestone=milestone)
-    context = {
-        "milestone": milestone,
-        "objective": objective,
-        "plan": objective.plan,
-        "next": _next(request),
-        "back_url": _back(request, objective.pk),
-        "what": "milestone",
-        "heading": "Correct the recorded completion",
-        "action_url": reverse("planning:milestone_correct_completion", args=[pk]),
-        "button": "Correct the completion",
-    }
+    context = _page(
+        request,
+        objective=objective,
+        milestone=milestone,
+        what="milestone",
+        heading="Correct the recorded completion",
+        button="Correct the completion",
+        url=reverse("planning:milestone_correct_completion", args=[pk]),
+    )
 
     def summary(data):
         new = long_date(data["completed_on"]) if data["completed_on"] else "Not complete (reopened)"
@@ -137,20 +134,18 @@ def milestone_correct_completion(request, pk: int):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def milestone_withdraw(request, pk: int):
-    milestone = _milestone(pk)
+    milestone = milestone_or_404(pk)
     objective = milestone.objective
     form = record_forms.WithdrawForm(posted(request), row=milestone)
-    context = {
-        "milestone": milestone,
-        "objective": objective,
-        "plan": objective.plan,
-        "next": _next(request),
-        "back_url": _back(request, objective.pk),
-        "what": "milestone",
-        "heading": "Withdraw the milestone",
-        "action_url": reverse("planning:milestone_withdraw", args=[pk]),
-        "button": "Withdraw the milestone",
-    }
+    context = _page(
+        request,
+        objective=objective,
+        milestone=milestone,
+        what="milestone",
+        heading="Withdraw the milestone",
+        button="Withdraw the milestone",
+        url=reverse("planning:milestone_withdraw", args=[pk]),
+    )
 
     def summary(data):
         return [
@@ -187,17 +182,15 @@ def milestone_withdraw(request, pk: int):
 def objective_withdraw(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
     form = record_forms.WithdrawForm(posted(request), row=objective)
-    context = {
-        "milestone": None,
-        "objective": objective,
-        "plan": objective.plan,
-        "next": _next(request),
-        "back_url": _back(request, objective.pk).removesuffix("#milestones"),
-        "what": "objective",
-        "heading": "Withdraw the objective",
-        "action_url": reverse("planning:objective_withdraw", args=[pk]),
-        "button": "Withdraw the objective",
-    }
+    context = _page(
+        request,
+        objective=objective,
+        milestone=None,
+        what="objective",
+        heading="Withdraw the objective",
+        button="Withdraw the objective",
+        url=reverse("planning:objective_withdraw", args=[pk]),
+    )
 
     def summary(data):
         return [

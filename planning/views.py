@@ -256,7 +256,7 @@ def milestone_create(request, pk: int):
     )
 
 
-def _milestone(pk: int) -> Milestone:
+def milestone_or_404(pk: int) -> Milestone:
     return get_object_or_404(
         Milestone.objects.select_related("objective", "objective__plan"), pk=pk
     )
@@ -265,7 +265,7 @@ def _milestone(pk: int) -> Milestone:
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk: int):
-    milestone = _milestone(pk)
+    milestone = milestone_or_404(pk)
     form = forms.MilestoneEditForm(posted(request), milestone=milestone)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
@@ -300,7 +300,7 @@ def milestone_edit(request, pk: int):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def milestone_rebaseline(request, pk: int):
-    milestone = _milestone(pk)
+    milestone = milestone_or_404(pk)
     form = forms.RebaselineForm(posted(request), milestone=milestone)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
@@ -319,7 +319,7 @@ def milestone_rebaseline(request, pk: int):
                 request,
                 f"Milestone “{saved.title}” re-baselined to {long_date(saved.baseline_date)}.",
             )
-            return redirect(_back_to(request, milestone))
+            return redirect(back_to(request, milestone.objective_id))
         milestone.refresh_from_db()
     return render(
         request,
@@ -330,21 +330,23 @@ def milestone_rebaseline(request, pk: int):
             "objective": milestone.objective,
             "plan": milestone.objective.plan,
             "baselines": selectors.baseline_history(milestone),
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
     )
 
 
-def _safe_next(request) -> str:
+def safe_next(request) -> str:
     """Where to go back to after saving: "objective" is the objective's own page."""
     value = request.POST.get("next") or request.GET.get("next") or ""
     return value if value in ("objective", "setup") else ""
 
 
-def _back_to(request, milestone: Milestone) -> str:
-    if _safe_next(request) == "objective":
-        return f"/objectives/{milestone.objective_id}/"
-    return reverse("planning:objective_setup", args=[milestone.objective_id]) + "#milestones"
+def back_to(request, objective_id: int) -> str:
+    """The objective's own page when the person came from it, else its set-up page's
+    milestones."""
+    if safe_next(request) == "objective":
+        return reverse("objective_detail", args=[objective_id])
+    return reverse("planning:objective_setup", args=[objective_id]) + "#milestones"
 
 
 # --- Accountability ----------------------------------------------------------------------
@@ -402,13 +404,13 @@ def objective_owner(request, pk: int):
             "objective": objective,
             "plan": objective.plan,
             "ownership": history,
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
     )
 
 
 def _owner_back_to(request, objective: Objective) -> str:
-    where = _safe_next(request)
+    where = safe_next(request)
     if where == "objective":
         return f"/objectives/{objective.pk}/"
     if where == "setup":

@@ -37,17 +37,21 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def run_service(form, action: Callable[[], object], *, what: str = "record"):
+def run_service(
+    form, action: Callable[[], object], *, what: str = "record", stale_message: str | None = None
+):
     """Call one service; on a validation problem, show it on the form and return None.
 
     A change refused because someone else saved first is shown with the form moved on to the
-    row's current version, so sending it again is a deliberate choice."""
+    row's current version, so sending it again is a deliberate choice (``stale_message`` words
+    it for pages that say it their own way)."""
     try:
         return action()
     except ValidationError as error:
         form.add_service_errors(error)
     except StaleEditError as error:
-        form.data = form.data.copy()
-        form.data["version"] = error.current.version
-        form.add_error(None, STALE_MESSAGE.format(what=what))
+        if "version" in form.fields:
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        form.add_error(None, stale_message or STALE_MESSAGE.format(what=what))
     return None
