@@ -72,3 +72,16 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.person} for {self.day}: {self.status}"
+
+
+class RequestCount(models.Model):
+    """How many requests one key (a digest of an email address or a network address) has made
+    since its window started: the password-reset limits. In the database, so every process and
+    host counts the same requests. An operational counter, not part of the record."""
+
+    key = models.CharField(max_length=100, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_start}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
@@ -28,7 +28,7 @@ from objectives.formatting import person_name
 from objectives.history import save_with_history
 
 from . import emails, selectors
-from .models import Preference, SentEmail
+from .models import Preference, RequestCount, SentEmail
 
 log = logging.getLogger("improve.reminders")
 Kind = SentEmail.Kind
@@ -328,3 +328,22 @@ def invitation_message(*, user, person) -> str:
         f"Account created for {name}, but the invitation email could not be sent. Send it "
         "again from their page once email is working."
     )
+
+
+@transaction.atomic
+def request_count_add(*, key: str, window: timedelta) -> int:
+    """Count one request under ``key``: how many there have been in its window, this one
+    included. A window starts at the first request after the last one ended. The row is locked
+    while it is counted, so requests at the same moment on different hosts each count."""
+    now = timezone.now()
+    row, created = RequestCount.objects.select_for_update().get_or_create(
+        key=key, defaults={"window_start": now, "count": 1}
+    )
+    if created:
+        return 1
+    if row.window_start <= now - window:
+        row.window_start, row.count = now, 1
+    else:
+        row.count += 1
+    row.save(update_fields=["window_start", "count"])
+    return row.count

@@ -1,7 +1,8 @@
 """The account page, the administrators' email log, and Django's password-reset views.
 
 Password reset: responses never say whether an account exists; requests are limited per
-address and per network address (Django's cache); leavers are never sent a link and a link
+address and per network address (counted in the database, so the limits hold across processes
+and hosts); leavers are never sent a link and a link
 sent before someone left no longer works.
 """
 
@@ -9,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +28,7 @@ from . import forms, selectors, services
 
 User = get_user_model()
 log = logging.getLogger("improve.security")
-LIMIT_WINDOW_SECONDS = 60 * 60
+LIMIT_WINDOW = timedelta(hours=1)
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,13 +73,7 @@ def _client_ip(request) -> str:
 def _over_limit(key: str, limit: int) -> bool:
     """Count one request under ``key``; True once the hour's ``limit`` is passed."""
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-    name = f"password-reset:{digest}"
-    cache.add(name, 0, LIMIT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, LIMIT_WINDOW_SECONDS)
-        count = 1
+    count = services.request_count_add(key=f"password-reset:{digest}", window=LIMIT_WINDOW)
     return count > limit
 
 

@@ -1,90 +1,148 @@
 """The past, read once and kept: each plan's drift for a past day in Django's cache framework.
 
 A day that is over reads the same for ever, except when history dated on or before it is
-written later (the demo loader backdates its records) or an owner's account history is. Each
-plan has a generation number, part of every key; such a write bumps its plan's generation (or,
-for an account, the generation shared by all plans), so the entries made before it are never
-found again and expire on their own. A write in one plan leaves the others' entries alone.
+written later (the demo loader backdates its records, an administrator records that someone
+left last week) or an owner's account history is. Each plan has a generation number, part of
+every key; such a write bumps its plan's generation (or, for an account, the generation shared
+by all plans), so the entries made before it are never found again and expire on their own. A
+write in one plan leaves the others' entries alone.
 
-A reader may compute a day while a writer's transaction is still open and store it under the
-generation the writer has just bumped; so the writer bumps again once it commits.
+The generations are rows in the database (``tracking.models.PastGeneration``), bumped in the
+same transaction as the history record, and read (one query) at the start of every read of a
+past day: every process and host sees a write the moment it commits, whatever cache it keeps
+days in. A reader that read the old generation before the writer committed may keep what it
+worked out under that old generation, which nobody reads again.
 
 Which writes count: a record dated before today (a backdated write), or one dated on or before
-the latest day anything has been kept for (a clock that went back, as in the tests). Ordinary
-writes, dated now, make nothing cold: today and later days are read from the live rows.
+the latest day any plan has had kept (a clock that went back, as in the tests, or a host whose
+clock is a day ahead): that latest day is kept in the database too. Ordinary writes, dated now,
+make nothing cold: today and later days are read from the live rows.
 
-The cache is ``CACHES["default"]`` (local memory unless the settings name Redis or the
-database); every process and host that shares it shares the kept days.
+The kept days are in ``CACHES["default"]``: local memory of each process unless the settings
+name Redis or the database. A process with its own memory keeps its own copy of each day, and a
+generation it has not seen simply finds nothing.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
+
+from .models import PastGeneration
 
 # The version is part of every key: raise it when the shape of what is kept changes (the
 # classes in ``objectives.drift``), so a shared cache never hands back values of the old shape.
 PREFIX = "drift:v3"
 TIMEOUT = 60 * 60 * 24 * 30  # kept days expire after a month unused
-ACCOUNTS = f"{PREFIX}:gen:accounts"
-HORIZON = f"{PREFIX}:horizon"
+ACCOUNTS = "accounts"
+HORIZON = "horizon:"
 
 
 def _plan_key(plan_id: int) -> str:
-    return f"{PREFIX}:gen:plan:{plan_id}"
+    return f"plan:{plan_id}"
+
+
+def _horizon_key(plan_id: int) -> str:
+    return f"{HORIZON}plan:{plan_id}"
+
+
+def _upsert(key: str, value: int, *, bump: bool) -> None:
+    """Set ``key`` to ``value`` if it is not there; otherwise to one more than it was (``bump``,
+    never less than ``value``) or to the larger of the two. One statement, in the caller's
+    transaction, so the row stays locked until that transaction ends."""
+    table = connection.ops.quote_name(PastGeneration._meta.db_table)
+    key_col, value_col = connection.ops.quote_name("key"), connection.ops.quote_name("value")
+    old = f"{table}.{value_col}" + (" + 1" if bump else "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_col}, {value_col}) VALUES (%s, %s) "  # noqa: S608 (names)
+            f"ON CONFLICT ({key_col}) DO UPDATE SET {value_col} = CASE "
+            f"WHEN {old} > excluded.{value_col} THEN {old} ELSE excluded.{value_col} END",
+            [key, value],
+        )
+
+
+def _bump(key: str) -> None:
+    # A row made afresh (or after a restore) starts beyond any number used before.
+    _upsert(key, time.time_ns(), bump=True)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A plan's kept days as one read sees them: its generation and its horizon, read together
+    from the database in one query."""
+
+    plan_id: int
+    generation: str
+    horizon: date | None
+
+    def _key(self, kind: str, day: date) -> str:
+        return f"{PREFIX}:{kind}:{self.plan_id}:{day.isoformat()}:{self.generation}"
+
+    def get_many(self, kind: str, days) -> dict[date, object]:
+        """Whatever is kept for ``days`` of ``kind`` ("drift" or "summary")."""
+        keys = {self._key(kind, day): day for day in days}
+        if not keys:
+            return {}
+        found = cache.get_many(list(keys))
+        return {keys[key]: value for key, value in found.items()}
+
+    def set_many(self, kind: str, values: dict[date, object]) -> None:
+        if values:
+            cache.set_many({self._key(kind, day): v for day, v in values.items()}, timeout=TIMEOUT)
+
+    def note_day(self, day: date) -> None:
+        """Called before a past day is worked out: writes dated on or before it must bump."""
+        if self.horizon is None or self.horizon < day:
+            _upsert(_horizon_key(self.plan_id), day.toordinal(), bump=False)
+
+
+def kept(plan_id: int) -> Kept:
+    """The current generation of ``plan_id``'s kept days (and of accounts), and the latest day
+    it has had kept: one query."""
+    keys = (_plan_key(plan_id), ACCOUNTS, _horizon_key(plan_id))
+    found = dict(PastGeneration.objects.filter(key__in=keys).values_list("key", "value"))
+    horizon = found.get(keys[2])
+    return Kept(
+        plan_id,
+        f"{found.get(keys[0], 0)}.{found.get(keys[1], 0)}",
+        date.fromordinal(horizon) if horizon else None,
+    )
 
 
 def generation(plan_id: int) -> str:
     """The current generation of ``plan_id``'s kept days (and of accounts), for use in keys."""
-    keys = [_plan_key(plan_id), ACCOUNTS]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # A new start (or one the cache evicted): a value no earlier key can have had.
-            cache.add(key, time.time_ns(), timeout=None)
-            found[key] = cache.get(key)
-    return f"{found[keys[0]]}.{found[keys[1]]}"
+    return kept(plan_id).generation
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # not there: start afresh, beyond any number used before
-        cache.set(key, time.time_ns(), timeout=None)
+def get_many(plan_id: int, kind: str, days) -> tuple[str, dict[date, object]]:
+    """The generation and whatever is kept for ``days`` of ``kind`` ("drift" or "summary")."""
+    found = kept(plan_id)
+    return found.generation, found.get_many(kind, days)
 
 
-def note_day(day: date) -> None:
-    """Called before a past day is worked out: writes dated on or before it must bump."""
-    latest = cache.get(HORIZON)
-    if latest is None or latest < day:
-        cache.set(HORIZON, day, timeout=None)
+def set_many(plan_id: int, kind: str, gen: str, values: dict[date, object]) -> None:
+    Kept(plan_id, gen, None).set_many(kind, values)
+
+
+def note_day(plan_id: int, day: date) -> None:
+    """Called before a past day of ``plan_id`` is worked out: writes dated on or before it must
+    bump."""
+    kept(plan_id).note_day(day)
 
 
 def _affects_kept_days(day: date) -> bool:
     if day < timezone.localdate():
         return True
-    latest = cache.get(HORIZON)
-    return latest is not None and day <= latest
-
-
-def get_many(plan_id: int, kind: str, days) -> tuple[str, dict[date, object]]:
-    """The generation and whatever is kept for ``days`` of ``kind`` ("drift" or "summary")."""
-    gen = generation(plan_id)
-    keys = {f"{PREFIX}:{kind}:{plan_id}:{day.isoformat()}:{gen}": day for day in days}
-    found = cache.get_many(list(keys))
-    return gen, {keys[key]: value for key, value in found.items()}
-
-
-def set_many(plan_id: int, kind: str, gen: str, values: dict[date, object]) -> None:
-    cache.set_many(
-        {f"{PREFIX}:{kind}:{plan_id}:{day.isoformat()}:{gen}": v for day, v in values.items()},
-        timeout=TIMEOUT,
-    )
+    latest = PastGeneration.objects.filter(key__startswith=HORIZON).aggregate(day=Max("value"))
+    return latest["day"] is not None and day.toordinal() <= latest["day"]
 
 
 # --- what a history record touches -------------------------------------------------------------
@@ -125,7 +183,6 @@ def _recorded(sender, history_instance, **kwargs) -> None:
     if key is None:
         return
     _bump(key)
-    transaction.on_commit(lambda: _bump(key))
 
 
 def _is_drift_history(sender) -> bool:

@@ -2,8 +2,9 @@
 
 Today (and any later day) comes from the live rows (``tracking.live``, a fixed number of
 queries); a past day from history (``tracking.replay``), worked out once and kept in Django's
-cache framework (``tracking.pastdays``). Both give the same answer for today: a test holds
-them to it. The rules are ``objectives.drift``; their wording ``objectives.explain``.
+cache framework under a generation read from the database (``tracking.pastdays``). Both give
+the same answer for today: a test holds them to it. The rules are ``objectives.drift``; their
+wording ``objectives.explain``.
 """
 
 from __future__ import annotations
@@ -94,16 +95,15 @@ def plan_drifts(
     past_brief = {d for d in summaries if is_past(d)}
     if not past_full and not past_brief:
         return full, brief
-    gen, kept = pastdays.get_many(plan.pk, "drift", past_full)
-    for day, (rules, rows) in kept.items():
+    kept = pastdays.kept(plan.pk)
+    for day, (rules, rows) in kept.get_many("drift", past_full).items():
         full[day] = PlanDrift(plan, day, rules, rows)
-    _, kept_brief = pastdays.get_many(plan.pk, "summary", past_brief - set(full))
-    brief.update(kept_brief)
+    brief.update(kept.get_many("summary", past_brief - set(full)))
     brief.update({d: DaySummary.of(full[d]) for d in past_brief if d in full})
     missing = (past_full - set(full)) | (past_brief - set(brief))
     if missing:
         latest = max(missing)
-        pastdays.note_day(latest)
+        kept.note_day(latest)
         history = PlanHistory(plan, end_of_day(latest), dated=len(missing) > 1)
         new_full, new_brief = {}, {}
         for day in sorted(missing):
@@ -114,8 +114,8 @@ def plan_drifts(
             new_brief[day] = DaySummary.of(result)
             if day in past_brief:
                 brief[day] = new_brief[day]
-        pastdays.set_many(plan.pk, "drift", gen, new_full)
-        pastdays.set_many(plan.pk, "summary", gen, new_brief)
+        kept.set_many("drift", new_full)
+        kept.set_many("summary", new_brief)
     return full, brief
 
 

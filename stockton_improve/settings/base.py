@@ -85,9 +85,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
-# Past days' drift is kept here (tracking.pastdays). Local memory by default (one process);
-# with several processes or hosts use one shared cache, e.g. CACHE_URL=redis://host:6379/1 or
-# CACHE_URL=dbcache://drift_cache (then run `manage.py createcachetable`).
+# Worked-out past days (tracking.pastdays) and drawn table rows are kept here. Local memory of
+# each process by default: every process reads whether a kept day is still good from the
+# database, so nothing needs sharing. A shared cache (CACHE_URL=redis://host:6379/1, or
+# CACHE_URL=dbcache://drift_cache after `manage.py createcachetable`) saves working days out
+# once per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # room for a few plans' days and rows
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
@@ -188,6 +190,8 @@ OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 
 # Sign-in attempts: five failures for one account from one address lock it for 15 minutes.
+# Counted in the database, so every worker and host counts the same failures.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

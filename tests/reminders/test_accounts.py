@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 
 from tests import factories
 
@@ -16,11 +15,8 @@ LINK = re.compile(r"https?://[^\s\"<>]+/accounts/reset/[^\s\"<>]+/")
 
 
 @pytest.fixture(autouse=True)
-def _clear_limits(settings):
+def _site_url(settings):
     settings.SITE_URL = "https://improve.example.org"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _link(message) -> str:
@@ -83,7 +79,6 @@ def test_leavers_are_sent_nothing_and_old_links_stop_working(client, manager, ad
     response = client.get(_path(link))
     assert "This link does not work" in response.content.decode()
     mail.outbox.clear()
-    cache.clear()
     response = client.post("/accounts/password_reset/", {"email": manager.email})
     assert response.status_code == 302
     assert mail.outbox == []
@@ -232,3 +227,25 @@ def test_odd_addresses_answer_without_failing(client, db, value):
     )
     assert response.status_code in (200, 302)
     assert mail.outbox == []
+
+
+def test_the_limit_is_counted_in_the_database_and_lifts_after_an_hour(
+    client, manager, settings, clock
+):
+    from datetime import date
+
+    from reminders.models import RequestCount
+
+    settings.PASSWORD_RESET_LIMIT = 2
+    with clock(date(2026, 3, 2), 9, 0):
+        for _ in range(3):
+            client.post("/accounts/password_reset/", {"email": manager.email})
+    assert len(mail.outbox) == 2
+    # One row per email address and one per network address, each counting every request.
+    assert sorted(RequestCount.objects.values_list("count", flat=True)) == [3, 3]
+    with clock(date(2026, 3, 2), 9, 59):
+        client.post("/accounts/password_reset/", {"email": manager.email})
+    assert len(mail.outbox) == 2
+    with clock(date(2026, 3, 2), 10, 1):
+        client.post("/accounts/password_reset/", {"email": manager.email})
+    assert len(mail.outbox) == 3
