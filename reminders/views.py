@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from objectives import permissions
 from objectives.formatting import person_name
+from stockton_improve.security import client_address
 
 from . import forms, selectors, services
 
@@ -67,7 +68,7 @@ def email_log(request):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request)
 
 
 def _over_limit(key: str, limit: int) -> bool:

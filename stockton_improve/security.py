@@ -84,7 +84,11 @@ class UTCFormatter(logging.Formatter):
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-")
+    """The client's network address ("-" when there is none): ``X-Forwarded-For`` is believed
+    only from the proxies in ``TRUSTED_PROXIES`` (``stockton_improve.proxies``)."""
+    from .proxies import client_ip
+
+    return client_ip(request) or "-"
 
 
 class IdleSessionMiddleware:

@@ -1,8 +1,10 @@
 """Settings shared by every environment. Values come from the environment (django-environ)."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -199,6 +201,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "stockton_improve.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "stockton_improve.proxies.client_ip"
+
+# Proxies (load balancers) whose X-Forwarded-For is believed, for the sign-in and reset limits
+# and the security log: comma-separated addresses or networks, e.g. 10.0.0.0/8,192.0.2.7.
+# None by default: the client is the connection's own address and the header changes nothing.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # a mistyped entry stops the start, never trusts too much
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 
 SECURITY_LOG_FILE = env("SECURITY_LOG_FILE", default="")
 LOGGING = {
