@@ -10,7 +10,6 @@ import secrets
 import socket
 import subprocess
 import time
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -104,6 +103,7 @@ class Server:
                 break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
                     raise AssertionError((folder / "error.log").read_text()) from None
                 time.sleep(0.2)
 
@@ -146,7 +146,7 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker, tmp_path_factory):
+def server(django_db_setup, tmp_path_factory):
     """One server for the tests here; each test's rows are its own (and flushed after it)."""
     running = Server(tmp_path_factory.mktemp("gunicorn"))
     yield running
@@ -192,11 +192,10 @@ def _ask_until_every_worker_answered(server, url, cookies, at_least) -> tuple[li
         rows = json.loads(body)["objectives"]
         assert len(rows) == 1
         answers.append("owner_inactive" in rows[0]["flags"])
-        if len(answers) >= at_least:
-            served = Counter(server.workers_by_path(path)[already:])
-            if len(served) == WORKERS:
-                break
-    return answers, len(Counter(server.workers_by_path(path)[already:]))
+        served = server.workers_by_path(path)[already:]
+        if len(answers) >= at_least and len(set(served)) == WORKERS:
+            break
+    return answers, len(set(server.workers_by_path(path)[already:]))
 
 
 def test_a_backdated_leaver_is_seen_by_every_worker_at_once(server, story):
