@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -41,14 +41,18 @@ def account(request):
     }
     form = forms.PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.preference_update(
-            user=request.user,
-            person=person,
-            daily_reminder=form.cleaned_data["daily_reminder"],
-            weekly_digest=form.cleaned_data["weekly_digest"],
-        )
-        messages.success(request, "Your email choices have been saved.")
-        return redirect("reminders:account")
+        try:
+            services.preference_update(
+                user=request.user,
+                person=person,
+                daily_reminder=form.cleaned_data["daily_reminder"],
+                weekly_digest=form.cleaned_data["weekly_digest"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your email choices have been saved.")
+            return redirect("reminders:account")
     roles = sorted(permissions.group_names(person) & set(permissions.ROLES))
     return render(
         request,
