@@ -18,8 +18,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from calendars.views import account_calendar
 from objectives import permissions
 from objectives.formatting import person_name
 
@@ -32,7 +34,8 @@ LIMIT_WINDOW_SECONDS = 60 * 60
 
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """Every signed-in person: their own details and the emails they choose to get."""
+    """Every signed-in person: their own details, the emails they choose to get and their
+    calendar link (made the first time they open the page)."""
     person = request.user
     preference = selectors.preference_for(person)
     initial = {
@@ -54,11 +57,14 @@ def account(request):
             messages.success(request, "Your email choices have been saved.")
             return redirect("reminders:account")
     roles = sorted(permissions.group_names(person) & set(permissions.ROLES))
-    return render(
+    response = render(
         request,
         "reminders/account.html",
-        {"form": form, "person": person, "roles": roles},
+        {"form": form, "person": person, "roles": roles, **account_calendar(request)},
     )
+    # The page may show the private calendar link: no copy is kept by the browser or a proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_http_methods(["GET"])
