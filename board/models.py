@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from objectives.history import unique_message
 from objectives.models import Objective, Plan, tracked_history
 
 NAME_MAX = 200
@@ -30,6 +31,14 @@ class BoardMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.held_on:%Y-%m-%d})"
+
+
+unique_message(
+    BoardMeeting,
+    ("plan", "held_on"),
+    field="held_on",
+    message="The board already meets on that day in this plan",
+)
 
 
 class ChallengeQuerySet(models.QuerySet):

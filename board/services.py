@@ -58,8 +58,6 @@ def board_meeting_create(
                 f"starts, {long_date(plan.starts_on)}"
             }
         )
-    if BoardMeeting.objects.filter(plan=plan, held_on=held_on).exists():
-        raise ValidationError({"held_on": "The board already meets on that day in this plan"})
     meeting = BoardMeeting(plan=plan, held_on=held_on, name=name)
     return save_with_history(
         meeting, user=user, reason="Board meeting added", recorded_at=recorded_at

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from milestones.models import Milestone
+from objectives.history import unique_message
 from objectives.models import Objective, Plan, ProgressUpdate, tracked_history
 
 VALUE_DIGITS = 14
@@ -50,6 +51,14 @@ class Finding(models.Model):
             raise ValidationError({"text": "Enter what the finding says."})
         if self.ref is not None and not self.ref.strip():
             raise ValidationError({"ref": "Enter a reference for the finding."})
+
+
+unique_message(
+    Finding,
+    ("plan", "ref"),
+    field="ref",
+    message="The plan already has a finding {ref}: choose another",
+)
 
 
 class ObjectiveFinding(models.Model):
@@ -149,6 +158,14 @@ class MeasureValue(models.Model):
     def clean(self):
         if self.period_end and self.period_end > timezone.localdate():
             raise ValidationError({"period_end": "The end of the period cannot be in the future."})
+
+
+unique_message(
+    MeasureValue,
+    ("measure", "period_end"),
+    field="period_end",
+    message="A value for the period ending {period_end:%-d %B %Y} is already recorded",
+)
 
 
 # --- evidence ---------------------------------------------------------------------------------

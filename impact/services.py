@@ -49,11 +49,6 @@ def _record(instance, *, user, reason: str, recorded_at: datetime | None):
 # --- findings -----------------------------------------------------------------------------------
 
 
-def _check_finding_ref(plan: Plan, ref: str, exclude: int | None = None) -> None:
-    if Finding.objects.filter(plan=plan, ref=ref).exclude(pk=exclude).exists():
-        raise ValidationError({"ref": f"The plan already has a finding {ref}: choose another"})
-
-
 @transaction.atomic
 def finding_create(
     *,
@@ -66,7 +61,6 @@ def finding_create(
 ) -> Finding:
     _require_admin(user)
     ref = (ref or "").strip()
-    _check_finding_ref(plan, ref)
     finding = Finding(plan=plan, ref=ref, source=(source or "").strip(), text=(text or "").strip())
     return _record(finding, user=user, reason="Finding added", recorded_at=recorded_at)
 
@@ -88,8 +82,6 @@ def finding_update(
     changes = {"ref": ref, "source": (source or "").strip(), "text": (text or "").strip()}
     if all(getattr(finding, k) == v for k, v in changes.items()):
         return finding
-    if ref != finding.ref:
-        _check_finding_ref(finding.plan, ref, exclude=finding.pk)
     for name, value in changes.items():
         setattr(finding, name, value)
     return _record(finding, user=user, reason=(reason or "").strip(), recorded_at=None)
@@ -227,13 +219,6 @@ def measure_value_create(
             {
                 "period_end": "End of the period must be on or after the plan starts, "
                 f"{objective.plan.starts_on:%-d %B %Y}"
-            }
-        )
-    if MeasureValue.objects.filter(measure=measure, period_end=period_end).exists():
-        raise ValidationError(
-            {
-                "period_end": "A value for the period ending "
-                f"{period_end:%-d %B %Y} is already recorded"
             }
         )
     row = MeasureValue(

@@ -2,12 +2,17 @@
 
 django-simple-history records a row on every ``save()``; ``QuerySet.update()`` and the bulk
 methods skip it, so nothing in the project calls them on tracked models.
+
+A row that would repeat another on a unique constraint (a second value for the same period,
+the same reference twice) is refused with a ValidationError on the field, in the words the form
+uses, whether the other row was there before the check or was saved by someone else between the
+check and this save (``unique_message``).
 """
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, router, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -41,17 +46,90 @@ def save_with_history(
         _check_backdate(instance, recorded_at)
     if bump_version and hasattr(instance, "version") and instance.pk is not None:
         instance.version += 1
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise _worded(error) from None
     instance._history_user = user
     instance._change_reason = reason or None
     if recorded_at is not None:
         instance._history_date = recorded_at
     try:
-        instance.save()
+        _save_refusing_duplicates(instance)
     finally:
         for attr in _RECORDING_ATTRS:
             instance.__dict__.pop(attr, None)
     return instance
+
+
+# --- Two people saving the same thing at once ----------------------------------------------------
+
+_MESSAGES: dict[tuple[type[models.Model], tuple[str, ...]], tuple[str, str]] = {}
+
+
+def unique_message(
+    model: type[models.Model], fields: tuple[str, ...], *, field: str, message: str
+) -> None:
+    """Say how a row repeating another on the unique ``fields`` is refused: on ``field``
+    (``NON_FIELD_ERRORS`` for the whole form), with ``message`` formatted with the row's
+    values (``"{ref}"``). Without one, Django's words are used ("... already exists.")."""
+    _MESSAGES[(model, tuple(fields))] = (field, message)
+
+
+class _Values(dict):
+    def __init__(self, instance: models.Model):
+        super().__init__()
+        self.instance = instance
+
+    def __missing__(self, name: str):
+        return getattr(self.instance, name)
+
+
+def _worded(error: ValidationError) -> ValidationError:
+    """``error`` with Django's "already exists" replaced by each model's own message."""
+    if not hasattr(error, "error_dict"):
+        return error
+    errors: dict[str, list[ValidationError]] = {}
+    for name, items in error.error_dict.items():
+        for item in items:
+            params = item.params or {}
+            said = None
+            if item.code in ("unique", "unique_together") and "unique_check" in params:
+                said = _MESSAGES.get((params["model_class"], tuple(params["unique_check"])))
+            if said is None:
+                errors.setdefault(name, []).append(item)
+            else:
+                field, message = said
+                text = message.format_map(_Values(params["model"]))
+                errors.setdefault(field, []).append(ValidationError(text, code="unique"))
+    return ValidationError(errors)
+
+
+def _save_refusing_duplicates(instance: models.Model) -> None:
+    """Save; if a unique constraint refuses the row because someone else saved the same thing
+    after ``full_clean`` looked, raise the ValidationError ``full_clean`` would now give.
+
+    The save runs in a savepoint, so on PostgreSQL the transaction it is part of can still be
+    used (and rolled back) after the refusal."""
+    opts = instance._meta
+    if not (opts.total_unique_constraints or opts.unique_together) and not any(
+        f.unique and not f.primary_key for f in opts.concrete_fields
+    ):
+        instance.save()
+        return
+    try:
+        with transaction.atomic(using=router.db_for_write(type(instance), instance=instance)):
+            instance.save()
+    except IntegrityError as error:
+        errors: dict = {}
+        for check in (instance.validate_unique, instance.validate_constraints):
+            try:
+                check()
+            except ValidationError as found:
+                errors = found.update_error_dict(errors)
+        if not errors:
+            raise
+        raise _worded(ValidationError(errors)) from error
 
 
 def _check_backdate(instance: models.Model, recorded_at: datetime) -> None:

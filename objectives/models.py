@@ -14,6 +14,8 @@ from django.utils import timezone
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
+from .history import unique_message
+
 
 class HistoryRecord(models.Model):
     """Base of every history table: records are written once and never changed or deleted."""
@@ -137,6 +139,10 @@ class Theme(models.Model):
         return self.name
 
 
+THEME_NAME_TAKEN = "This plan already has a theme with that name"
+unique_message(Theme, ("plan", "name"), field="name", message=THEME_NAME_TAKEN)
+
+
 class ObjectiveQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
@@ -234,6 +240,10 @@ class Objective(models.Model):
             .order_by("history_date", "history_id")
             .first()
         )
+
+
+OBJECTIVE_REF_TAKEN = "This plan already has an objective {ref}"
+unique_message(Objective, ("plan", "ref"), field="ref", message=OBJECTIVE_REF_TAKEN)
 
 
 class ProgressUpdate(models.Model):

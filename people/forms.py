@@ -26,6 +26,7 @@ from stockton_improve.govuk_forms import (
     text_field,
 )
 
+from .models import USERNAME_TAKEN
 from .services import account_version
 
 User = get_user_model()
@@ -241,7 +242,7 @@ class PersonCreateForm(PersonDetailsForm):
                 "Username must only include letters, numbers and @ . + - _"
             ) from None
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError("That username is taken; choose another")
+            raise ValidationError(USERNAME_TAKEN)
         return username
 
     def clean(self):

@@ -9,6 +9,7 @@ import simple_history
 from django.contrib.auth.models import User
 from django.db import models
 
+from objectives.history import unique_message
 from objectives.models import HistoryRecord, KeptHistoryManager
 
 USER_HISTORY_EXCLUDED = ["password", "last_login"]
@@ -22,3 +23,6 @@ simple_history.register(
     m2m_fields=["groups"],
     history_manager=KeptHistoryManager,
 )
+
+USERNAME_TAKEN = "That username is taken; choose another"
+unique_message(User, ("username",), field="username", message=USERNAME_TAKEN)

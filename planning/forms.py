@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from objectives.models import Objective, Plan, Theme
+from objectives.models import OBJECTIVE_REF_TAKEN, THEME_NAME_TAKEN, Objective, Plan, Theme
 from people.forms import OWNER_HINT, PersonChoiceField, person_label, possible_owners
 from stockton_improve.govuk_forms import GovukForm, VersionField, date_boxes, date_initial
 
@@ -159,7 +159,7 @@ class ThemeForm(GovukForm):
         if self.theme is not None:
             clash = clash.exclude(pk=self.theme.pk)
         if clash.exists():
-            raise ValidationError("This plan already has a theme with that name")
+            raise ValidationError(THEME_NAME_TAKEN)
         return name
 
 
@@ -261,7 +261,7 @@ class ObjectiveForm(GovukForm):
         if self.objective is not None:
             clash = clash.exclude(pk=self.objective.pk)
         if clash.exists():
-            raise ValidationError(f"This plan already has an objective {ref}")
+            raise ValidationError(OBJECTIVE_REF_TAKEN.format(ref=ref))
         return ref
 
     def clean_title(self):

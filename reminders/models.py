@@ -7,8 +7,10 @@ plan's record, so it has no history table; ``Preference`` is the person's own ch
 """
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 
+from objectives.history import unique_message
 from objectives.models import tracked_history
 
 
@@ -30,6 +32,15 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"Email choices of {self.user}"
+
+
+unique_message(
+    Preference,
+    ("user",),
+    field=NON_FIELD_ERRORS,
+    message="Your email choices were being saved from another page at the same time. "
+    "Check them and save again.",
+)
 
 
 class SentEmail(models.Model):

@@ -2,8 +2,7 @@
 
 Password reset: responses never say whether an account exists; requests are limited per
 address and per network address (counted in the database, so the limits hold across processes
-and hosts); leavers are never sent a link and a link
-sent before someone left no longer works.
+and hosts); leavers are never sent a link and a link sent before someone left no longer works.
 """
 
 from __future__ import annotations
@@ -16,11 +15,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from calendars.views import account_calendar
 from objectives import permissions
 from objectives.formatting import person_name
 from stockton_improve.security import client_address
@@ -34,7 +35,8 @@ LIMIT_WINDOW = timedelta(hours=1)
 
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """Every signed-in person: their own details and the emails they choose to get."""
+    """Every signed-in person: their own details, the emails they choose to get and their
+    calendar link (made the first time they open the page)."""
     person = request.user
     preference = selectors.preference_for(person)
     initial = {
@@ -43,20 +45,27 @@ def account(request):
     }
     form = forms.PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.preference_update(
-            user=request.user,
-            person=person,
-            daily_reminder=form.cleaned_data["daily_reminder"],
-            weekly_digest=form.cleaned_data["weekly_digest"],
-        )
-        messages.success(request, "Your email choices have been saved.")
-        return redirect("reminders:account")
+        try:
+            services.preference_update(
+                user=request.user,
+                person=person,
+                daily_reminder=form.cleaned_data["daily_reminder"],
+                weekly_digest=form.cleaned_data["weekly_digest"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your email choices have been saved.")
+            return redirect("reminders:account")
     roles = sorted(permissions.group_names(person) & set(permissions.ROLES))
-    return render(
+    response = render(
         request,
         "reminders/account.html",
-        {"form": form, "person": person, "roles": roles},
+        {"form": form, "person": person, "roles": roles, **account_calendar(request)},
     )
+    # The page may show the private calendar link: no copy is kept by the browser or a proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_http_methods(["GET"])

@@ -1,6 +1,7 @@
 """Security headers and the security log (sign-ins, sign-in failures, refused requests)."""
 
 import logging
+import re
 import time
 import unicodedata
 
@@ -60,6 +61,29 @@ class EscapeControlCharacters(logging.Filter):
             record.msg = escape_control(record.getMessage())
             record.args = None
             record.control_escaped = True
+        return True
+
+
+# Addresses whose path is itself a key (a calendar feed's token): never written to a log.
+_SECRET_PATHS = re.compile(r"(/calendar/)[^\s\"'<>]*")
+
+
+def hide_secret_paths(text: str) -> str:
+    return _SECRET_PATHS.sub(r"\1[hidden]", text)
+
+
+class HideSecretPaths(logging.Filter):
+    """Write ``/calendar/[hidden]`` for a calendar feed's address in any logged message
+    (Django's "Not Found: <path>", the development server's request lines, refused requests).
+    Put on the loggers themselves so every handler, and the test suite's capture, sees the
+    hidden form."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = hide_secret_paths(message)
+        if hidden != message:
+            record.msg = hidden
+            record.args = None
         return True
 
 

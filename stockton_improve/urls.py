@@ -22,6 +22,7 @@ urlpatterns = [
     path("oidc/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("", include("board.urls")),
+    path("", include("calendars.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("milestones/", include("milestones.urls")),
     path("objectives/", include(milestone_urls.objective_urlpatterns)),

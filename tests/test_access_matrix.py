@@ -99,6 +99,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:evidence_create": ("editor", ("GET", "POST")),
     "impact:evidence_withdraw": ("editor", ("GET", "POST")),
     "impact:evidence_download": ("reader", ("GET",)),
+    "calendars:feed": ("public", ("GET", "HEAD")),
+    "calendars:replace": ("reader", ("POST",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
@@ -146,7 +148,10 @@ SAMPLE_FOR = {
     "impact:evidence_download": "evidence",
 }
 # URLs whose arguments are not one sample's pk.
-FIXED_ARGS = {"password_reset_confirm": ["MQ", "set-password"]}
+FIXED_ARGS = {
+    "password_reset_confirm": ["MQ", "set-password"],
+    "calendars:feed": ["A" * 43],  # a well-formed token nobody has: 404 for everyone
+}
 
 
 def _project_url_names(patterns=None, namespace=None):

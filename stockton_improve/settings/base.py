@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "importing",
     "sso",
     "board",
+    "calendars",
     "devtools",
 ]
 
@@ -221,6 +222,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "escape_control": {"()": "stockton_improve.security.EscapeControlCharacters"},
+        "hide_secret_paths": {"()": "stockton_improve.security.HideSecretPaths"},
     },
     "formatters": {
         "utc": {
@@ -232,32 +234,40 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "utc",
-            "filters": ["escape_control"],
+            "filters": ["hide_secret_paths", "escape_control"],
         },
         "security": (
             {
                 "class": "logging.FileHandler",
                 "filename": SECURITY_LOG_FILE,
                 "formatter": "utc",
-                "filters": ["escape_control"],
+                "filters": ["hide_secret_paths", "escape_control"],
             }
             if SECURITY_LOG_FILE
             else {
                 "class": "logging.StreamHandler",
                 "formatter": "utc",
-                "filters": ["escape_control"],
+                "filters": ["hide_secret_paths", "escape_control"],
             }
         ),
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Request logs name the path: a calendar feed's token is hidden before any handler.
+        "django.request": {"filters": ["hide_secret_paths"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["hide_secret_paths"],
+        },
         "axes": {"level": "WARNING"},
         "improve.security": {
             "handlers": ["security"],
             "level": "INFO",
             "propagate": False,
-            "filters": ["escape_control"],
+            "filters": ["hide_secret_paths", "escape_control"],
         },
     },
 }

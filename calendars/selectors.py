@@ -1,0 +1,79 @@
+"""Reads for a person's calendar feed: whose link a token is, and what goes in the feed.
+
+Drafts never appear, whoever asks (administrators included): a feed leaves the service and
+cannot carry a "Draft" tag.
+"""
+
+from __future__ import annotations
+
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from board.models import BoardMeeting
+from milestones.models import Milestone
+from objectives.models import Objective
+
+from .models import TOKEN_PATTERN, CalendarFeed, token_hash
+
+
+def feed_owner(token: str):
+    """The active person whose calendar link ``token`` is, or None.
+
+    The token is hashed before the look-up, so the database compares hashes the caller cannot
+    choose; the hash found is compared again in constant time. Leavers' links stop working.
+    """
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=token_hash(token), user__is_active=True)
+        .first()
+    )
+    if feed is None or not feed.matches(token):
+        return None
+    return feed.user
+
+
+def feed_of(person) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=person).first()
+
+
+def _last_changed(model, ref: str):
+    """When the row ``ref`` points at was last written, from its history (one subquery)."""
+    return Subquery(
+        model.history.filter(id=OuterRef(ref)).order_by("-history_date").values("history_date")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def open_milestones(person) -> QuerySet[Milestone]:
+    """The person's open milestones on objectives they own in published plans: neither the
+    milestone complete or withdrawn, nor its objective; ``last_modified`` is the later of the
+    milestone's and the objective's last recorded change."""
+    milestone_changed = _last_changed(Milestone, "pk")
+    objective_changed = _last_changed(Objective, "objective_id")
+    return (
+        Milestone.objects.open()
+        .filter(objective__owner=person, objective__plan__published_on__isnull=False)
+        .exclude(objective__status__in=[Objective.Status.COMPLETE, Objective.Status.WITHDRAWN])
+        .select_related("objective__plan")
+        .annotate(
+            last_modified=Greatest(
+                Coalesce(milestone_changed, objective_changed),
+                Coalesce(objective_changed, milestone_changed),
+            )
+        )
+        .order_by("due_date", "objective__plan_id", "objective__ref", "id")
+    )
+
+
+def board_meetings(person) -> QuerySet[BoardMeeting]:
+    """The board meetings of the published plans in which the person owns an objective that
+    is not withdrawn. Every rule about which meetings count lives here."""
+    plans = Objective.objects.current().filter(owner=person).values("plan_id")
+    return (
+        BoardMeeting.objects.filter(plan_id__in=plans, plan__published_on__isnull=False)
+        .select_related("plan")
+        .annotate(last_modified=_last_changed(BoardMeeting, "pk"))
+        .order_by("held_on", "plan_id", "id")
+    )
