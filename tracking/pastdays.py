@@ -176,6 +176,13 @@ def _key_of(history_instance) -> str | None:
 
 
 def _recorded(sender, history_instance, **kwargs) -> None:
+    from objectives.models import Plan
+
+    if history_instance.instance_type is Plan and history_instance.history_type == "+":
+        # A new plan starts with a generation no earlier database can have used, so a shared
+        # cache that outlived its database never hands back another plan's days.
+        _bump(_plan_key(history_instance.id))
+        return
     day = timezone.localdate(history_instance.history_date)
     if not _affects_kept_days(day):
         return

@@ -163,3 +163,11 @@ def _counted(fn):
     with CaptureQueriesContext(connection) as captured:
         result = fn()
     return result, len(captured)
+
+
+def test_a_new_plan_starts_with_a_generation_no_earlier_database_used(clock, admin_user):
+    with clock(TODAY):
+        plan = factories.make_plan(user=admin_user)
+    started = _rows()[f"plan:{plan.pk}"]
+    assert started >= factories.london(TODAY).timestamp() * 10**9  # nanoseconds then
+    assert pastdays.generation(plan.pk).startswith(f"{started}.")
