@@ -1,6 +1,7 @@
 """The README's production recipe, for real: gunicorn with three workers on PostgreSQL and
 nothing else configured (no shared cache). A past day changed by a backdated write reads the
-same from every worker at once, and the password-reset limit holds across workers."""
+same from every worker at once, and the password-reset and sign-in limits hold across
+workers."""
 
 import http.client
 import json
@@ -33,6 +34,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 WORKERS = 3
 BEFORE, AFTER = 30, 36
 MOST = 200  # requests, at most, to have every worker answer
@@ -76,6 +78,14 @@ class Server:
             "DATABASE_URL": _database_url(),
             "EMAIL_URL": f"filemail:///{self.mail}",  # django-environ drops one slash
         }
+        env["STATIC_ROOT"] = str(folder / "static")  # the pages' manifest, as in production
+        subprocess.run(  # noqa: S603 (the project's own manage.py)
+            [str(PYTHON), "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         self.process = subprocess.Popen(  # noqa: S603 (the project's own gunicorn)
             [
                 str(GUNICORN),
@@ -240,3 +250,31 @@ def test_the_password_reset_limit_holds_across_workers(server):
         asked += 1
     sent = server.emails_sent()
     assert sent == limit, f"{sent} emails sent for {asked} requests across {WORKERS} workers"
+
+
+def test_sign_in_failures_lock_the_account_on_every_worker(server):
+    person = factories.make_manager("sam_signin")
+    limit = settings.AXES_FAILURE_LIMIT
+    token = secrets.token_hex(16)
+    path = "/accounts/login/"
+
+    def sign_in(password: str) -> int:
+        status, _ = server.request(
+            "POST",
+            path,
+            body=urlencode(
+                {"username": person.username, "password": password, "csrfmiddlewaretoken": token}
+            ),
+            cookies={settings.CSRF_COOKIE_NAME: token},
+        )
+        return status
+
+    already = len(server.workers_by_path(path))
+    # The form again for each failure, until the one that reaches the limit locks the account.
+    assert [sign_in("wrong") for _ in range(limit)] == [200] * (limit - 1) + [429]
+    # The right password now, on every worker: each knows of the failures made on the others.
+    answers: list[int] = []
+    while len(set(server.workers_by_path(path)[already + limit :])) < WORKERS:
+        assert len(answers) < MOST
+        answers.append(sign_in(factories.PASSWORD))
+    assert set(answers) == {429}, answers
