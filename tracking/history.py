@@ -258,19 +258,42 @@ def changes(
 # --- one record of one row ----------------------------------------------------------------------
 
 
-def first_record(instance: models.Model, *fields: str, **match) -> dict | None:
-    """The row's first record matching ``match`` (lookups on its history), with who and why."""
+@dataclass(frozen=True)
+class Record:
+    """One history record of a row: when, who (None for the system), why, and its fields."""
+
+    id: int
+    history_type: str
+    history_date: datetime
+    history_id: int
+    history_user_id: int | None
+    who: str | None
+    history_change_reason: str | None
+    fields: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: dict | None) -> Record | None:
+        if row is None:
+            return None
+        row = _named(row)
+        known = {name: row.pop(name) for name in (*RECORD, *_WHO[:1], "who")}
+        reason = row.pop("history_change_reason")
+        return cls(**known, history_change_reason=reason, fields=row)
+
+
+def first_record(instance: models.Model, *fields: str, **match) -> Record | None:
+    """The row's first record matching ``match`` (lookups on its history), or None."""
     rows = _history(type(instance), {"id": instance.pk, **match})
-    row = rows.order_by(*ORDER).values(*RECORD, *fields, *_WHO, "history_change_reason").first()
-    return _named(row) if row is not None else None
+    return Record.of(
+        rows.order_by(*ORDER).values(*RECORD, *fields, *_WHO, "history_change_reason").first()
+    )
 
 
-def last_record(instance: models.Model) -> dict | None:
+def last_record(instance: models.Model) -> Record | None:
     """The row's latest record (who made it, when, why), or None when it has none."""
     rows = _history(type(instance), {"id": instance.pk})
     order = [f"-{name}" for name in ORDER]
-    row = rows.order_by(*order).values(*RECORD, *_WHO, "history_change_reason").first()
-    return _named(row) if row is not None else None
+    return Record.of(rows.order_by(*order).values(*RECORD, *_WHO, "history_change_reason").first())
 
 
 # --- accounts -----------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_a_withdrawn_row_is_there_with_its_withdrawal_and_a_deleted_row_is_not(c
     before = history.rows_at(Milestone, D - factories.days(1), "withdrawn_on")
     assert before[world["m"].pk]["withdrawn_on"] is None
     first = history.first_record(world["m"], withdrawn_on__isnull=False)
-    assert (first["history_change_reason"], first["who"]) == (
+    assert (first.history_change_reason, first.who) == (
         "No longer needed.",
         "Ada Admin",
     )
@@ -159,7 +159,7 @@ def test_last_record_created_by_and_recorded_after(clock, world):
     objective = world["objective"]
     with clock(NEXT, 0, 30):
         factories.make_update(objective, user=world["owner"], reported_on=D, rag="amber")
-    assert history.last_record(objective)["who"] == "Ada Admin"
+    assert history.last_record(objective).who == "Ada Admin"
     updates = ProgressUpdate.objects.filter(objective=objective)
     assert not updates.filter(history.created_by(ProgressUpdate, D)).exists()
     assert updates.filter(history.created_by(ProgressUpdate, NEXT)).count() == 1
