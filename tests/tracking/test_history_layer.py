@@ -2,10 +2,13 @@
 reads ``Model.history`` to answer a question about the past, and each of its answers follows
 the same rules (end of a London day, last record wins, deletions, no-op saves, accounts)."""
 
+import ast
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from milestones import services as milestone_services
@@ -17,8 +20,72 @@ from tests import factories
 from tracking import history
 
 User = get_user_model()
+ROOT = Path(settings.BASE_DIR)
 D = date(2026, 3, 10)
 NEXT = date(2026, 3, 11)
+
+# The layer itself.
+LAYER = {"tracking/history.py", "tracking/replay.py"}
+# Modules that read history to check the rules of the record, not to answer "as of D".
+RULE_CHECKS = {
+    "tracking/integrity.py",  # manage.py check_history: rows against their history
+    "objectives/record_rules.py",  # a completion not before the milestone was first recorded
+    "objectives/history.py",  # a backdated record not before the row's latest record
+    "people/services.py",  # an account's edit version; a leaving date not before its history
+    "objectives/admin.py",  # the read-only admin history view
+}
+LEFT_OUT = {"tests", "migrations", "devtools", "loadtest", "node_modules", ".venv", "assets"}
+
+
+def _app_modules():
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if LEFT_OUT & set(relative.parts) or relative.parts[0].startswith("."):
+            continue
+        yield relative.as_posix(), path
+
+
+def _history_reads(tree: ast.AST) -> list[int]:
+    """Lines touching a model's history: ``x.history.<anything>``, ``Model.history`` handed on,
+    or a historical model looked up by name."""
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            inner = node.value
+            if isinstance(inner, ast.Attribute) and inner.attr == "history":
+                lines.add(inner.lineno)  # x.history.filter, x.history.model, ...
+            elif node.attr == "history" and isinstance(inner, ast.Name) and inner.id[:1].isupper():
+                lines.add(node.lineno)  # Milestone.history
+        elif isinstance(node, ast.Constant) and str(node.value).startswith("Historical"):
+            lines.add(node.lineno)
+    return sorted(lines)
+
+
+def test_the_scan_finds_history_reads():
+    source = (
+        "rows = Milestone.history.filter(id=1)\n"
+        "last = instance.history.order_by('-history_date').first()\n"
+        "table = apps.get_model('people', 'HistoricalUser_groups')\n"
+        "row.history[-1]\n"  # a list named history is not a model's history
+    )
+    assert _history_reads(ast.parse(source)) == [1, 2, 3]
+
+
+def test_only_the_layer_reads_history_to_answer_questions_about_the_past():
+    found = {}
+    for name, path in _app_modules():
+        if name in LAYER or name in RULE_CHECKS:
+            continue
+        lines = _history_reads(ast.parse(path.read_text(), filename=name))
+        if lines:
+            found[name] = lines
+    assert found == {}, "Read the past through tracking.history, not Model.history"
+
+
+def test_the_allow_list_names_modules_that_exist():
+    names = {name for name, _ in _app_modules()}
+    assert names >= LAYER | RULE_CHECKS
+
 
 # --- the layer's answers ------------------------------------------------------------------------
 
