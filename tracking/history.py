@@ -86,19 +86,22 @@ def records(
     until: datetime | None = None,
     who: bool = False,
     why: bool = False,
+    dated: bool = True,
 ) -> list[dict]:
     """Every record of ``model``'s rows matching ``filter`` (lookups on its history table, as a
     dict or a ``Q``), dated before ``until`` when given, in ``ORDER``: one query.
 
     Each record has ``id``, ``history_type``, ``history_date``, ``history_id`` and ``fields``;
     with ``who`` also ``history_user_id`` and ``who`` (the recording person's name, None for
-    the system); with ``why`` also ``history_change_reason``.
+    the system); with ``why`` also ``history_change_reason``. With ``dated=False`` the record's
+    date and id are left out (still read in ``ORDER``): for a caller that only wants each row's
+    state at ``until``, which need not convert every date.
     """
     rows = _history(model, filter)
     if until is not None:
         rows = rows.filter(history_date__lt=until)
     extra = (*(_WHO if who else ()), *(("history_change_reason",) if why else ()))
-    rows = rows.order_by(*ORDER).values(*RECORD, *fields, *extra)
+    rows = rows.order_by(*ORDER).values(*(RECORD if dated else RECORD[:2]), *fields, *extra)
     return [_named(row) for row in rows] if who else list(rows)
 
 
@@ -109,15 +112,20 @@ class Row:
     records: list[dict] = field(default_factory=list)
     dates: list[datetime] = field(default_factory=list)
 
+    def _before(self, cutoff: datetime | None) -> int:
+        if cutoff is None:
+            return len(self.records)
+        if len(self.dates) != len(self.records):
+            raise ValueError("These records were read without their dates.")
+        return bisect_left(self.dates, cutoff)
+
     def upto(self, cutoff: datetime | None) -> list[dict]:
         """The records dated before ``cutoff`` (all of them when it is None)."""
-        if cutoff is None:
-            return self.records
-        return self.records[: bisect_left(self.dates, cutoff)]
+        return self.records[: self._before(cutoff)]
 
     def at(self, cutoff: datetime | None = None) -> dict | None:
         """The row's last record before ``cutoff`` (deletions included), or None."""
-        n = len(self.records) if cutoff is None else bisect_left(self.dates, cutoff)
+        n = self._before(cutoff)
         return self.records[n - 1] if n else None
 
 
@@ -129,7 +137,8 @@ def by_row(rows: Iterable[dict]) -> dict[int, Row]:
         if mine is None:
             mine = grouped[row["id"]] = Row()
         mine.records.append(row)
-        mine.dates.append(row["history_date"])
+        if "history_date" in row:
+            mine.dates.append(row["history_date"])
     return grouped
 
 

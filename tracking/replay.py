@@ -84,6 +84,7 @@ class PlanHistory:
                 "status",
                 filter=mine,
                 until=cutoff,
+                dated=dated,
             )
         )
         self.milestones = history.by_row(
@@ -97,6 +98,7 @@ class PlanHistory:
                 "withdrawn_on",
                 filter={"objective_id__in": objective_ids},
                 until=cutoff,
+                dated=dated,
             )
         )
         self.updates = history.by_row(
@@ -107,6 +109,7 @@ class PlanHistory:
                 "rag",
                 filter={"objective_id__in": objective_ids},
                 until=cutoff,
+                dated=dated,
             )
         )
         rows = [row for group in self.objectives.values() for row in group.records]
@@ -124,6 +127,10 @@ class PlanHistory:
 
     def _upto(self, grouped: dict[int, history.Row], cutoff: datetime):
         """Each id's rows recorded before ``cutoff`` (ids with none are left out)."""
+        if cutoff >= self.cutoff:  # everything read (and undated unless ``dated``)
+            for pk, row in grouped.items():
+                yield pk, row.records
+            return
         for pk, row in grouped.items():
             group = row.upto(cutoff)
             if group:
