@@ -14,14 +14,16 @@ One set of rules for every page, file, email and process:
   with no history at all is taken as it is now).
 - A plan's thresholds at D are its latest record by the end of D, else the plan's own row.
 
-The readers (``records``, ``rows_at``, ``changes``, ``accounts_at``, ``plan_rules_at``,
-``first_record``, ``last_record``, ``account_roles``, ``recorded_after``, ``created_by``) run
-one query each. The rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``,
-``rules_from``) work on records already read, so ``tracking.replay.PlanHistory`` replays any
-number of days from one read with the same rules.
+The readers (``records``, ``rows_at``, ``changes``, ``accounts_at``, ``account_records``,
+``account_roles``, ``plan_rules_at``, ``plan_records``, ``first_record``, ``last_record``,
+``recorded_after``) run one query each (``accounts_at`` one more for accounts with no history);
+``created_by`` is a condition for a query of live rows. The rest (``by_row``, ``Row``,
+``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on records already read, so
+``tracking.replay.PlanHistory`` replays any number of days from one read with the same rules.
 
-Services may still read ``Model.history`` to check the rules of the record (the order of a
-row's records, the version an edit form was read at); nothing else does.
+Services and ``check_history`` may still read ``Model.history`` to check the rules of the record
+(the order of a row's records, the version an edit form was read at, rows against their
+history); nothing else does (``tests/tracking/test_history_layer.py`` keeps it so).
 """
 
 from __future__ import annotations
