@@ -233,13 +233,11 @@ class Objective(models.Model):
     @property
     def withdrawal(self):
         """The history record that withdrew the objective (its date and reason), or None."""
+        from tracking import history
+
         if not self.is_withdrawn:
             return None
-        return (
-            self.history.filter(status=self.Status.WITHDRAWN)
-            .order_by("history_date", "history_id")
-            .first()
-        )
+        return history.first_record(self, status=self.Status.WITHDRAWN)
 
 
 OBJECTIVE_REF_TAKEN = "This plan already has an objective {ref}"
