@@ -32,6 +32,15 @@ TOO_MANY_ROWS = (
 )
 ROW_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 MERGE_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Za-z0-9:$]+)\"")
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+WORKBOOK_TYPES = (  # in the order openpyxl looks for them
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
 NOT_A_WORKBOOK = (
     "The file is not an Excel workbook. Save it from Excel as an Excel Workbook (.xlsx) "
     "and upload it again"
@@ -105,10 +114,12 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
+    shared_strings = {name for name, kind in _content_types(archive) if kind == SHARED_STRINGS_TYPE}
     for member in members:
-        if member.filename.lower().endswith("sharedstrings.xml") and (
-            member.file_size > MAX_SHARED_STRINGS_BYTES
-        ):
+        is_strings = member.filename in shared_strings or member.filename.lower().endswith(
+            "sharedstrings.xml"
+        )
+        if is_strings and member.file_size > MAX_SHARED_STRINGS_BYTES:
             raise WorkbookRefused(
                 [
                     Problem(
@@ -202,21 +213,53 @@ def _foreign_encoding(head: bytes) -> bool:
     return bool(declared) and declared.group(1).decode("latin-1").lower() not in READABLE_ENCODINGS
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part path -> the sheet's title, from the workbook's own list of sheets."""
-    import posixpath
+def _small_xml(archive: zipfile.ZipFile, name: str):
+    """The parsed part (at most its first megabyte), or None if it is missing or unreadable."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
-    titles: dict[str, str] = {}
     try:
-        with archive.open("xl/workbook.xml") as part:
-            book = fromstring(part.read(SMALL_PART_BYTES))
-        with archive.open("xl/_rels/workbook.xml.rels") as part:
-            rels = fromstring(part.read(SMALL_PART_BYTES))
+        with archive.open(name) as part:
+            return fromstring(part.read(SMALL_PART_BYTES))
     except (KeyError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, EOFError):
+        return None
+
+
+def _content_types(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(part path, content type) as [Content_Types].xml names them one by one, in its order:
+    openpyxl finds the workbook and its shared-strings table by these, whatever their names."""
+    types = _small_xml(archive, "[Content_Types].xml")
+    if types is None:
+        return []
+    return [
+        (item.get("PartName", "").lstrip("/"), item.get("ContentType", ""))
+        for item in types
+        if item.tag.endswith("Override")
+    ]
+
+
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    """The part openpyxl reads as the workbook: the first named with a workbook's type."""
+    types = _content_types(archive)
+    for kind in WORKBOOK_TYPES:
+        for name, named_kind in types:
+            if named_kind == kind:
+                return name
+    return "xl/workbook.xml"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path -> the sheet's title, from the workbook's own list of sheets."""
+    import posixpath
+
+    titles: dict[str, str] = {}
+    workbook = _workbook_part(archive)
+    folder, file_name = posixpath.split(workbook)
+    book = _small_xml(archive, workbook)
+    rels = _small_xml(archive, posixpath.join(folder, "_rels", f"{file_name}.rels"))
+    if book is None or rels is None:
         return titles
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     for sheet in book.iter():
@@ -226,7 +269,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = targets.get(rel_id, "")
         if not target:
             continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         titles[posixpath.normpath(path)] = sheet.get("name", path)
     return titles
 

@@ -361,6 +361,66 @@ def test_a_sheet_under_another_name_is_still_checked_for_merged_cells(name):
     ]
 
 
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+
+
+def test_a_huge_shared_strings_table_under_another_name_is_refused():
+    table = "".join(f"<si><t>{n:07d} aaaaaaaaaaaaaa</t></si>" for n in range(300_000))
+    strings = f"<sst>{table}</sst>".encode()
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types><Override PartName="/xl/strings.bin" ContentType="{SHARED_STRINGS_TYPE}"/>'
+            "</Types>"
+        ).encode(),
+        "xl/workbook.xml": b"<workbook/>",
+        "xl/strings.bin": strings,
+    }
+    messages = refused(zip_of(parts))
+    assert messages[0].startswith("The workbook holds too much text to import")
+
+
+def test_the_content_types_looked_for_are_openpyxls():
+    from openpyxl.xml import constants
+
+    from importing import parsing
+
+    assert parsing.SHARED_STRINGS_TYPE == constants.SHARED_STRINGS
+    assert parsing.WORKBOOK_TYPES == (
+        constants.XLTM,
+        constants.XLTX,
+        constants.XLSM,
+        constants.XLSX,
+    )
+
+
+def test_the_sheets_checked_are_those_of_the_workbook_part_openpyxl_opens():
+    """[Content_Types].xml says which part is the workbook; a decoy xl/workbook.xml beside it
+    does not hide the real sheets from the checks."""
+    source = zipfile.ZipFile(
+        io.BytesIO(
+            wb.build([wb.objective()], before_save=lambda b: b["Objectives"].merge_cells("C2:D2"))
+        )
+    )
+    parts = {part: source.read(part) for part in source.namelist()}
+    hidden = "xl/elsewhere/sheet1.xml"
+    parts[hidden] = parts.pop(SHEET)
+    parts["xl/book.xml"] = parts["xl/workbook.xml"]
+    parts["xl/_rels/book.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        f"/{SHEET}".encode(), f"/{hidden}".encode()
+    )
+    parts["[Content_Types].xml"] = (
+        parts["[Content_Types].xml"]
+        .replace(b'PartName="/xl/workbook.xml"', b'PartName="/xl/book.xml"')
+        .replace(f"/{SHEET}".encode(), f"/{hidden}".encode())
+    )
+    assert refused(zip_of(parts)) == [
+        "Objectives: This sheet has merged cells (Objectives!C2:D2). Unmerge them and put the "
+        "value in each cell"
+    ]
+
+
 def test_a_workbook_without_a_document_type_still_reads():
     data = wb.build([wb.objective()], [wb.milestone()])
     assert read_workbook(data).sheet("Objectives").rows[0][1][2] == "Objective 1.1"
