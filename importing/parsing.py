@@ -166,9 +166,10 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
 DOCUMENT_TYPE_MARKERS = (b"<!doctype", b"<!entity")
 SCAN_CHUNK_BYTES = 1024 * 1024
 SCAN_OVERLAP_BYTES = max(len(marker) for marker in DOCUMENT_TYPE_MARKERS) - 1
-# A part in an encoding that does not keep "<!" as those ASCII bytes could hide a marker:
-# EBCDIC (which spells "<?xm" as 4C 6F A7 94) and UTF-7 (whose byte-order mark is "+/v"),
-# or any encoding declared other than those below. A workbook's parts are UTF-8 or UTF-16.
+# A part in an encoding that does not keep "<!" as those ASCII bytes could hide a marker, so
+# it is refused: EBCDIC (which spells "<?xm" as 4C 6F A7 94), UTF-7 (whose byte-order mark is
+# "+/v"), or any encoding declared other than those below. A workbook's parts are UTF-8 or
+# UTF-16; the single-byte encodings listed keep ASCII as it is, so they are let through.
 FOREIGN_XML_STARTS = (b"\x4c\x6f\xa7\x94", b"+/v")
 DECLARED_ENCODING = re.compile(
     rb"^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']"
