@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -140,9 +140,7 @@ def _objective_url(objective_id: int) -> str:
 
 def _viewable_objective(request, pk: int) -> Objective:
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    if not selectors.plan_visible_to(objective.plan, request.user):
-        raise Http404
-    return objective
+    return drafts.require_visible(request.user, objective)
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,8 +176,7 @@ def _challenge(request, pk: int) -> Challenge:
     challenge = get_object_or_404(
         Challenge.objects.select_related("objective", "objective__plan", "raised_by"), pk=pk
     )
-    if not selectors.plan_visible_to(challenge.objective.plan, request.user):
-        raise Http404
+    drafts.require_visible(request.user, challenge.objective)
     return challenge
 
 
