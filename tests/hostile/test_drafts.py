@@ -87,6 +87,10 @@ def world(clock, admin_user, leader, manager, other_manager, evidence_folder, se
         factories.make_milestone(
             shown, user=admin_user, title="Visible milestone", due_date=date(2026, 2, 20)
         )
+        factories.make_measure(shown, user=admin_user, name="Visible measure")
+        impact_services.evidence_add_file(
+            user=admin_user, objective=shown, title="Visible minutes", name="v.txt", data=b"V."
+        )
         draft = factories.make_plan(user=admin_user, name="Hidden draft plan", published=False)
         theme = factories.make_theme(draft, user=admin_user, name="Hidden theme")
         hidden = factories.make_objective(
@@ -318,6 +322,8 @@ def test_no_email_about_a_draft_reaches_anyone_but_administrators(
             )
         assert response.status_code == 302
         assert Challenge.objects.filter(question="Hidden second question?").exists()
+        told = client.get(response.url).content.decode()
+        assert "The plan is a draft, so Mo_Manager Tester has not been emailed." in told
         # A challenge on the leader's draft objective: the leader is not told either.
         with django_capture_on_commit_callbacks(execute=True):
             board_services.challenge_raise(
@@ -416,7 +422,12 @@ def test_every_list_count_feed_and_export_leaves_a_draft_out(client, world, toda
         "/findings/",
     ]
     for url in surfaces:
-        assert client.get(f"{url}?plan={draft}").status_code == 400, url
+        refused = client.get(f"{url}?plan={draft}")
+        unknown = client.get(f"{url}?plan={MISSING_PK}")
+        assert refused.status_code == unknown.status_code == 400, url
+        if "html" not in refused["Content-Type"]:  # the same words as for a plan that is not
+            said = _text(refused).replace(str(draft), "N")
+            assert said == _text(unknown).replace(str(MISSING_PK), "N"), url
         response = client.get(url)  # "the only plan" is the only one they can see
         assert response.status_code == 200, url
         text = _text(response)
@@ -424,6 +435,7 @@ def test_every_list_count_feed_and_export_leaves_a_draft_out(client, world, toda
         assert HIDDEN not in text, url
     dashboard = client.get("/dashboard/").content.decode()
     assert "1 open challenge</a>" in dashboard
+    assert "1 measure of impact in all" in dashboard
     assert client.get("/api/drift/").json()["plan"]["id"] == world.published.pk
 
 
@@ -433,7 +445,9 @@ def test_administrators_see_the_drafts_evidence_measures_and_challenges(client, 
     for text in ("Hidden minutes", "Hidden measure", "Hidden question about the draft?", "F9"):
         assert text in page
     draft = world.draft.pk
-    assert "1 open challenge</a>" in client.get(f"/dashboard/?plan={draft}").content.decode()
+    dashboard = client.get(f"/dashboard/?plan={draft}").content.decode()
+    assert "1 open challenge</a>" in dashboard
+    assert "1 measure of impact in all" in dashboard
     assert "Hidden finding" in client.get(f"/findings/?plan={draft}").content.decode()
     pack = client.get(f"/dashboard/report/?plan={draft}").content.decode()
     assert "Hidden question about the draft?" in pack
