@@ -113,7 +113,7 @@ def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardStat
 def challenges_for_objective(objective) -> list[Challenge]:
     return list(
         Challenge.objects.filter(objective=objective)
-        .select_related("objective", "raised_by", "answered_by", "closed_by")
+        .select_related("objective__plan", "raised_by", "answered_by", "closed_by")
         .order_by("-raised_at", "-id")
     )
 
