@@ -39,7 +39,7 @@ RAG_GREENNESS = {drift.RED: 0, drift.AMBER: 1, drift.GREEN: 2}
 
 def plan_visible_to(plan: Plan, user) -> bool:
     """Drafts are for administrators only; published plans for every signed-in role."""
-    return not plan.is_draft or drafts.sees_drafts(user)
+    return drafts.plan_visible(user, plan)
 
 
 # --- board meetings and the comparison date ------------------------------------------------------
@@ -113,17 +113,19 @@ def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardStat
 def challenges_for_objective(objective) -> list[Challenge]:
     return list(
         Challenge.objects.filter(objective=objective)
-        .select_related("objective", "raised_by", "answered_by", "closed_by")
+        .select_related("objective__plan", "raised_by", "answered_by", "closed_by")
         .order_by("-raised_at", "-id")
     )
 
 
 def open_challenges_for_owner(user) -> list[Challenge]:
-    """Challenges on objectives ``user`` owns that still wait for their answer."""
+    """Challenges on objectives ``user`` owns that still wait for their answer (none on the
+    objectives of draft plans, unless ``user`` is an administrator)."""
     if not user.is_authenticated:
         return []
+    waiting = Challenge.objects.filter(objective__owner=user, status=Challenge.Status.OPEN)
     return list(
-        Challenge.objects.filter(objective__owner=user, status=Challenge.Status.OPEN)
+        drafts.visible_rows(user, waiting)
         .select_related("objective", "raised_by")
         .order_by("raised_at", "id")
     )

@@ -65,11 +65,9 @@ class PlanQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Administrators see every plan, drafts too; everyone else only published plans."""
-        from .permissions import is_administrator
+        from .drafts import sees_drafts
 
-        if user is not None and is_administrator(user):
-            return self
-        return self.published()
+        return self if sees_drafts(user) else self.published()
 
 
 class Plan(models.Model):
@@ -160,11 +158,9 @@ class ObjectiveQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Objectives of the plans ``user`` may see (drafts are for administrators only)."""
-        from .permissions import is_administrator
+        from .drafts import visible_rows
 
-        if user is not None and is_administrator(user):
-            return self
-        return self.filter(plan__published_on__isnull=False)
+        return visible_rows(user, self, plan_path="plan")
 
 
 class Objective(models.Model):
