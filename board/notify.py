@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from objectives import drafts
 from objectives.formatting import person_name
 
 
@@ -15,7 +16,11 @@ def _site(site_url: str) -> str:
 
 
 def _send(to_user, subject: str, template: str, context: dict) -> None:
+    """Email ``to_user`` about ``context["objective"]``: never one they may not see (a draft's,
+    unless they are an administrator), nor to a leaver or someone with no address."""
     if not to_user or not to_user.email or not to_user.is_active:
+        return
+    if not drafts.objective_visible(to_user, context["objective"]):
         return
     text = render_to_string(f"board/email/{template}.txt", context)
     html = render_to_string(f"board/email/{template}.html", context)

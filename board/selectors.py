@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from dashboard import selectors as dashboard_selectors
@@ -21,9 +21,9 @@ from dashboard.dates import month_ends
 from impact import selectors as impact_selectors
 from milestones.models import Milestone
 from objectives import drafts, drift, explain
-from objectives.formatting import long_date, person_name
+from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate
-from tracking import selectors
+from tracking import history, selectors
 from tracking.selectors import end_of_day
 
 from .models import BoardMeeting, Challenge
@@ -39,7 +39,7 @@ RAG_GREENNESS = {drift.RED: 0, drift.AMBER: 1, drift.GREEN: 2}
 
 def plan_visible_to(plan: Plan, user) -> bool:
     """Drafts are for administrators only; published plans for every signed-in role."""
-    return not plan.is_draft or drafts.sees_drafts(user)
+    return drafts.plan_visible(user, plan)
 
 
 # --- board meetings and the comparison date ------------------------------------------------------
@@ -113,17 +113,19 @@ def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardStat
 def challenges_for_objective(objective) -> list[Challenge]:
     return list(
         Challenge.objects.filter(objective=objective)
-        .select_related("objective", "raised_by", "answered_by", "closed_by")
+        .select_related("objective__plan", "raised_by", "answered_by", "closed_by")
         .order_by("-raised_at", "-id")
     )
 
 
 def open_challenges_for_owner(user) -> list[Challenge]:
-    """Challenges on objectives ``user`` owns that still wait for their answer."""
+    """Challenges on objectives ``user`` owns that still wait for their answer (none on the
+    objectives of draft plans, unless ``user`` is an administrator)."""
     if not user.is_authenticated:
         return []
+    waiting = Challenge.objects.filter(objective__owner=user, status=Challenge.Status.OPEN)
     return list(
-        Challenge.objects.filter(objective__owner=user, status=Challenge.Status.OPEN)
+        drafts.visible_rows(user, waiting)
         .select_related("objective", "raised_by")
         .order_by("raised_at", "id")
     )
@@ -334,13 +336,7 @@ def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
     """
     updates = ProgressUpdate.objects.filter(objective_id=OuterRef("pk"), reported_on__lte=as_of)
     if as_of < timezone.localdate():
-        updates = updates.filter(
-            Exists(
-                ProgressUpdate.history.filter(
-                    id=OuterRef("pk"), history_type="+", history_date__lt=end_of_day(as_of)
-                )
-            )
-        )
+        updates = updates.filter(history.created_by(ProgressUpdate, as_of))
     latest_ids = (
         Objective.objects.filter(plan=plan)
         .annotate(latest=Subquery(updates.order_by("-reported_on", "-id").values("id")[:1]))
@@ -365,44 +361,25 @@ def latest_updates(plan: Plan, as_of: date) -> dict[int, LatestUpdate]:
 def milestone_moves(plan: Plan, since: date, as_of: date) -> dict[int, list[Move]]:
     """Changes of a milestone's forecast date recorded after ``since`` up to the end of
     ``as_of``, by objective, with who, when and why."""
-    start, end = end_of_day(since), end_of_day(as_of)
-    rows = (
-        Milestone.history.filter(objective__plan=plan, history_date__lt=end)
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "objective_id",
-            "title",
-            "due_date",
-            "history_date",
-            "history_change_reason",
-            "history_user_id",
-        )
-    )
-    previous: dict[int, date] = {}
     moves: dict[int, list[Move]] = defaultdict(list)
-    users: set[int] = set()
-    raw = []
-    for row in rows:
-        before = previous.get(row["id"])
-        previous[row["id"]] = row["due_date"]
-        if before is None or before == row["due_date"] or row["history_date"] < start:
-            continue
-        raw.append((row, before))
-        if row["history_user_id"]:
-            users.add(row["history_user_id"])
-    names = {u.pk: person_name(u) for u in User.objects.filter(pk__in=users)}
-    for row, before in raw:
-        moves[row["objective_id"]].append(
+    for change in history.changes(
+        Milestone,
+        "due_date",
+        filter={"objective__plan": plan},
+        since=since,
+        until=as_of,
+        also=("objective_id", "title"),
+    ):
+        moves[change.record["objective_id"]].append(
             Move(
-                milestone_id=row["id"],
-                objective_id=row["objective_id"],
-                title=row["title"],
-                before=before,
-                after=row["due_date"],
-                reason=row["history_change_reason"] or "No reason recorded",
-                by=names.get(row["history_user_id"], "System"),
-                on=timezone.localtime(row["history_date"]).date(),
+                milestone_id=change.id,
+                objective_id=change.record["objective_id"],
+                title=change.record["title"],
+                before=change.old,
+                after=change.new,
+                reason=change.reason or "No reason recorded",
+                by=change.who or "System",
+                on=timezone.localtime(change.when).date(),
             )
         )
     for items in moves.values():

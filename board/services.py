@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from objectives import permissions
+from objectives import drafts, permissions
 from objectives.formatting import long_date
 from objectives.history import save_with_history
 from objectives.models import Objective, Plan
@@ -35,11 +35,14 @@ def can_answer_challenge(user, challenge: Challenge) -> bool:
         and user.is_active
         and challenge.objective.owner_id == user.pk
         and not challenge.is_closed
+        and drafts.objective_visible(user, challenge.objective)
     )
 
 
 def can_close_challenge(user, challenge: Challenge) -> bool:
     if challenge.is_closed or not user.is_authenticated or not user.is_active:
+        return False
+    if not drafts.objective_visible(user, challenge.objective):
         return False
     return challenge.raised_by_id == user.pk or permissions.is_administrator(user)
 
@@ -76,6 +79,7 @@ def challenge_raise(
     """``recorded_at`` backdates the record (demo data only; no email is sent then)."""
     if not can_raise_challenge(user):
         raise PermissionDenied("Only leadership and administrators can raise a challenge.")
+    drafts.require_visible(user, objective)
     if objective.is_withdrawn:
         raise ValidationError({"question": "This objective has been withdrawn from the plan"})
     question = (question or "").strip()
@@ -103,6 +107,7 @@ def challenge_answer(
     recorded_at: datetime | None = None,
 ) -> Challenge:
     current = _locked(challenge)
+    drafts.require_visible(user, current.objective)
     if not can_answer_challenge(user, current):
         raise PermissionDenied("Only the owner of the objective can answer this challenge.")
     if current.status != Challenge.Status.OPEN:
@@ -125,6 +130,7 @@ def challenge_close(
     *, user, challenge: Challenge, recorded_at: datetime | None = None
 ) -> Challenge:
     current = _locked(challenge)
+    drafts.require_visible(user, current.objective)
     if not can_close_challenge(user, current):
         raise PermissionDenied(
             "Only the person who raised this challenge, or an administrator, can close it."

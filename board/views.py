@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -140,9 +140,7 @@ def _objective_url(objective_id: int) -> str:
 
 def _viewable_objective(request, pk: int) -> Objective:
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    if not selectors.plan_visible_to(objective.plan, request.user):
-        raise Http404
-    return objective
+    return drafts.require_visible(request.user, objective)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,13 +160,14 @@ def challenge_raise(request, pk: int):
         except ValidationError as error:
             form.add_error("question", error.messages[0])
         else:
-            who = objective.owner.get_full_name() if objective.owner else "No one"
-            messages.success(
-                request,
-                f"Challenge raised. {who} has been emailed."
-                if objective.owner
-                else "Challenge raised. The objective has no named owner to answer it yet.",
-            )
+            owner = objective.owner
+            if owner is None:
+                told = "The objective has no named owner to answer it yet."
+            elif drafts.objective_visible(owner, objective):
+                told = f"{owner.get_full_name()} has been emailed."
+            else:
+                told = f"The plan is a draft, so {owner.get_full_name()} has not been emailed."
+            messages.success(request, f"Challenge raised. {told}")
             return redirect(_objective_url(objective.pk))
     context = {"objective": objective, "form": form}
     return render(request, "board/challenge_raise.html", context)
@@ -178,8 +177,7 @@ def _challenge(request, pk: int) -> Challenge:
     challenge = get_object_or_404(
         Challenge.objects.select_related("objective", "objective__plan", "raised_by"), pk=pk
     )
-    if not selectors.plan_visible_to(challenge.objective.plan, request.user):
-        raise Http404
+    drafts.require_visible(request.user, challenge.objective)
     return challenge
 
 
@@ -203,9 +201,13 @@ def challenge_answer(request, pk: int):
         except ValidationError as error:
             form.add_error("answer", error.messages[0])
         else:
+            raiser = challenge.raised_by
+            emailed = drafts.objective_visible(raiser, challenge.objective)
             messages.success(
                 request,
-                f"Answer sent. {person_name(challenge.raised_by)} has been emailed.",
+                f"Answer sent. {person_name(raiser)} has been emailed."
+                if emailed
+                else "Answer sent.",
             )
             return redirect(_objective_url(challenge.objective_id))
     context = {"challenge": challenge, "objective": challenge.objective, "form": form}

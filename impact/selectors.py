@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from objectives.models import Objective, Plan
+from tracking import history
 from tracking import selectors as objective_selectors
 
 from . import measure_rules
@@ -43,27 +44,10 @@ def natural_key(ref: str) -> tuple:
     )
 
 
-def _state_at(history_rows) -> dict[int, dict]:
-    """The latest record of each row (rows ordered by id, date), leaving out deleted rows."""
-    latest: dict[int, dict] = {}
-    for row in history_rows:
-        latest[row["id"]] = row
-    return {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
-
-
-def _cutoff(as_of: date) -> datetime:
-    return objective_selectors.end_of_day(as_of)
-
-
 def stale_after_days_at(plan: Plan, as_of: date) -> int:
     """The plan's ``stale_after_days`` as it stood at the end of ``as_of`` (its first value
     when the plan had no record yet)."""
-    rows = list(
-        Plan.history.filter(id=plan.pk, history_date__lt=_cutoff(as_of))
-        .order_by("-history_date", "-history_id")
-        .values_list("stale_after_days", flat=True)[:1]
-    )
-    return rows[0] if rows else plan.stale_after_days
+    return history.plan_rules_at(plan, as_of).stale_after_days
 
 
 # --- findings -----------------------------------------------------------------------------------
@@ -106,16 +90,13 @@ def finding_status(rags: list[str]) -> str:
 def findings_register(plan: Plan, as_of: date, *, drift=None) -> list[FindingRow]:
     """Each finding of ``plan`` at the end of ``as_of``, with the objectives answering it then
     and its status; findings that nothing answers first, then by ref."""
-    cutoff = _cutoff(as_of)
-    findings = _state_at(
-        Finding.history.filter(plan_id=plan.pk, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", "ref", "source", "text")
-    )
-    links = _state_at(
-        ObjectiveFinding.history.filter(finding__plan_id=plan.pk, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", "objective_id", "finding_id")
+    findings = history.rows_at(Finding, as_of, "ref", "source", "text", filter={"plan_id": plan.pk})
+    links = history.rows_at(
+        ObjectiveFinding,
+        as_of,
+        "objective_id",
+        "finding_id",
+        filter={"finding__plan_id": plan.pk},
     )
     drift = drift or objective_selectors.plan_drift(plan, as_of)
     by_objective = {row.id: row for row in drift.objectives}
@@ -154,18 +135,11 @@ def findings_summary(rows: list[FindingRow]) -> dict[str, int]:
 
 def findings_for_objective(objective: Objective, as_of: date) -> list[dict]:
     """The findings ``objective`` answered at the end of ``as_of`` (ref, source, text)."""
-    cutoff = _cutoff(as_of)
-    links = _state_at(
-        ObjectiveFinding.history.filter(objective_id=objective.pk, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", "finding_id")
+    links = history.rows_at(
+        ObjectiveFinding, as_of, "finding_id", filter={"objective_id": objective.pk}
     )
     ids = {link["finding_id"] for link in links.values()}
-    findings = _state_at(
-        Finding.history.filter(id__in=ids, history_date__lt=cutoff)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", "ref", "source", "text")
-    )
+    findings = history.rows_at(Finding, as_of, "ref", "source", "text", filter={"id__in": ids})
     return sorted(findings.values(), key=lambda f: natural_key(f["ref"]))
 
 
@@ -234,34 +208,28 @@ def plan_measures(
     """objective id -> its measures at the end of ``as_of`` (two queries, one when there are no
     measures, and one more for the plan's ``stale_after_days`` at D unless the caller knows it
     from the plan's drift)."""
-    cutoff = _cutoff(as_of)
-    measure_rows = Measure.history.filter(objective__plan_id=plan.pk, history_date__lt=cutoff)
-    value_rows = MeasureValue.history.filter(
-        measure__objective__plan_id=plan.pk, history_date__lt=cutoff
-    )
+    measure_rows = {"objective__plan_id": plan.pk}
+    value_rows = {"measure__objective__plan_id": plan.pk}
     if objective_id is not None:
-        measure_rows = measure_rows.filter(objective_id=objective_id)
-        value_rows = value_rows.filter(measure__objective_id=objective_id)
-    measures = _state_at(
-        measure_rows.order_by("id", "history_date", "history_id").values(
-            "id",
-            "history_type",
-            "objective_id",
-            "name",
-            "unit",
-            "direction",
-            "baseline_value",
-            "baseline_on",
-            "target_value",
-            "target_on",
-        )
+        measure_rows["objective_id"] = objective_id
+        value_rows["measure__objective_id"] = objective_id
+    measures = history.rows_at(
+        Measure,
+        as_of,
+        "objective_id",
+        "name",
+        "unit",
+        "direction",
+        "baseline_value",
+        "baseline_on",
+        "target_value",
+        "target_on",
+        filter=measure_rows,
     )
     if not measures:  # nothing measured yet: no values to read
         return {}
-    values = _state_at(
-        value_rows.order_by("id", "history_date", "history_id").values(
-            "id", "history_type", "measure_id", "period_end", "value", "note"
-        )
+    values = history.rows_at(
+        MeasureValue, as_of, "measure_id", "period_end", "value", "note", filter=value_rows
     )
     readings: dict[int, list[dict]] = defaultdict(list)
     for value in values.values():

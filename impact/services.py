@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from milestones.models import Milestone
-from objectives import permissions
+from objectives import drafts, permissions
 from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan, ProgressUpdate
 
@@ -37,6 +37,7 @@ def _require_admin(user) -> None:
 
 
 def _require_editor(user, objective: Objective) -> None:
+    drafts.require_visible(user, objective)
     if user is None or not permissions.can_edit_objective(user, objective):
         raise PermissionDenied("Only the objective's owner or an administrator may do this.")
 

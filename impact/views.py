@@ -57,6 +57,9 @@ def _require_admin(request) -> None:
 
 
 def _require_editor(request, objective: Objective) -> None:
+    """404 for an objective of a draft plan (as for its page), else 403 for anyone but its
+    owner and administrators."""
+    drafts.require_visible(request.user, objective)
     if not permissions.can_edit_objective(request.user, objective):
         raise PermissionDenied
 
@@ -484,11 +487,13 @@ def evidence_withdraw(request, pk: int):
 
 @require_GET
 def evidence_download(request, pk: int):
-    """The file, for any signed-in role, as an attachment the browser must not sniff."""
+    """The file, for any signed-in role who may see its objective, as an attachment the
+    browser must not sniff."""
     _require_viewer(request)
     evidence = get_object_or_404(
         Evidence.objects.select_related("objective__plan"), pk=pk, kind=Evidence.Kind.FILE
     )
+    drafts.require_visible(request.user, evidence.objective)
     try:
         handle = evidence_storage().open(evidence.stored_name, "rb")
     except (FileNotFoundError, OSError):

@@ -1,10 +1,12 @@
 """Read an uploaded workbook safely: bounded in size, time and memory, or refused clearly.
 
 The file is checked as a zip archive before openpyxl sees it (size, number of parts, total
-uncompressed size, compression ratio, size of the shared-strings table), then read in
+uncompressed size, compression ratio, size of the shared-strings table, and every part read
+whole for a document type or entity declaration, which a real workbook never has), then read in
 openpyxl's read-only mode, row by row, stopping at the row limit. Formulas, merged cells and
 hidden sheets are refused with the cell or sheet they are in: what is imported must be exactly
-what the person can see in the workbook.
+what the person can see in the workbook. openpyxl itself parses through defusedxml (it uses it
+whenever it is installed), so an entity would be refused there too.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ TOO_MANY_ROWS = (
 )
 ROW_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 MERGE_PATTERN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Za-z0-9:$]+)\"")
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+WORKBOOK_TYPES = (  # in the order openpyxl looks for them
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
 NOT_A_WORKBOOK = (
     "The file is not an Excel workbook. Save it from Excel as an Excel Workbook (.xlsx) "
     "and upload it again"
@@ -103,10 +114,12 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
+    shared_strings = {name for name, kind in _content_types(archive) if kind == SHARED_STRINGS_TYPE}
     for member in members:
-        if member.filename.lower().endswith("sharedstrings.xml") and (
-            member.file_size > MAX_SHARED_STRINGS_BYTES
-        ):
+        is_strings = member.filename in shared_strings or member.filename.lower().endswith(
+            "sharedstrings.xml"
+        )
+        if is_strings and member.file_size > MAX_SHARED_STRINGS_BYTES:
             raise WorkbookRefused(
                 [
                     Problem(
@@ -117,16 +130,6 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
                     )
                 ]
             )
-    for member in members:
-        if member.filename.endswith((".xml", ".rels", ".vml")):
-            # A real workbook has no document type: refusing one rules out entity expansion.
-            try:
-                with archive.open(member) as part:
-                    head = part.read(64 * 1024)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-                raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)]) from None
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise WorkbookRefused(
@@ -152,21 +155,112 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
                     )
                 ]
             )
+    for member in members:
+        if _declares_document_type(archive, member):
+            raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)])
     return archive
+
+
+# Looked for in lower case with every zero byte dropped: so found written in UTF-8 (or ASCII or
+# Latin-1), UTF-16 or UTF-32, in either byte order, in any letter case.
+DOCUMENT_TYPE_MARKERS = (b"<!doctype", b"<!entity")
+SCAN_CHUNK_BYTES = 1024 * 1024
+SCAN_OVERLAP_BYTES = max(len(marker) for marker in DOCUMENT_TYPE_MARKERS) - 1
+# A part in an encoding that does not keep "<!" as those ASCII bytes could hide a marker, so
+# it is refused: EBCDIC (which spells "<?xm" as 4C 6F A7 94), UTF-7 (whose byte-order mark is
+# "+/v"), or any encoding declared other than those below. A workbook's parts are UTF-8 or
+# UTF-16; the single-byte encodings listed keep ASCII as it is, so they are let through.
+FOREIGN_XML_STARTS = (b"\x4c\x6f\xa7\x94", b"+/v")
+DECLARED_ENCODING = re.compile(
+    rb"^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']"
+)
+READABLE_ENCODINGS = {
+    *("utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii"),
+    *("iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252"),  # ASCII bytes stay ASCII
+}
+
+
+def _declares_document_type(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """True when the part has a document type or an entity declaration anywhere in it, or is in
+    an encoding a workbook never uses.
+
+    A real workbook has neither, so refusing them rules out entity expansion whatever parser
+    reads the file. Every part is read whole, whatever its name, in chunks whose ends are
+    joined so that a marker cut in two is still found. Zero bytes are dropped before looking, so
+    whichever Unicode encoding a parser would read the part in (by its byte-order mark, its
+    declaration or its first bytes), the marker is found without decoding anything.
+    """
+    tail = b""
+    try:
+        with archive.open(member) as part:
+            chunk = part.read(SCAN_CHUNK_BYTES)
+            if _foreign_encoding(chunk):
+                return True
+            while chunk:
+                text = tail + chunk.translate(None, b"\0").lower()
+                if any(marker in text for marker in DOCUMENT_TYPE_MARKERS):
+                    return True
+                tail = text[-SCAN_OVERLAP_BYTES:]
+                chunk = part.read(SCAN_CHUNK_BYTES)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        raise WorkbookRefused([Problem("", NOT_A_WORKBOOK)]) from None
+    return False
+
+
+def _foreign_encoding(head: bytes) -> bool:
+    if head.startswith(FOREIGN_XML_STARTS):
+        return True
+    declared = DECLARED_ENCODING.match(head[:512])
+    return bool(declared) and declared.group(1).decode("latin-1").lower() not in READABLE_ENCODINGS
+
+
+def _small_xml(archive: zipfile.ZipFile, name: str):
+    """The parsed part (at most its first megabyte), or None if it is missing or unreadable."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with archive.open(name) as part:
+            return fromstring(part.read(SMALL_PART_BYTES))
+    except (KeyError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, EOFError):
+        return None
+
+
+def _content_types(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(part path, content type) as [Content_Types].xml names them one by one, in its order:
+    openpyxl finds the workbook and its shared-strings table by these, whatever their names."""
+    types = _small_xml(archive, "[Content_Types].xml")
+    if types is None:
+        return []
+    return [
+        (item.get("PartName", "").lstrip("/"), item.get("ContentType", ""))
+        for item in types
+        if item.tag.endswith("Override")
+    ]
+
+
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    """The part openpyxl reads as the workbook: the first named with a workbook's type."""
+    types = _content_types(archive)
+    for kind in WORKBOOK_TYPES:
+        for name, named_kind in types:
+            if named_kind == kind:
+                return name
+    return "xl/workbook.xml"
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part path -> the sheet's title, from the workbook's own list of sheets."""
     import posixpath
-    from xml.etree import ElementTree
 
     titles: dict[str, str] = {}
-    try:
-        with archive.open("xl/workbook.xml") as part:
-            book = ElementTree.fromstring(part.read(SMALL_PART_BYTES))  # noqa: S314 (no DTD)
-        with archive.open("xl/_rels/workbook.xml.rels") as part:
-            rels = ElementTree.fromstring(part.read(SMALL_PART_BYTES))  # noqa: S314 (no DTD)
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError):
+    workbook = _workbook_part(archive)
+    folder, file_name = posixpath.split(workbook)
+    book = _small_xml(archive, workbook)
+    rels = _small_xml(archive, posixpath.join(folder, "_rels", f"{file_name}.rels"))
+    if book is None or rels is None:
         return titles
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     for sheet in book.iter():
@@ -176,19 +270,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = targets.get(rel_id, "")
         if not target:
             continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         titles[posixpath.normpath(path)] = sheet.get("name", path)
     return titles
 
 
 def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
     """Before openpyxl parses anything: count each sheet's rows and find merged cells, reading
-    each part in chunks (never the whole part at once)."""
+    each part in chunks (never the whole part at once). A sheet is any part the workbook names
+    as one, whatever its file name, and any .xml part in the worksheets folder."""
     problems: list[Problem] = []
     titles = _sheet_parts(archive)
     for member in archive.infolist():
         name = member.filename
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        lower = name.lower()
+        if name not in titles and not (
+            lower.startswith("xl/worksheets/") and lower.endswith(".xml")
+        ):
             continue
         title = titles.get(name, name)
         if member.file_size > MAX_SHEET_BYTES:

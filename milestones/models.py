@@ -68,12 +68,9 @@ class Milestone(models.Model):
     @property
     def withdrawal_reason(self) -> str:
         """Why it was withdrawn: the reason on the history record that withdrew it."""
+        from tracking import history
+
         if self.withdrawn_on is None:
             return ""
-        record = (
-            self.history.filter(withdrawn_on__isnull=False)
-            .order_by("history_date", "history_id")
-            .values_list("history_change_reason", flat=True)
-            .first()
-        )
-        return record or ""
+        record = history.first_record(self, withdrawn_on__isnull=False)
+        return (record.history_change_reason if record else None) or ""

@@ -1,8 +1,10 @@
-"""Draft plans are for administrators only (DESIGN.md, "Rules of the record").
+"""Draft plans are for administrators only.
 
 A plan with no ``published_on`` is a draft: administrators see it everywhere, with a "Draft"
-tag; everyone else reads as if it did not exist (the dashboard and its exports, the API, the
-worklist, objective pages and accountability).
+tag; everyone else reads as if it did not exist, and so do its objectives and everything on
+them (milestones, evidence and its files, measures and their values, challenges): every page,
+download, email, list and count asks ``plan_visible`` (or ``require_visible``, or
+``visible_rows`` for a query) before it shows any of them to a person.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 
 from . import permissions
@@ -18,6 +21,25 @@ from .models import Objective, Plan
 
 def sees_drafts(user) -> bool:
     return user is not None and permissions.is_administrator(user)
+
+
+def plan_visible(user, plan: Plan) -> bool:
+    """May ``user`` see ``plan`` and what is on it? Drafts only for administrators."""
+    return not plan.is_draft or sees_drafts(user)
+
+
+def objective_visible(user, objective: Objective) -> bool:
+    """May ``user`` see ``objective``, its evidence, measures and challenges?"""
+    return plan_visible(user, objective.plan)
+
+
+def visible_rows(user, rows: QuerySet, plan_path: str = "objective__plan") -> QuerySet:
+    """``rows`` without those of draft plans, unless ``user`` is an administrator.
+
+    ``plan_path`` is the lookup from the rows to their plan (``"plan"`` for objectives)."""
+    if sees_drafts(user):
+        return rows
+    return rows.filter(**{f"{plan_path}__published_on__isnull": False})
 
 
 def visible_plans(user, plans: Iterable[Plan]) -> list[Plan]:
@@ -47,24 +69,11 @@ def resolve_plan_for(user, plan_id: str | None) -> Plan:
 
 
 def require_visible(user, objective: Objective) -> Objective:
-    """404 for an objective of a draft plan, unless ``user`` is an administrator."""
-    if objective.plan.is_draft and not sees_drafts(user):
+    """404 for an objective of a draft plan (or anything on it), unless ``user`` is an
+    administrator: pages and services refuse it as if it did not exist."""
+    if not objective_visible(user, objective):
         raise Http404("No objective matches the given query.")
     return objective
-
-
-def worklist_rows(user, rows: list) -> list:
-    """A person's own objectives without those of draft plans (unless they are administrators)."""
-    if sees_drafts(user):
-        return rows
-    hidden = set(
-        Objective.objects.filter(owner=user, plan__published_on__isnull=True).values_list(
-            "id", flat=True
-        )
-    )
-    if not hidden:
-        return rows
-    return [row for row in rows if row.state.id not in hidden]
 
 
 def resolve_plan(plan_id: str | None) -> Plan:

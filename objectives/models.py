@@ -65,11 +65,9 @@ class PlanQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Administrators see every plan, drafts too; everyone else only published plans."""
-        from .permissions import is_administrator
+        from .drafts import sees_drafts
 
-        if user is not None and is_administrator(user):
-            return self
-        return self.published()
+        return self if sees_drafts(user) else self.published()
 
 
 class Plan(models.Model):
@@ -160,11 +158,9 @@ class ObjectiveQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Objectives of the plans ``user`` may see (drafts are for administrators only)."""
-        from .permissions import is_administrator
+        from .drafts import visible_rows
 
-        if user is not None and is_administrator(user):
-            return self
-        return self.filter(plan__published_on__isnull=False)
+        return visible_rows(user, self, plan_path="plan")
 
 
 class Objective(models.Model):
@@ -233,13 +229,11 @@ class Objective(models.Model):
     @property
     def withdrawal(self):
         """The history record that withdrew the objective (its date and reason), or None."""
+        from tracking import history
+
         if not self.is_withdrawn:
             return None
-        return (
-            self.history.filter(status=self.Status.WITHDRAWN)
-            .order_by("history_date", "history_id")
-            .first()
-        )
+        return history.first_record(self, status=self.Status.WITHDRAWN)
 
 
 OBJECTIVE_REF_TAKEN = "This plan already has an objective {ref}"

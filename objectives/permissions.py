@@ -39,10 +39,17 @@ def can_view_plan(user) -> bool:
 
 def can_edit_objective(user, objective) -> bool:
     """The named owner (whatever their group) and administrators may update an objective and
-    its milestones."""
+    its milestones; an objective of a draft plan is for administrators only."""
     if is_administrator(user):
         return True
-    return user.is_authenticated and objective.owner_id == user.pk and user.is_active
+    from .drafts import objective_visible  # drafts reads the roles from here
+
+    return (
+        user.is_authenticated
+        and objective.owner_id == user.pk
+        and user.is_active
+        and objective_visible(user, objective)
+    )
 
 
 def can_manage_plan(user) -> bool:

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tracking.history import last_record
+
 from . import drafts, permissions, services
-from .formatting import long_date, person_name, when_label
+from .formatting import long_date, when_label
 from .forms import ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
 from .models import Objective
@@ -76,16 +78,10 @@ class Conflict:
 
 def last_change(instance) -> tuple[str, str]:
     """Who made the latest recorded change to ``instance``, and when (in words)."""
-    record = (
-        instance.history.select_related("history_user")
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+    record = last_record(instance)
     if record is None:
         return "someone else", ""
-    user = record.history_user
-    who = person_name(user) if user else "System"
-    return who, when_label(timezone.localtime(record.history_date))
+    return record.who or "System", when_label(timezone.localtime(record.history_date))
 
 
 # ---------------------------------------------------------------------------------------------

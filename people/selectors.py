@@ -6,16 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from objectives.drift import natural_key
-from objectives.formatting import person_name
 from objectives.models import Objective
 from objectives.permissions import ROLES
+from tracking import history
 
 User = get_user_model()
 COMPLETE = Objective.Status.COMPLETE
@@ -56,43 +55,30 @@ def _shown(field: str, value) -> str:
 def account_history(person) -> list[AccountEvent]:
     """Every record of ``person``'s account, newest first: when, who, what changed from what
     to what (roles included), and why. Two queries whatever the length of the history."""
-    records = list(
-        User.history.filter(id=person.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
+    records = history.records(
+        User, *(name for name, _ in FIELDS), filter={"id": person.pk}, who=True, why=True
     )
-    roles: dict[int, list[str]] = {r.history_id: [] for r in records}
-    if records:
-        rows = (
-            apps.get_model("people", "HistoricalUser_groups")
-            .objects.filter(history_id__in=list(roles))
-            .values_list("history_id", "group__name")
-        )
-        for history_id, name in rows:
-            if name:
-                roles[history_id].append(name)
+    roles = history.account_roles([r["history_id"] for r in records])
     events: list[AccountEvent] = []
     previous = None
     for record in records:
         changes: list[Change] = []
-        record_roles = ", ".join(sorted(roles[record.history_id])) or "None"
+        record_roles = ", ".join(sorted(roles[record["history_id"]])) or "None"
         if previous is not None:
             for field, label in FIELDS:
-                old, new = getattr(previous, field), getattr(record, field)
+                old, new = previous[field], record[field]
                 if old != new:
                     changes.append(Change(label, _shown(field, old), _shown(field, new)))
-            previous_roles = ", ".join(sorted(roles[previous.history_id])) or "None"
+            previous_roles = ", ".join(sorted(roles[previous["history_id"]])) or "None"
             if previous_roles != record_roles:
                 changes.append(Change("Roles", previous_roles, record_roles))
-        user = record.history_user
-        who = person_name(user) if user else "System"
         events.append(
             AccountEvent(
-                when=timezone.localtime(record.history_date),
-                who=who,
-                what="Account created" if record.history_type == "+" else "Changed",
+                when=timezone.localtime(record["history_date"]),
+                who=record["who"] or "System",
+                what="Account created" if record["history_type"] == "+" else "Changed",
                 changes=tuple(changes),
-                reason=record.history_change_reason or "",
+                reason=record["history_change_reason"] or "",
             )
         )
         previous = record

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from milestones.models import Milestone
 from objectives.drift import natural_key
 from objectives.models import Objective, Plan
+from tracking import history
 
 User = get_user_model()
 COMPLETE = Objective.Status.COMPLETE
@@ -53,36 +54,24 @@ def _users(ids) -> dict[int, object]:
 
 def ownership_history(objectives: QuerySet) -> dict[int, list[OwnershipPeriod]]:
     """Each objective's owners over time, oldest first: two queries for any number of them."""
-    rows = list(
-        Objective.history.filter(id__in=objectives.values("pk"))
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "owner_id",
-            "history_type",
-            "history_date",
-            "history_user_id",
-            "history_change_reason",
-        )
+    found = history.changes(
+        Objective, "owner_id", filter={"id__in": objectives.values("pk")}, created=True
     )
-    people = _users([r["owner_id"] for r in rows] + [r["history_user_id"] for r in rows])
+    people = _users([c.new for c in found] + [c.who_id for c in found])
     periods: dict[int, list[OwnershipPeriod]] = defaultdict(list)
-    for row in rows:
-        if row["history_type"] == "-":
-            continue
-        mine = periods[row["id"]]
-        if mine and mine[-1].owner_id == row["owner_id"]:
-            continue
+    for change in found:
+        mine = periods[change.id]
         if mine:
-            mine[-1].ended = row["history_date"]
-        period = OwnershipPeriod(
-            owner_id=row["owner_id"],
-            owner=people.get(row["owner_id"]),
-            started=row["history_date"],
-            changed_by=people.get(row["history_user_id"]),
-            reason=row["history_change_reason"] or "",
+            mine[-1].ended = change.when
+        mine.append(
+            OwnershipPeriod(
+                owner_id=change.new,
+                owner=people.get(change.new),
+                started=change.when,
+                changed_by=people.get(change.who_id),
+                reason=change.reason,
+            )
         )
-        mine.append(period)
     return dict(periods)
 
 
@@ -186,27 +175,18 @@ def objective_for_setup(pk: int) -> Objective:
 
 def baseline_history(milestone: Milestone) -> list[BaselineChange]:
     """The milestone's agreed baselines over time: the first one, then each re-baseline."""
-    rows = list(
-        Milestone.history.filter(id=milestone.pk)
-        .order_by("history_date", "history_id")
-        .values("baseline_date", "history_date", "history_user_id", "history_change_reason")
-    )
-    people = _users(r["history_user_id"] for r in rows)
-    changes: list[BaselineChange] = []
-    previous = None
-    for row in rows:
-        if changes and row["baseline_date"] == previous:
-            continue
-        changes.append(
-            BaselineChange(
-                changed_at=row["history_date"],
-                changed_by=people.get(row["history_user_id"]),
-                old_baseline=previous,
-                new_baseline=row["baseline_date"],
-                reason=row["history_change_reason"] or "",
-            )
+    found = history.changes(Milestone, "baseline_date", filter={"id": milestone.pk}, created=True)
+    people = _users(c.who_id for c in found)
+    changes = [
+        BaselineChange(
+            changed_at=c.when,
+            changed_by=people.get(c.who_id),
+            old_baseline=c.old,
+            new_baseline=c.new,
+            reason=c.reason,
         )
-        previous = row["baseline_date"]
+        for c in found
+    ]
     return changes
 
 

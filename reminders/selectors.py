@@ -8,7 +8,6 @@ when its owner has not turned that email off on their account page.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,7 +19,8 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP
-from tracking.selectors import end_of_day, plan_drift
+from tracking import history
+from tracking.selectors import plan_drift
 
 from .models import Preference, SentEmail
 
@@ -271,66 +271,39 @@ def owner_reminders(day: date, plans: list[Plan] | None = None) -> list[OwnerRem
 
 def _moved_later(plan: Plan, day: date, withdrawn: set[int]) -> list[Item]:
     """Milestones whose due date was moved later in the 7 days to ``day``, with the reasons."""
-    start, end = end_of_day(day - WEEK), end_of_day(day)
-    changed = (
-        Milestone.history.filter(
-            objective__plan=plan, history_date__gte=start, history_date__lt=end
-        )
-        .values_list("id", flat=True)
-        .distinct()
-    )
-    rows = (
-        Milestone.history.filter(id__in=changed, history_date__lt=end)
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "objective_id",
-            "title",
+    moves = [
+        change
+        for change in history.changes(
+            Milestone,
             "due_date",
-            "history_date",
-            "history_change_reason",
-            "history_user__first_name",
-            "history_user__last_name",
-            "history_user__username",
+            filter={"objective__plan": plan},
+            since=day - WEEK,
+            until=day,
+            also=("objective_id", "title"),
         )
-    )
-    by_milestone = defaultdict(list)
-    for row in rows:
-        by_milestone[row["id"]].append(row)
+        if change.id not in withdrawn and change.new > change.old
+    ]
     objectives = {
-        o.pk: o
-        for o in Objective.objects.filter(
-            pk__in={r[0]["objective_id"] for r in by_milestone.values()}
-        )
+        o.pk: o for o in Objective.objects.filter(pk__in={c.record["objective_id"] for c in moves})
     }
     items = []
-    for pk, group in by_milestone.items():
-        if pk in withdrawn:
+    for change in moves:
+        objective = objectives[change.record["objective_id"]]
+        if objective.status == WITHDRAWN:
             continue
-        for before, after in zip(group, group[1:], strict=False):
-            if after["history_date"] < start or after["due_date"] <= before["due_date"]:
-                continue
-            objective = objectives[after["objective_id"]]
-            if objective.status == WITHDRAWN:
-                continue
-            who = (
-                f"{after['history_user__first_name']} {after['history_user__last_name']}".strip()
-                or after["history_user__username"]
-                or ""
+        items.append(
+            Item(
+                plan=plan.name,
+                objective_id=objective.pk,
+                ref=objective.ref,
+                title=objective.title,
+                milestone=change.record["title"],
+                on=change.new,
+                days=(change.new - change.old).days,
+                detail=change.reason.strip() or "No reason recorded",
+                who=change.who or "",
             )
-            items.append(
-                Item(
-                    plan=plan.name,
-                    objective_id=objective.pk,
-                    ref=objective.ref,
-                    title=objective.title,
-                    milestone=after["title"],
-                    on=after["due_date"],
-                    days=(after["due_date"] - before["due_date"]).days,
-                    detail=(after["history_change_reason"] or "").strip() or "No reason recorded",
-                    who=who,
-                )
-            )
+        )
     return sorted(items, key=lambda i: (drift.natural_key(i.ref), i.milestone, i.on))
 
 

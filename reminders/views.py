@@ -1,15 +1,20 @@
 """The account page, the administrators' email log, and Django's password-reset views.
 
-Password reset: responses never say whether an account exists; requests are limited per
-address and per network address (counted in the database, so the limits hold across processes
-and hosts); leavers are never sent a link and a link sent before someone left no longer works.
+Password reset: responses never say whether an account exists, in their words or their
+timing: the account is looked up and the email built and sent only after the answer has gone,
+so an address with an account and one without do the same work before it. Requests are limited
+per address and per network address (counted in the database, so the limits hold across
+processes and hosts); leavers are never sent a link and a link sent before someone left no
+longer works.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +35,7 @@ from . import forms, selectors, services
 
 User = get_user_model()
 log = logging.getLogger("improve.security")
+errors = logging.getLogger(__name__)
 LIMIT_WINDOW = timedelta(hours=1)
 
 
@@ -87,6 +93,29 @@ def _over_limit(key: str, limit: int) -> bool:
     return count > limit
 
 
+class RedirectThenRun(HttpResponseRedirect):
+    """A redirect that runs ``after`` once it has been sent.
+
+    The WSGI server calls ``close()`` after writing the response (and Django's test client
+    calls it before returning), so the person has the answer before ``after`` starts. It runs
+    before the rest of ``close()``, while the request's database connection is still open.
+    """
+
+    def __init__(self, redirect_to: str, after: Callable[[], object]):
+        super().__init__(redirect_to)
+        self._after: Callable[[], object] | None = after
+
+    def close(self):
+        after, self._after = self._after, None
+        try:
+            if after is not None:
+                after()
+        except Exception:  # the answer has gone: nobody to tell but the log
+            errors.exception("The password reset email could not be prepared or sent")
+        finally:
+            super().close()
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.ResetRequestForm
     template_name = "registration/password_reset_form.html"
@@ -105,8 +134,20 @@ class PasswordResetView(auth_views.PasswordResetView):
         if by_address or by_ip:
             log.info("password-reset-limited by_address=%s by_ip=%s", by_address, by_ip)
             return HttpResponseRedirect(self.get_success_url())
-        self.extra_email_context = self.get_extra_email_context()
-        return super().form_valid(form)
+        # Finding the account, making its link and sending the email all wait until the
+        # answer has gone, so the answer takes as long whether the address has an account.
+        send = partial(
+            form.save,
+            use_https=self.request.is_secure(),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.get_extra_email_context(),
+        )
+        return RedirectThenRun(self.get_success_url(), send)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -1,9 +1,29 @@
-"""Security headers and the security log (sign-ins, sign-in failures, refused requests)."""
+"""Security headers and the security log (sign-ins, sign-in failures, refused requests).
+
+The security log has one line per event: the time (UTC), ``improve.security``, the level, the
+event and its fields, each ``key=value``::
+
+    2026-01-15T09:30:00Z improve.security WARNING sign-in-failed user="bob ip=10.6.6.6" ip=10.0.0.1
+
+Every value can be read back exactly, whatever a person typed into it:
+
+- a value of printable characters other than spaces, ``=``, ``"`` and ``\\`` is written as it
+  is (``user=bob``);
+- any other value, or an empty one, is written in double quotes, with ``"`` written ``\\"``
+  and ``\\`` written ``\\\\`` (``user="bob ip=10.6.6.6"``, ``user="a\\\\b"``);
+- a control character inside the quotes is written as an escape: ``\\n``, ``\\r``, ``\\t``,
+  ``\\xHH`` or ``\\uHHHH`` (a line separator or a direction mark too), so an event is always
+  one line.
+
+So a reader splits the fields at the spaces outside quotes, then undoes the escapes. The
+events' wording is fixed in the code; only the values come from people.
+"""
 
 import logging
 import re
 import time
 import unicodedata
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth import logout, signals
@@ -53,11 +73,41 @@ def escape_control(text: str) -> str:
     return "".join(out)
 
 
+_NEEDS_QUOTES = re.compile(r'[\s="\\]')
+
+
+def field_value(value) -> str:
+    """``value`` as one field's value in the security log: as it is when that is unambiguous,
+    otherwise in double quotes with ``"`` and ``\\`` escaped (control characters are escaped
+    afterwards, with the whole line)."""
+    text = str(value)
+    if text and text.isprintable() and not _NEEDS_QUOTES.search(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _field_values(args):
+    """The message's values with each one that needs quoting quoted; the others untouched (so a
+    number still fills ``%d``)."""
+
+    def one(value):
+        text = str(value)
+        quoted = field_value(text)
+        return value if quoted == text else quoted
+
+    if isinstance(args, Mapping):
+        return {key: one(value) for key, value in args.items()}
+    return tuple(one(value) for value in args)
+
+
 class EscapeControlCharacters(logging.Filter):
-    """Escape control characters in every logged message, after its values are filled in."""
+    """Escape control characters in every logged message, after its values are filled in; in
+    the security log, quote each value first where it needs it (see the module's docstring)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "control_escaped", False):
+            if record.args and (record.name == log.name or record.name.startswith(log.name + ".")):
+                record.args = _field_values(record.args)
             record.msg = escape_control(record.getMessage())
             record.args = None
             record.control_escaped = True

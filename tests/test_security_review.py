@@ -3,6 +3,7 @@ answered 500, and a NUL character in an admin filter. Each runs on SQLite and Po
 
 import io
 import logging
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -47,7 +48,7 @@ def test_a_newline_in_a_failed_sign_in_cannot_forge_a_log_line(client, security_
     written = security_log.getvalue()
     lines = [line for line in written.splitlines() if line]
     assert len(lines) == 1, written
-    assert "sign-in-failed user=mo\\n2026-01-01T00:00:00Z" in lines[0]
+    assert 'sign-in-failed user="mo\\n2026-01-01T00:00:00Z improve.security' in lines[0]
     for record in caplog.records:
         assert "\n" not in record.getMessage()
 
@@ -58,7 +59,93 @@ def test_every_value_logged_to_the_security_log_is_escaped(security_log):
     )
     written = security_log.getvalue()
     assert written.count("\n") == 1, written
-    assert "path=/x\\r\\nforged line user={'name': 'a\\nb'}" in written
+    # The dictionary's own backslash (from repr) is doubled, as every backslash in a value is.
+    assert "path=\"/x\\r\\nforged line\" user=\"{'name': 'a\\\\nb'}\"" in written
+
+
+_FIELD = re.compile(r'([a-z_]+)=("(?:[^"\\]|\\.)*"|[^\s"=\\]+)')
+_ESCAPE = re.compile(r'\\(?:(["\\])|([nrt])|x([0-9a-f]{2})|u([0-9a-f]{4}))')
+
+
+def _unescape(match: re.Match) -> str:
+    quoted, named, byte, code = match.groups()
+    if quoted:
+        return quoted
+    if named:
+        return {"n": "\n", "r": "\r", "t": "\t"}[named]
+    return chr(int(byte or code, 16))
+
+
+def parse_security_line(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """(event, [(key, value), ...]) from one written line, as the module's docstring says a
+    reader should: fields split at spaces outside quotes, then the escapes undone."""
+    _time, name, _level, rest = line.split(" ", 3)
+    assert name == "improve.security"
+    event, _, rest = rest.partition(" ")
+    fields, position = [], 0
+    while position < len(rest):
+        found = _FIELD.match(rest, position)
+        assert found, f"not a field at {rest[position:]!r}"
+        value = found.group(2)
+        if value.startswith('"'):
+            value = _ESCAPE.sub(_unescape, value[1:-1])
+        else:
+            assert "\\" not in value
+        fields.append((found.group(1), value))
+        position = found.end()
+        if position < len(rest):
+            assert rest[position] == " ", rest[position:]
+            position += 1
+    return event, fields
+
+
+def test_a_username_with_fields_in_it_stays_one_field_of_a_failed_sign_in(client, security_log):
+    client.post("/accounts/login/", {"username": "bob ip=10.6.6.6 user=admin", "password": "x"})
+    (line,) = security_log.getvalue().splitlines()
+    assert parse_security_line(line) == (
+        "sign-in-failed",
+        [("user", "bob ip=10.6.6.6 user=admin"), ("ip", "127.0.0.1")],
+    )
+    assert 'user="bob ip=10.6.6.6 user=admin" ip=127.0.0.1' in line
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "bob ip=10.6.6.6 user=admin",
+        'bob" ip="10.6.6.6',
+        'bob\\" ip=10.6.6.6 user="admin',
+        "bob\\",
+        "a\\nb",
+        "a\nb",
+        "bob\tip=10.6.6.6",
+        "bob\u00a0ip=10.6.6.6",
+        "bob\u2028ip=10.6.6.6",
+        "=",
+        "",
+        'x" user=admin ip=1.2.3.4 y="',
+        "Zoë O’Brien",
+    ],
+)
+def test_every_field_value_reads_back_exactly(security_log, username):
+    logging.getLogger("improve.security").warning(
+        "sign-in-failed user=%s ip=%s", username, "127.0.0.1"
+    )
+    (line,) = security_log.getvalue().splitlines()
+    event, fields = parse_security_line(line)
+    assert event == "sign-in-failed"
+    assert fields == [("user", username), ("ip", "127.0.0.1")]
+
+
+def test_plain_values_are_written_as_they_are(security_log):
+    logging.getLogger("improve.security").warning(
+        "refused status=%s user=%s path=%s", 403, "jo.smith", "/manage/people/"
+    )
+    assert (
+        security_log.getvalue()
+        .rstrip("\n")
+        .endswith("refused status=403 user=jo.smith path=/manage/people/")
+    )
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])

@@ -20,36 +20,20 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-from .replay import RULE_FIELDS, Account
+from . import history
+from .history import RULE_FIELDS, Account
 
 User = get_user_model()
-HISTORY_MODELS = (Plan, Theme, Objective, Milestone, ProgressUpdate)
-
-
-@functools.cache
-def _recorded_after_sql() -> str:
-    # Table and column names come from the models, never from a request.
-    q = connection.ops.quote_name
-    tests = [
-        f"EXISTS (SELECT 1 FROM {q(model.history.model._meta.db_table)} "  # noqa: S608
-        f"WHERE {q('history_date')} >= %s)"
-        for model in HISTORY_MODELS
-    ]
-    return "SELECT " + " OR ".join(tests)
 
 
 def recorded_after(plan: Plan, cutoff) -> bool:
-    """Whether any plan history was recorded at or after ``cutoff`` (one query, on the index
-    of each history table's dates).
+    """Whether any plan history was recorded at or after ``cutoff`` (one query).
 
     Never, in service: nothing is recorded in the future. A clock set back (as tests do) can
     make it so; then the live rows are ahead of the day asked for, and history must be replayed.
     (Accounts are left out: the tests' people are made on the real date.)
     """
-    value = connection.ops.adapt_datetimefield_value(cutoff)
-    with connection.cursor() as cursor:
-        cursor.execute(_recorded_after_sql(), [value] * len(HISTORY_MODELS))
-        return bool(cursor.fetchone()[0])
+    return history.recorded_after(cutoff)
 
 
 def rules(plan: Plan) -> drift.PlanRules:

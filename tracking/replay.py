@@ -8,21 +8,29 @@ touching the database again. ``objectives.drift`` then applies the rules to that
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
+from . import history
+from .history import (  # noqa: F401 (the replay's names, kept where callers import them)
+    ACCOUNT_FIELDS,
+    CHANGED,
+    CREATED,
+    DELETED,
+    RULE_FIELDS,
+    Account,
+    end_of_day,
+)
+
 User = get_user_model()
-CREATED, CHANGED, DELETED = "+", "~", "-"
+WITHDRAWN = Objective.Status.WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -37,46 +45,14 @@ class PlanDrift:
         return drift.summarise(self.objectives)
 
 
-def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` in the project's time zone: history before it counts."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days")
-ACCOUNT_FIELDS = (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
-WITHDRAWN = Objective.Status.WITHDRAWN
-
-
-@dataclass(frozen=True)
-class Account:
-    """An owner's account as it stood on a day: what drift and the pages need of it."""
-
-    username: str
-    full_name: str
-    is_active: bool
-
-    @property
-    def name(self) -> str:
-        return self.full_name or self.username
-
-
-def _by_id(rows, dated: bool) -> dict[int, tuple[list[datetime], list[dict]]]:
-    """Rows ordered by id then time, grouped per id as (their history dates, the rows)."""
-    grouped: dict[int, tuple[list[datetime], list[dict]]] = {}
-    for row in rows:
-        dates, group = grouped.setdefault(row["id"], ([], []))
-        if dated:
-            dates.append(row["history_date"])
-        group.append(row)
-    return grouped
-
-
 class PlanHistory:
     """A plan's history up to a cutoff, read once in a fixed number of queries (one per history
-    table, one for theme names, one for owners).
+    table, one for theme names, one for owners and one for their accounts' history).
 
-    ``state_at`` replays it to the end of the cutoff's day; with ``dated=True`` (which also reads
-    each record's date) to the end of any earlier day too, without touching the database again.
+    ``state_at`` replays it to the end of the cutoff's day; with ``dated=True`` to the end of
+    any earlier day too, without touching the database again. The reads and the rules of
+    replay (order, last record by a moment, deletions, accounts, thresholds) are
+    ``tracking.history``'s.
     """
 
     def __init__(
@@ -90,24 +66,15 @@ class PlanHistory:
         self.plan = plan
         self.cutoff = cutoff
         self.dated = dated
-        when = ("history_date",) if dated else ()
-        self.plan_rows = list(
-            Plan.history.filter(id=plan.pk, history_date__lt=cutoff)
-            .order_by("history_date", "history_id")
-            .values("history_date", *RULE_FIELDS)
-        )
-        objective_history = Objective.history.filter(plan_id=plan.pk)
+        self.plan_rows = history.plan_records(plan, cutoff)
+        mine = {"plan_id": plan.pk}
         if objective_ids is not None:  # only these objectives (an objective's own page)
-            objective_history = objective_history.filter(id__in=objective_ids)
-        if objective_ids is None:
-            objective_ids = objective_history.values("id")
-        self.objectives = _by_id(
-            objective_history.filter(history_date__lt=cutoff)
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                *when,
+            mine["id__in"] = objective_ids
+        else:
+            objective_ids = Objective.history.filter(plan_id=plan.pk).values("id")
+        self.objectives = history.by_row(
+            history.records(
+                Objective,
                 "ref",
                 "title",
                 "theme_id",
@@ -115,76 +82,62 @@ class PlanHistory:
                 "starts_on",
                 "target_date",
                 "status",
-            ),
-            dated,
+                filter=mine,
+                until=cutoff,
+                dated=dated,
+            )
         )
-        self.milestones = _by_id(
-            Milestone.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                *when,
+        self.milestones = history.by_row(
+            history.records(
+                Milestone,
                 "objective_id",
                 "title",
                 "baseline_date",
                 "due_date",
                 "completed_on",
                 "withdrawn_on",
-            ),
-            dated,
+                filter={"objective_id__in": objective_ids},
+                until=cutoff,
+                dated=dated,
+            )
         )
-        self.updates = _by_id(
-            ProgressUpdate.history.filter(objective_id__in=objective_ids, history_date__lt=cutoff)
-            .order_by("id", "history_date", "history_id")
-            .values("id", "history_type", *when, "objective_id", "reported_on", "rag"),
-            dated,
+        self.updates = history.by_row(
+            history.records(
+                ProgressUpdate,
+                "objective_id",
+                "reported_on",
+                "rag",
+                filter={"objective_id__in": objective_ids},
+                until=cutoff,
+                dated=dated,
+            )
         )
-        rows = [row for _, group in self.objectives.values() for row in group]
+        rows = [row for group in self.objectives.values() for row in group.records]
         theme_ids = {row["theme_id"] for row in rows} - {None}
         self.themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
         owner_ids = {row["owner_id"] for row in rows} - {None}
         self.owners = {u.pk: u for u in User.objects.filter(id__in=owner_ids)}
         # Every record of each owner's account (the earliest stands for the time before it).
-        self.accounts = _by_id(
-            User.history.filter(id__in=owner_ids)
-            .order_by("id", "history_date", "history_id")
-            .values("id", "history_date", *ACCOUNT_FIELDS),
-            True,
-        )
+        self.accounts = history.account_records(owner_ids)
 
     def account_at(self, owner_id: int, cutoff: datetime) -> Account | None:
         """The owner's account as it stood just before ``cutoff``: its latest record by then,
         or its earliest record when it had none yet (or the account now, with no history)."""
-        found = self.accounts.get(owner_id)
-        if found is None:
-            user = self.owners.get(owner_id)
-            if user is None:
-                return None
-            return Account(user.get_username(), user.get_full_name(), user.is_active)
-        dates, group = found
-        row = group[max(bisect_left(dates, cutoff) - 1, 0)]
-        return Account(
-            row[User.USERNAME_FIELD],
-            f"{row['first_name']} {row['last_name']}".strip(),
-            row["is_active"],
-        )
+        return history.account_from(self.accounts.get(owner_id), cutoff, self.owners.get(owner_id))
 
-    def _upto(self, grouped, cutoff: datetime):
+    def _upto(self, grouped: dict[int, history.Row], cutoff: datetime):
         """Each id's rows recorded before ``cutoff`` (ids with none are left out)."""
-        if cutoff >= self.cutoff:
-            for pk, (_, group) in grouped.items():
-                yield pk, group
+        if cutoff >= self.cutoff:  # everything read (and undated unless ``dated``)
+            for pk, row in grouped.items():
+                yield pk, row.records
             return
-        for pk, (dates, group) in grouped.items():
-            n = bisect_left(dates, cutoff)
-            if n:
-                yield pk, group[:n]
+        for pk, row in grouped.items():
+            group = row.upto(cutoff)
+            if group:
+                yield pk, group
 
     def rules_at(self, cutoff: datetime) -> drift.PlanRules:
-        rows = [row for row in self.plan_rows if row["history_date"] < cutoff]
-        source = rows[-1] if rows else {f: getattr(self.plan, f) for f in RULE_FIELDS}
-        return drift.PlanRules(**{f: source[f] for f in RULE_FIELDS})
+        return history.rules_from(self.plan, self.plan_rows, cutoff)
 
     def state_at(self, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
         """The plan's rules and objectives as recorded by the end of ``as_of``."""

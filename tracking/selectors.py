@@ -139,9 +139,11 @@ def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules,
 
 
 def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.ObjectiveDrift]:
-    """The objectives ``user`` owns now, across plans, most urgent first."""
+    """The objectives ``user`` owns now, across the plans they may see (drafts only for
+    administrators), most urgent first."""
     as_of = as_of or timezone.localdate()
-    owned = list(Objective.objects.filter(owner=user).values_list("plan_id", "id"))
+    mine = Objective.objects.visible_to(user).filter(owner=user)
+    owned = list(mine.values_list("plan_id", "id"))
     rows = []
     for plan in Plan.objects.filter(id__in={plan_id for plan_id, _ in owned}):
         if is_past(as_of):

@@ -1,15 +1,14 @@
 """Reads of one objective's history: the timeline of every change, and the objective as it stood.
 
 ``load_records`` reads the history of an objective, its milestones (including ones that
-existed only in the past) and its progress updates in a fixed number of queries (three
-history tables, then the people and themes they mention); everything else here works on
-those rows without touching the database.
+existed only in the past) and its progress updates through ``tracking.history`` in a fixed
+number of queries (three history tables, then the people and themes they mention); everything
+else here works on those rows without touching the database.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,7 +19,8 @@ from milestones.models import Milestone
 from objectives.formatting import clock, long_date, person_name
 from objectives.models import Objective, ProgressUpdate, Theme
 
-from .replay import CHANGED, CREATED, DELETED
+from . import history
+from .history import CHANGED, CREATED, DELETED
 
 User = get_user_model()
 
@@ -37,7 +37,7 @@ OBJECTIVE_FIELDS = (
 )
 MILESTONE_FIELDS = ("title", "baseline_date", "due_date", "completed_on")
 UPDATE_FIELDS = ("reported_on", "rag", "summary")
-RECORD_FIELDS = ("id", "history_id", "history_date", "history_type", "history_user_id")
+RECORD_FIELDS = ("history_user_id",)  # with tracking.history.RECORD: id, type, date, record id
 
 LABELS = {
     "ref": "Ref",
@@ -81,21 +81,15 @@ class ObjectiveRecords:
 
 def load_records(objective: Objective) -> ObjectiveRecords:
     """Five queries, whatever the number of milestones, updates or changes."""
-    order = ("history_date", "history_id")
-    objective_rows = list(
-        Objective.history.filter(id=objective.pk)
-        .order_by(*order)
-        .values(*RECORD_FIELDS, "history_change_reason", *OBJECTIVE_FIELDS)
+    objective_rows = history.records(
+        Objective, *RECORD_FIELDS, *OBJECTIVE_FIELDS, filter={"id": objective.pk}, why=True
     )
-    milestone_rows = list(
-        Milestone.history.filter(objective_id=objective.pk)
-        .order_by(*order)
-        .values(*RECORD_FIELDS, "history_change_reason", *MILESTONE_FIELDS)
+    mine = {"objective_id": objective.pk}
+    milestone_rows = history.records(
+        Milestone, *RECORD_FIELDS, *MILESTONE_FIELDS, filter=mine, why=True
     )
-    update_rows = list(
-        ProgressUpdate.history.filter(objective_id=objective.pk)
-        .order_by(*order)
-        .values(*RECORD_FIELDS, "history_change_reason", "author_id", *UPDATE_FIELDS)
+    update_rows = history.records(
+        ProgressUpdate, *RECORD_FIELDS, "author_id", *UPDATE_FIELDS, filter=mine, why=True
     )
     user_ids = {row["history_user_id"] for row in objective_rows + milestone_rows + update_rows}
     user_ids |= {row["owner_id"] for row in objective_rows}
@@ -295,11 +289,7 @@ class UpdateAsOf:
 
 
 def _latest_before(rows: list[dict], cutoff: datetime) -> dict[int, dict]:
-    latest: dict[int, dict] = {}
-    for row in rows:
-        if row["history_date"] < cutoff:
-            latest[row["id"]] = row
-    return {pk: row for pk, row in latest.items() if row["history_type"] != DELETED}
+    return history.as_it_stood(history.by_row(rows), cutoff)
 
 
 def objective_as_of(records: ObjectiveRecords, cutoff: datetime) -> dict | None:
@@ -331,7 +321,4 @@ def first_recorded(records: ObjectiveRecords) -> datetime | None:
 
 
 def milestone_rows_by_id(records: ObjectiveRecords) -> dict[int, list[dict]]:
-    by_id: dict[int, list[dict]] = defaultdict(list)
-    for row in records.milestones:
-        by_id[row["id"]].append(row)
-    return by_id
+    return {pk: row.records for pk, row in history.by_row(records.milestones).items()}

@@ -6,14 +6,14 @@ scale, so the diagonal is where a forecast equals the reporting date: a line tha
 slipped, a flat line is holding its date, and a line that reaches the diagonal is complete (or
 has run out of time). Drawn on the server as SVG with a table of the same data; no JavaScript.
 
-The due dates come from ``Milestone.history``: one query for the objective (or none, when the
-caller hands in the rows ``tracking.timeline.load_records`` already read).
+The due dates come from the milestones' history (``tracking.history``): one query for the
+objective (or none, when the caller hands in the rows ``tracking.timeline.load_records`` already
+read), replayed to the end of each reporting date.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,7 +22,8 @@ from django.utils.dateformat import format as format_date
 
 from milestones.models import Milestone
 
-from .replay import DELETED
+from . import history
+from .history import DELETED
 
 # Series styles: colour (at least 3:1 against white), marker shape and dash pattern. The three
 # cycle at different lengths, so neighbouring lines differ in more than colour.
@@ -170,10 +171,8 @@ def _local_day(moment) -> date:
 
 def read_rows(objective_id: int) -> list[dict]:
     """This objective's milestone history, oldest first: one query."""
-    return list(
-        Milestone.history.filter(objective_id=objective_id)
-        .order_by("history_date", "history_id")
-        .values("id", "history_date", "history_type", "title", "due_date", "completed_on")
+    return history.records(
+        Milestone, "title", "due_date", "completed_on", filter={"objective_id": objective_id}
     )
 
 
@@ -183,10 +182,9 @@ def milestone_trend(
     """The trend of every milestone of ``objective`` up to the end of ``as_of`` (today)."""
     as_of = as_of or timezone.localdate()
     rows = read_rows(objective.pk) if rows is None else rows
-    rows = [row for row in rows if _local_day(row["history_date"]) <= as_of]
-    by_milestone: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_milestone[row["id"]].append(row)
+    cutoff = history.end_of_day(as_of)
+    rows = [row for row in rows if row["history_date"] < cutoff]
+    by_milestone = history.by_row(rows)
 
     reporting = set(month_ends(objective.starts_on, as_of))
     reporting |= {_local_day(row["history_date"]) for row in rows}
@@ -194,10 +192,10 @@ def milestone_trend(
     dates = sorted(reporting)
 
     series = []
-    ordered = sorted(by_milestone.items(), key=lambda item: (item[1][0]["history_date"], item[0]))
-    for index, (milestone_id, history) in enumerate(ordered):
+    ordered = sorted(by_milestone.items(), key=lambda item: (item[1].dates[0], item[0]))
+    for index, (milestone_id, recorded) in enumerate(ordered):
         latest_title = next(
-            (r["title"] for r in reversed(history) if r["history_type"] != DELETED), ""
+            (r["title"] for r in reversed(recorded.records) if r["history_type"] != DELETED), ""
         )
         one = Series(
             key=f"M{index + 1}",
@@ -207,7 +205,7 @@ def milestone_trend(
             marker=MARKERS[index % len(MARKERS)],
             dash=DASHES[index % len(DASHES)],
         )
-        one.points = _points(history, dates)
+        one.points = _points(recorded, dates)
         series.append(one)
 
     first_seen = min((s.points[0].reported for s in series if s.points), default=None)
@@ -224,16 +222,12 @@ def milestone_trend(
     return chart
 
 
-def _points(history: list[dict], dates: list[date]) -> list[Point]:
+def _points(recorded: history.Row, dates: list[date]) -> list[Point]:
+    """The milestone as it stood at the end of each reporting date, until it was complete."""
     points = []
-    index = -1
     for day in dates:
-        while index + 1 < len(history) and _local_day(history[index + 1]["history_date"]) <= day:
-            index += 1
-        if index < 0:
-            continue
-        state = history[index]
-        if state["history_type"] == DELETED:
+        state = recorded.at(history.end_of_day(day))
+        if state is None or state["history_type"] == DELETED:
             continue
         completed_on = state["completed_on"]
         if completed_on is not None and completed_on <= day:

@@ -12,7 +12,7 @@ from itertools import groupby
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from objectives import drafts, drift, permissions
+from objectives import drift, permissions
 from objectives.models import Objective
 
 from . import selectors
@@ -20,7 +20,8 @@ from . import selectors
 
 def landing_url(user) -> str | None:
     """Where ``/`` sends ``user``, or None when ``/`` shows their worklist."""
-    if Objective.objects.filter(owner=user).exists() or permissions.is_manager(user):
+    owns = Objective.objects.visible_to(user).filter(owner=user).exists()  # drafts: admins only
+    if owns or permissions.is_manager(user):
         return None
     if permissions.is_leadership(user):
         return "/dashboard/"
@@ -43,7 +44,7 @@ def plan_groups(rows) -> list[tuple[str, list]]:
 
 
 def render_worklist(request):
-    rows = drafts.worklist_rows(request.user, selectors.objectives_drift_for_owner(request.user))
+    rows = selectors.objectives_drift_for_owner(request.user)
     context = {
         "rows": rows,
         "groups": plan_groups(rows),

@@ -278,3 +278,30 @@ def test_a_huge_file_is_not_kept_while_it_is_read(client, clock, objective, mana
     assert "The selected file must be smaller than 10 MB" in response.content.decode()
     assert "Select a file" not in response.content.decode()
     assert Evidence.objects.count() == 0
+
+
+def test_an_opendocument_whose_mimetype_unpacks_to_150_mb_is_refused_unread():
+    """A real "mimetype" part holds only the type: a larger one is refused without unpacking."""
+    import tracemalloc
+
+    from django.core.exceptions import ValidationError
+
+    from impact.uploads import check_upload
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as part:
+            part.write(b"application/vnd.oasis.opendocument.text")
+            for _ in range(150):
+                part.write(b" " * (1024 * 1024))
+        archive.writestr("content.xml", "<office:document-content/>")
+    data = buffer.getvalue()
+    assert len(data) < 10 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match="is not a real OpenDocument text"):
+            check_upload("minutes.odt", data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024, f"peak memory {peak:,} bytes"

@@ -1,11 +1,19 @@
 """``manage.py import_plan``: exit 1 listing the problems and writing nothing; --dry-run
 writes nothing; a clean tracker imports."""
 
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from importing.parsing import MAX_UPLOAD_BYTES
 from milestones.models import Milestone
 from objectives.models import Objective, Plan
 from tests import factories
@@ -125,3 +133,94 @@ def test_someone_who_is_not_an_administrator_cannot_be_named(tmp_path, plan, man
     path = write(tmp_path, [wb.objective()])
     with pytest.raises(CommandError, match="is not an active administrator"):
         call_command("import_plan", str(path), "--plan", str(plan.pk), "--user", manager.username)
+
+
+# --- Files that never end ---------------------------------------------------------------------
+
+TOO_BIG = "The file must be smaller than 5 MB"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _limited_memory():
+    """In the command's own process: an unbounded read fails fast instead of filling memory."""
+    two_gigabytes = 2 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (two_gigabytes, two_gigabytes))
+
+
+def run_in_own_process(path) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", "import_plan", str(path), "--plan", "1", "--dry-run"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "stockton_improve.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=_limited_memory,
+        check=False,
+    )
+
+
+def test_dev_zero_is_refused_as_too_big_after_reading_at_most_the_limit():
+    started = time.monotonic()
+    done = run_in_own_process("/dev/zero")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [TOO_BIG, "1 problem(s) found; nothing was written."]
+    assert time.monotonic() - started < 30
+
+
+def test_a_fifo_that_never_ends_is_refused_as_too_big(tmp_path):
+    fifo = tmp_path / "tracker.xlsx"
+    os.mkfifo(fifo)
+
+    def write_forever():
+        try:
+            with open(fifo, "wb") as pipe:
+                while True:
+                    pipe.write(b"PK" + b"\0" * 65536)
+        except (BrokenPipeError, OSError):
+            pass
+
+    writer = threading.Thread(target=write_forever, daemon=True)
+    writer.start()
+    done = run_in_own_process(fifo)
+    writer.join(timeout=10)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [TOO_BIG, "1 problem(s) found; nothing was written."]
+    assert not writer.is_alive()
+
+
+def test_a_fifo_with_no_writer_is_refused_at_once(tmp_path, capsys):
+    fifo = tmp_path / "tracker.xlsx"
+    os.mkfifo(fifo)
+    done = run_in_own_process(fifo)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [
+        "The file is empty",
+        "1 problem(s) found; nothing was written.",
+    ]
+
+
+@pytest.mark.parametrize("extra", [1, 1000])
+def test_a_file_just_over_the_limit_is_refused(tmp_path, admin_user, plan, capsys, extra):
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(b"PK" + b"\0" * (MAX_UPLOAD_BYTES - 2 + extra))
+    assert path.stat().st_size == MAX_UPLOAD_BYTES + extra
+    before = history()
+    assert command(path, "--plan", plan.pk, "--dry-run") == 1
+    out = capsys.readouterr().out
+    assert out.splitlines() == [TOO_BIG, "1 problem(s) found; nothing was written."]
+    assert history() == before
+
+
+def test_a_file_of_exactly_the_limit_is_read(tmp_path, admin_user, plan, capsys):
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(b"PK" + b"\0" * (MAX_UPLOAD_BYTES - 2))
+    assert command(path, "--plan", plan.pk, "--dry-run") == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith("The file is not an Excel workbook")
+
+
+def test_a_folder_is_an_error_not_a_traceback(tmp_path, db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Cannot read .*: Is a directory"):
+        call_command("import_plan", str(tmp_path), "--plan", "1")

@@ -104,6 +104,7 @@ def test_the_owner_cannot_reach_their_objective_in_a_draft(client, world, at_tod
         f"/objectives/{hidden.pk}/edit/",
         f"/objectives/{hidden.pk}/updates/new/",
         f"/objectives/{hidden.pk}/milestones/new/",
+        f"/objectives/{hidden.pk}/evidence/new/",
         f"/milestones/{milestone.pk}/reforecast/",
         f"/milestones/{milestone.pk}/complete/",
     ):

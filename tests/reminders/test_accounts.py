@@ -6,6 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
+from django.test import RequestFactory
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 
 from tests import factories
 
@@ -227,6 +233,85 @@ def test_odd_addresses_answer_without_failing(client, db, value):
     )
     assert response.status_code in (200, 302)
     assert mail.outbox == []
+
+
+def _reset_view_alone(address: str, remote: str = "10.0.0.5"):
+    """The password-reset view called on its own, as the request does before the response is
+    sent: (response, SQL run, templates rendered)."""
+    request = RequestFactory().post(
+        "/accounts/password_reset/", {"email": address}, REMOTE_ADDR=remote
+    )
+    request._dont_enforce_csrf_checks = True
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            response = resolve("/accounts/password_reset/").func(request)
+    finally:
+        template_rendered.disconnect(record)
+    return response, [query["sql"] for query in queries], rendered
+
+
+def _shapes(statements: list[str]) -> list[str]:
+    """SQL with its quoted and numeric values taken out."""
+    return [re.sub(r"'(?:[^']|'')*'|\d+", "?", sql) for sql in statements]
+
+
+def _close_as_the_server_does(response):
+    """What the server does once the answer is written (as Django's test client does it: the
+    test's database connection is kept open)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def test_a_known_and_an_unknown_address_do_the_same_work_before_the_answer(manager):
+    known, known_sql, known_templates = _reset_view_alone(manager.email)
+    assert mail.outbox == []  # nothing looked up, built or sent yet
+    # From another network address, so each request starts its own counts, as the first did.
+    unknown, unknown_sql, unknown_templates = _reset_view_alone("nobody@example.org", "10.0.0.6")
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    # The same statements; only the values differ (each address's own request count).
+    assert _shapes(known_sql) == _shapes(unknown_sql)
+    assert known_templates == unknown_templates
+    assert not any("password_reset_email" in name for name in known_templates)
+    assert mail.outbox == []
+    # Once the answer has gone (the server closes the response), the known address is sent
+    # its link and the unknown one nothing.
+    _close_as_the_server_does(unknown)
+    assert mail.outbox == []
+    _close_as_the_server_does(known)
+    (message,) = mail.outbox
+    assert message.to == [manager.email]
+    assert _link(message).startswith("https://improve.example.org/accounts/reset/")
+
+
+def test_the_link_is_sent_by_the_time_the_answer_has_been_sent(client, manager):
+    response = client.post("/accounts/password_reset/", {"email": manager.email})
+    assert response.url == "/accounts/password_reset/done/"
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+
+
+def test_a_failure_to_send_after_the_answer_is_logged_not_raised(manager, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.reminders.test_accounts.BrokenBackend"
+    response, _, _ = _reset_view_alone(manager.email)
+    _close_as_the_server_does(response)
+    assert mail.outbox == []
+    assert any("password reset" in record.getMessage().lower() for record in caplog.records)
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("no mail server")
 
 
 def test_the_limit_is_counted_in_the_database_and_lifts_after_an_hour(

@@ -6,6 +6,7 @@ writes nothing and exits 1; otherwise it imports (or, with --dry-run, says what 
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,19 @@ class _DryRun(Exception):
     pass
 
 
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The first ``limit`` bytes of the file, or all of it if shorter.
+
+    The size the file system gives is not trusted (a device such as /dev/zero or a pipe says 0
+    and never ends). A named pipe is opened without waiting for a writer: with none, it reads as
+    empty.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as file:
+        os.set_blocking(descriptor, True)
+        return file.read(limit)
+
+
 class Command(BaseCommand):
     help = "Import a plan from an Excel workbook laid out like the template."
 
@@ -48,16 +62,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            if path.stat().st_size > MAX_UPLOAD_BYTES:
-                return self._fail(["The file must be smaller than 5 MB"])
-            data = path.read_bytes()
+            data = _read_at_most(path, MAX_UPLOAD_BYTES + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
-        user = self._user(options.get("user"))
+        if len(data) > MAX_UPLOAD_BYTES:
+            return self._fail(["The file must be smaller than 5 MB"])
         try:
             workbook = read_workbook(data)
         except WorkbookRefused as refused:
             return self._fail([str(p) for p in refused.problems])
+        user = self._user(options.get("user"))
         mapping = {
             OBJECTIVES: guess_mapping(workbook.sheet(OBJECTIVES), OBJECTIVES),
             MILESTONES: guess_mapping(workbook.sheet(MILESTONES), MILESTONES),
