@@ -6,12 +6,13 @@ cannot carry a "Draft" tag.
 
 from __future__ import annotations
 
-from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, Greatest
 
 from board.models import BoardMeeting
 from milestones.models import Milestone
 from objectives.models import Objective
+from tracking.history import last_recorded
 
 from .models import TOKEN_PATTERN, CalendarFeed, token_hash
 
@@ -38,20 +39,12 @@ def feed_of(person) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=person).first()
 
 
-def _last_changed(model, ref: str):
-    """When the row ``ref`` points at was last written, from its history (one subquery)."""
-    return Subquery(
-        model.history.filter(id=OuterRef(ref)).order_by("-history_date").values("history_date")[:1],
-        output_field=DateTimeField(),
-    )
-
-
 def open_milestones(person) -> QuerySet[Milestone]:
     """The person's open milestones on objectives they own in published plans: neither the
     milestone complete or withdrawn, nor its objective; ``last_modified`` is the later of the
     milestone's and the objective's last recorded change."""
-    milestone_changed = _last_changed(Milestone, "pk")
-    objective_changed = _last_changed(Objective, "objective_id")
+    milestone_changed = last_recorded(Milestone, "pk")
+    objective_changed = last_recorded(Objective, "objective_id")
     return (
         Milestone.objects.open()
         .filter(objective__owner=person, objective__plan__published_on__isnull=False)
@@ -74,6 +67,6 @@ def board_meetings(person) -> QuerySet[BoardMeeting]:
     return (
         BoardMeeting.objects.filter(plan_id__in=plans, plan__published_on__isnull=False)
         .select_related("plan")
-        .annotate(last_modified=_last_changed(BoardMeeting, "pk"))
+        .annotate(last_modified=last_recorded(BoardMeeting, "pk"))
         .order_by("held_on", "plan_id", "id")
     )

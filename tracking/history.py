@@ -17,8 +17,8 @@ One set of rules for every page, file, email and process:
 The readers (``records``, ``rows_at``, ``changes``, ``accounts_at``, ``account_records``,
 ``account_roles``, ``plan_rules_at``, ``plan_records``, ``first_record``, ``last_record``,
 ``recorded_after``) run one query each (``accounts_at`` one more for accounts with no history);
-``created_by`` is a condition for a query of live rows. The rest (``by_row``, ``Row``,
-``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on records already read, so
+``created_by`` is a condition and ``last_recorded`` a value for a query of live rows. The
+rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on records already read, so
 ``tracking.replay.PlanHistory`` replays any number of days from one read with the same rules.
 
 Services and ``check_history`` may still read ``Model.history`` to check the rules of the record
@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from objectives import drift
 
@@ -172,6 +172,17 @@ def created_by(model: type[models.Model], day: date, ref: str = "pk") -> Exists:
         model.history.filter(
             id=OuterRef(ref), history_type=CREATED, history_date__lt=end_of_day(day)
         )
+    )
+
+
+def last_recorded(model: type[models.Model], ref: str = "pk") -> Subquery:
+    """A value for a query of ``model``'s rows (``ref`` names the row id in the outer query):
+    when the row's latest record was made (one subquery)."""
+    return Subquery(
+        model.history.filter(id=OuterRef(ref))
+        .order_by("-history_date", "-history_id")
+        .values("history_date")[:1],
+        output_field=models.DateTimeField(),
     )
 
 
