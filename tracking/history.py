@@ -18,8 +18,9 @@ The readers (``records``, ``rows_at``, ``changes``, ``accounts_at``, ``account_r
 ``account_roles``, ``plan_rules_at``, ``plan_records``, ``first_record``, ``last_record``,
 ``recorded_after``) run one query each (``accounts_at`` one more for accounts with no history);
 ``created_by`` is a condition and ``last_recorded`` a value for a query of live rows. The
-rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on records already read, so
-``tracking.replay.PlanHistory`` replays any number of days from one read with the same rules.
+rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work
+on records already read, so ``tracking.replay.PlanHistory`` replays any number of days from
+one read with the same rules.
 
 Services and ``check_history`` may still read ``Model.history`` to check the rules of the record
 (the order of a row's records, the version an edit form was read at, rows against their
