@@ -100,10 +100,12 @@ class BoardState:
 
 
 def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
-    """The comparison date and the number of open challenges (two short queries)."""
+    """The comparison date and the number of challenges open at the end of ``as_of`` (two
+    short queries)."""
+    challenges = Challenge.objects.filter(objective__plan=plan).open_at(end_of_day(as_of))
     return BoardState(
         comparison=comparison_date(plan, as_of, since),
-        open_challenges=Challenge.objects.filter(objective__plan=plan).not_closed().count(),
+        open_challenges=challenges.count(),
     )
 
 
@@ -116,6 +118,29 @@ def challenges_for_objective(objective) -> list[Challenge]:
         .select_related("objective", "raised_by", "answered_by", "closed_by")
         .order_by("-raised_at", "-id")
     )
+
+
+def challenges_at(objective, as_of: date) -> list[Challenge]:
+    """The objective's challenges as they stood at the end of ``as_of``, newest first: those
+    raised by then, each showing only the answer and closing recorded by then. The rows are
+    for display and never saved."""
+    cutoff = end_of_day(as_of)
+    found = []
+    for challenge in challenges_for_objective(objective):
+        if challenge.raised_at >= cutoff:
+            continue
+        if challenge.closed_at is not None and challenge.closed_at >= cutoff:
+            challenge.closed_at, challenge.closed_by = None, None
+        if challenge.answered_at is not None and challenge.answered_at >= cutoff:
+            challenge.answer, challenge.answered_at, challenge.answered_by = "", None, None
+        if challenge.closed_at is not None:
+            challenge.status = Challenge.Status.CLOSED
+        elif challenge.answered_at is not None:
+            challenge.status = Challenge.Status.ANSWERED
+        else:
+            challenge.status = Challenge.Status.OPEN
+        found.append(challenge)
+    return found
 
 
 def open_challenges_for_owner(user) -> list[Challenge]:

@@ -377,21 +377,17 @@ def admin_items(day: date, plans: list[Plan] | None = None) -> tuple[list[Item],
     """Open objectives with no owner, and those whose owner has left."""
     plans = published_plans(day) if plans is None else plans
     no_owner, owner_left = [], []
-    owner_ids = set()
     rows = []
     for plan in plans:
         for objective in plan_drift(plan, day).objectives:
             if not _in_picture(objective) or objective.state.status == COMPLETE:
                 continue
             rows.append((plan, objective))
-            owner_ids.add(objective.state.owner_id)
-    left = set(User.objects.filter(pk__in=owner_ids - {None}, is_active=False).values_list("pk"))
-    left = {pk for (pk,) in left}
     for plan, objective in rows:
         state = objective.state
         if state.owner_id is None:
             no_owner.append(_item(plan, objective))
-        elif state.owner_id in left or "owner_inactive" in objective.flags:
+        elif not state.owner_active:  # their account as it stood on the day
             owner_left.append(_item(plan, objective, who=state.owner_name or ""))
     return no_owner, owner_left
 
