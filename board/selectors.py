@@ -471,6 +471,14 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
         if as_of <= m.due_date <= due_until
     ]
     due.sort(key=lambda d: (d.milestone.due_date, drift.natural_key(d.row.ref), d.milestone.id))
+    challenges = open_challenges(plan, as_of)
+    states = {row.id: row.state for row in now.objectives}
+    for challenge in challenges:  # who it waits for: the objective's owner at D
+        state, owner = states.get(challenge.objective_id), challenge.objective.owner
+        if state is not None:
+            challenge.waits_for = state.owner_name if state.owner_id else ""
+        else:  # out of the picture at D
+            challenge.waits_for = person_name(owner) if owner else ""
     return Pack(
         plan=plan,
         as_of=as_of,
@@ -483,7 +491,7 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
         completed=completed,
         due=due,
         due_until=due_until,
-        challenges=open_challenges(plan, as_of),
+        challenges=challenges,
         trend=[(day, summaries[day].counts) for day in trend_days],
         updates=updates,
         moves=moves,

@@ -502,6 +502,12 @@ def pack(client, params):
         "measures": sum(
             int(r["text"]) for key, r in page.ids.items() if re.fullmatch(r"measures-\w+", key)
         ),
+        "waiting_for": [
+            (int(r["data-objective"]), waiting.group(1))
+            for r in page.marked
+            if "data-challenge" in r
+            and (waiting := re.search(r"Waiting for an answer from (.*)\.$", r["text"]))
+        ],
     }
     return rows, counts
 
@@ -718,6 +724,10 @@ def compare_day(client, plan, day, today, rec, out: Findings, *, pdf: bool) -> i
     out.same("board pack", day, "counts", counts["summary"], data["summary"])
     out.same("board pack", day, "open challenges", counts["challenges"], open_challenges)
     out.same("board pack", day, "measures", counts["measures"], measures)
+    names = {row["id"]: row["owner"] or "a named owner" for row in ref.values()}
+    for pk, name in counts["waiting_for"]:
+        if pk in names:
+            out.same("board pack", day, f"challenge on {pk} waits for", name, names[pk])
 
     rows, as_at = workbook(client, params)
     out.same("board workbook", day, "as at", as_at, day)
