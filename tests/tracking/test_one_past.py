@@ -612,6 +612,11 @@ def digests(day: date):
         if m.to == ["ada@example.org"] and "need an accountable owner" in m.body
     ]
     found = {"counts": {}, "before": {}, "turned_red": set(), "no_owner": set(), "owner_left": {}}
+    found["reminders"] = {
+        m.to[0].split("@")[0]: set(re.findall(r"^- (\S+) ", m.body, re.M))
+        for m in mail.outbox
+        if "This is your reminder for" in m.body
+    }
     for message in leader:
         for label, now, before in re.findall(
             r"^  (\w+): (\d+) \(a week ago (\d+)\)$", message.body, re.M
@@ -758,7 +763,13 @@ def compare_day(client, plan, day, today, rec, out: Findings, *, pdf: bool) -> i
             continue
         row = objective_page(client, pk, day, today)
         key = next((k for k, r in ref.items() if r["id"] == pk), None)
-        if key is None:  # withdrawn by D: the page shows it, out of the picture
+        if key is None:  # withdrawn by D: out of the picture, its header as it stood
+            owner = rec.owner_at(pk, cutoff)
+            _, name, active = rec.account_at(owner, cutoff) if owner else (None, None, True)
+            header = {"owner": row.get("owner"), "left": row.get("left")}
+            out.same(
+                "objective page (withdrawn)", day, pk, header, {"owner": name, "left": not active}
+            )
             continue
         out.agree("objective page", day, {key: row}, {key: ref[key]}, ROW)
         out.same("objective page", day, f"{key} counts", row["counts"], expected_counts[pk])
@@ -830,7 +841,12 @@ def compare_digests(client, plan, day, rec, out: Findings, clock, moment, now) -
         found["owner_left"],
         {k: r["owner"] for k, r in active.items() if r["left"]},
     )
-    return 2
+    for username, refs in found["reminders"].items():
+        theirs = {k for k, r in active.items() if r["username"] == username}
+        out.same("owner's reminder", day, f"objectives of {username}", refs - theirs, set())
+        left = {k for k in theirs if active[k]["left"]}
+        out.same("owner's reminder", day, f"sent to {username}, who had left", left, set())
+    return 3
 
 
 @pytest.mark.parametrize("seed", SEEDS)
