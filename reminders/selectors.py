@@ -216,8 +216,8 @@ def owner_reminders(day: date, plans: list[Plan] | None = None) -> list[OwnerRem
         rules = state.rules
         for objective in state.objectives:
             owner_id = objective.state.owner_id
-            if owner_id is None or not _in_picture(objective):
-                continue
+            if owner_id is None or not _in_picture(objective) or not objective.state.owner_active:
+                continue  # no owner, or one who had left by the day
             reminder = by_owner.setdefault(owner_id, OwnerReminder(person=None, day=day))
             if objective.state.status == COMPLETE:
                 continue

@@ -35,6 +35,20 @@ def _recorded_after_sql() -> str:
         f"WHERE {q('history_date')} >= %s)"
         for model in HISTORY_MODELS
     ]
+    # An owner of the plan whose account as it stood at the cutoff (its latest record before
+    # it) differs from the live row in what drift reads: they were renamed, left or came back.
+    history, user = q(User.history.model._meta.db_table), q(User._meta.db_table)
+    date_, pk = q("history_date"), q("id")
+    differs = " OR ".join(
+        f"h.{q(f)} <> u.{q(f)}"
+        for f in (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
+    )
+    tests.append(
+        f"EXISTS (SELECT 1 FROM {history} h JOIN {user} u ON u.{pk} = h.{pk} "  # noqa: S608
+        f"WHERE h.{date_} = (SELECT MAX(h2.{date_}) FROM {history} h2 "
+        f"WHERE h2.{pk} = h.{pk} AND h2.{date_} < %s) AND ({differs}) AND h.{pk} IN "
+        f"(SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} WHERE {q('plan_id')} = %s))"
+    )
     return "SELECT " + " OR ".join(tests)
 
 
@@ -44,11 +58,13 @@ def recorded_after(plan: Plan, cutoff) -> bool:
 
     Never, in service: nothing is recorded in the future. A clock set back (as tests do) can
     make it so; then the live rows are ahead of the day asked for, and history must be replayed.
-    (Accounts are left out: the tests' people are made on the real date.)
+    Of accounts, an owner whose account at the cutoff differs from the live row counts (the
+    tests' people are made on the real date, after the days they are used on: those records
+    alone do not).
     """
     value = connection.ops.adapt_datetimefield_value(cutoff)
     with connection.cursor() as cursor:
-        cursor.execute(_recorded_after_sql(), [value] * len(HISTORY_MODELS))
+        cursor.execute(_recorded_after_sql(), [value] * (len(HISTORY_MODELS) + 1) + [plan.pk])
         return bool(cursor.fetchone()[0])
 
 
