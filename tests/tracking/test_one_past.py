@@ -76,6 +76,21 @@ class Record:
     measures: dict = field(default_factory=dict)  # pk -> (objective, added)
     updates: dict = field(default_factory=dict)  # pk -> (objective, added)
     days: set = field(default_factory=set)  # the days something happened
+    links: list = field(default_factory=list)  # [(when, finding ref, objective pks)]
+
+    def answering(self, cutoff: datetime, in_picture: set[int]) -> dict[str, set[int]]:
+        """Each finding's objectives at ``cutoff`` (those in the picture)."""
+        found: dict[str, set[int]] = {}
+        for when, ref, pks in self.links:
+            if when < cutoff:
+                found[ref] = pks & in_picture
+        return found
+
+    def link(self, admin, finding, pks: set[int], when) -> None:
+        impact_services.finding_set_objectives(
+            user=admin, finding=finding, objectives=list(Objective.objects.filter(pk__in=pks))
+        )
+        self.links.append((when, finding.ref, set(pks)))
 
     def telling_days(self, today: date) -> set[date]:
         """Event days where a past read most easily goes wrong: the last day before an owner
@@ -207,6 +222,11 @@ def _one_event(
         objectives.append(objective.pk)
         rec.created[objective.pk] = moment
         rec.owners[objective.pk].append((moment, owner.pk if owner else None))
+        side = random.Random(step)  # its own stream: the plan's draws stay as they were
+        if side.random() < 0.5:  # it answers a finding too
+            finding = side.choice(findings)
+            linked = set(finding.links.values_list("objective_id", flat=True))
+            rec.link(admin, finding, linked | {objective.pk}, moment)
         return
     in_plan = list(Objective.objects.filter(pk__in=objectives).exclude(status="withdrawn"))
     objective = rng.choice(in_plan) if in_plan else fresh(Objective, rng.choice(objectives))
@@ -361,19 +381,15 @@ def _one_event(
                 name=f"Board {step}",
             )
         else:
-            impact_services.finding_set_objectives(
-                user=admin,
-                finding=rng.choice(findings),
-                objectives=[
-                    fresh(Objective, pk) for pk in rng.sample(objectives, k=min(2, len(objectives)))
-                ],
-            )
+            chosen = rng.sample(objectives, k=min(2, len(objectives)))
+            rec.link(admin, rng.choice(findings), set(chosen), moment)
 
 
 # --- reading the surfaces ----------------------------------------------------------------------
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 MARKS = (
+    "data-finding",
     "data-ref",
     "data-owner",
     "data-person",
@@ -466,7 +482,9 @@ def dashboard(client, params):
     page = parse(html)
     rows = {r["data-ref"]: row_of(r) for r in page.marked if r["tag"] == "tr" and "data-ref" in r}
     total = re.search(r"(\d+) measures? of impact in all", html)
+    register = re.search(r"Findings: (\d+) in the register, (\d+) with nothing answering", html)
     counts = {
+        "findings": tuple(int(n) for n in register.groups()) if register else None,
         "challenges": number_in(page.ids["open-challenges"]["text"]),
         "measures": int(total.group(1)) if total else 0,
     }
@@ -576,6 +594,7 @@ def objective_page(client, pk, as_of, today):
     if owner:
         row.update(owner=owner[0]["data-owner"] or None, left=bool(owner[0]["data-left"]))
         assert ("(has left)" in owner[0]["text"]) == row["left"]
+    row["findings"] = {r["data-finding"] for r in page.marked if "data-finding" in r}
     evidence = page.ids.get("evidence-count")
     row["counts"] = {
         "challenges": sum(1 for r in page.marked if "data-challenge" in r),
@@ -587,10 +606,17 @@ def objective_page(client, pk, as_of, today):
 
 
 def findings(client, params):
+    """The register: each objective answering a finding with its RAG, and each finding's refs."""
     page = html_of(client, "/findings/", params)
-    return [
-        (r["data-ref"], r["data-rag"]) for r in page.marked if r["tag"] == "li" and "data-ref" in r
-    ]
+    items, answering, finding = [], {}, None
+    for r in page.marked:
+        if r["tag"] == "tr" and "data-finding" in r:
+            finding = r["data-finding"]
+            answering[finding] = set()
+        elif r["tag"] == "li" and "data-ref" in r:
+            items.append((r["data-ref"], r["data-rag"]))
+            answering[finding].add(r["data-ref"])
+    return items, answering
 
 
 def worklist(client):
@@ -709,6 +735,7 @@ def compare_day(client, plan, day, today, rec, out: Findings, *, pdf: bool) -> i
     surfaces = 1
 
     rows, counts = dashboard(client, params)
+    counts_seen = counts
     out.agree("dashboard", day, rows, ref, ROW)
     out.same("dashboard", day, "open challenges", counts["challenges"], open_challenges)
     out.same("dashboard", day, "measures", counts["measures"], measures)
@@ -772,9 +799,19 @@ def compare_day(client, plan, day, today, rec, out: Findings, *, pdf: bool) -> i
             )
             continue
         out.agree("objective page", day, {key: row}, {key: ref[key]}, ROW)
+        theirs = {f for f, pks in rec.answering(cutoff, {pk}).items() if pks}
+        out.same("objective page", day, f"{key} findings", row.pop("findings"), theirs)
         out.same("objective page", day, f"{key} counts", row["counts"], expected_counts[pk])
 
-    for key, rag in findings(client, params):
+    items, register = findings(client, params)
+    refs = {row["id"]: k for k, row in ref.items()}
+    links = rec.answering(cutoff, set(refs)) if day >= START else {}
+    expected = {f: {refs[pk] for pk in pks} for f, pks in links.items()}
+    expected.update({f"F{n}": expected.get(f"F{n}", set()) for n in range(3) if day >= START})
+    out.same("findings register", day, "objectives answering", register, expected)
+    unanswered = sum(1 for pks in expected.values() if not pks)
+    out.same("dashboard", day, "findings", counts_seen["findings"], (len(expected), unanswered))
+    for key, rag in items:
         if key not in ref or ref[key]["rag"] != rag:
             out.append(
                 f"findings register on {day}, {key}: {rag}, expected {ref.get(key, {}).get('rag')}"
