@@ -45,6 +45,7 @@ from objectives.drift import FLAGS
 from objectives.models import Objective
 from people import services as people_services
 from tests import factories
+from tracking import selectors as tracking_selectors
 from tracking.replay import end_of_day
 
 pytestmark = pytest.mark.django_db
@@ -943,3 +944,23 @@ def test_every_surface_tells_one_past(clock, seed):
         read.append(surfaces)
     print(f"seed {seed}: {len(days)} days, surfaces compared on each: {read}")
     assert not out, f"seed {seed}, {len(days)} days, disagreements:\n" + "\n".join(out)
+
+
+def test_with_the_clock_set_back_an_owner_who_left_later_is_still_active(clock, admin_user):
+    """Today read with the clock set back (as a digest run for an earlier day does) takes the
+    owner's account as it stood then, not the live row of someone who left since."""
+    with clock(date(2026, 1, 5)):
+        owner = factories.make_manager("pat_owner")
+        plan = factories.make_plan(user=admin_user)
+        factories.make_objective(plan, user=admin_user, owner=owner, starts_on=date(2026, 1, 1))
+    with clock(date(2026, 2, 1)):
+        people_services.person_mark_leaver(
+            user=admin_user,
+            person=owner,
+            reason="Left the council",
+            expected_version=people_services.account_version(owner),
+        )
+    with clock(date(2026, 1, 20)):
+        (row,) = tracking_selectors.plan_drift(plan).objectives
+    assert row.state.owner_active
+    assert "owner_inactive" not in row.flags
