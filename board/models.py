@@ -45,6 +45,12 @@ class ChallengeQuerySet(models.QuerySet):
     def not_closed(self):
         return self.exclude(status=Challenge.Status.CLOSED)
 
+    def open_at(self, cutoff):
+        """Raised before ``cutoff`` (the end of a day) and not closed before it."""
+        return self.filter(raised_at__lt=cutoff).filter(
+            models.Q(closed_at__isnull=True) | models.Q(closed_at__gte=cutoff)
+        )
+
 
 class Challenge(models.Model):
     """A question from leadership to the owner of an objective."""

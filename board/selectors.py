@@ -21,7 +21,7 @@ from dashboard.dates import month_ends
 from impact import selectors as impact_selectors
 from milestones.models import Milestone
 from objectives import drafts, drift, explain
-from objectives.formatting import long_date
+from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import history, selectors
 from tracking.selectors import end_of_day
@@ -100,10 +100,12 @@ class BoardState:
 
 
 def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
-    """The comparison date and the number of open challenges (two short queries)."""
+    """The comparison date and the number of challenges open at the end of ``as_of`` (two
+    short queries)."""
+    challenges = Challenge.objects.filter(objective__plan=plan).open_at(end_of_day(as_of))
     return BoardState(
         comparison=comparison_date(plan, as_of, since),
-        open_challenges=Challenge.objects.filter(objective__plan=plan).not_closed().count(),
+        open_challenges=challenges.count(),
     )
 
 
@@ -116,6 +118,29 @@ def challenges_for_objective(objective) -> list[Challenge]:
         .select_related("objective__plan", "raised_by", "answered_by", "closed_by")
         .order_by("-raised_at", "-id")
     )
+
+
+def challenges_at(objective, as_of: date) -> list[Challenge]:
+    """The objective's challenges as they stood at the end of ``as_of``, newest first: those
+    raised by then, each showing only the answer and closing recorded by then. The rows are
+    for display and never saved."""
+    cutoff = end_of_day(as_of)
+    found = []
+    for challenge in challenges_for_objective(objective):
+        if challenge.raised_at >= cutoff:
+            continue
+        if challenge.closed_at is not None and challenge.closed_at >= cutoff:
+            challenge.closed_at, challenge.closed_by = None, None
+        if challenge.answered_at is not None and challenge.answered_at >= cutoff:
+            challenge.answer, challenge.answered_at, challenge.answered_by = "", None, None
+        if challenge.closed_at is not None:
+            challenge.status = Challenge.Status.CLOSED
+        elif challenge.answered_at is not None:
+            challenge.status = Challenge.Status.ANSWERED
+        else:
+            challenge.status = Challenge.Status.OPEN
+        found.append(challenge)
+    return found
 
 
 def open_challenges_for_owner(user) -> list[Challenge]:
@@ -423,6 +448,14 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
         if as_of <= m.due_date <= due_until
     ]
     due.sort(key=lambda d: (d.milestone.due_date, drift.natural_key(d.row.ref), d.milestone.id))
+    challenges = open_challenges(plan, as_of)
+    states = {row.id: row.state for row in now.objectives}
+    for challenge in challenges:  # who it waits for: the objective's owner at D
+        state, owner = states.get(challenge.objective_id), challenge.objective.owner
+        if state is not None:
+            challenge.waits_for = state.owner_name if state.owner_id else ""
+        else:  # out of the picture at D
+            challenge.waits_for = person_name(owner) if owner else ""
     return Pack(
         plan=plan,
         as_of=as_of,
@@ -435,7 +468,7 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
         completed=completed,
         due=due,
         due_until=due_until,
-        challenges=open_challenges(plan, as_of),
+        challenges=challenges,
         trend=[(day, summaries[day].counts) for day in trend_days],
         updates=updates,
         moves=moves,

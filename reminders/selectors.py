@@ -216,8 +216,8 @@ def owner_reminders(day: date, plans: list[Plan] | None = None) -> list[OwnerRem
         rules = state.rules
         for objective in state.objectives:
             owner_id = objective.state.owner_id
-            if owner_id is None or not _in_picture(objective):
-                continue
+            if owner_id is None or not _in_picture(objective) or not objective.state.owner_active:
+                continue  # no owner, or one who had left by the day
             reminder = by_owner.setdefault(owner_id, OwnerReminder(person=None, day=day))
             if objective.state.status == COMPLETE:
                 continue
@@ -350,21 +350,17 @@ def admin_items(day: date, plans: list[Plan] | None = None) -> tuple[list[Item],
     """Open objectives with no owner, and those whose owner has left."""
     plans = published_plans(day) if plans is None else plans
     no_owner, owner_left = [], []
-    owner_ids = set()
     rows = []
     for plan in plans:
         for objective in plan_drift(plan, day).objectives:
             if not _in_picture(objective) or objective.state.status == COMPLETE:
                 continue
             rows.append((plan, objective))
-            owner_ids.add(objective.state.owner_id)
-    left = set(User.objects.filter(pk__in=owner_ids - {None}, is_active=False).values_list("pk"))
-    left = {pk for (pk,) in left}
     for plan, objective in rows:
         state = objective.state
         if state.owner_id is None:
             no_owner.append(_item(plan, objective))
-        elif state.owner_id in left or "owner_inactive" in objective.flags:
+        elif not state.owner_active:  # their account as it stood on the day
             owner_left.append(_item(plan, objective, who=state.owner_name or ""))
     return no_owner, owner_left
 

@@ -31,9 +31,11 @@ def recorded_after(plan: Plan, cutoff) -> bool:
 
     Never, in service: nothing is recorded in the future. A clock set back (as tests do) can
     make it so; then the live rows are ahead of the day asked for, and history must be replayed.
-    (Accounts are left out: the tests' people are made on the real date.)
+    Of accounts, an owner whose account at the cutoff differs from the live row counts (the
+    tests' people are made on the real date, after the days they are used on: those records
+    alone do not).
     """
-    return history.recorded_after(cutoff)
+    return history.recorded_after(cutoff, plan=plan)
 
 
 def rules(plan: Plan) -> drift.PlanRules:

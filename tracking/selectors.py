@@ -138,6 +138,14 @@ def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules,
     return result.rules, next(iter(result.objectives), None)
 
 
+def owner_at(objective: Objective, owner_id: int, as_of: date):
+    """The account of ``owner_id`` (the objective's owner at D) as it stood at the end of
+    ``as_of``, for an objective out of the drift picture at D (withdrawn by then)."""
+    cutoff = end_of_day(as_of)
+    history = PlanHistory(objective.plan, cutoff, objective_ids=[objective.pk])
+    return history.account_at(owner_id, cutoff)
+
+
 def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.ObjectiveDrift]:
     """The objectives ``user`` owns now, across the plans they may see (drafts only for
     administrators), most urgent first."""

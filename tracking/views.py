@@ -76,6 +76,12 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         shown = _shown_from_history(recorded, records) if recorded else None
     else:
         shown = _shown_from_objective(objective)
+    if shown and row:  # the owner's account as it stood at D, as drift reads it
+        shown["owner"] = row.state.owner_name if row.state.owner_id else ""
+        shown["owner_active"] = row.state.owner_active
+    elif shown and past and recorded["owner_id"]:  # withdrawn by D: the account then too
+        account = selectors.owner_at(objective, recorded["owner_id"], as_of)
+        shown["owner"], shown["owner_active"] = account.name, account.is_active
     can_edit = not past and permissions.can_edit_objective(request.user, objective)
     can_edit = can_edit and not (
         objective.is_withdrawn and not permissions.is_administrator(request.user)

@@ -19,7 +19,7 @@ def _rows(response) -> dict[str, list[str]]:
     """ref -> the row's cells as words."""
     table = response.content.decode().split('id="objectives-table"', 1)[1].split("</table>")[0]
     found = {}
-    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, flags=re.S)[1:]:
+    for row in re.findall(r"<tr class=\"govuk-table__row\"[^>]*>(.*?)</tr>", table, flags=re.S)[1:]:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
         words = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in cells]
         found[words[0]] = words

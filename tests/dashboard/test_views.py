@@ -34,7 +34,7 @@ def text(response) -> str:
 def refs(response) -> list[str]:
     table = response.content.decode().split('id="objectives-table"', 1)[1].split("</table>")[0]
     return re.findall(
-        r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">([^<]+)</td>', table
+        r'<tr class="govuk-table__row"[^>]*>\s*<td class="govuk-table__cell">([^<]+)</td>', table
     )
 
 
