@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from milestones.models import Milestone
 from objectives import drafts, permissions
-from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, ProgressUpdate
 from stockton_improve.manage_views import run_service
+from stockton_improve.stale_edits import form_status
 from tracking import selectors as objective_selectors
 
 from . import selectors, services
@@ -36,10 +36,6 @@ from .forms import (
 )
 from .models import Evidence, Finding, Measure, evidence_storage
 from .uploads import MAX_BYTES
-
-STALE_MESSAGE = (
-    "Someone else changed this finding while you were editing it: check it and save again"
-)
 
 
 def _posted(request):
@@ -64,11 +60,6 @@ def _require_editor(request, objective: Objective) -> None:
 def _objective_url(objective_or_pk, anchor: str = "") -> str:
     pk = getattr(objective_or_pk, "pk", objective_or_pk)
     return reverse("objective_detail", args=[pk]) + anchor
-
-
-def _run(form, action):
-    """One service call (``run_service``), worded for findings when someone else saved first."""
-    return run_service(form, action, stale_message=STALE_MESSAGE)
 
 
 # --- the findings register (every role) ---------------------------------------------------------
@@ -127,7 +118,7 @@ def finding_create(request, pk: int):
     form = FindingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        finding = _run(
+        finding = run_service(
             form,
             lambda: services.finding_create(
                 user=request.user,
@@ -156,7 +147,7 @@ def finding_edit(request, pk: int):
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.finding_update(
                 user=request.user,
@@ -167,6 +158,7 @@ def finding_edit(request, pk: int):
                 reason=data["reason"],
                 expected_version=data["expected_version"],
             ),
+            what="finding",
         )
         if saved is not None:
             messages.success(request, f"Finding {saved.ref} saved")
@@ -175,7 +167,7 @@ def finding_edit(request, pk: int):
         request,
         "impact/finding_form.html",
         {"form": form, "plan": finding.plan, "finding": finding},
-        status=409 if form.non_field_errors() and STALE_MESSAGE in form.non_field_errors() else 200,
+        status=form_status(form),
     )
 
 
@@ -196,7 +188,7 @@ def finding_links(request, pk: int):
         offered = {o.pk for o in objectives}
         # links to objectives not offered here (withdrawn ones) are kept as they are
         kept = list(Objective.objects.filter(pk__in=set(map(int, current)) - offered))
-        result = _run(
+        result = run_service(
             form,
             lambda: services.finding_set_objectives(
                 user=request.user,
@@ -227,7 +219,7 @@ def measure_create(request, pk: int):
     form = MeasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        measure = _run(
+        measure = run_service(
             form,
             lambda: services.measure_create(
                 user=request.user,
@@ -260,27 +252,20 @@ def measure_edit(request, pk: int):
         form = MeasureEditForm(request.POST)
     else:
         form = MeasureEditForm.for_measure(measure)
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = services.measure_update(
+        saved = run_service(
+            form,
+            lambda: services.measure_update(
                 user=request.user,
                 measure=measure,
                 reason=data["reason"],
                 expected_version=data["expected_version"],
                 **{name: data[name] for name in services.MEASURE_FIELDS},
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except StaleEditError:
-            form.add_error(
-                None,
-                "Someone else changed this measure while you were editing it: check it and "
-                "save again",
-            )
-            status = 409
-        else:
+            ),
+            what="measure",
+        )
+        if saved is not None:
             messages.success(request, f"Measure “{saved.name}” saved")
             return redirect(_objective_url(objective, "#measures"))
     return render(
@@ -292,7 +277,7 @@ def measure_edit(request, pk: int):
             "measure": measure,
             "back_url": _objective_url(objective),
         },
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -309,7 +294,7 @@ def measure_value_create(request, pk: int):
     form = MeasureValueForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        value = _run(
+        value = run_service(
             form,
             lambda: services.measure_value_create(
                 user=request.user,
@@ -431,7 +416,7 @@ def _evidence_create(request, objective: Objective, limit: SizeLimitHandler):
                 data=_read_limited(upload),
                 **where,
             )
-        evidence = _run(form, action)
+        evidence = run_service(form, action)
         if evidence is not None:
             messages.success(request, f"Evidence “{evidence.title}” added")
             return redirect(_objective_url(objective, "#evidence"))
@@ -461,7 +446,7 @@ def evidence_withdraw(request, pk: int):
         messages.info(request, "This evidence was already withdrawn")
         return redirect(_objective_url(objective, "#evidence"))
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.evidence_withdraw(
                 user=request.user, evidence=evidence, reason=form.cleaned_data["reason"]

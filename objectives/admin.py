@@ -73,11 +73,12 @@ class AdministratorsMayView:
 
 
 def _views_only(view):
-    """A model page that answers GET and HEAD only: nothing is written through the admin."""
+    """A model page that answers GET and HEAD only: nothing is written through the admin.
+    (Anyone who may not use the admin at all is sent to sign in, as on every admin page.)"""
 
     @wraps(view)
     def checked(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") and admin.site.has_permission(request):
             raise PermissionDenied("Nothing can be changed here.")
         return view(request, *args, **kwargs)
 
