@@ -85,6 +85,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:report_pdf": ("reader", ("GET",)),
     "board:report_xlsx": ("reader", ("GET",)),
     "board:meetings": ("admin", ("GET", "POST")),
+    "board:meeting_move": ("admin", ("GET", "POST")),
+    "board:meeting_cancel": ("admin", ("GET", "POST")),
     "board:challenge_raise": ("challenger", ("GET", "POST")),
     "board:challenge_answer": ("answerer", ("GET", "POST")),
     "board:challenge_close": ("closer", ("GET", "POST")),
@@ -131,6 +133,8 @@ SAMPLE_FOR = {
     "people:person_reactivate": "person",
     "reminders:person_invite": "person",
     "board:meetings": "plan",
+    "board:meeting_move": "meeting",
+    "board:meeting_cancel": "meeting",
     "board:challenge_raise": "objective",
     "board:challenge_answer": "challenge",
     "board:challenge_close": "challenge",
@@ -198,6 +202,9 @@ def world(db):
             "person": person,
             "draft_plan": factories.make_plan(user=admin, published=False),
             "challenge": challenge,
+            "meeting": board_services.board_meeting_create(
+                user=admin, plan=plan, held_on=plan.starts_on, name="Improvement board"
+            ),
             **impact,
         },
     }
