@@ -178,6 +178,15 @@ class ValueRow:
     value: Decimal
     expected: Fraction
     note: str
+    id: int = field(default=0, compare=False)
+
+
+def value_counts_at(value: dict, as_of: date) -> bool:
+    """A measure value as it stood at the end of ``as_of`` (its history record then, so with
+    any correction made by then) counts when its period has ended and it was not withdrawn by
+    then."""
+    withdrawn_on = value.get("withdrawn_on")
+    return value["period_end"] <= as_of and (withdrawn_on is None or withdrawn_on > as_of)
 
 
 @dataclass(frozen=True)
@@ -260,12 +269,12 @@ def plan_measures(
         return {}
     values = _state_at(
         value_rows.order_by("id", "history_date", "history_id").values(
-            "id", "history_type", "measure_id", "period_end", "value", "note"
+            "id", "history_type", "measure_id", "period_end", "value", "note", "withdrawn_on"
         )
     )
     readings: dict[int, list[dict]] = defaultdict(list)
     for value in values.values():
-        if value["period_end"] <= as_of:
+        if value_counts_at(value, as_of):
             readings[value["measure_id"]].append(value)
     stale_days = (
         stale_after_days if stale_after_days is not None else stale_after_days_at(plan, as_of)
@@ -299,6 +308,7 @@ def plan_measures(
                         v["value"],
                         measure_rules.trajectory(spec, v["period_end"]),
                         v["note"],
+                        v["id"],
                     )
                     for v in rows
                 ),

@@ -20,7 +20,7 @@ from milestones.models import Milestone
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan, ProgressUpdate
 from stockton_improve.manage_views import run_service
-from stockton_improve.stale_edits import form_status
+from stockton_improve.stale_edits import form_status, render_form
 from tracking import selectors as objective_selectors
 
 from . import selectors, services
@@ -31,10 +31,12 @@ from .forms import (
     FindingLinksForm,
     MeasureEditForm,
     MeasureForm,
+    MeasureValueCorrectForm,
     MeasureValueForm,
+    MeasureValueWithdrawForm,
     WithdrawEvidenceForm,
 )
-from .models import Evidence, Finding, Measure, evidence_storage
+from .models import Evidence, Finding, Measure, MeasureValue, evidence_storage
 from .uploads import MAX_BYTES
 
 
@@ -320,6 +322,80 @@ def measure_value_create(request, pk: int):
             "measure": measure,
             "back_url": _objective_url(objective),
         },
+    )
+
+
+def _value_page(request, pk: int, form_class, template: str, run, saved_message):
+    """Correct or withdraw one value: for an administrator, or the owner who recorded it
+    recently (403 for anyone else, before anything is validated)."""
+    value = get_object_or_404(
+        MeasureValue.objects.select_related(
+            "measure__objective__plan", "measure__objective__owner", "recorded_by"
+        ),
+        pk=pk,
+    )
+    objective = value.measure.objective
+    drafts.require_visible(request.user, objective)
+    if value.withdrawn_on is not None:
+        messages.info(request, "This value was already withdrawn")
+        return redirect(_objective_url(objective, "#measures"))
+    if not services.can_change_value(request.user, value):
+        raise PermissionDenied
+    form = form_class(_posted(request), value=value)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: run(value, form.cleaned_data), what="value")
+        if saved is not None:
+            messages.success(request, saved_message(saved))
+            return redirect(_objective_url(objective, "#measures"))
+    context = {
+        "form": form,
+        "objective": objective,
+        "measure": value.measure,
+        "value": value,
+        "back_url": _objective_url(objective, "#measures"),
+    }
+    return render_form(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_value_correct(request, pk: int):
+    return _value_page(
+        request,
+        pk,
+        MeasureValueCorrectForm,
+        "impact/measure_value_correct.html",
+        run=lambda value, data: services.measure_value_correct(
+            user=request.user,
+            value=value,
+            new_value=data["value"],
+            note=data["note"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        saved_message=lambda saved: (
+            f"{saved.measure.name}: value for the period ending "
+            f"{saved.period_end:%-d %B %Y} corrected to {selectors.number(saved.value)}"
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_value_withdraw(request, pk: int):
+    return _value_page(
+        request,
+        pk,
+        MeasureValueWithdrawForm,
+        "impact/measure_value_withdraw.html",
+        run=lambda value, data: services.measure_value_withdraw(
+            user=request.user,
+            value=value,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        saved_message=lambda saved: (
+            f"{saved.measure.name}: value for the period ending "
+            f"{saved.period_end:%-d %B %Y} withdrawn. It stays in its history."
+        ),
     )
 
 

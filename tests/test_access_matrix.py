@@ -6,6 +6,7 @@ history tables and the people are compared before and after.
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from board import services as board_services
+from impact import services as impact_services
 from milestones.models import Milestone
 from tests import factories
 from tracking.integrity import tracked_models
@@ -23,7 +25,8 @@ ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
 # Who may use each URL: public (anyone), reader (any role), editor (the objective's owner and
 # administrators), admin (administrators only), api (any role; JSON 401 for visitors);
 # challenger (leadership and administrators), answerer (the objective's owner), closer (the
-# leader who raised the challenge, and administrators).
+# leader who raised the challenge, and administrators); recorder (the owner who recorded a
+# measure value, in the days they may still correct it, and administrators).
 # Methods are those the URL answers; any other method gets 405 (or 403 first for the refused).
 TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("public", ("GET", "POST")),
@@ -98,6 +101,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:measure_create": ("admin", ("GET", "POST")),
     "impact:measure_edit": ("admin", ("GET", "POST")),
     "impact:measure_value_create": ("editor", ("GET", "POST")),
+    "impact:measure_value_correct": ("recorder", ("GET", "POST")),
+    "impact:measure_value_withdraw": ("recorder", ("GET", "POST")),
     "impact:evidence_create": ("editor", ("GET", "POST")),
     "impact:evidence_withdraw": ("editor", ("GET", "POST")),
     "impact:evidence_download": ("reader", ("GET",)),
@@ -145,6 +150,8 @@ SAMPLE_FOR = {
     "impact:measure_create": "objective",
     "impact:measure_edit": "measure",
     "impact:measure_value_create": "measure",
+    "impact:measure_value_correct": "value",
+    "impact:measure_value_withdraw": "value",
     "impact:evidence_create": "objective",
     "impact:evidence_withdraw": "evidence",
     "impact:evidence_download": "evidence",
@@ -186,6 +193,9 @@ def world(db):
     factories.publish_plan(plan, user=admin)
     challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
     impact = factories.make_impact_samples(objective, admin=admin)
+    value = impact_services.measure_value_create(
+        user=owner, measure=impact["measure"], period_end=plan.starts_on, value=Decimal("51")
+    )
     return {
         "users": {
             "visitor": None,
@@ -205,6 +215,7 @@ def world(db):
             "meeting": board_services.board_meeting_create(
                 user=admin, plan=plan, held_on=plan.starts_on, name="Improvement board"
             ),
+            "value": value,
             **impact,
         },
     }
@@ -228,6 +239,7 @@ def _allowed(access: str, role: str) -> bool:
         "challenger": role in ("leader", "admin"),  # leadership and administrators
         "answerer": role == "owner",  # the objective's owner
         "closer": role in ("leader", "admin"),  # the one who raised it (leader), or an admin
+        "recorder": role in ("owner", "admin"),  # the owner recorded the sample value today
     }[access]
 
 
