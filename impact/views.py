@@ -336,6 +336,7 @@ def _value_page(request, pk: int, form_class, template: str, run, saved_message)
     )
     objective = value.measure.objective
     drafts.require_visible(request.user, objective)
+    _require_editor(request, objective)
     if value.withdrawn_on is not None:
         messages.info(request, "This value was already withdrawn")
         return redirect(_objective_url(objective, "#measures"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from board import services as board_services
 from impact import services as impact_services
+from objectives.admin import ReadOnlyAdmin
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP
 from tests import factories
 
@@ -98,11 +99,16 @@ def test_nobody_can_add_change_or_delete_anything_in_admin(client, root, every_m
         assert _history(model, pk) == history, model
 
 
-def test_no_model_has_bulk_actions(root, every_model):
+def test_every_model_admin_is_read_only_and_has_no_bulk_actions(root, every_model):
     request = RequestFactory().get("/admin/")
     request.user = root
     for model in every_model:
-        assert admin.site._registry[model].get_actions(request) == {}, model
+        model_admin = admin.site._registry[model]
+        assert isinstance(model_admin, ReadOnlyAdmin), model
+        assert model_admin.get_actions(request) == {}, model
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
+        assert not model_admin.has_delete_permission(request), model
 
 
 def test_a_surname_cannot_be_changed_in_admin(client, root, manager):
