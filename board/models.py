@@ -15,22 +15,47 @@ NAME_MAX = 200
 TEXT_MAX = 5000
 
 
+class BoardMeetingQuerySet(models.QuerySet):
+    def held_as_of(self, day):
+        """Meetings that stood at the end of ``day``: one cancelled that day or before is out
+        (it still counts for the days before it was cancelled)."""
+        return self.filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day))
+
+
 class BoardMeeting(models.Model):
+    """A meeting of the improvement board. Moving it changes ``held_on``; cancelling it sets
+    ``cancelled_on``; both with a reason in its history. Nothing is deleted."""
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="board_meetings")
     held_on = models.DateField(help_text="The day the improvement board meets.")
     name = models.CharField(max_length=NAME_MAX, help_text='For example "Improvement board".')
+    cancelled_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the meeting was cancelled; from then on it is not the board to "
+        "compare with, nor the next board.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = tracked_history()
+
+    objects = BoardMeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan_id", "held_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "held_on"], name="board_meeting_one_per_day_per_plan"
+                fields=["plan", "held_on"],
+                condition=Q(cancelled_on__isnull=True),
+                name="board_meeting_one_per_day_per_plan",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.held_on:%Y-%m-%d})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
 
 
 unique_message(

@@ -50,11 +50,15 @@ def meetings(plan: Plan) -> list[BoardMeeting]:
 
 
 def last_meeting_before(plan: Plan, day: date) -> BoardMeeting | None:
-    return BoardMeeting.objects.filter(plan=plan, held_on__lt=day).order_by("-held_on").first()
+    """The last meeting before ``day``, leaving out one cancelled by ``day``."""
+    held = BoardMeeting.objects.filter(plan=plan, held_on__lt=day).held_as_of(day)
+    return held.order_by("-held_on").first()
 
 
 def next_meeting_after(plan: Plan, day: date) -> BoardMeeting | None:
-    return BoardMeeting.objects.filter(plan=plan, held_on__gt=day).order_by("held_on").first()
+    """The next meeting after ``day``, leaving out one cancelled by ``day``."""
+    held = BoardMeeting.objects.filter(plan=plan, held_on__gt=day).held_as_of(day)
+    return held.order_by("held_on").first()
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def comparison_date(plan: Plan, as_of: date, since: date | None = None) -> Compa
     """``since`` when a person chose it; else the last board meeting before ``as_of``; else
     four weeks earlier."""
     if since is not None:
-        meeting = BoardMeeting.objects.filter(plan=plan, held_on=since).first()
+        meeting = BoardMeeting.objects.filter(plan=plan, held_on=since).held_as_of(as_of).first()
         return Comparison(since, meeting, chosen=True)
     meeting = last_meeting_before(plan, as_of)
     if meeting is not None:

@@ -1,6 +1,6 @@
 """Every write for board meetings and challenges: checked, validated, recorded with history.
 
-Rights (DESIGN.md "The improvement board's cycle"): administrators add board meetings;
+Rights: administrators add, move and cancel board meetings (moving and cancelling with a reason);
 leadership and administrators raise a challenge; the objective's owner answers it; the person
 who raised it, or an administrator, closes it. Nobody changes another person's words: a
 question is never edited, an answer is given once, and closing adds nothing to either.
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from objectives import drafts, permissions
 from objectives.formatting import long_date
-from objectives.history import save_with_history
+from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
 
 from . import notify
@@ -54,6 +54,16 @@ def board_meeting_create(
     if not permissions.can_manage_plan(user):
         raise PermissionDenied("Only administrators can add board meetings.")
     name = (name or "").strip()
+    _check_meeting_day(plan, held_on)
+    meeting = BoardMeeting(plan=plan, held_on=held_on, name=name)
+    return save_with_history(
+        meeting, user=user, reason="Board meeting added", recorded_at=recorded_at
+    )
+
+
+def _check_meeting_day(plan: Plan, held_on: date, *, moving: BoardMeeting | None = None) -> None:
+    """A meeting is on or after the plan's start, and on a day with no other meeting (one
+    cancelled does not hold its day)."""
     if held_on < plan.starts_on:
         raise ValidationError(
             {
@@ -61,10 +71,52 @@ def board_meeting_create(
                 f"starts, {long_date(plan.starts_on)}"
             }
         )
-    meeting = BoardMeeting(plan=plan, held_on=held_on, name=name)
-    return save_with_history(
-        meeting, user=user, reason="Board meeting added", recorded_at=recorded_at
-    )
+    others = BoardMeeting.objects.filter(plan=plan, held_on=held_on, cancelled_on__isnull=True)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    if others.exists():
+        raise ValidationError({"held_on": "The board already meets on that day in this plan"})
+
+
+def _meeting_to_change(user, meeting: BoardMeeting, expected_version: int | None) -> BoardMeeting:
+    if not permissions.can_manage_plan(user):
+        raise PermissionDenied("Only administrators can move or cancel board meetings.")
+    meeting = lock_for_edit(BoardMeeting, meeting.pk, expected_version)
+    if meeting.is_cancelled:
+        raise ValidationError(
+            f"This meeting was cancelled on {long_date(meeting.cancelled_on)}: add a new "
+            "meeting instead"
+        )
+    return meeting
+
+
+@transaction.atomic
+def board_meeting_move(
+    *, user, meeting: BoardMeeting, held_on: date, reason: str, expected_version: int | None
+) -> BoardMeeting:
+    """Move a meeting to another day, with a reason. From then on the plan is compared with
+    the board on its new day."""
+    meeting = _meeting_to_change(user, meeting, expected_version)
+    if held_on == meeting.held_on:
+        raise ValidationError(
+            {"held_on": f"The meeting is already on {long_date(held_on)}: enter the new date"}
+        )
+    reason = clean_reason(reason, required=True, what="moving the meeting")
+    _check_meeting_day(meeting.plan, held_on, moving=meeting)
+    meeting.held_on = held_on
+    return save_with_history(meeting, user=user, reason=reason)
+
+
+@transaction.atomic
+def board_meeting_cancel(
+    *, user, meeting: BoardMeeting, reason: str, expected_version: int | None
+) -> BoardMeeting:
+    """Cancel a meeting, with a reason: from today it is neither the board the plan is
+    compared with nor the next board. It stays in the list and in its history."""
+    meeting = _meeting_to_change(user, meeting, expected_version)
+    reason = clean_reason(reason, required=True, what="cancelling the meeting")
+    meeting.cancelled_on = timezone.localdate()
+    return save_with_history(meeting, user=user, reason=reason)
 
 
 @transaction.atomic

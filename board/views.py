@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dashboard import charts
 from dashboard.forms import DashboardForm
 from objectives import drafts, permissions
-from objectives.formatting import person_name
+from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan
+from stockton_improve.manage_views import posted, run_service
+from stockton_improve.stale_edits import render_form
 
 from . import forms, pdf, selectors, services, workbook
-from .models import Challenge
+from .models import BoardMeeting, Challenge
 
 
 def _site_url(request) -> str:
@@ -129,6 +131,61 @@ def meetings(request, pk: int):
             return redirect("board:meetings", pk=plan.pk)
     context = {"plan": plan, "form": form, "meetings": selectors.meetings(plan)}
     return render(request, "board/meetings.html", context)
+
+
+def _meeting_page(request, pk: int, form_class, template: str, run, saved_message):
+    """Move or cancel one meeting (administrators only): a form with a reason, one service."""
+    if not permissions.can_manage_plan(request.user):
+        raise PermissionDenied("Only administrators can manage the plan.")
+    meeting = get_object_or_404(BoardMeeting.objects.select_related("plan"), pk=pk)
+    form = form_class(posted(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid() and not meeting.is_cancelled:
+        saved = run_service(form, lambda: run(meeting, form.cleaned_data), what="meeting")
+        if saved is not None:
+            messages.success(request, saved_message(saved))
+            return redirect("board:meetings", pk=meeting.plan_id)
+    context = {"form": form, "meeting": meeting, "plan": meeting.plan}
+    return render_form(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_move(request, pk: int):
+    return _meeting_page(
+        request,
+        pk,
+        forms.MeetingMoveForm,
+        "board/meeting_move.html",
+        run=lambda meeting, data: services.board_meeting_move(
+            user=request.user,
+            meeting=meeting,
+            held_on=data["held_on"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        saved_message=lambda saved: (
+            f"Board meeting “{saved.name}” moved to {long_date(saved.held_on)}."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk: int):
+    return _meeting_page(
+        request,
+        pk,
+        forms.MeetingCancelForm,
+        "board/meeting_cancel.html",
+        run=lambda meeting, data: services.board_meeting_cancel(
+            user=request.user,
+            meeting=meeting,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        saved_message=lambda saved: (
+            f"Board meeting “{saved.name}” on {long_date(saved.held_on)} cancelled. It stays "
+            "in the list and in its history."
+        ),
+    )
 
 
 # --- challenges ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from stockton_improve.govuk_forms import (
     REASON_MAX,
     GovukForm,
     VersionedForm,
+    VersionField,
     date_boxes,
     text_field,
 )
@@ -251,4 +252,64 @@ class WithdrawEvidenceForm(GovukForm):
         what="Reason",
         required_message="Enter why the evidence is being withdrawn",
         help_text="The evidence stays in the record, marked as withdrawn, with your reason.",
+    )
+
+
+def _reason(label: str, required_message: str, help_text: str) -> forms.CharField:
+    return text_field(
+        label,
+        limit=REASON_MAX,
+        what="Reason",
+        required_message=required_message,
+        help_text=help_text,
+    )
+
+
+class _ValueChangeForm(GovukForm):
+    required_reason = "Give a reason"
+    version = VersionField()
+
+    def __init__(self, *args, value, **kwargs):
+        initial = {"version": value.version, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(self.required_reason)
+        return reason
+
+
+class MeasureValueCorrectForm(_ValueChangeForm):
+    """Correct a recorded value (and its note), with a reason."""
+
+    required_reason = "Give a reason for correcting the value"
+    value = number_field("Correct value", "correct value")
+    note = text_field(
+        "Note (optional)",
+        limit=NOTE_MAX,
+        what="Note",
+        help_text="Anything a reader needs to know about this value, such as where it comes from.",
+    )
+    reason = _reason(
+        "Why is the value being corrected?",
+        required_reason,
+        "For example, the figure was typed from the wrong month’s report. Recorded in the "
+        "value’s history with your name.",
+    )
+
+    def __init__(self, *args, value, **kwargs):
+        initial = {"value": value.value, "note": value.note, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, value=value, initial=initial, **kwargs)
+
+
+class MeasureValueWithdrawForm(_ValueChangeForm):
+    """Withdraw a value recorded in error, with a reason."""
+
+    required_reason = "Give a reason for withdrawing the value"
+    reason = _reason(
+        "Why is the value being withdrawn?",
+        required_reason,
+        "For example, it was recorded against the wrong measure. Recorded in the value’s "
+        "history with your name.",
     )

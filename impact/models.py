@@ -135,6 +135,9 @@ class Measure(models.Model):
 
 
 class MeasureValue(models.Model):
+    """A measure's value for one period. A mistaken value is corrected (a new figure, with a
+    reason) or withdrawn (``withdrawn_on``, with a reason); it is never deleted."""
+
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
     period_end = models.DateField(help_text="The last day of the period the value is for.")
     value = models.DecimalField(max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
@@ -142,13 +145,21 @@ class MeasureValue(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    withdrawn_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the value was withdrawn; from then on it counts nowhere.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = tracked_history()
 
     class Meta:
         ordering = ["measure_id", "period_end", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "period_end"], name="measure_value_one_per_period"
+                fields=["measure", "period_end"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="measure_value_one_per_period",
             ),
         ]
 

@@ -152,6 +152,15 @@ class ValueRow:
     value: Decimal
     expected: Fraction
     note: str
+    id: int = field(default=0, compare=False)
+
+
+def value_counts_at(value: dict, as_of: date) -> bool:
+    """A measure value as it stood at the end of ``as_of`` (its history record then, so with
+    any correction made by then) counts when its period has ended and it was not withdrawn by
+    then."""
+    withdrawn_on = value.get("withdrawn_on")
+    return value["period_end"] <= as_of and (withdrawn_on is None or withdrawn_on > as_of)
 
 
 @dataclass(frozen=True)
@@ -229,11 +238,18 @@ def plan_measures(
     if not measures:  # nothing measured yet: no values to read
         return {}
     values = history.rows_at(
-        MeasureValue, as_of, "measure_id", "period_end", "value", "note", filter=value_rows
+        MeasureValue,
+        as_of,
+        "measure_id",
+        "period_end",
+        "value",
+        "note",
+        "withdrawn_on",
+        filter=value_rows,
     )
     readings: dict[int, list[dict]] = defaultdict(list)
     for value in values.values():
-        if value["period_end"] <= as_of:
+        if value_counts_at(value, as_of):
             readings[value["measure_id"]].append(value)
     stale_days = (
         stale_after_days if stale_after_days is not None else stale_after_days_at(plan, as_of)
@@ -267,6 +283,7 @@ def plan_measures(
                         v["value"],
                         measure_rules.trajectory(spec, v["period_end"]),
                         v["note"],
+                        v["id"],
                     )
                     for v in rows
                 ),

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from milestones.models import Milestone
 from objectives import drafts, permissions
-from objectives.history import StaleEditError
 from objectives.models import Objective, Plan, ProgressUpdate
 from stockton_improve.manage_views import run_service
+from stockton_improve.stale_edits import form_status, render_form
 from tracking import selectors as objective_selectors
 
 from . import selectors, services
@@ -31,15 +31,13 @@ from .forms import (
     FindingLinksForm,
     MeasureEditForm,
     MeasureForm,
+    MeasureValueCorrectForm,
     MeasureValueForm,
+    MeasureValueWithdrawForm,
     WithdrawEvidenceForm,
 )
-from .models import Evidence, Finding, Measure, evidence_storage
+from .models import Evidence, Finding, Measure, MeasureValue, evidence_storage
 from .uploads import MAX_BYTES
-
-STALE_MESSAGE = (
-    "Someone else changed this finding while you were editing it: check it and save again"
-)
 
 
 def _posted(request):
@@ -67,11 +65,6 @@ def _require_editor(request, objective: Objective) -> None:
 def _objective_url(objective_or_pk, anchor: str = "") -> str:
     pk = getattr(objective_or_pk, "pk", objective_or_pk)
     return reverse("objective_detail", args=[pk]) + anchor
-
-
-def _run(form, action):
-    """One service call (``run_service``), worded for findings when someone else saved first."""
-    return run_service(form, action, stale_message=STALE_MESSAGE)
 
 
 # --- the findings register (every role) ---------------------------------------------------------
@@ -130,7 +123,7 @@ def finding_create(request, pk: int):
     form = FindingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        finding = _run(
+        finding = run_service(
             form,
             lambda: services.finding_create(
                 user=request.user,
@@ -159,7 +152,7 @@ def finding_edit(request, pk: int):
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.finding_update(
                 user=request.user,
@@ -170,6 +163,7 @@ def finding_edit(request, pk: int):
                 reason=data["reason"],
                 expected_version=data["expected_version"],
             ),
+            what="finding",
         )
         if saved is not None:
             messages.success(request, f"Finding {saved.ref} saved")
@@ -178,7 +172,7 @@ def finding_edit(request, pk: int):
         request,
         "impact/finding_form.html",
         {"form": form, "plan": finding.plan, "finding": finding},
-        status=409 if form.non_field_errors() and STALE_MESSAGE in form.non_field_errors() else 200,
+        status=form_status(form),
     )
 
 
@@ -199,7 +193,7 @@ def finding_links(request, pk: int):
         offered = {o.pk for o in objectives}
         # links to objectives not offered here (withdrawn ones) are kept as they are
         kept = list(Objective.objects.filter(pk__in=set(map(int, current)) - offered))
-        result = _run(
+        result = run_service(
             form,
             lambda: services.finding_set_objectives(
                 user=request.user,
@@ -230,7 +224,7 @@ def measure_create(request, pk: int):
     form = MeasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        measure = _run(
+        measure = run_service(
             form,
             lambda: services.measure_create(
                 user=request.user,
@@ -263,27 +257,20 @@ def measure_edit(request, pk: int):
         form = MeasureEditForm(request.POST)
     else:
         form = MeasureEditForm.for_measure(measure)
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = services.measure_update(
+        saved = run_service(
+            form,
+            lambda: services.measure_update(
                 user=request.user,
                 measure=measure,
                 reason=data["reason"],
                 expected_version=data["expected_version"],
                 **{name: data[name] for name in services.MEASURE_FIELDS},
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except StaleEditError:
-            form.add_error(
-                None,
-                "Someone else changed this measure while you were editing it: check it and "
-                "save again",
-            )
-            status = 409
-        else:
+            ),
+            what="measure",
+        )
+        if saved is not None:
             messages.success(request, f"Measure “{saved.name}” saved")
             return redirect(_objective_url(objective, "#measures"))
     return render(
@@ -295,7 +282,7 @@ def measure_edit(request, pk: int):
             "measure": measure,
             "back_url": _objective_url(objective),
         },
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -312,7 +299,7 @@ def measure_value_create(request, pk: int):
     form = MeasureValueForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        value = _run(
+        value = run_service(
             form,
             lambda: services.measure_value_create(
                 user=request.user,
@@ -338,6 +325,81 @@ def measure_value_create(request, pk: int):
             "measure": measure,
             "back_url": _objective_url(objective),
         },
+    )
+
+
+def _value_page(request, pk: int, form_class, template: str, run, saved_message):
+    """Correct or withdraw one value: for an administrator, or the owner who recorded it
+    recently (403 for anyone else, before anything is validated)."""
+    value = get_object_or_404(
+        MeasureValue.objects.select_related(
+            "measure__objective__plan", "measure__objective__owner", "recorded_by"
+        ),
+        pk=pk,
+    )
+    objective = value.measure.objective
+    drafts.require_visible(request.user, objective)
+    _require_editor(request, objective)
+    if value.withdrawn_on is not None:
+        messages.info(request, "This value was already withdrawn")
+        return redirect(_objective_url(objective, "#measures"))
+    if not services.can_change_value(request.user, value):
+        raise PermissionDenied
+    form = form_class(_posted(request), value=value)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: run(value, form.cleaned_data), what="value")
+        if saved is not None:
+            messages.success(request, saved_message(saved))
+            return redirect(_objective_url(objective, "#measures"))
+    context = {
+        "form": form,
+        "objective": objective,
+        "measure": value.measure,
+        "value": value,
+        "back_url": _objective_url(objective, "#measures"),
+    }
+    return render_form(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_value_correct(request, pk: int):
+    return _value_page(
+        request,
+        pk,
+        MeasureValueCorrectForm,
+        "impact/measure_value_correct.html",
+        run=lambda value, data: services.measure_value_correct(
+            user=request.user,
+            value=value,
+            new_value=data["value"],
+            note=data["note"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        saved_message=lambda saved: (
+            f"{saved.measure.name}: value for the period ending "
+            f"{saved.period_end:%-d %B %Y} corrected to {selectors.number(saved.value)}"
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_value_withdraw(request, pk: int):
+    return _value_page(
+        request,
+        pk,
+        MeasureValueWithdrawForm,
+        "impact/measure_value_withdraw.html",
+        run=lambda value, data: services.measure_value_withdraw(
+            user=request.user,
+            value=value,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        saved_message=lambda saved: (
+            f"{saved.measure.name}: value for the period ending "
+            f"{saved.period_end:%-d %B %Y} withdrawn. It stays in its history."
+        ),
     )
 
 
@@ -434,7 +496,7 @@ def _evidence_create(request, objective: Objective, limit: SizeLimitHandler):
                 data=_read_limited(upload),
                 **where,
             )
-        evidence = _run(form, action)
+        evidence = run_service(form, action)
         if evidence is not None:
             messages.success(request, f"Evidence “{evidence.title}” added")
             return redirect(_objective_url(objective, "#evidence"))
@@ -464,7 +526,7 @@ def evidence_withdraw(request, pk: int):
         messages.info(request, "This evidence was already withdrawn")
         return redirect(_objective_url(objective, "#evidence"))
     if request.method == "POST" and form.is_valid():
-        saved = _run(
+        saved = run_service(
             form,
             lambda: services.evidence_withdraw(
                 user=request.user, evidence=evidence, reason=form.cleaned_data["reason"]

@@ -18,14 +18,13 @@ from objectives import drafts, permissions
 from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.views import (
-    Conflict,
     is_stale,
-    last_change,
     objective_for_edit,
     objective_url,
     rebind_at,
     require_viewer,
 )
+from stockton_improve.stale_edits import refuse_stale
 
 from . import services
 from .forms import MilestoneCompleteForm, MilestoneCreateForm, MilestoneRescheduleForm
@@ -62,29 +61,17 @@ def _render(request, template, milestone, form, status=200, **extra):
 def _conflict(request, template, form_class, current: Milestone):
     """Someone else saved this milestone first: show it as it is now; save nothing."""
     form = rebind_at(form_class, request, current.version, milestone=current)
-    who, when = last_change(current)
-    values = [
-        ("Milestone", current.title),
-        ("Baseline date", long_date(current.baseline_date)),
-        ("Forecast date", long_date(current.due_date)),
-        ("Completed on", long_date(current.completed_on) or "Not complete"),
-    ]
-    state = (
-        f"it was completed on {long_date(current.completed_on)}"
-        if current.completed_on
-        else f"its forecast date is now {long_date(current.due_date)}"
+    conflict = refuse_stale(
+        form,
+        current,
+        what="milestone",
+        details=[
+            ("Milestone", current.title),
+            ("Baseline date", long_date(current.baseline_date)),
+            ("Forecast date", long_date(current.due_date)),
+            ("Completed on", long_date(current.completed_on) or "Not complete"),
+        ],
     )
-    conflict = Conflict(
-        message=(
-            f"Someone else changed this milestone while you were editing it: {state}. "
-            "Your change has not been saved. Check the milestone as it is now, then save again "
-            "if your change is still right."
-        ),
-        current=values,
-        changed_by=who,
-        changed_at=when,
-    )
-    form.add_error(None, "Someone else changed this milestone while you were editing it")
     return _render(request, template, current, form, 409, conflict=conflict)
 
 

@@ -1,18 +1,19 @@
 """Django admin: a read-only window on the plan and its full history, for administrators.
 
-Changes to tracked rows go through the app's own pages and services (which insist on reasons),
-so here every tracked model can be viewed with its history but not added, changed or deleted,
-and no history record can be reverted, changed or deleted.
+Changes to tracked rows and accounts go through the app's own pages and services (which insist
+on reasons), so here every model, people and groups included, can be viewed (tracked ones with
+their history) but not added, changed or deleted, by anyone, superusers included: every page
+answers GET only, a POST anywhere under a model's pages is refused (403), and there are no bulk
+actions. No history record can be reverted, changed or deleted.
 """
 
 from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
+from django.urls import URLPattern
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
@@ -71,7 +72,52 @@ class AdministratorsMayView:
         return permissions.is_administrator(request.user)
 
 
-class TrackedModelAdmin(AdministratorsMayView, SimpleHistoryAdmin):
+def _views_only(view):
+    """A model page that answers GET and HEAD only: nothing is written through the admin.
+    (Anyone who may not use the admin at all is sent to sign in, as on every admin page.)"""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") and admin.site.has_permission(request):
+            raise PermissionDenied("Nothing can be changed here.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+class ReadOnlyAdmin(AdministratorsMayView):
+    """The base of every model admin: view only, for everyone, superusers included.
+
+    Add, change and delete are refused (change pages show the fields read-only), there are no
+    bulk actions, and every page of the model (the extra ones of subclasses too, such as the
+    password page of an account) refuses anything but GET.
+    """
+
+    actions = None
+
+    def get_urls(self):
+        return [
+            URLPattern(url.pattern, _views_only(url.callback), url.default_args, url.name)
+            if isinstance(url, URLPattern)
+            else url
+            for url in super().get_urls()
+        ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyModelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """A model without history (groups, sign-in attempts)."""
+
+
+class TrackedModelAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     # simple-history's history list already has "Change reason" (and who, when, what changed).
 
     def history_view(self, request, object_id, extra_context=None):
@@ -86,15 +132,6 @@ class TrackedModelAdmin(AdministratorsMayView, SimpleHistoryAdmin):
         _record_number(object_id)
         _record_number(version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_change_history_permission(self, request, obj=None):
         return False
@@ -126,19 +163,3 @@ class ObjectiveAdmin(TrackedModelAdmin):
 class ProgressUpdateAdmin(TrackedModelAdmin):
     list_display = ["objective", "reported_on", "rag", "author"]
     list_select_related = ["objective", "author"]
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class PeopleAdmin(AdministratorsMayView, UserAdmin):
-    """Nobody is deleted: history points at people. Mark leavers inactive instead.
-
-    Administrators may look people up here; they manage them at /manage/people/. Adding and
-    changing accounts here stays with superusers (Django's own permissions).
-    """
-
-    def has_delete_permission(self, request, obj=None):
-        return False

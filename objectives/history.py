@@ -11,7 +11,7 @@ check and this save (``unique_message``).
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, router, transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -49,7 +49,7 @@ def save_with_history(
     try:
         instance.full_clean()
     except ValidationError as error:
-        raise _worded(error) from None
+        raise _worded(error, instance) from None
     instance._history_user = user
     instance._change_reason = reason or None
     if recorded_at is not None:
@@ -85,10 +85,25 @@ class _Values(dict):
         return getattr(self.instance, name)
 
 
-def _worded(error: ValidationError) -> ValidationError:
-    """``error`` with Django's "already exists" replaced by each model's own message."""
+def _conditional_uniques(model: type[models.Model]) -> dict[str, tuple[str, ...]]:
+    """The message Django gives for each conditional unique constraint of ``model`` (one that
+    holds only for some rows, such as those not withdrawn), with the constraint's fields."""
+    return {
+        constraint.get_violation_error_message(): tuple(constraint.fields)
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and constraint.condition is not None
+        and constraint.fields
+    }
+
+
+def _worded(error: ValidationError, instance: models.Model) -> ValidationError:
+    """``error`` with Django's "already exists" (or, for a conditional unique constraint,
+    "Constraint ... is violated") replaced by each model's own message."""
     if not hasattr(error, "error_dict"):
         return error
+    model = type(instance)
+    conditional = _conditional_uniques(model)
     errors: dict[str, list[ValidationError]] = {}
     for name, items in error.error_dict.items():
         for item in items:
@@ -96,11 +111,13 @@ def _worded(error: ValidationError) -> ValidationError:
             said = None
             if item.code in ("unique", "unique_together") and "unique_check" in params:
                 said = _MESSAGES.get((params["model_class"], tuple(params["unique_check"])))
+            elif name == NON_FIELD_ERRORS and item.message in conditional:
+                said = _MESSAGES.get((model, conditional[item.message]))
             if said is None:
                 errors.setdefault(name, []).append(item)
             else:
                 field, message = said
-                text = message.format_map(_Values(params["model"]))
+                text = message.format_map(_Values(params.get("model", instance)))
                 errors.setdefault(field, []).append(ValidationError(text, code="unique"))
     return ValidationError(errors)
 
@@ -112,8 +129,10 @@ def _save_refusing_duplicates(instance: models.Model) -> None:
     The save runs in a savepoint, so on PostgreSQL the transaction it is part of can still be
     used (and rolled back) after the refusal."""
     opts = instance._meta
-    if not (opts.total_unique_constraints or opts.unique_together) and not any(
-        f.unique and not f.primary_key for f in opts.concrete_fields
+    if (
+        not opts.unique_together
+        and not any(isinstance(c, models.UniqueConstraint) for c in opts.constraints)
+        and not any(f.unique and not f.primary_key for f in opts.concrete_fields)
     ):
         instance.save()
         return
@@ -129,7 +148,7 @@ def _save_refusing_duplicates(instance: models.Model) -> None:
                 errors = found.update_error_dict(errors)
         if not errors:
             raise
-        raise _worded(ValidationError(errors)) from error
+        raise _worded(ValidationError(errors), instance) from error
 
 
 def _check_backdate(instance: models.Model, recorded_at: datetime) -> None:

@@ -90,6 +90,7 @@ class Plan(models.Model):
         help_text="When an administrator published the plan; a draft (blank) is for "
         "administrators only.",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = tracked_history()
 
     objects = PlanQuerySet.as_manager()
@@ -125,6 +126,7 @@ class Theme(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="themes")
     name = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = tracked_history()
 
     class Meta:

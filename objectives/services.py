@@ -80,8 +80,10 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, user, reason: str = "", **fields) -> Plan:
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+def plan_update(
+    *, plan: Plan, user, reason: str = "", expected_version: int | None = None, **fields
+) -> Plan:
+    plan = lock_for_edit(Plan, plan.pk, expected_version)
     if not _apply(plan, fields, PLAN_FIELDS):
         return plan
     return save_with_history(plan, user=user, reason=reason.strip())
@@ -96,8 +98,15 @@ def theme_create(
 
 
 @transaction.atomic
-def theme_update(*, theme: Theme, user, name: str | None = None, order: int | None = None) -> Theme:
-    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+def theme_update(
+    *,
+    theme: Theme,
+    user,
+    name: str | None = None,
+    order: int | None = None,
+    expected_version: int | None = None,
+) -> Theme:
+    theme = lock_for_edit(Theme, theme.pk, expected_version)
     fields = {k: v for k, v in {"name": name, "order": order}.items() if v is not None}
     if not _apply(theme, fields, {"name", "order"}):
         return theme

@@ -8,19 +8,16 @@ make it, and answered with a redirect to the objective page and a success banner
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tracking.history import last_record
+from stockton_improve.stale_edits import refuse_stale
 
 from . import drafts, permissions, services
-from .formatting import long_date, when_label
+from .formatting import long_date
 from .forms import ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
 from .models import Objective
@@ -64,24 +61,6 @@ def rebind_at(form_class, request, version: int, **kwargs):
     form = form_class(data, **kwargs)
     form.is_valid()
     return form
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Someone else changed the row while this person was editing it."""
-
-    message: str
-    current: list[tuple[str, str]]
-    changed_by: str
-    changed_at: str
-
-
-def last_change(instance) -> tuple[str, str]:
-    """Who made the latest recorded change to ``instance``, and when (in words)."""
-    record = last_record(instance)
-    if record is None:
-        return "someone else", ""
-    return record.who or "System", when_label(timezone.localtime(record.history_date))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,21 +134,15 @@ def objective_edit(request, pk: int):
 
 def _objective_conflict(request, current: Objective):
     form = rebind_at(ObjectiveEditForm, request, current.version)
-    who, when = last_change(current)
-    conflict = Conflict(
-        message=(
-            "Someone else changed this objective while you were editing it, so your change "
-            "has not been saved. Check its current description and status below, then save "
-            "again if your change is still right."
-        ),
-        current=[
+    conflict = refuse_stale(
+        form,
+        current,
+        what="objective",
+        details=[
             ("Status", current.get_status_display()),
             ("Description", current.description or "None"),
         ],
-        changed_by=who,
-        changed_at=when,
     )
-    form.add_error(None, "Someone else changed this objective while you were editing it")
     return _render_form(
         request, "objectives/objective_form.html", current, form, 409, conflict=conflict
     )

@@ -67,28 +67,10 @@ OWNER_HINT = "Anyone with an active account can be named; the owner can then upd
 class AccountVersionField(VersionField):
     """The account's latest history record when the form was read (``account_version``).
 
-    Required: a form sent without it is refused like one read before someone else's change."""
+    A form sent without it is refused like one read before someone else's change."""
 
     def __init__(self, **kwargs):
-        super().__init__(
-            min_value=0,
-            max_value=2**31 - 1,
-            out_of_date="This page is out of date. Check the details below, then save again.",
-            sent_without="This page is out of date: it was sent without the version it was "
-            "read at. Check the details below, then save again.",
-            **kwargs,
-        )
-
-
-class AccountVersionMixin:
-    """A form that was sent without a good version is shown again at the account's current
-    version (with the error), so the person can check it and send it again."""
-
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound and self._errors and "version" in self._errors:
-            self.data = self.data.copy()
-            self.data["version"] = account_version(self.person)
+        super().__init__(min_value=0, max_value=2**31 - 1, **kwargs)
 
 
 # --- People -----------------------------------------------------------------------------
@@ -138,7 +120,7 @@ class RolesField(forms.ModelMultipleChoiceField):
         return ROLE_LABELS.get(obj.name, obj.name)
 
 
-class PersonDetailsForm(AccountVersionMixin, GovukForm):
+class PersonDetailsForm(GovukForm):
     first_name = forms.CharField(
         max_length=150, label="First name", error_messages={"required": "Enter the first name"}
     )
@@ -260,7 +242,7 @@ class PersonCreateForm(PersonDetailsForm):
         return cleaned
 
 
-class LeaverForm(AccountVersionMixin, GovukForm):
+class LeaverForm(GovukForm):
     date_inputs = {"left_on": ("Date they left", True)}
 
     reassign_to = PersonChoiceField(
@@ -305,7 +287,7 @@ class LeaverForm(AccountVersionMixin, GovukForm):
         return cleaned
 
 
-class PasswordSetForm(AccountVersionMixin, GovukForm):
+class PasswordSetForm(GovukForm):
     """A new password for someone who has forgotten theirs, checked by Django's validators."""
 
     password1 = password_field(

@@ -20,6 +20,7 @@ from objectives.formatting import person_name
 from objectives.history import StaleEditError
 from reminders.services import invitation_message
 from stockton_improve.manage_views import administrators_only, posted, run_service
+from stockton_improve.stale_edits import STALE_MESSAGE, render_form
 
 from . import forms, selectors, services
 
@@ -111,7 +112,7 @@ def person_edit(request, pk: int):
         if saved is not None:
             messages.success(request, f"Details of {person_name(saved)} saved.")
             return redirect("people:person_detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return render_form(request, "people/person_form.html", {"form": form, "person": person})
 
 
 @administrators_only
@@ -154,7 +155,7 @@ def person_leaver(request, pk: int):
                 )
             messages.success(request, text)
             return redirect("people:person_detail", pk=person.pk)
-    return render(
+    return render_form(
         request,
         "people/person_leaver.html",
         {"form": form, "person": person, "open_objectives": open_objectives},
@@ -185,7 +186,7 @@ def person_password(request, pk: int):
                 f"New password set for {person_name(saved)}. Give it to them in person.",
             )
             return redirect("people:person_detail", pk=person.pk)
-    return render(request, "people/person_password.html", {"form": form, "person": person})
+    return render_form(request, "people/person_password.html", {"form": form, "person": person})
 
 
 @administrators_only
@@ -202,11 +203,7 @@ def person_reactivate(request, pk: int):
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     except StaleEditError:
-        messages.info(
-            request,
-            f"Someone else changed the account of {person_name(person)} after you opened the "
-            "page, or the page was out of date. Check it, then try again.",
-        )
+        messages.info(request, STALE_MESSAGE.format(what="account"))
     else:
         messages.success(request, f"{person_name(person)} can sign in again.")
     return redirect("people:person_detail", pk=person.pk)

@@ -83,6 +83,7 @@ class PlanForm(GovukForm):
         label="Reason for the change (optional)",
         help_text="Recorded in the plan's history.",
     )
+    version = VersionField()
 
     date_inputs = {"starts_on": ("Start date", True), "ends_on": ("End date", True)}
 
@@ -95,6 +96,7 @@ class PlanForm(GovukForm):
                 "slip_tolerance_days": plan.slip_tolerance_days,
                 "stale_after_days": plan.stale_after_days,
                 "due_soon_days": plan.due_soon_days,
+                "version": plan.version,
                 **date_initial("starts_on", plan.starts_on),
                 **date_initial("ends_on", plan.ends_on),
                 **initial,
@@ -109,6 +111,7 @@ class PlanForm(GovukForm):
         super().__init__(*args, initial=initial, **kwargs)
         if plan is None:
             del self.fields["reason"]
+            del self.fields["version"]
 
     def clean(self):
         cleaned = super().clean()
@@ -139,17 +142,25 @@ class ThemeForm(GovukForm):
             "max_value": "Position must be 9999 or less",
         },
     )
+    version = VersionField()
 
     def __init__(self, *args, plan: Plan, theme: Theme | None = None, **kwargs):
         self.plan = plan
         self.theme = theme
         initial = kwargs.pop("initial", None) or {}
         if theme is not None:
-            initial = {"name": theme.name, "order": theme.order, **initial}
+            initial = {
+                "name": theme.name,
+                "order": theme.order,
+                "version": theme.version,
+                **initial,
+            }
         else:
             last = plan.themes.order_by("-order").values_list("order", flat=True).first()
             initial = {"order": (last or 0) + 1, **initial}
         super().__init__(*args, initial=initial, **kwargs)
+        if theme is None:
+            del self.fields["version"]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

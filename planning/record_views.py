@@ -21,6 +21,7 @@ from objectives import services as objective_services
 from objectives.formatting import long_date
 from objectives.models import Objective
 from stockton_improve.manage_views import administrators_only, posted, run_service
+from stockton_improve.stale_edits import render_form
 
 from . import record_forms
 from .views import back_to, milestone_or_404, safe_next
@@ -77,7 +78,7 @@ def _confirm_or_form(request, form, *, run, context, form_template, summary, sav
                 "planning/record_confirm.html",
                 {**context, "form": form, "summary": summary(form.cleaned_data)},
             )
-    return render(request, form_template, {**context, "form": form})
+    return render_form(request, form_template, {**context, "form": form})
 
 
 @administrators_only

@@ -22,6 +22,7 @@ from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan, Theme
 from people import selectors as people_selectors
 from stockton_improve.manage_views import administrators_only, posted, run_service
+from stockton_improve.stale_edits import render_form
 
 from . import forms, selectors, services
 
@@ -76,13 +77,15 @@ def plan_edit(request, pk: int):
                 plan=plan,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
                 **form.plan_fields(),
             ),
+            what="plan",
         )
         if saved is not None:
             messages.success(request, f"Plan “{saved.name}” saved.")
             return redirect("planning:plan_detail", pk=plan.pk)
-    return render(request, "planning/plan_form.html", {"form": form, "plan": plan})
+    return render_form(request, "planning/plan_form.html", {"form": form, "plan": plan})
 
 
 @administrators_only
@@ -149,12 +152,14 @@ def theme_edit(request, pk: int):
                 user=request.user,
                 name=form.cleaned_data["name"],
                 order=form.cleaned_data["order"],
+                expected_version=form.cleaned_data["version"],
             ),
+            what="theme",
         )
         if saved is not None:
             messages.success(request, f"Theme “{saved.name}” saved.")
             return redirect(reverse("planning:plan_detail", args=[theme.plan_id]) + "#themes")
-    return render(
+    return render_form(
         request, "planning/theme_form.html", {"form": form, "plan": theme.plan, "theme": theme}
     )
 
@@ -222,7 +227,7 @@ def objective_edit(request, pk: int):
         if saved is not None:
             messages.success(request, f"Objective {saved.ref} saved.")
             return redirect("planning:objective_setup", pk=objective.pk)
-    return render(
+    return render_form(
         request,
         "planning/objective_form.html",
         {"form": form, "plan": objective.plan, "objective": objective},
@@ -285,7 +290,7 @@ def milestone_edit(request, pk: int):
             return redirect(
                 reverse("planning:objective_setup", args=[milestone.objective_id]) + "#milestones"
             )
-    return render(
+    return render_form(
         request,
         "planning/milestone_form.html",
         {
@@ -321,7 +326,7 @@ def milestone_rebaseline(request, pk: int):
             )
             return redirect(back_to(request, milestone.objective_id))
         milestone.refresh_from_db()
-    return render(
+    return render_form(
         request,
         "planning/milestone_rebaseline.html",
         {
@@ -396,7 +401,7 @@ def objective_owner(request, pk: int):
             return redirect(_owner_back_to(request, objective))
         objective.refresh_from_db()
     history = selectors.ownership_history(Objective.objects.filter(pk=pk)).get(pk, [])
-    return render(
+    return render_form(
         request,
         "planning/objective_owner.html",
         {

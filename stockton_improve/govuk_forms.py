@@ -218,33 +218,33 @@ class GovukForm(DateInputMixin, forms.Form):
         return cleaned
 
 
-OUT_OF_DATE = "This page is out of date: reload it and make your change again"
+NO_VERSION = -1
 
 
 class VersionField(forms.IntegerField):
     """The version of the row when the form was read, sent back hidden: the service refuses an
-    edit made over someone else's. Required: a form sent without it is refused like one read
-    before the other change (``out_of_date``, or ``sent_without`` when it is missing)."""
+    edit made over someone else's. A form sent without a version, or with one that is not a
+    version, never fails here: it cleans to ``NO_VERSION``, which no row has, so the service
+    refuses it exactly like one read before the other change (one answer for both)."""
 
     widget = forms.HiddenInput
 
-    def __init__(self, *, out_of_date: str = OUT_OF_DATE, sent_without: str = "", **kwargs):
+    def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
-        codes = ["required", "invalid", "min_value"] + (
-            ["max_value"] if "max_value" in kwargs else []
-        )
-        messages = dict.fromkeys(codes, out_of_date)
-        if sent_without:
-            messages["required"] = sent_without
-        super().__init__(required=True, error_messages=messages, **kwargs)
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        try:
+            version = super().clean(value)
+        except ValidationError:
+            return NO_VERSION
+        return NO_VERSION if version is None else version
 
 
 class VersionedForm(GovukForm):
     """An edit form that carries the version of the row it was loaded at (no lost updates)."""
 
-    expected_version = VersionField(
-        out_of_date="This form is out of date: reload the page and try again"
-    )
+    expected_version = VersionField()
 
     def __init__(self, *args, version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,10 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from objectives import permissions
 from objectives.history import StaleEditError
 
-STALE_MESSAGE = (
-    "Someone else changed this {what} after you opened this page. The page now shows the "
-    "current details: check them, then save again."
-)
+from .stale_edits import refuse_stale
 
 
 def administrators_only(view: Callable) -> Callable:
@@ -37,21 +34,15 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def run_service(
-    form, action: Callable[[], object], *, what: str = "record", stale_message: str | None = None
-):
+def run_service(form, action: Callable[[], object], *, what: str = "record"):
     """Call one service; on a validation problem, show it on the form and return None.
 
-    A change refused because someone else saved first is shown with the form moved on to the
-    row's current version, so sending it again is a deliberate choice (``stale_message`` words
-    it for pages that say it their own way)."""
+    A change refused because someone else saved first (or sent without its version) gets the
+    one stale-edit answer, ``refuse_stale``."""
     try:
         return action()
     except ValidationError as error:
         form.add_service_errors(error)
     except StaleEditError as error:
-        if "version" in form.fields:
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
-        form.add_error(None, stale_message or STALE_MESSAGE.format(what=what))
+        refuse_stale(form, error.current, what=what)
     return None

@@ -6,6 +6,7 @@ history tables and the people are compared before and after.
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from board import services as board_services
+from impact import services as impact_services
 from milestones.models import Milestone
 from tests import factories
 from tracking.integrity import tracked_models
@@ -23,7 +25,8 @@ ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
 # Who may use each URL: public (anyone), reader (any role), editor (the objective's owner and
 # administrators), admin (administrators only), api (any role; JSON 401 for visitors);
 # challenger (leadership and administrators), answerer (the objective's owner), closer (the
-# leader who raised the challenge, and administrators).
+# leader who raised the challenge, and administrators); recorder (the owner who recorded a
+# measure value, in the days they may still correct it, and administrators).
 # Methods are those the URL answers; any other method gets 405 (or 403 first for the refused).
 TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("public", ("GET", "POST")),
@@ -85,6 +88,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:report_pdf": ("reader", ("GET",)),
     "board:report_xlsx": ("reader", ("GET",)),
     "board:meetings": ("admin", ("GET", "POST")),
+    "board:meeting_move": ("admin", ("GET", "POST")),
+    "board:meeting_cancel": ("admin", ("GET", "POST")),
     "board:challenge_raise": ("challenger", ("GET", "POST")),
     "board:challenge_answer": ("answerer", ("GET", "POST")),
     "board:challenge_close": ("closer", ("GET", "POST")),
@@ -96,6 +101,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:measure_create": ("admin", ("GET", "POST")),
     "impact:measure_edit": ("admin", ("GET", "POST")),
     "impact:measure_value_create": ("editor", ("GET", "POST")),
+    "impact:measure_value_correct": ("recorder", ("GET", "POST")),
+    "impact:measure_value_withdraw": ("recorder", ("GET", "POST")),
     "impact:evidence_create": ("editor", ("GET", "POST")),
     "impact:evidence_withdraw": ("editor", ("GET", "POST")),
     "impact:evidence_download": ("reader", ("GET",)),
@@ -133,6 +140,8 @@ SAMPLE_FOR = {
     "people:person_reactivate": "person",
     "reminders:person_invite": "person",
     "board:meetings": "plan",
+    "board:meeting_move": "meeting",
+    "board:meeting_cancel": "meeting",
     "board:challenge_raise": "objective",
     "board:challenge_answer": "challenge",
     "board:challenge_close": "challenge",
@@ -143,6 +152,8 @@ SAMPLE_FOR = {
     "impact:measure_create": "objective",
     "impact:measure_edit": "measure",
     "impact:measure_value_create": "measure",
+    "impact:measure_value_correct": "value",
+    "impact:measure_value_withdraw": "value",
     "impact:evidence_create": "objective",
     "impact:evidence_withdraw": "evidence",
     "impact:evidence_download": "evidence",
@@ -187,6 +198,9 @@ def world(db):
     factories.publish_plan(plan, user=admin)
     challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
     impact = factories.make_impact_samples(objective, admin=admin)
+    value = impact_services.measure_value_create(
+        user=owner, measure=impact["measure"], period_end=plan.starts_on, value=Decimal("51")
+    )
     return {
         "users": {
             "visitor": None,
@@ -203,6 +217,10 @@ def world(db):
             "person": person,
             "draft_plan": factories.make_plan(user=admin, published=False),
             "challenge": challenge,
+            "meeting": board_services.board_meeting_create(
+                user=admin, plan=plan, held_on=plan.starts_on, name="Improvement board"
+            ),
+            "value": value,
             **impact,
         },
     }
@@ -226,6 +244,7 @@ def _allowed(access: str, role: str) -> bool:
         "challenger": role in ("leader", "admin"),  # leadership and administrators
         "answerer": role == "owner",  # the objective's owner
         "closer": role in ("leader", "admin"),  # the one who raised it (leader), or an admin
+        "recorder": role in ("owner", "admin"),  # the owner recorded the sample value today
     }[access]
 
 
@@ -365,10 +384,9 @@ def test_django_admin_is_read_only_and_for_administrators(client, world, role, m
             if role != "admin":
                 assert status == 302, (method, url, status)
                 assert "/login/" in response.url
-            elif view in ("add", "delete") or (method == "POST" and view == "change"):
+            elif view in ("add", "delete") or method == "POST":
                 assert status in (403, 405), (method, url, status)
             else:
-                # Viewing; a POST to a list only runs actions, and there are none.
                 assert status == 200, (method, url, status)
     history_id = apps.get_model(app_label, model_name).history.filter(id=pk).first().history_id
     record_url = reverse(f"admin:{app_label}_{model_name}_simple_history", args=[pk, history_id])

@@ -5,7 +5,7 @@ from django import template
 
 from objectives import permissions
 
-from .. import charts, selectors
+from .. import charts, selectors, services
 from ..measure_rules import LABELS, STATUSES
 
 register = template.Library()
@@ -29,6 +29,8 @@ def objective_impact(context, objective, as_of, past=False):
         "evidence": selectors.evidence_for_objective(objective, as_of),
         "can_edit": can_edit,
         "can_manage": not past and permissions.can_manage_plan(user),
+        # the values this person may correct or withdraw now (none on a past day's page)
+        "changeable": services.values_changeable_by(user, objective) if can_edit else set(),
     }
 
 

@@ -155,5 +155,5 @@ def test_board_pack_dashboard_and_meetings_pages_are_accessible(
     page.get_by_label("Month").fill(str(later.month))
     page.get_by_label("Year").fill(str(later.year))
     page.get_by_role("button", name="Add the meeting").click()
-    expect(page.get_by_text(f"on {later.day} ")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"on {later.day} ")
     assert console_errors == []

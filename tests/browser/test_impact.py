@@ -170,7 +170,9 @@ def test_owner_records_a_value_and_adds_and_withdraws_evidence(
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_label("Value", exact=True).fill("21.9")
     page.get_by_role("button", name="Record value").click()
-    expect(page.get_by_text("value for the period ending")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "value for the period ending"
+    )
     assert MeasureValue.objects.filter(period_end=today).exists()
 
     page.goto(f"/objectives/{objective.pk}/evidence/new/")

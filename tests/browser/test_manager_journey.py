@@ -211,7 +211,9 @@ def test_a_stale_form_shows_the_conflict_and_saves_nothing(page, login, assert_a
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Someone else changed this milestone while you were editing it"
     )
-    expect(page.get_by_text(f"its forecast date is now {long_date(moved)}")).to_be_visible()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("Your change has not been saved")
+    expect(banner).to_contain_text(long_date(moved))  # the forecast date as it is now
     expect(page.get_by_text("Last changed by Ada Lovelace", exact=False)).to_be_visible()
     expect(page.get_by_label("Reason for the change")).to_have_value("My reason")
     assert_accessible(page)

@@ -7,12 +7,15 @@ fragments, impossible dates, wrong types) and leaves some out.
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from board import services as board_services
+from impact import services as impact_services
 from tests import factories
 from tests.test_access_matrix import SAMPLE_FOR, TABLE
 from tracking.integrity import tracked_models
@@ -52,7 +55,7 @@ NASTY = st.one_of(
 FORMS = sorted(
     name
     for name, (access, methods) in TABLE.items()
-    if "POST" in methods and "GET" in methods and access in ("editor", "admin")
+    if "POST" in methods and "GET" in methods and access in ("editor", "admin", "recorder")
 )
 
 
@@ -72,8 +75,14 @@ def world(db):
         "milestone": milestone,
         "person": person,
         "draft_plan": factories.make_plan(user=admin, published=False),
+        "meeting": board_services.board_meeting_create(
+            user=admin, plan=plan, held_on=plan.starts_on, name="Improvement board"
+        ),
         **factories.make_impact_samples(objective, admin=admin),
     }
+    samples["value"] = impact_services.measure_value_create(
+        user=owner, measure=samples["measure"], period_end=plan.starts_on, value=Decimal("51")
+    )
     return {"admin": admin, "owner": owner, "samples": samples}
 
 
@@ -84,7 +93,7 @@ def _state():
 @pytest.mark.parametrize("name", FORMS)
 def test_hostile_values_at_every_form(client, world, name):
     access, _ = TABLE[name]
-    client.force_login(world["owner"] if access == "editor" else world["admin"])
+    client.force_login(world["owner"] if access in ("editor", "recorder") else world["admin"])
     sample = SAMPLE_FOR.get(name)
     url = reverse(name, args=[world["samples"][sample].pk] if sample else [])
     page = client.get(url)

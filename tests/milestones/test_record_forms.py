@@ -199,8 +199,8 @@ def test_a_missing_version_is_refused_like_a_stale_one(owner, objective, milesto
     }
     for url, data in posts.items():
         response = owner.post(url, data)
-        assert response.status_code in (200, 409), url
-        assert "out of date" in response.content.decode(), url
+        assert response.status_code == 409, url
+        assert "Someone else changed this" in response.content.decode(), url
     assert snapshot() == before
 
 

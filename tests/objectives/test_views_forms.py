@@ -197,13 +197,24 @@ def test_saving_without_changes_records_nothing(owner, objective):
         ({"status": "abandoned"}, "Select a valid choice"),
         ({"description": "x" * 5001}, "Description must be 5,000 characters or fewer"),
         ({"reason": "x" * 2001}, "Reason must be 2,000 characters or fewer"),
-        ({"expected_version": "abc"}, "This form is out of date"),
     ],
 )
 def test_bad_edits_are_refused(owner, objective, overrides, message):
     response = owner.post(f"/objectives/{objective.pk}/edit/", edit_data(objective, **overrides))
     assert response.status_code == 200  # the form again, with its errors
     assert message in response.content.decode()
+    assert Objective.history.filter(id=objective.pk).count() == 1
+
+
+@pytest.mark.parametrize("version", ["abc", "", "0", "-1"])
+def test_an_edit_without_a_good_version_is_refused_like_a_stale_one(owner, objective, version):
+    response = owner.post(
+        f"/objectives/{objective.pk}/edit/", edit_data(objective, expected_version=version)
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this objective while you were editing it" in (
+        response.content.decode()
+    )
     assert Objective.history.filter(id=objective.pk).count() == 1
 
 

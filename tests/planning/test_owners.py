@@ -78,7 +78,7 @@ def test_owner_form_refuses_a_stale_page(admin_client, objective, staff_admin, o
         _owner_url(objective),
         {"owner": other_manager.pk, "reason": "Handover", "version": loaded_version},
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Someone else changed this objective" in response.content.decode()
     objective.refresh_from_db()
     assert objective.owner.username == "mo_manager"

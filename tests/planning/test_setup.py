@@ -71,7 +71,9 @@ def test_plan_must_end_after_it_starts(admin_client):
 def test_edit_a_plan_records_the_reason(admin_client, plan, staff_admin):
     form = admin_client.get(f"/manage/plans/{plan.pk}/edit/").content.decode()
     assert f'value="{plan.name}"' in form
-    data = _plan_data(name=plan.name, reason="Board agreed a tighter tolerance")
+    data = _plan_data(
+        name=plan.name, reason="Board agreed a tighter tolerance", version=plan.version
+    )
     data["slip_tolerance_days"] = "14"
     response = admin_client.post(f"/manage/plans/{plan.pk}/edit/", data)
     assert response.status_code == 302
@@ -92,7 +94,8 @@ def test_themes_are_added_and_ordered(admin_client, plan):
     assert page.index("Workforce") < page.index("Virtual school")
     theme = Theme.objects.get(name="Virtual school")
     response = admin_client.post(
-        f"/manage/themes/{theme.pk}/edit/", {"name": "The virtual school", "order": "0"}
+        f"/manage/themes/{theme.pk}/edit/",
+        {"name": "The virtual school", "order": "0", "version": theme.version},
     )
     assert response.status_code == 302
     theme.refresh_from_db()
