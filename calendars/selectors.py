@@ -62,10 +62,13 @@ def open_milestones(person) -> QuerySet[Milestone]:
 
 def board_meetings(person) -> QuerySet[BoardMeeting]:
     """The board meetings of the published plans in which the person owns an objective that
-    is not withdrawn. Every rule about which meetings count lives here."""
+    is not withdrawn, leaving out cancelled meetings. Every rule about which meetings count lives
+    here."""
     plans = Objective.objects.current().filter(owner=person).values("plan_id")
     return (
-        BoardMeeting.objects.filter(plan_id__in=plans, plan__published_on__isnull=False)
+        BoardMeeting.objects.filter(
+            plan_id__in=plans, plan__published_on__isnull=False, cancelled_on__isnull=True
+        )
         .select_related("plan")
         .annotate(last_modified=last_recorded(BoardMeeting, "pk"))
         .order_by("held_on", "plan_id", "id")

@@ -8,6 +8,7 @@ import vobject
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from board import services as board_services
 from calendars import services
 from people import services as people_services
 from tests import factories
@@ -64,6 +65,18 @@ def test_the_feed_has_my_open_milestones_and_my_plans_board_meetings(
     text = response.content.decode()
     assert "DTSTART;VALUE=DATE:20260415\r\n" in text
     assert "DTEND;VALUE=DATE:20260416\r\n" in text
+
+
+def test_a_cancelled_board_meeting_leaves_the_feed(client, clock, world, manager_token):
+    admin = factories.make_admin("cal_admin")
+    meeting = world.meetings[0]
+    with clock(TODAY):
+        board_services.board_meeting_cancel(
+            user=admin, meeting=meeting, reason="Moved to the spring", expected_version=1
+        )
+    events = _events(_get(client, clock, manager_token).content)
+    assert f"board-meeting-{meeting.pk}@{HOST}" not in events
+    assert f"board-meeting-{world.meetings[1].pk}@{HOST}" in events
 
 
 def test_a_second_calendar_client_reads_the_same_events(client, clock, world, manager_token):
