@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from board import services as board_services
+from calendars import services as calendar_services
 from impact import services as impact_services
 from objectives.admin import ReadOnlyAdmin
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP
@@ -48,6 +49,7 @@ def every_model(root, manager, leader):
         user=root, plan=plan, held_on=plan.starts_on, name="Improvement board"
     )
     board_services.challenge_raise(user=leader, objective=objective, question="Why late?")
+    calendar_services.calendar_feed_start(user=manager)
     AccessAttempt.objects.create(username="x", ip_address="127.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="127.0.0.1")
     AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1")

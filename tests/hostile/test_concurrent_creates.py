@@ -46,17 +46,18 @@ def _clients(user, count: int = THREADS) -> list[Client]:
     return clients
 
 
-def post_together(clients: list[Client], url: str | list[str], data: dict) -> list:
-    """Post ``data`` to ``url`` (or each client to its own) from every client at the same
-    moment; the responses in order."""
+def post_together(clients: list[Client], url: str | list[str], data: dict | list[dict]) -> list:
+    """Post ``data`` to ``url`` (or each client its own data to its own url) from every client
+    at the same moment; the responses in order."""
     urls = [url] * len(clients) if isinstance(url, str) else url
+    posted = [data] * len(clients) if isinstance(data, dict) else data
     start = threading.Barrier(len(clients))
     responses: list = [None] * len(clients)
 
     def post(i: int) -> None:
         try:
             start.wait(timeout=30)
-            responses[i] = clients[i].post(urls[i], data)
+            responses[i] = clients[i].post(urls[i], posted[i])
         except Exception as error:  # noqa: BLE001 - reported in the assertions
             responses[i] = error
         finally:
@@ -218,7 +219,8 @@ def test_themes_renamed_to_the_same_name_at_once_keep_one_and_tell_the_rest():
     plan = factories.make_plan(user=admin)
     themes = [factories.make_theme(plan, user=admin, name=f"Theme {i}") for i in range(THREADS)]
     urls = [f"/manage/themes/{theme.pk}/edit/" for theme in themes]
-    responses = post_together(_clients(admin), urls, {"name": "Workforce", "order": "1"})
+    data = [{"name": "Workforce", "order": "1", "version": theme.version} for theme in themes]
+    responses = post_together(_clients(admin), urls, data)
     seen = _summary("This plan already has a theme with that name", responses)
     assert sorted(seen) == ["created"] + ["told"] * (THREADS - 1), seen
     assert Theme.objects.filter(plan=plan, name="Workforce").count() == 1
