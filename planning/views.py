@@ -23,6 +23,7 @@ from objectives.models import Objective, Plan, Theme
 from people import selectors as people_selectors
 from stockton_improve.manage_views import administrators_only, posted, run_service
 from stockton_improve.stale_edits import render_form
+from tracking import selectors as tracking_selectors
 
 from . import forms, selectors, services
 
@@ -201,7 +202,9 @@ def objective_setup(request, pk: int):
         {
             "objective": objective,
             "plan": objective.plan,
-            "milestones": list(objective.milestones.all()),
+            "milestones": tracking_selectors.milestone_withdrawal_reasons(
+                objective.milestones.all()
+            ),
             "ownership": history,
         },
     )

@@ -110,6 +110,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "first_recorded": timeline.first_recorded(records),
         "can_edit": can_edit,
         "update_form": ProgressUpdateForm() if can_edit else None,
+        "withdrawals": selectors.withdrawals(objective),
     }
 
 
