@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from kit.formatting import person_name
 from objectives import drafts, drift, explain, permissions
-from objectives.formatting import person_name
 from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
