@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from stockton_improve.govuk_forms import (
+from kit.govuk_forms import (
     ISO_DATE,
     PARTS,
     QUERY_DATE_MESSAGE,

@@ -7,8 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kit.formatting import person_name
 from objectives import drafts
-from objectives.formatting import person_name
 
 
 def _site(site_url: str) -> str:

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dashboard import charts
-from objectives.formatting import long_date
+from kit.formatting import long_date
 
 STYLESHEET = Path(__file__).resolve().parent / "pack_print.css"
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from dashboard import selectors as dashboard_selectors
 from dashboard.dates import month_ends
 from impact import selectors as impact_selectors
+from kit.formatting import long_date, person_name
 from milestones.models import Milestone
 from objectives import drafts, drift, explain
-from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import history, selectors
 from tracking.selectors import end_of_day

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kit.formatting import long_date
 from objectives import drafts, permissions
-from objectives.formatting import long_date
 from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
 

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard import charts
 from dashboard.forms import DashboardForm
+from kit.form_pages import posted, run_service
+from kit.formatting import long_date, person_name
+from kit.stale_edits import render_form
 from objectives import drafts, permissions
-from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan
-from stockton_improve.manage_views import posted, run_service
-from stockton_improve.stale_edits import render_form
 
 from . import forms, pdf, selectors, services, workbook
 from .models import BoardMeeting, Challenge

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from board.models import BoardMeeting
+from kit.formatting import long_date
 from milestones.models import Milestone
-from objectives.formatting import long_date
 
 PRODID = "-//Improvement plan tracker//Calendar feed//EN"
 CALENDAR_NAME = "Improvement plan"

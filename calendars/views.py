@@ -1,7 +1,7 @@
 """The calendar feed (no sign-in: the token in the address is the key) and replacing a link.
 
 The token is never logged: the logging settings hide everything after ``/calendar/`` in every
-request log line (stockton_improve.security.HideSecretPaths).
+request log line (kit.security.HideSecretPaths).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ own nothing on the date chosen, which is no error); ``rag`` and ``flag`` must be
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kit.govuk_forms import ISO_DATE, PARTS, DateError, combine_date, date_boxes
 from objectives.drift import FLAGS, RAGS
-from stockton_improve.govuk_forms import ISO_DATE, PARTS, DateError, combine_date, date_boxes
 from tracking import selectors
 
 from . import rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from stockton_improve.govuk_forms import (
+from kit.govuk_forms import (
     REASON_MAX,
     GovukForm,
     VersionedForm,

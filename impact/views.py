@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kit.form_pages import run_service
+from kit.stale_edits import form_status, render_form
 from milestones.models import Milestone
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan, ProgressUpdate
-from stockton_improve.manage_views import run_service
-from stockton_improve.stale_edits import form_status, render_form
 from tracking import selectors as objective_selectors
 
 from . import selectors, services

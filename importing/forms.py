@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from stockton_improve.govuk_forms import DateInputMixin, date_boxes
+from kit.govuk_forms import DateInputMixin, date_boxes
 
 from .columns import COLUMNS, MILESTONES, OBJECTIVES
 from .parsing import MAX_UPLOAD_BYTES, Workbook

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from objectives.formatting import long_date
+from kit.formatting import long_date
 
 from . import selectors
 from .columns import COLUMNS, MILESTONES, OBJECTIVES, CellError, Mapping, read_date, read_text

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from stockton_improve.manage_views import administrators_only
+from kit.form_pages import administrators_only
 
 from . import store
 from .columns import COLUMNS, MILESTONES, OBJECTIVES, guess_mapping, headings_match_template

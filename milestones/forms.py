@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from objectives import record_rules
-from objectives.formatting import long_date
-from stockton_improve.govuk_forms import (
+from kit.formatting import long_date
+from kit.govuk_forms import (
     REASON_MAX,
     GovukForm,
     VersionedForm,
     date_boxes,
     text_field,
 )
+from objectives import record_rules
 
 from .models import Milestone
 

@@ -64,13 +64,3 @@ class Milestone(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_on is not None
-
-    @property
-    def withdrawal_reason(self) -> str:
-        """Why it was withdrawn: the reason on the history record that withdrew it."""
-        from tracking import history
-
-        if self.withdrawn_on is None:
-            return ""
-        record = history.first_record(self, withdrawn_on__isnull=False)
-        return (record.history_change_reason if record else None) or ""

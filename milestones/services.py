@@ -10,8 +10,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kit.formatting import long_date
 from objectives import record_rules
-from objectives.formatting import long_date
 from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective
 

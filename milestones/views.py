@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kit.formatting import long_date
+from kit.stale_edits import refuse_stale
 from objectives import drafts, permissions
-from objectives.formatting import long_date
 from objectives.history import StaleEditError
 from objectives.views import (
     is_stale,
@@ -24,7 +25,6 @@ from objectives.views import (
     rebind_at,
     require_viewer,
 )
-from stockton_improve.stale_edits import refuse_stale
 
 from . import services
 from .forms import MilestoneCompleteForm, MilestoneCreateForm, MilestoneRescheduleForm

@@ -7,7 +7,4 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Improvement plan"
 
     def ready(self):
-        # Sign-in and refusal events go to the security log.
-        from stockton_improve import security  # noqa: F401
-
         from . import history  # noqa: F401

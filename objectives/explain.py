@@ -6,8 +6,9 @@ only words them.
 
 from datetime import date
 
+from kit.formatting import long_date, plural
+
 from . import drift
-from .formatting import long_date, plural
 
 
 def _stale(state, rules) -> str:

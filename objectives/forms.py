@@ -1,6 +1,6 @@
 """Forms for the owner's changes to an objective, and for the day an objective is seen at.
 
-They are built from the GOV.UK form kit (``stockton_improve.govuk_forms``).
+They are built from the GOV.UK form kit (``kit.govuk_forms``).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from stockton_improve.govuk_forms import (
+from kit.govuk_forms import (
     QUERY_DATE_MESSAGE,
     REASON_MAX,
     GovukForm,

@@ -18,6 +18,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from kit.stale_edits import StaleEditError
+
 _RECORDING_ATTRS = ("_history_user", "_change_reason", "_history_date")
 
 
@@ -160,14 +162,6 @@ def _check_backdate(instance: models.Model, recorded_at: datetime) -> None:
         last = latest.first()
         if last is not None and recorded_at < last:
             raise ValueError("A history record cannot be dated before the row's latest record.")
-
-
-class StaleEditError(Exception):
-    """Someone else changed the row after this form was loaded; nothing was saved."""
-
-    def __init__(self, current: models.Model):
-        self.current = current
-        super().__init__(f"{current._meta.verbose_name} was changed by someone else.")
 
 
 def lock_for_edit(model: type[models.Model], pk: int, expected_version: int | None):

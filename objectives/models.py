@@ -228,15 +228,6 @@ class Objective(models.Model):
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN
 
-    @property
-    def withdrawal(self):
-        """The history record that withdrew the objective (its date and reason), or None."""
-        from tracking import history
-
-        if not self.is_withdrawn:
-            return None
-        return history.first_record(self, status=self.Status.WITHDRAWN)
-
 
 OBJECTIVE_REF_TAKEN = "This plan already has an objective {ref}"
 unique_message(Objective, ("plan", "ref"), field="ref", message=OBJECTIVE_REF_TAKEN)

@@ -18,7 +18,8 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from .formatting import long_date
+from kit.formatting import long_date
+
 from .permissions import is_administrator
 
 

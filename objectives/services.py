@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from kit.formatting import person_name
+
 from . import permissions, record_rules
-from .formatting import person_name
 from .history import clean_reason, lock_for_edit, save_with_history
 from .models import Objective, Plan, ProgressUpdate, Theme
 

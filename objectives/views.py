@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from stockton_improve.stale_edits import refuse_stale
+from kit.formatting import long_date
+from kit.stale_edits import refuse_stale
 
 from . import drafts, permissions, services
-from .formatting import long_date
 from .forms import ObjectiveEditForm, ProgressUpdateForm
 from .history import StaleEditError
 from .models import Objective

@@ -2,7 +2,7 @@
 and a password set by hand; and the choice of a person (an objective's owner, who takes on a
 leaver's objectives).
 
-Built from the GOV.UK form kit (``stockton_improve.govuk_forms``). A form that changes an
+Built from the GOV.UK form kit (``kit.govuk_forms``). A form that changes an
 account carries the version it was read at (``AccountVersionField``): one read before someone
 else's change is refused, and shown again at the account's current version.
 """
@@ -15,9 +15,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from objectives.formatting import person_name
-from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
-from stockton_improve.govuk_forms import (
+from kit.formatting import person_name
+from kit.govuk_forms import (
     REASON_MAX,
     GovukForm,
     VersionField,
@@ -25,6 +24,7 @@ from stockton_improve.govuk_forms import (
     date_initial,
     text_field,
 )
+from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
 
 from .models import USERNAME_TAKEN
 from .services import account_version

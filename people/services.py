@@ -20,9 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kit.formatting import long_date, person_name
 from objectives import permissions
 from objectives import services as objective_services
-from objectives.formatting import long_date, person_name
 from objectives.history import StaleEditError, clean_reason, save_with_history
 from objectives.models import Objective
 

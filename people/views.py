@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kit.form_pages import administrators_only, posted, run_service
+from kit.formatting import person_name
+from kit.stale_edits import STALE_MESSAGE, render_form
 from objectives import permissions
-from objectives.formatting import person_name
 from objectives.history import StaleEditError
 from reminders.services import invitation_message
-from stockton_improve.manage_views import administrators_only, posted, run_service
-from stockton_improve.stale_edits import STALE_MESSAGE, render_form
 
 from . import forms, selectors, services
 

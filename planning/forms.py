@@ -1,6 +1,6 @@
 """Forms for plan set-up, owners and re-baselining (administrators only).
 
-They are built from the GOV.UK form kit (``stockton_improve.govuk_forms``): dates are three
+They are built from the GOV.UK form kit (``kit.govuk_forms``): dates are three
 boxes each, service errors are shown on the fields they name, and every text field says its
 limit in GOV.UK's words.
 """
@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kit.govuk_forms import GovukForm, VersionField, date_boxes, date_initial
 from objectives.models import OBJECTIVE_REF_TAKEN, THEME_NAME_TAKEN, Objective, Plan, Theme
 from people.forms import OWNER_HINT, PersonChoiceField, person_label, possible_owners
-from stockton_improve.govuk_forms import GovukForm, VersionField, date_boxes, date_initial
 
 User = get_user_model()
 

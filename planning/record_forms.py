@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from stockton_improve.govuk_forms import (
+from kit.govuk_forms import (
     REASON_MAX,
     GovukForm,
     VersionField,

@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from kit.form_pages import administrators_only, posted, run_service
+from kit.formatting import long_date
+from kit.stale_edits import render_form
 from milestones import services as milestone_services
 from objectives import services as objective_services
-from objectives.formatting import long_date
 from objectives.models import Objective
-from stockton_improve.manage_views import administrators_only, posted, run_service
-from stockton_improve.stale_edits import render_form
 
 from . import record_forms
 from .views import back_to, milestone_or_404, safe_next

@@ -15,14 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from kit.form_pages import administrators_only, posted, run_service
+from kit.formatting import long_date, person_name
+from kit.stale_edits import render_form
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
-from objectives.formatting import long_date, person_name
 from objectives.models import Objective, Plan, Theme
 from people import selectors as people_selectors
-from stockton_improve.manage_views import administrators_only, posted, run_service
-from stockton_improve.stale_edits import render_form
+from tracking import selectors as tracking_selectors
 
 from . import forms, selectors, services
 
@@ -201,7 +202,9 @@ def objective_setup(request, pk: int):
         {
             "objective": objective,
             "plan": objective.plan,
-            "milestones": list(objective.milestones.all()),
+            "milestones": tracking_selectors.milestone_withdrawal_reasons(
+                objective.milestones.all()
+            ),
             "ownership": history,
         },
     )

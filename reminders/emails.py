@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from objectives.formatting import person_name
+from kit.formatting import person_name
 
 from .selectors import absolute_url
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from kit.formatting import person_name
 from objectives import permissions
-from objectives.formatting import person_name
 from objectives.history import save_with_history
 
 from . import emails, selectors

@@ -27,9 +27,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from calendars.views import account_calendar
+from kit.formatting import person_name
+from kit.security import client_address
 from objectives import permissions
-from objectives.formatting import person_name
-from stockton_improve.security import client_address
 
 from . import forms, selectors, services
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 from requests import RequestException
 
-from stockton_improve.security import client_address, log
+from kit.security import client_address, log
 
 from . import backends
 from .config import is_configured

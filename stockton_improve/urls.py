@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kit.signin_forms import AdminSignInForm, SignInForm
 from milestones import urls as milestone_urls
-
-from .forms import AdminSignInForm, SignInForm
 
 admin.site.site_header = "Improvement plan administration"
 admin.site.site_title = "Improvement plan"
@@ -34,4 +33,4 @@ urlpatterns = [
     path("", include("tracking.urls")),
 ]
 
-handler500 = "stockton_improve.errors.server_error"
+handler500 = "kit.errors.server_error"

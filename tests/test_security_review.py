@@ -9,7 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import override_settings
 
-from stockton_improve.security import escape_control
+from kit.security import escape_control
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +173,7 @@ def test_the_longest_possible_username_is_still_counted_by_the_sign_in_limit(cli
 def test_the_sign_in_limit_never_records_more_than_a_username_can_hold():
     from django.test import RequestFactory
 
-    from stockton_improve.security import axes_username
+    from kit.security import axes_username
 
     request = RequestFactory().post("/accounts/login/", {"username": "x" * 5000})
     assert axes_username(request) == "x" * 150

@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory, override_settings
 
-from stockton_improve.proxies import client_ip
-from stockton_improve.security import client_address
+from kit.proxies import client_ip
+from kit.security import client_address
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan
 
-from . import live, pastdays
+from . import history, live, pastdays
 from .replay import PlanDrift, PlanHistory, end_of_day
 
 __all__ = ["PlanDrift", "PlanHistory", "end_of_day"]
@@ -161,3 +162,33 @@ def objectives_drift_for_owner(user, as_of: date | None = None) -> list[drift.Ob
             result = _live_or_replayed(plan, as_of, objective_ids=ids)
         rows.extend(d for d in result.objectives if d.state.owner_id == user.pk)
     return sorted(rows, key=drift.drift_order)
+
+
+@dataclass(frozen=True)
+class Withdrawals:
+    """What withdrew an objective and its milestones, as recorded."""
+
+    objective: history.Record | None  # the record that withdrew the objective (date, reason)
+    milestones: list[tuple[Milestone, str]]  # each withdrawn milestone and the reason given
+
+
+def withdrawals(objective: Objective) -> Withdrawals:
+    """The record that withdrew ``objective`` (None while it is not withdrawn) and its withdrawn
+    milestones with the reason recorded when each was withdrawn (two queries at most)."""
+    record = None
+    if objective.is_withdrawn:
+        record = history.first_record(objective, status=Objective.Status.WITHDRAWN)
+    withdrawn = list(objective.milestones.withdrawn())
+    return Withdrawals(record, milestone_withdrawal_reasons(withdrawn))
+
+
+def milestone_withdrawal_reasons(milestones) -> list[tuple[Milestone, str]]:
+    """Each milestone with the reason on the record that withdrew it ("" when it is not
+    withdrawn or none was given): one query for them all."""
+    withdrawn = [m.pk for m in milestones if m.withdrawn_on is not None]
+    reasons: dict[int, str] = {}
+    if withdrawn:
+        for change in history.changes(Milestone, "withdrawn_on", filter={"id__in": withdrawn}):
+            if change.old is None and change.new is not None:
+                reasons.setdefault(change.id, change.reason)
+    return [(m, reasons.get(m.pk, "")) for m in milestones]

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from kit.formatting import clock, long_date, person_name
 from milestones.models import Milestone
-from objectives.formatting import clock, long_date, person_name
 from objectives.models import Objective, ProgressUpdate, Theme
 
 from . import history

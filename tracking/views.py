@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from kit.formatting import person_name
 from objectives import drafts, drift, explain, permissions
-from objectives.formatting import person_name
 from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
@@ -110,6 +110,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "first_recorded": timeline.first_recorded(records),
         "can_edit": can_edit,
         "update_form": ProgressUpdateForm() if can_edit else None,
+        "withdrawals": selectors.withdrawals(objective),
     }
 
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "kit",
     "objectives",
     "milestones",
     "tracking",
@@ -45,13 +46,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "stockton_improve.security.IdleSessionMiddleware",
+    "kit.security.IdleSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "stockton_improve.security.ContentSecurityPolicyMiddleware",
-    "stockton_improve.security.RefusedRequestLogMiddleware",
+    "kit.security.ContentSecurityPolicyMiddleware",
+    "kit.security.RefusedRequestLogMiddleware",
     # Last, so it sees sign-in failures raised by the views above it.
     "axes.middleware.AxesMiddleware",
 ]
@@ -164,7 +165,7 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 *
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
 PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=30)
 
-# Sessions end after an hour without activity (stockton_improve.security.IdleSessionMiddleware,
+# Sessions end after an hour without activity (kit.security.IdleSessionMiddleware,
 # which writes the session at most once a minute), and when the browser closes.
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -202,8 +203,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_USERNAME_CALLABLE = "stockton_improve.security.axes_username"
-AXES_CLIENT_IP_CALLABLE = "stockton_improve.proxies.client_ip"
+AXES_USERNAME_CALLABLE = "kit.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "kit.proxies.client_ip"
 
 # Proxies (load balancers) whose X-Forwarded-For is believed, for the sign-in and reset limits
 # and the security log: comma-separated addresses or networks, e.g. 10.0.0.0/8,192.0.2.7.
@@ -222,12 +223,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "escape_control": {"()": "stockton_improve.security.EscapeControlCharacters"},
-        "hide_secret_paths": {"()": "stockton_improve.security.HideSecretPaths"},
+        "escape_control": {"()": "kit.security.EscapeControlCharacters"},
+        "hide_secret_paths": {"()": "kit.security.HideSecretPaths"},
     },
     "formatters": {
         "utc": {
-            "()": "stockton_improve.security.UTCFormatter",
+            "()": "kit.security.UTCFormatter",
             "format": "%(asctime)s %(name)s %(levelname)s %(message)s",
         },
     },

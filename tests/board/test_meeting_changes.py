@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from board import selectors, services
 from board.models import BoardMeeting
+from kit.stale_edits import STALE_MESSAGE
 from objectives.history import StaleEditError
-from stockton_improve.stale_edits import STALE_MESSAGE
 
 from .conftest import LAST_BOARD, NEXT_BOARD, TODAY
 

@@ -44,7 +44,7 @@ def test_a_feed_request_logs_no_token_for_200_404_and_405(client, clock, world, 
 
 
 def test_the_filter_hides_the_token_in_every_logged_form():
-    from stockton_improve.security import HideSecretPaths
+    from kit.security import HideSecretPaths
 
     token = "abcDEF123_-" * 4
     record = logging.LogRecord(

@@ -18,6 +18,7 @@ from milestones.models import Milestone
 from objectives.models import Objective, Plan, ProgressUpdate
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
 from tracking import selectors
+from tracking import selectors as tracking_selectors
 from tracking.integrity import check_all, tracked_models
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +279,9 @@ def test_the_demo_has_one_withdrawn_milestone_and_one_corrected_completion(seede
 
     plan, _ = seeded
     (withdrawn,) = Milestone.objects.for_plan(plan).withdrawn()
-    assert withdrawn.withdrawal_reason == record_demo.WITHDRAW_REASON
+    assert tracking_selectors.milestone_withdrawal_reasons([withdrawn]) == [
+        (withdrawn, record_demo.WITHDRAW_REASON)
+    ]
     corrected = Milestone.history.filter(history_change_reason=record_demo.CORRECTION_REASON)
     assert corrected.count() == 1
     before = history_counts()

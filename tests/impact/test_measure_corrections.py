@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from impact import selectors, services
 from impact.models import MeasureValue
+from kit.stale_edits import STALE_MESSAGE
 from objectives.history import StaleEditError
-from stockton_improve.stale_edits import STALE_MESSAGE
 from tests import factories
 from tracking.integrity import check_model
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 import time_machine
 
+from kit.govuk_forms import combine_date
 from objectives.models import Objective, ProgressUpdate
-from stockton_improve.govuk_forms import combine_date
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from kit.stale_edits import STALE_MESSAGE
 from objectives import services
 from objectives.history import StaleEditError
-from stockton_improve.stale_edits import STALE_MESSAGE
 from tests import factories
 
 pytestmark = pytest.mark.django_db

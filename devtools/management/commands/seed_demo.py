@@ -32,10 +32,10 @@ from devtools.demo.board import add_board_cycle
 from devtools.demo.reminders import prepare_demo_emails
 from devtools.demo.story import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
 from devtools.events import Action, Event, Timeline
+from kit.formatting import long_date
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services
-from objectives.formatting import long_date
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS
 from tracking import selectors

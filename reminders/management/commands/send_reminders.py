@@ -9,7 +9,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from objectives.formatting import person_name
+from kit.formatting import person_name
 from reminders import services
 from reminders.models import SentEmail
 

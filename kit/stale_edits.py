@@ -2,14 +2,14 @@
 
 Every edit form carries the version of the row it was read at (``govuk_forms.VersionField``);
 the service refuses a form read at another version, or sent without one, with
-``objectives.history.StaleEditError``. The page then answers 409 and shows, above the form:
+``StaleEditError``. The page then answers 409 and shows, above the form:
 
 - the error summary: "Someone else changed this <thing> while you were editing it";
 - a banner saying the change has not been saved, who last changed the row and when, and
   (where the page lists them) its details as they are now.
 
 The form keeps what the person typed but carries the row's current version, so sending it
-again is a deliberate choice. ``manage_views.run_service`` gives this answer for every page
+again is a deliberate choice. ``form_pages.run_service`` gives this answer for every page
 built on it; the owner's pages call ``refuse_stale`` themselves.
 """
 
@@ -20,9 +20,18 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django.utils import timezone
 
-from objectives.formatting import person_name, when_label
+from kit.formatting import person_name, when_label
 
 from .govuk_forms import VersionField
+
+
+class StaleEditError(Exception):
+    """Someone else changed the row after this form was loaded; nothing was saved."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(f"{current._meta.verbose_name} was changed by someone else.")
+
 
 STALE_ERROR = "Someone else changed this {what} while you were editing it"
 STALE_MESSAGE = (

@@ -159,7 +159,7 @@ class UTCFormatter(logging.Formatter):
 
 def client_address(request) -> str:
     """The client's network address ("-" when there is none): ``X-Forwarded-For`` is believed
-    only from the proxies in ``TRUSTED_PROXIES`` (``stockton_improve.proxies``)."""
+    only from the proxies in ``TRUSTED_PROXIES`` (``kit.proxies``)."""
     from .proxies import client_ip
 
     return client_ip(request) or "-"

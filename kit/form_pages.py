@@ -11,10 +11,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from objectives import permissions
-from objectives.history import StaleEditError
-
-from .stale_edits import refuse_stale
+from .roles import is_administrator
+from .stale_edits import StaleEditError, refuse_stale
 
 
 def administrators_only(view: Callable) -> Callable:
@@ -22,7 +20,7 @@ def administrators_only(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not permissions.can_manage_plan(request.user):
+        if not is_administrator(request.user):
             raise PermissionDenied("Only administrators can manage the plan.")
         return view(request, *args, **kwargs)
 
