@@ -17,10 +17,13 @@ from datetime import date
 
 from django.utils.dateformat import format as format_date
 
+from . import rows
 from .colours import RAG_COLOURS
 
 STYLES = RAG_COLOURS  # one colour per status everywhere (dashboard.colours)
 RAG_ORDER = ("red", "amber", "green", "complete")
+# Every template that draws a chart (with what they include): the key a drawn chart is kept
+# under in the cache holds their digest, so a changed template draws anew.
 TEMPLATES = (
     "dashboard/_rag_trend_chart.svg.html",
     "dashboard/_bars_chart.svg.html",
@@ -82,6 +85,13 @@ def _legend(x: float, y: float, statuses=RAG_ORDER) -> list[dict]:
         items.append({"status": status, "x": _n(x), "y": _n(y - 12), "label": label})
         x += 40 + 8 * len(name)
     return items
+
+
+def _keyed(chart: dict) -> dict:
+    """The chart with ``key``: everything it shows and the templates that draw it, the key the
+    dashboard keeps it drawn under (``{% cache %}``)."""
+    chart["key"] = rows.template_digest(*TEMPLATES) + repr(chart)
+    return chart
 
 
 def _chart(prefix: str, width: int, height: int, title: str, desc: str, legend: list) -> dict:
@@ -169,7 +179,7 @@ def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend
             else None
         )
         bars.append({"segments": segments, "month": month, "year": year})
-    return chart
+    return _keyed(chart)
 
 
 def horizontal_bars(
@@ -213,7 +223,7 @@ def horizontal_bars(
     chart["bar_height"] = row_h - 8
     chart["empty"] = None if rows else _text(plot_left, top + 19, "Nothing to show", muted=True)
     chart["axis"] = {"x": plot_left, "y1": top - 2, "y2": height - 10}
-    return chart
+    return _keyed(chart)
 
 
 def slip_by_theme(slips, *, prefix: str = "slip") -> dict:
