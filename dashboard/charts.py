@@ -1,10 +1,14 @@
-"""Charts drawn on the server as SVG: no JavaScript, printable, readable by screen readers.
+"""What the dashboard's charts show, as plain data for the templates that draw them as SVG.
 
-Each function takes plain data and returns SVG markup (``SafeString``) with ``role="img"``, a
-``<title>`` and a ``<desc>`` that says what the chart shows in words. Every text is escaped.
-Colour is never the only cue: each RAG status also has its own fill pattern, bars carry their
-numbers, and the page shows a table of the same data under each chart. Only presentation
-attributes are used (the Content-Security-Policy forbids inline styles).
+Each function takes the selectors' data and returns the chart's scales already worked out:
+coordinates (as the text the SVG shows, one decimal place), ticks, labels and each mark's RAG
+status. The templates ``dashboard/_rag_trend_chart.svg.html`` and
+``dashboard/_bars_chart.svg.html`` draw them: no JavaScript, printable, readable by screen
+readers (``role="img"``, a ``<title>`` and a ``<desc>`` saying in words what the chart shows),
+every text escaped by the template engine. Colour is never the only cue: each RAG status also
+has its own fill pattern, bars carry their numbers, and the page shows a table of the same data
+under each chart. Only presentation attributes are used (the Content-Security-Policy forbids
+inline styles).
 """
 
 from __future__ import annotations
@@ -12,57 +16,30 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
+from . import rows
 from .colours import RAG_COLOURS
-
-FONT = 'font-family="Arial, Helvetica, sans-serif"'
-TEXT = "#0b0c0c"
-SECONDARY = "#505a5f"
-GRID = "#b1b4b6"
 
 STYLES = RAG_COLOURS  # one colour per status everywhere (dashboard.colours)
 RAG_ORDER = ("red", "amber", "green", "complete")
+# Every template that draws a chart (with what they include): the key a drawn chart is kept
+# under in the cache holds their digest, so a changed template draws anew.
+TEMPLATES = (
+    "dashboard/_rag_trend_chart.svg.html",
+    "dashboard/_bars_chart.svg.html",
+    "dashboard/_chart_patterns.svg.html",
+    "dashboard/_chart_legend.svg.html",
+    "includes/_chart_text.svg.html",
+)
 
 
-def _patterns(prefix: str) -> str:
-    """One fill per status: red solid, amber diagonal stripes, green dots, complete cross-hatch."""
-    red, amber, green, done = (STYLES[r] for r in RAG_ORDER)
-    return (
-        "<defs>"
-        f'<pattern id="{prefix}-red" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{red["fill"]}"/></pattern>'
-        f'<pattern id="{prefix}-amber" width="8" height="8" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)">'
-        f'<rect width="8" height="8" fill="{amber["fill"]}"/>'
-        f'<rect width="2" height="8" fill="{amber["ink"]}"/></pattern>'
-        f'<pattern id="{prefix}-green" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{green["fill"]}"/>'
-        f'<circle cx="4" cy="4" r="1.6" fill="{green["ink"]}"/></pattern>'
-        f'<pattern id="{prefix}-complete" width="8" height="8" patternUnits="userSpaceOnUse">'
-        f'<rect width="8" height="8" fill="{done["fill"]}"/>'
-        f'<path d="M0 4H8M4 0V8" stroke="{done["ink"]}" stroke-width="1"/></pattern>'
-        "</defs>"
-    )
+def _n(value: float) -> str:
+    return f"{value:.1f}"
 
 
-def _open(prefix: str, width: int, height: int, title: str, desc: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false" '
-        f'class="app-chart" preserveAspectRatio="xMinYMin meet">'
-        f'<title id="{prefix}-title">{escape(title)}</title>'
-        f'<desc id="{prefix}-desc">{escape(desc)}</desc>'
-    )
-
-
-def _text(x, y, content, *, size=14, anchor="start", fill=TEXT, weight="normal") -> str:
-    bold = ' font-weight="bold"' if weight == "bold" else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{fill}"{bold}>{escape(content)}</text>'
-    )
+def _text(x, y, content, *, size=14, anchor="start", muted=False) -> dict:
+    """A text's position and look (``muted``: the secondary text colour)."""
+    return {"x": _n(x), "y": _n(y), "text": content, "size": size, "anchor": anchor, "muted": muted}
 
 
 def _wrap(label: str, width: int) -> list[str]:
@@ -77,14 +54,15 @@ def _wrap(label: str, width: int) -> list[str]:
     return [first, rest]
 
 
-def _label(x: float, y: float, row_h: int, label: str) -> str:
+def _label(x: float, y: float, row_h: int, label: str) -> list[dict]:
     """A bar's label, right-aligned before the bar, on one line or two smaller ones."""
     lines = _wrap(label, 30)
     if len(lines) == 1:
-        return _text(x, y + row_h / 2 + 5, label, anchor="end")
-    return _text(x, y + row_h / 2 - 2, lines[0], size=12, anchor="end") + _text(
-        x, y + row_h / 2 + 11, lines[1], size=12, anchor="end"
-    )
+        return [_text(x, y + row_h / 2 + 5, label, anchor="end")]
+    return [
+        _text(x, y + row_h / 2 - 2, lines[0], size=12, anchor="end"),
+        _text(x, y + row_h / 2 + 11, lines[1], size=12, anchor="end"),
+    ]
 
 
 def _nice_max(value: int) -> int:
@@ -98,19 +76,37 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def _legend(prefix: str, x: float, y: float, statuses=RAG_ORDER) -> str:
-    parts = []
+def _legend(x: float, y: float, statuses=RAG_ORDER) -> list[dict]:
+    """A patterned box and the status's name, for each status in a row."""
+    items = []
     for status in statuses:
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y - 12:.1f}" width="16" height="16" '
-            f'fill="url(#{prefix}-{status})" stroke="{TEXT}" stroke-width="1"/>'
-        )
-        parts.append(_text(x + 22, y + 1, STYLES[status]["name"]))
-        x += 40 + 8 * len(STYLES[status]["name"])
-    return "".join(parts)
+        name = STYLES[status]["name"]
+        label = _text(x + 22, y + 1, name)
+        items.append({"status": status, "x": _n(x), "y": _n(y - 12), "label": label})
+        x += 40 + 8 * len(name)
+    return items
 
 
-def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend") -> SafeString:
+def _keyed(chart: dict) -> dict:
+    """The chart with ``key``: everything it shows and the templates that draw it, the key the
+    dashboard keeps it drawn under (``{% cache %}``)."""
+    chart["key"] = rows.template_digest(*TEMPLATES) + repr(chart)
+    return chart
+
+
+def _chart(prefix: str, width: int, height: int, title: str, desc: str, legend: list) -> dict:
+    return {
+        "prefix": prefix,
+        "width": width,
+        "height": height,
+        "title": title,
+        "desc": desc,
+        "colours": STYLES,
+        "legend": legend,
+    }
+
+
+def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend") -> dict:
     """Stacked bars: how many objectives were red, amber, green and complete at each month end."""
     width, height = 720, 340
     left, right, top, bottom = 48, 16, 44, 52
@@ -127,60 +123,63 @@ def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend
         )
     else:
         desc = "No month ends to show."
-    out = [_open(prefix, width, height, "Objectives by status at each month end", desc)]
-    out.append(_patterns(prefix))
-    out.append(_legend(prefix, left, 18))
+    chart = _chart(
+        prefix, width, height, "Objectives by status at each month end", desc, _legend(left, 18)
+    )
     # Horizontal grid lines with their values.
-    for i in range(6):
-        value = top_value * i / 5
-        y = top + plot_h - plot_h * i / 5
-        out.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        out.append(_text(left - 6, y + 5, f"{value:g}", size=12, anchor="end", fill=SECONDARY))
+    chart["grid"] = [
+        {
+            "y": _n(top + plot_h - plot_h * i / 5),
+            "label": _text(
+                left - 6,
+                top + plot_h - plot_h * i / 5 + 5,
+                f"{top_value * i / 5:g}",
+                size=12,
+                anchor="end",
+                muted=True,
+            ),
+        }
+        for i in range(6)
+    ]
+    chart["left"], chart["right"], chart["axis_y"] = left, left + plot_w, top + plot_h
     slot = plot_w / max(len(points), 1)
     bar = slot * 0.64
+    chart["bars"] = bars = []
     for i, (day, counts) in enumerate(points):
         x = left + slot * i + (slot - bar) / 2
         y = top + plot_h
+        segments = []
         for status in RAG_ORDER:
             n = counts.get(status, 0)
             if not n:
                 continue
             h = plot_h * n / top_value
             y -= h
-            out.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="url(#{prefix}-{status})" stroke="#ffffff" stroke-width="1"/>'
-            )
+            segment = {"status": status, "x": _n(x), "y": _n(y), "width": _n(bar), "height": _n(h)}
             if h >= 16:
-                # A white or black box behind the number keeps it readable over any pattern.
-                out.append(
-                    f'<rect x="{x + bar / 2 - 13:.1f}" y="{y + h / 2 - 8:.1f}" width="26" '
-                    f'height="16" fill="#ffffff" rx="2"/>'
+                # A white box behind the number keeps it readable over any pattern.
+                segment["box"] = {"x": _n(x + bar / 2 - 13), "y": _n(y + h / 2 - 8)}
+                segment["number"] = _text(
+                    x + bar / 2, y + h / 2 + 5, str(n), size=12, anchor="middle"
                 )
-                out.append(_text(x + bar / 2, y + h / 2 + 5, str(n), size=12, anchor="middle"))
-        out.append(
-            _text(x + bar / 2, top + plot_h + 18, format_date(day, "M"), size=12, anchor="middle")
+            segments.append(segment)
+        month = _text(
+            x + bar / 2, top + plot_h + 18, format_date(day, "M"), size=12, anchor="middle"
         )
-        if i == 0 or day.month == 1:
-            out.append(
-                _text(
-                    x + bar / 2,
-                    top + plot_h + 34,
-                    format_date(day, "Y"),
-                    size=12,
-                    anchor="middle",
-                    fill=SECONDARY,
-                )
+        year = (
+            _text(
+                x + bar / 2,
+                top + plot_h + 34,
+                format_date(day, "Y"),
+                size=12,
+                anchor="middle",
+                muted=True,
             )
-    out.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
-        f'stroke="{TEXT}" stroke-width="1"/>'
-    )
-    out.append("</svg>")
-    return mark_safe("".join(out))  # noqa: S308 (every text above is escaped)
+            if i == 0 or day.month == 1
+            else None
+        )
+        bars.append({"segments": segments, "month": month, "year": year})
+    return _keyed(chart)
 
 
 def horizontal_bars(
@@ -191,7 +190,7 @@ def horizontal_bars(
     prefix: str,
     legend: tuple[str, ...] = (),
     label_width: int = 250,
-) -> SafeString:
+) -> dict:
     """Horizontal bars, one per row: (label, [(status, value), ...] stacked, text after the bar)."""
     width = 720
     row_h = 30
@@ -201,34 +200,33 @@ def horizontal_bars(
     plot_w = width - plot_left - 150
     biggest = max((sum(v for _, v in parts) for _, parts, _ in rows), default=0)
     scale = plot_w / biggest if biggest else 0
-    out = [_open(prefix, width, height, title, desc), _patterns(prefix)]
-    if legend:
-        out.append(_legend(prefix, plot_left, 20, legend))
+    chart = _chart(prefix, width, height, title, desc, _legend(plot_left, 20, legend))
+    chart["rows"] = drawn = []
     for i, (label, parts, after) in enumerate(rows):
         y = top + row_h * i
-        out.append(_label(label_width, y, row_h, label))
         x = plot_left
+        segments = []
         for status, value in parts:
             if value <= 0:
                 continue
             w = max(value * scale, 2)
-            out.append(
-                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-                f'fill="url(#{prefix}-{status})" stroke="{TEXT}" stroke-width="0.5"/>'
-            )
+            segments.append({"status": status, "x": _n(x), "width": _n(w)})
             x += w
-        out.append(_text(x + 8, y + 19, after, size=13))
-    if not rows:
-        out.append(_text(plot_left, top + 19, "Nothing to show", fill=SECONDARY))
-    out.append(
-        f'<line x1="{plot_left}" y1="{top - 2}" x2="{plot_left}" y2="{height - 10}" '
-        f'stroke="{TEXT}" stroke-width="1"/>'
-    )
-    out.append("</svg>")
-    return mark_safe("".join(out))  # noqa: S308 (every text above is escaped)
+        drawn.append(
+            {
+                "label": _label(label_width, y, row_h, label),
+                "y": y + 4,
+                "segments": segments,
+                "after": _text(x + 8, y + 19, after, size=13),
+            }
+        )
+    chart["bar_height"] = row_h - 8
+    chart["empty"] = None if rows else _text(plot_left, top + 19, "Nothing to show", muted=True)
+    chart["axis"] = {"x": plot_left, "y1": top - 2, "y2": height - 10}
+    return _keyed(chart)
 
 
-def slip_by_theme(slips, *, prefix: str = "slip") -> SafeString:
+def slip_by_theme(slips, *, prefix: str = "slip") -> dict:
     """Total days open milestones are later than agreed, for each theme."""
     rows = [
         (
@@ -250,7 +248,7 @@ def slip_by_theme(slips, *, prefix: str = "slip") -> SafeString:
     )
 
 
-def owners_most_red(loads, *, prefix: str = "owners") -> SafeString:
+def owners_most_red(loads, *, prefix: str = "owners") -> dict:
     """Owners with the most red objectives (amber stacked after red)."""
     rows = [
         (

@@ -1,8 +1,10 @@
-"""A measure's chart, drawn on the server as SVG: its actual values against the trajectory.
+"""What a measure's chart shows, as plain data: its actual values against the trajectory.
 
-Plain data in, SVG markup out (``SafeString``) with ``role="img"``, a ``<title>`` and a
-``<desc>`` in words; every text is escaped and only presentation attributes are used (the
-Content-Security-Policy forbids inline styles). The page shows a table of the same data.
+``measure_chart`` works out the scales (coordinates as the text the SVG shows, one decimal
+place), ticks and labels; the template ``impact/_measure_chart.svg.html`` draws the SVG with
+``role="img"``, a ``<title>`` and a ``<desc>`` in words, every text escaped by the template
+engine and only presentation attributes (the Content-Security-Policy forbids inline styles). The
+page shows a table of the same data.
 """
 
 from __future__ import annotations
@@ -12,26 +14,21 @@ from datetime import date
 from fractions import Fraction
 
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from .selectors import MeasureAt, number
 
-FONT = 'font-family="Arial, Helvetica, sans-serif"'
-TEXT = "#0b0c0c"
-SECONDARY = "#505a5f"
-GRID = "#b1b4b6"
-ACTUAL = "#1d70b8"
-TRAJECTORY = "#505a5f"
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 40, 56
+TEMPLATES = ("impact/_measure_chart.svg.html", "includes/_chart_text.svg.html")
 
 
-def _text(x, y, content, *, size=13, anchor="start", fill=TEXT) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{fill}">{escape(content)}</text>'
-    )
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _text(x, y, content, *, anchor="start", muted=False) -> dict:
+    """A text's position and look (``muted``: the secondary text colour)."""
+    return {"x": _n(x), "y": _n(y), "text": content, "size": 13, "anchor": anchor, "muted": muted}
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -48,7 +45,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [round(t, 6) for t in ticks]
 
 
-def measure_chart(m: MeasureAt, *, prefix: str) -> SafeString:
+def measure_chart(m: MeasureAt, *, prefix: str) -> dict:
     """Actual values (a line with dots) against the straight trajectory (a dashed line)."""
     first = min([m.baseline_on, *(v.period_end for v in m.values)])
     last = max([m.target_on, *(v.period_end for v in m.values), m.as_of])
@@ -68,6 +65,9 @@ def measure_chart(m: MeasureAt, *, prefix: str) -> SafeString:
         )
         return TOP + plot_h * (1 - (value - low) / (high - low or 1))
 
+    def point(day: date, value) -> str:
+        return f"{_n(x(day))},{_n(y(value))}"
+
     unit = f" {m.unit}" if m.unit else ""
     latest = m.latest
     desc = (
@@ -82,55 +82,52 @@ def measure_chart(m: MeasureAt, *, prefix: str) -> SafeString:
             else "No values recorded yet."
         )
     )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false" '
-        f'class="app-chart" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{prefix}-title">{escape(m.name)}: actual values against the '
-        "trajectory</title>",
-        f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
-    ]
-    for tick in ticks:
-        ty = y(tick)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        parts.append(_text(LEFT - 8, ty + 4, number(tick), anchor="end", fill=SECONDARY))
-    for day, anchor in ((first, "start"), (last, "end")):
-        parts.append(_text(x(day), HEIGHT - BOTTOM + 20, format_date(day, "M Y"), anchor=anchor))
-    # the trajectory: flat before the baseline date and after the target date
-    parts.append(
-        f'<polyline points="{x(first):.1f},{y(m.baseline_value):.1f} '
-        f"{x(m.baseline_on):.1f},{y(m.baseline_value):.1f} "
-        f'{x(m.target_on):.1f},{y(m.target_value):.1f} {x(last):.1f},{y(m.target_value):.1f}" '
-        f'fill="none" stroke="{TRAJECTORY}" stroke-width="2" stroke-dasharray="6 4"/>'
-    )
-    if m.values:
-        points = " ".join(f"{x(v.period_end):.1f},{y(v.value):.1f}" for v in m.values)
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{ACTUAL}" stroke-width="3"/>'
-        )
-        for v in m.values:
-            parts.append(
-                f'<circle cx="{x(v.period_end):.1f}" cy="{y(v.value):.1f}" r="4" fill="{ACTUAL}"/>'
-            )
-    if m.as_of < last:
-        parts.append(
-            f'<line x1="{x(m.as_of):.1f}" y1="{TOP}" x2="{x(m.as_of):.1f}" y2="{HEIGHT - BOTTOM}" '
-            f'stroke="{TEXT}" stroke-width="1" stroke-dasharray="2 3"/>'
-        )
-        parts.append(_text(x(m.as_of), TOP - 6, format_date(m.as_of, "j M Y"), anchor="middle"))
+    as_of_x = _n(x(m.as_of))
     legend_y = HEIGHT - 12
-    parts.append(
-        f'<line x1="{LEFT}" y1="{legend_y - 4}" x2="{LEFT + 28}" y2="{legend_y - 4}" '
-        f'stroke="{ACTUAL}" stroke-width="3"/>'
-    )
-    parts.append(_text(LEFT + 34, legend_y, "Actual values"))
-    parts.append(
-        f'<line x1="{LEFT + 160}" y1="{legend_y - 4}" x2="{LEFT + 188}" y2="{legend_y - 4}" '
-        f'stroke="{TRAJECTORY}" stroke-width="2" stroke-dasharray="6 4"/>'
-    )
-    parts.append(_text(LEFT + 194, legend_y, "Trajectory from baseline to target"))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+    return {
+        "prefix": prefix,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "name": m.name,
+        "desc": desc,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": HEIGHT - BOTTOM,
+        "ticks": [
+            {"y": _n(y(t)), "label": _text(LEFT - 8, y(t) + 4, number(t), anchor="end", muted=True)}
+            for t in ticks
+        ],
+        "dates": [
+            _text(x(day), HEIGHT - BOTTOM + 20, format_date(day, "M Y"), anchor=anchor)
+            for day, anchor in ((first, "start"), (last, "end"))
+        ],
+        # the trajectory: flat before the baseline date and after the target date
+        "trajectory": " ".join(
+            (
+                point(first, m.baseline_value),
+                point(m.baseline_on, m.baseline_value),
+                point(m.target_on, m.target_value),
+                point(last, m.target_value),
+            )
+        ),
+        "actual": " ".join(point(v.period_end, v.value) for v in m.values),
+        "dots": [{"x": _n(x(v.period_end)), "y": _n(y(v.value))} for v in m.values],
+        "as_of": (
+            {
+                "x": as_of_x,
+                "label": _text(x(m.as_of), TOP - 6, format_date(m.as_of, "j M Y"), anchor="middle"),
+            }
+            if m.as_of < last
+            else None
+        ),
+        "legend": {
+            "line_y": legend_y - 4,
+            "actual": (LEFT, LEFT + 28, _text(LEFT + 34, legend_y, "Actual values")),
+            "trajectory": (
+                LEFT + 160,
+                LEFT + 188,
+                _text(LEFT + 194, legend_y, "Trajectory from baseline to target"),
+            ),
+        },
+    }
