@@ -35,17 +35,13 @@ def posted(request):
 
 
 def run_service(form, action: Callable[[], object], *, what: str = "record"):
-    """Call one service; on a validation problem, show it on the form and return None.
+    """Call one service for a form already checked (``FormPage.call``); on a problem, show it
+    on the form and return None.
 
-    A change refused because someone else saved first (or sent without its version) gets the
-    one stale-edit answer, ``refuse_stale``."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-    except StaleEditError as error:
-        refuse_stale(form, error.current, what=what)
-    return None
+    For the administrators' pages, whose person is checked by ``administrators_only`` and whose
+    form is bound with ``posted``."""
+    page = FormPage(None, what=what, form=form)
+    return page.result if page.call(lambda _data: action()) else None
 
 
 class FormPage:
@@ -64,13 +60,13 @@ class FormPage:
     """
 
     def __init__(
-        self, request, allowed: Callable | None = None, *, refusal: str = "", what="record"
+        self, request, allowed: Callable | None = None, *, refusal="", what="record", form=None
     ):
         if allowed is not None and not allowed(request.user):
-            raise PermissionDenied(refusal or None)
+            raise PermissionDenied(*([refusal] if refusal else []))
         self.request = request
         self.what = what
-        self.form = None
+        self.form = form
         self.result = None
         self.current = None
 
@@ -98,6 +94,11 @@ class FormPage:
                 return False
             if not form.is_valid():
                 return False
+        return self.call(action, field=field, details=details)
+
+    def call(self, action: Callable[[dict], object], *, field=None, details=None) -> bool:
+        """Call the service now (the form, if any, is valid): True when it saved."""
+        form = self.form
         try:
             self.result = action(form.cleaned_data if form is not None else {})
         except ValidationError as error:
