@@ -106,8 +106,10 @@ class FormPage:
                 messages.info(self.request, " ".join(error.messages))
             elif field is not None:
                 form.add_error(field, error.messages[0])
-            else:
+            elif hasattr(form, "add_service_errors"):
                 form.add_service_errors(error)
+            else:  # a plain Django form: the fields the error names, or the top of the form
+                form.add_error(None, error)
         except StaleEditError as error:
             self._refuse_stale(error.current, details)
         else:
