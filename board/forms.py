@@ -8,10 +8,10 @@ from kit.govuk_forms import (
     ISO_DATE,
     PARTS,
     QUERY_DATE_MESSAGE,
-    REASON_MAX,
     GovukForm,
     VersionField,
     date_boxes,
+    reason_field,
     text_field,
 )
 
@@ -93,56 +93,34 @@ class AnswerForm(forms.Form):
     )
 
 
-def _reason(label: str, required_message: str, help_text: str) -> forms.CharField:
-    return text_field(
-        label,
-        limit=REASON_MAX,
-        what="Reason",
-        required_message=required_message,
-        help_text=help_text,
-    )
-
-
 class MeetingMoveForm(GovukForm):
     """Move a board meeting to another day, with a reason."""
 
     date_inputs = {"held_on": ("New date of the meeting", True)}
 
     held_on_day, held_on_month, held_on_year = date_boxes()
-    reason = _reason(
+    reason = reason_field(
         "Why is the meeting moving?",
-        "Give a reason for moving the meeting",
-        "For example, the chair is away that week. Recorded in the meeting’s history with "
-        "your name.",
+        required_message="Give a reason for moving the meeting",
+        help_text="For example, the chair is away that week. Recorded in the meeting’s history "
+        "with your name.",
     )
     version = VersionField()
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, initial={"version": meeting.version}, **kwargs)
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Give a reason for moving the meeting")
-        return reason
-
 
 class MeetingCancelForm(GovukForm):
     """Cancel a board meeting, with a reason."""
 
-    reason = _reason(
+    reason = reason_field(
         "Why is the meeting cancelled?",
-        "Give a reason for cancelling the meeting",
-        "For example, not quorate; the next board takes its business. Recorded in the "
+        required_message="Give a reason for cancelling the meeting",
+        help_text="For example, not quorate; the next board takes its business. Recorded in the "
         "meeting’s history with your name.",
     )
     version = VersionField()
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, initial={"version": meeting.version}, **kwargs)
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Give a reason for cancelling the meeting")
-        return reason

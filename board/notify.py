@@ -1,12 +1,11 @@
-"""Emails about challenges (Django's email framework; text and HTML from templates)."""
+"""Emails about challenges (text and HTML from templates), sent and logged by ``kit.mail``."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kit import mail
 from kit.formatting import person_name
 from objectives import drafts
 
@@ -22,12 +21,14 @@ def _send(to_user, subject: str, template: str, context: dict) -> None:
         return
     if not drafts.objective_visible(to_user, context["objective"]):
         return
-    text = render_to_string(f"board/email/{template}.txt", context)
-    html = render_to_string(f"board/email/{template}.html", context)
-    subject = " ".join(subject.split())
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to_user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email = mail.compose(
+        person=to_user,
+        kind=template,  # in the sent-email log: "challenge_raised", "challenge_answered"
+        subject=subject,
+        template=f"board/email/{template}",
+        context=context,
+    )
+    mail.send(email)
 
 
 def challenge_raised(challenge, *, site_url: str = "") -> None:

@@ -8,7 +8,7 @@ calls one service.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard import charts
 from dashboard.forms import DashboardForm
-from kit.form_pages import posted, run_service
+from kit.form_pages import FormPage
 from kit.formatting import long_date, person_name
-from kit.stale_edits import render_form
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan
 
@@ -110,42 +109,38 @@ def report_xlsx(request):
 
 @require_http_methods(["GET", "POST"])
 def meetings(request, pk: int):
-    if not permissions.can_manage_plan(request.user):
-        raise PermissionDenied("Only administrators can manage the plan.")
+    page = FormPage(
+        request, permissions.can_manage_plan, refusal="Only administrators can manage the plan."
+    )
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.BoardMeetingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.board_meeting_create(
-                user=request.user,
-                plan=plan,
-                held_on=form.cleaned_data["held_on"],
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request, f"Board meeting “{meeting.name}” on {meeting.held_on:%-d %B %Y} added."
-            )
-            return redirect("board:meetings", pk=plan.pk)
-    context = {"plan": plan, "form": form, "meetings": selectors.meetings(plan)}
-    return render(request, "board/meetings.html", context)
+    page.bind(forms.BoardMeetingForm)
+    if page.submit(
+        lambda data: services.board_meeting_create(
+            user=request.user, plan=plan, held_on=data["held_on"], name=data["name"]
+        )
+    ):
+        meeting = page.result
+        messages.success(
+            request, f"Board meeting “{meeting.name}” on {meeting.held_on:%-d %B %Y} added."
+        )
+        return redirect("board:meetings", pk=plan.pk)
+    return page.render("board/meetings.html", {"plan": plan, "meetings": selectors.meetings(plan)})
 
 
 def _meeting_page(request, pk: int, form_class, template: str, run, saved_message):
     """Move or cancel one meeting (administrators only): a form with a reason, one service."""
-    if not permissions.can_manage_plan(request.user):
-        raise PermissionDenied("Only administrators can manage the plan.")
+    page = FormPage(
+        request,
+        permissions.can_manage_plan,
+        refusal="Only administrators can manage the plan.",
+        what="meeting",
+    )
     meeting = get_object_or_404(BoardMeeting.objects.select_related("plan"), pk=pk)
-    form = form_class(posted(request), meeting=meeting)
-    if request.method == "POST" and form.is_valid() and not meeting.is_cancelled:
-        saved = run_service(form, lambda: run(meeting, form.cleaned_data), what="meeting")
-        if saved is not None:
-            messages.success(request, saved_message(saved))
-            return redirect("board:meetings", pk=meeting.plan_id)
-    context = {"form": form, "meeting": meeting, "plan": meeting.plan}
-    return render_form(request, template, context)
+    page.bind(form_class, meeting=meeting)
+    if page.submit(lambda data: run(meeting, data), when=not meeting.is_cancelled):
+        messages.success(request, saved_message(page.result))
+        return redirect("board:meetings", pk=meeting.plan_id)
+    return page.render(template, {"meeting": meeting, "plan": meeting.plan})
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,32 +197,32 @@ def _viewable_objective(request, pk: int) -> Objective:
 
 @require_http_methods(["GET", "POST"])
 def challenge_raise(request, pk: int):
-    if not services.can_raise_challenge(request.user):
-        raise PermissionDenied("Only leadership and administrators can raise a challenge.")
+    page = FormPage(
+        request,
+        services.can_raise_challenge,
+        refusal="Only leadership and administrators can raise a challenge.",
+    )
     objective = _viewable_objective(request, pk)
-    form = forms.ChallengeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.challenge_raise(
-                user=request.user,
-                objective=objective,
-                question=form.cleaned_data["question"],
-                site_url=_site_url(request),
-            )
-        except ValidationError as error:
-            form.add_error("question", error.messages[0])
+    page.bind(forms.ChallengeForm)
+    if page.submit(
+        lambda data: services.challenge_raise(
+            user=request.user,
+            objective=objective,
+            question=data["question"],
+            site_url=_site_url(request),
+        ),
+        field="question",
+    ):
+        owner = objective.owner
+        if owner is None:
+            told = "The objective has no named owner to answer it yet."
+        elif drafts.objective_visible(owner, objective):
+            told = f"{owner.get_full_name()} has been emailed."
         else:
-            owner = objective.owner
-            if owner is None:
-                told = "The objective has no named owner to answer it yet."
-            elif drafts.objective_visible(owner, objective):
-                told = f"{owner.get_full_name()} has been emailed."
-            else:
-                told = f"The plan is a draft, so {owner.get_full_name()} has not been emailed."
-            messages.success(request, f"Challenge raised. {told}")
-            return redirect(_objective_url(objective.pk))
-    context = {"objective": objective, "form": form}
-    return render(request, "board/challenge_raise.html", context)
+            told = f"The plan is a draft, so {owner.get_full_name()} has not been emailed."
+        messages.success(request, f"Challenge raised. {told}")
+        return redirect(_objective_url(objective.pk))
+    return page.render("board/challenge_raise.html", {"objective": objective})
 
 
 def _challenge(request, pk: int) -> Challenge:
@@ -241,34 +236,33 @@ def _challenge(request, pk: int) -> Challenge:
 @require_http_methods(["GET", "POST"])
 def challenge_answer(request, pk: int):
     challenge = _challenge(request, pk)
-    if not services.can_answer_challenge(request.user, challenge):
-        raise PermissionDenied("Only the owner of the objective can answer this challenge.")
-    form = forms.AnswerForm(request.POST if request.method == "POST" else None)
+    page = FormPage(
+        request,
+        lambda user: services.can_answer_challenge(user, challenge),
+        refusal="Only the owner of the objective can answer this challenge.",
+    )
     if challenge.status != Challenge.Status.OPEN:
         messages.info(request, "This challenge has already been answered.")
         return redirect(_objective_url(challenge.objective_id))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.challenge_answer(
-                user=request.user,
-                challenge=challenge,
-                answer=form.cleaned_data["answer"],
-                site_url=_site_url(request),
-            )
-        except ValidationError as error:
-            form.add_error("answer", error.messages[0])
-        else:
-            raiser = challenge.raised_by
-            emailed = drafts.objective_visible(raiser, challenge.objective)
-            messages.success(
-                request,
-                f"Answer sent. {person_name(raiser)} has been emailed."
-                if emailed
-                else "Answer sent.",
-            )
-            return redirect(_objective_url(challenge.objective_id))
-    context = {"challenge": challenge, "objective": challenge.objective, "form": form}
-    return render(request, "board/challenge_answer.html", context)
+    page.bind(forms.AnswerForm)
+    if page.submit(
+        lambda data: services.challenge_answer(
+            user=request.user,
+            challenge=challenge,
+            answer=data["answer"],
+            site_url=_site_url(request),
+        ),
+        field="answer",
+    ):
+        raiser = challenge.raised_by
+        emailed = drafts.objective_visible(raiser, challenge.objective)
+        messages.success(
+            request,
+            f"Answer sent. {person_name(raiser)} has been emailed." if emailed else "Answer sent.",
+        )
+        return redirect(_objective_url(challenge.objective_id))
+    context = {"challenge": challenge, "objective": challenge.objective}
+    return page.render("board/challenge_answer.html", context)
 
 
 @require_http_methods(["GET", "POST"])

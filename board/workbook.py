@@ -16,6 +16,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from dashboard.selectors import RAG_LABELS
 from kit.formatting import long_date
+from kit.spreadsheets import xlsx_cell, xlsx_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,15 +45,6 @@ RAG_FILLS = {
 OWN_RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 DATE_FORMAT = "d mmmm yyyy"
 HEADER_ROW = 5
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    """People's text, never run as a formula, and without control characters Excel refuses."""
-    value = "".join(c for c in (value or "") if c in "\n\t" or ord(c) >= 32)
-    if value.startswith(FORMULA_START):
-        return "'" + value
-    return value[:32000]
 
 
 def build(pack) -> bytes:
@@ -60,13 +52,13 @@ def build(pack) -> bytes:
     sheet = book.active
     sheet.title = "Board pack"
     bold = Font(bold=True)
-    sheet["A1"] = _text(f"Board pack: {pack.plan.name}")
+    sheet["A1"] = xlsx_text(f"Board pack: {pack.plan.name}")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = "As at"
     sheet["B2"] = pack.as_of
     sheet["A3"] = "Compared with"
     sheet["B3"] = pack.since
-    sheet["C3"] = _text(pack.comparison.sentence)
+    sheet["C3"] = xlsx_text(pack.comparison.sentence)
     for cell in ("B2", "B3"):
         sheet[cell].number_format = DATE_FORMAT
         sheet[cell].alignment = Alignment(horizontal="left")
@@ -74,7 +66,7 @@ def build(pack) -> bytes:
     counts = ", ".join(
         f"{h.count} {h.label.lower()} ({h.change_words.lower()})" for h in pack.headlines
     )
-    sheet["A4"] = _text(f"{pack.total} objectives: {counts}")
+    sheet["A4"] = xlsx_text(f"{pack.total} objectives: {counts}")
 
     thin = Side(style="thin", color="B1B4B6")
     for col, (heading, width) in enumerate(COLUMNS, start=1):
@@ -93,17 +85,17 @@ def build(pack) -> bytes:
         if item.owner_view_words:
             attention.append(item.owner_view_words)
         values = [
-            _text(row.ref),
-            _text(row.title),
-            _text(state.theme or "No theme"),
-            _text(item.owner),
+            xlsx_text(row.ref),
+            xlsx_text(row.title),
+            xlsx_text(state.theme or "No theme"),
+            xlsx_text(item.owner),
             RAG_LABELS.get(row.rag, row.rag),
-            _text(item.colour_since),
-            _text("; ".join(attention) or "Nothing flagged"),
+            xlsx_text(item.colour_since),
+            xlsx_text("; ".join(attention) or "Nothing flagged"),
             update.reported_on if update else None,
             OWN_RAG_LABELS.get(update.rag, "") if update else "",
-            _text(update.summary) if update else "No updates yet",
-            _text(milestone.title) if milestone else "No open milestones",
+            xlsx_text(update.summary) if update else "No updates yet",
+            xlsx_text(milestone.title) if milestone else "No open milestones",
             milestone.due_date if milestone else None,
             state.target_date,
             f"{row.milestones_complete} of {len(row.milestones)}",
@@ -136,11 +128,14 @@ def build(pack) -> bytes:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.oddFooter.center.text = "Page &P of &N"
-    sheet.oddHeader.left.text = _text(
+    sheet.oddHeader.left.text = xlsx_text(
         f"{pack.plan.name}: as at {long_date(pack.as_of)}; {pack.comparison.sentence.lower()}"
     ).replace("&", "&&")
-    book.properties.title = _text(f"Board pack: {pack.plan.name}, {long_date(pack.as_of)}")
+    book.properties.title = xlsx_text(f"Board pack: {pack.plan.name}, {long_date(pack.as_of)}")
     book.properties.language = "en-GB"
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            xlsx_cell(cell)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

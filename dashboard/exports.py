@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date
 
 from django.http import HttpResponse
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.colours import RAG_COLOURS, spreadsheet_fill
+from kit.spreadsheets import csv_cell, xlsx_cell, xlsx_text
 from objectives.drift import ObjectiveDrift
 
 COLUMNS = (
@@ -54,7 +54,6 @@ WIDTHS = {
 }
 # Fill and text colour for the rag cell: the charts' colours (dashboard.colours).
 RAG_FILLS = {rag: spreadsheet_fill(rag) for rag in RAG_COLOURS}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_row(row: ObjectiveDrift) -> dict:
@@ -77,18 +76,6 @@ def export_row(row: ObjectiveDrift) -> dict:
     }
 
 
-def safe_cell(value) -> str:
-    """Text for a CSV cell: dates as YYYY-MM-DD, None blank, text that a spreadsheet would run
-    as a formula defused with a leading apostrophe (numbers, even negative ones, stay numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return str(value)
-
-
 def filename(plan, as_of: date, extension: str) -> str:
     name = slugify(plan.name)[:60] or "plan"
     return f"drift-{name}-{plan.pk}-{as_of.isoformat()}.{extension}"
@@ -100,11 +87,8 @@ def to_csv(rows) -> str:
     writer.writerow(COLUMNS)
     for row in rows:
         values = export_row(row)
-        writer.writerow([safe_cell(values[c]) for c in COLUMNS])
+        writer.writerow([csv_cell(values[c]) for c in COLUMNS])
     return out.getvalue()
-
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def to_xlsx(rows, *, plan, as_of: date) -> bytes:
@@ -116,11 +100,10 @@ def to_xlsx(rows, *, plan, as_of: date) -> bytes:
     for row in rows:
         values = export_row(row)
         sheet.append(
-            [_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in (values[c] for c in COLUMNS)]
+            [xlsx_text(v) if isinstance(v, str) else v for v in (values[c] for c in COLUMNS)]
         )
         for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # text such as "=1+1" is kept as text, never a formula
-                cell.data_type = "s"
+            xlsx_cell(cell)  # text such as "=1+1" is kept as text, never a formula
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold

@@ -6,11 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from kit.govuk_forms import (
-    REASON_MAX,
     GovukForm,
     VersionedForm,
     VersionField,
     date_boxes,
+    reason_field,
     text_field,
 )
 
@@ -67,10 +67,8 @@ class FindingForm(GovukForm):
 
 
 class FindingEditForm(VersionedForm, FindingForm):
-    reason = text_field(
+    reason = reason_field(
         "Why are you making this change? (optional)",
-        limit=REASON_MAX,
-        what="Reason",
         help_text="This is recorded in the finding's history.",
     )
 
@@ -83,10 +81,8 @@ class FindingLinksForm(GovukForm):
         help_text="Select every objective whose work answers the finding.",
         error_messages={"invalid_choice": "Select objectives from this plan"},
     )
-    reason = text_field(
+    reason = reason_field(
         "Why are you making this change? (optional)",
-        limit=REASON_MAX,
-        what="Reason",
         help_text="This is recorded in the history of each link.",
     )
 
@@ -130,10 +126,8 @@ class MeasureForm(GovukForm):
 
 
 class MeasureEditForm(VersionedForm, MeasureForm):
-    reason = text_field(
+    reason = reason_field(
         "Why are you making this change?",
-        limit=REASON_MAX,
-        what="Reason",
         help_text="Needed when the baseline, target or direction changes. It is recorded in "
         "the measure's history.",
     )
@@ -246,44 +240,24 @@ class EvidenceForm(GovukForm):
 
 
 class WithdrawEvidenceForm(GovukForm):
-    reason = text_field(
+    reason = reason_field(
         "Why is this evidence being withdrawn?",
-        limit=REASON_MAX,
-        what="Reason",
         required_message="Enter why the evidence is being withdrawn",
         help_text="The evidence stays in the record, marked as withdrawn, with your reason.",
     )
 
 
-def _reason(label: str, required_message: str, help_text: str) -> forms.CharField:
-    return text_field(
-        label,
-        limit=REASON_MAX,
-        what="Reason",
-        required_message=required_message,
-        help_text=help_text,
-    )
-
-
 class _ValueChangeForm(GovukForm):
-    required_reason = "Give a reason"
     version = VersionField()
 
     def __init__(self, *args, value, **kwargs):
         initial = {"version": value.version, **(kwargs.pop("initial", None) or {})}
         super().__init__(*args, initial=initial, **kwargs)
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(self.required_reason)
-        return reason
-
 
 class MeasureValueCorrectForm(_ValueChangeForm):
     """Correct a recorded value (and its note), with a reason."""
 
-    required_reason = "Give a reason for correcting the value"
     value = number_field("Correct value", "correct value")
     note = text_field(
         "Note (optional)",
@@ -291,11 +265,11 @@ class MeasureValueCorrectForm(_ValueChangeForm):
         what="Note",
         help_text="Anything a reader needs to know about this value, such as where it comes from.",
     )
-    reason = _reason(
+    reason = reason_field(
         "Why is the value being corrected?",
-        required_reason,
-        "For example, the figure was typed from the wrong month’s report. Recorded in the "
-        "value’s history with your name.",
+        required_message="Give a reason for correcting the value",
+        help_text="For example, the figure was typed from the wrong month’s report. Recorded in "
+        "the value’s history with your name.",
     )
 
     def __init__(self, *args, value, **kwargs):
@@ -306,10 +280,9 @@ class MeasureValueCorrectForm(_ValueChangeForm):
 class MeasureValueWithdrawForm(_ValueChangeForm):
     """Withdraw a value recorded in error, with a reason."""
 
-    required_reason = "Give a reason for withdrawing the value"
-    reason = _reason(
+    reason = reason_field(
         "Why is the value being withdrawn?",
-        required_reason,
-        "For example, it was recorded against the wrong measure. Recorded in the value’s "
+        required_message="Give a reason for withdrawing the value",
+        help_text="For example, it was recorded against the wrong measure. Recorded in the value’s "
         "history with your name.",
     )

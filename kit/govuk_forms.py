@@ -12,7 +12,8 @@
 - says a text field's limit in GOV.UK's words ("Title must be 300 characters or fewer") when the
   field does not say it itself; nothing is ever cut off.
 
-Fields: ``text_field`` (text with its limit in words), ``date_boxes``, ``VersionField`` (the
+Fields: ``text_field`` (text with its limit in words), ``reason_field`` (the reason
+recorded with a change), ``date_boxes``, ``VersionField`` (the
 version a row was read at, for refusing an edit made over someone else's).
 """
 
@@ -63,6 +64,23 @@ def text_field(
     )
     field.widget.attrs.pop("maxlength", None)
     return field
+
+
+def reason_field(
+    label: str, *, required_message: str = "", help_text: str = "", **kwargs
+) -> forms.CharField:
+    """The reason recorded with a change: up to ``REASON_MAX`` characters ("Reason must be
+    2,000 characters or fewer"); required when it has a ``required_message`` (the form's own
+    words, e.g. "Give a reason for moving the meeting"), which a reason of only spaces gets
+    too, since the text is stripped before it is checked."""
+    return text_field(
+        label,
+        limit=REASON_MAX,
+        what="Reason",
+        required_message=required_message,
+        help_text=help_text,
+        **kwargs,
+    )
 
 
 def say_length_limits(fields) -> None:

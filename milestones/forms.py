@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from kit.formatting import long_date
 from kit.govuk_forms import (
-    REASON_MAX,
     GovukForm,
     VersionedForm,
     date_boxes,
+    reason_field,
     text_field,
 )
 from objectives import record_rules
@@ -41,10 +41,8 @@ class MilestoneRescheduleForm(VersionedForm):
     date_inputs = {"due_date": ("New forecast date", True)}
 
     due_date_day, due_date_month, due_date_year = date_boxes()
-    reason = text_field(
+    reason = reason_field(
         "Reason for the change",
-        limit=REASON_MAX,
-        what="Reason",
         help_text="",
     )
 
@@ -77,10 +75,8 @@ class MilestoneCompleteForm(VersionedForm):
     date_inputs = {"completed_on": ("Completion date", True)}
 
     completed_on_day, completed_on_month, completed_on_year = date_boxes()
-    reason = text_field(
+    reason = reason_field(
         "Reason (only for a completion before the milestone was added)",
-        limit=REASON_MAX,
-        what="Reason",
         help_text="Recorded in the objective\u2019s history with your name.",
     )
 

@@ -10,21 +10,14 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kit.form_pages import FormPage
 from kit.formatting import long_date
-from kit.stale_edits import refuse_stale
 from objectives import drafts, permissions
-from objectives.history import StaleEditError
-from objectives.views import (
-    is_stale,
-    objective_for_edit,
-    objective_url,
-    rebind_at,
-    require_viewer,
-)
+from objectives.views import objective_for_edit, objective_url, require_viewer
 
 from . import services
 from .forms import MilestoneCompleteForm, MilestoneCreateForm, MilestoneRescheduleForm
@@ -42,37 +35,14 @@ def milestone_for_edit(request, pk: int) -> Milestone:
     return milestone
 
 
-def _render(request, template, milestone, form, status=200, **extra):
-    objective = milestone.objective
-    return render(
-        request,
-        template,
-        {
-            "objective": objective,
-            "milestone": milestone,
-            "form": form,
-            "back_url": objective_url(objective),
-            **extra,
-        },
-        status=status,
-    )
-
-
-def _conflict(request, template, form_class, current: Milestone):
-    """Someone else saved this milestone first: show it as it is now; save nothing."""
-    form = rebind_at(form_class, request, current.version, milestone=current)
-    conflict = refuse_stale(
-        form,
-        current,
-        what="milestone",
-        details=[
-            ("Milestone", current.title),
-            ("Baseline date", long_date(current.baseline_date)),
-            ("Forecast date", long_date(current.due_date)),
-            ("Completed on", long_date(current.completed_on) or "Not complete"),
-        ],
-    )
-    return _render(request, template, current, form, 409, conflict=conflict)
+def _details(current: Milestone) -> list[tuple[str, str]]:
+    """The milestone as it is now, shown when someone else saved it first."""
+    return [
+        ("Milestone", current.title),
+        ("Baseline date", long_date(current.baseline_date)),
+        ("Forecast date", long_date(current.due_date)),
+        ("Completed on", long_date(current.completed_on) or "Not complete"),
+    ]
 
 
 @require_GET
@@ -88,30 +58,21 @@ def milestone_detail(request, pk: int):
 def milestone_create(request, pk: int):
     """Add a milestone to objective ``pk``; its first due date is its agreed baseline."""
     objective = objective_for_edit(request, pk)
-    template = "milestones/milestone_form.html"
+    page = FormPage(request)
+    page.bind(MilestoneCreateForm)
+    if page.submit(
+        lambda data: services.milestone_create(
+            user=request.user, objective=objective, title=data["title"], due_date=data["due_date"]
+        )
+    ):
+        milestone = page.result
+        messages.success(
+            request,
+            f"Milestone \u2018{milestone.title}\u2019 added, due {long_date(milestone.due_date)}",
+        )
+        return redirect(objective_url(objective))
     context = {"objective": objective, "back_url": objective_url(objective)}
-    if request.method == "GET":
-        return render(request, template, {**context, "form": MilestoneCreateForm()})
-    form = MilestoneCreateForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            milestone = services.milestone_create(
-                user=request.user,
-                objective=objective,
-                title=data["title"],
-                due_date=data["due_date"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                f"Milestone \u2018{milestone.title}\u2019 added, "
-                f"due {long_date(milestone.due_date)}",
-            )
-            return redirect(objective_url(objective))
-    return render(request, template, {**context, "form": form})
+    return page.render("milestones/milestone_form.html", context)
 
 
 def _versioned_edit(request, pk: int, form_class, template: str, save, success):
@@ -121,23 +82,24 @@ def _versioned_edit(request, pk: int, form_class, template: str, save, success):
     A form loaded at an older version gets the conflict page and changes nothing.
     """
     milestone = milestone_for_edit(request, pk)
-    if request.method == "GET":
-        return _render(request, template, milestone, form_class(milestone=milestone))
-    form = form_class(request.POST, milestone=milestone)
-    stale = is_stale(form, milestone.version)
-    if stale:
-        return _conflict(request, template, form_class, milestone)
-    if form.is_valid():
-        try:
-            saved = save(milestone, form.cleaned_data)
-        except StaleEditError as error:
-            return _conflict(request, template, form_class, error.current)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, success(saved))
-            return redirect(objective_url(milestone.objective))
-    return _render(request, template, milestone, form)
+    page = FormPage(request, what="milestone")
+    form = page.bind(form_class, milestone=milestone)
+    if page.submit(
+        lambda data: save(milestone, data),
+        version=milestone.version,
+        current=milestone,
+        details=_details,
+    ):
+        messages.success(request, success(page.result))
+        return redirect(objective_url(milestone.objective))
+    shown = page.current or milestone
+    context = {
+        "objective": shown.objective,
+        "milestone": shown,
+        "back_url": objective_url(shown.objective),
+        "conflict": getattr(form, "conflict", None),
+    }
+    return page.render(template, context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from kit.govuk_forms import (
     QUERY_DATE_MESSAGE,
-    REASON_MAX,
     GovukForm,
     VersionedForm,
     date_boxes,
     query_date_boxes,
+    reason_field,
     text_field,
 )
 
@@ -77,10 +77,8 @@ class ObjectiveEditForm(VersionedForm):
         what="Closing summary",
         help_text="Needed to mark the objective complete: what was achieved, and the evidence.",
     )
-    reason = text_field(
+    reason = reason_field(
         "Why are you making this change? (optional)",
-        limit=REASON_MAX,
-        what="Reason",
         help_text="This is recorded in the objective's history.",
     )
 

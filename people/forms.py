@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from kit.formatting import person_name
 from kit.govuk_forms import (
-    REASON_MAX,
     GovukForm,
     VersionField,
     date_boxes,
     date_initial,
-    text_field,
+    reason_field,
 )
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP, MANAGERS, ROLES
 
@@ -155,10 +154,8 @@ class PersonDetailsForm(GovukForm):
             }
         super().__init__(*args, initial=initial, **kwargs)
         if person is not None:
-            self.fields["reason"] = text_field(
+            self.fields["reason"] = reason_field(
                 "Why are you making this change? (optional)",
-                limit=REASON_MAX,
-                what="Reason",
                 help_text="Recorded in their account's history, for example “Changed her "
                 "surname after marriage”.",
             )

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kit.form_pages import administrators_only, posted, run_service
+from kit.form_pages import FormPage, administrators_only, posted, run_service
 from kit.formatting import person_name
-from kit.stale_edits import STALE_MESSAGE, render_form
+from kit.stale_edits import render_form
 from objectives import permissions
-from objectives.history import StaleEditError
 from reminders.services import invitation_message
 
 from . import forms, selectors, services
@@ -194,16 +192,13 @@ def person_password(request, pk: int):
 def person_reactivate(request, pk: int):
     person = _person_to_change(request, pk)
     version = request.POST.get("version", "")
-    try:
-        services.person_reactivate(
+    page = FormPage(request, what="account")
+    if page.submit(
+        lambda _: services.person_reactivate(
             user=request.user,
             person=person,
             expected_version=int(version) if version.isascii() and version.isdigit() else None,
         )
-    except ValidationError as error:
-        messages.info(request, " ".join(error.messages))
-    except StaleEditError:
-        messages.info(request, STALE_MESSAGE.format(what="account"))
-    else:
+    ):
         messages.success(request, f"{person_name(person)} can sign in again.")
     return redirect("people:person_detail", pk=person.pk)

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kit.govuk_forms import GovukForm, VersionField, date_boxes, date_initial
+from kit.govuk_forms import GovukForm, VersionField, date_boxes, date_initial, reason_field
 from objectives.models import OBJECTIVE_REF_TAKEN, THEME_NAME_TAKEN, Objective, Plan, Theme
 from people.forms import OWNER_HINT, PersonChoiceField, person_label, possible_owners
 
@@ -76,12 +76,8 @@ class PlanForm(GovukForm):
         required_message="Enter the number of days for due soon",
         help_text="Milestones due within this many days are shown as due soon.",
     )
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Reason for the change (optional)",
-        help_text="Recorded in the plan's history.",
+    reason = reason_field(
+        "Reason for the change (optional)", help_text="Recorded in the plan's history."
     )
     version = VersionField()
 
@@ -221,11 +217,8 @@ class ObjectiveForm(GovukForm):
     )
     starts_on_day, starts_on_month, starts_on_year = date_boxes()
     target_date_day, target_date_month, target_date_year = date_boxes()
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Reason for the change",
+    reason = reason_field(
+        "Reason for the change",
         help_text="Needed if you move the target date later. Recorded in the history.",
     )
     version = VersionField()
@@ -323,11 +316,8 @@ class MilestoneForm(GovukForm):
 class MilestoneEditForm(MilestoneForm):
     """Change a milestone's title or forecast date; moving it later needs a reason."""
 
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Reason for the change",
+    reason = reason_field(
+        "Reason for the change",
         help_text="Needed if you move the due date later. Recorded in the history.",
     )
     version = VersionField()
@@ -356,12 +346,10 @@ class MilestoneEditForm(MilestoneForm):
 
 class RebaselineForm(GovukForm):
     baseline_date_day, baseline_date_month, baseline_date_year = date_boxes()
-    reason = forms.CharField(
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Why is the baseline changing?",
+    reason = reason_field(
+        "Why is the baseline changing?",
+        required_message="Give a reason for re-baselining",
         help_text="For example, the board agreed a new date on 12 March. Recorded in the history.",
-        error_messages={"required": "Give a reason for re-baselining"},
     )
     version = VersionField()
 
@@ -371,12 +359,6 @@ class RebaselineForm(GovukForm):
         self.milestone = milestone
         initial = {"version": milestone.version, **(kwargs.pop("initial", None) or {})}
         super().__init__(*args, initial=initial, **kwargs)
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError("Give a reason for re-baselining")
-        return reason
 
     def clean(self):
         cleaned = super().clean()
@@ -405,12 +387,10 @@ class OwnerForm(GovukForm):
             "invalid_choice": "Choose the new owner",
         },
     )
-    reason = forms.CharField(
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Reason for the change",
+    reason = reason_field(
+        "Reason for the change",
+        required_message="Give a reason for changing the owner",
         help_text="For example, Sam has moved to the fostering service. Recorded in the history.",
-        error_messages={"required": "Give a reason for changing the owner"},
     )
     version = VersionField()
 
@@ -425,12 +405,6 @@ class OwnerForm(GovukForm):
             ].help_text = (
                 "For example, Agreed at the improvement board on 3 March. Recorded in the history."
             )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError("Give a reason for changing the owner")
-        return reason
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"]
@@ -459,12 +433,10 @@ class BulkReassignForm(GovukForm):
             "invalid_choice": "Choose who will own them",
         },
     )
-    reason = forms.CharField(
-        max_length=2000,
-        widget=forms.Textarea,
-        label="Reason for the change",
+    reason = reason_field(
+        "Reason for the change",
+        required_message="Give a reason for moving the objectives",
         help_text="Recorded in the history of every objective that moves.",
-        error_messages={"required": "Give a reason for moving the objectives"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -476,12 +448,6 @@ class BulkReassignForm(GovukForm):
         )
         self.fields["from_person"].queryset = owners
         self.fields["to_person"].queryset = possible_owners()
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError("Give a reason for moving the objectives")
-        return reason
 
     def clean(self):
         cleaned = super().clean()

@@ -4,43 +4,20 @@ version it was read at; the pages ask "Are you sure?" before anything changes.""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from kit.govuk_forms import (
-    REASON_MAX,
     GovukForm,
     VersionField,
     date_boxes,
-    text_field,
+    reason_field,
 )
 
 
-def reason_field(label: str, required_message: str, help_text: str) -> forms.CharField:
-    return text_field(
-        label,
-        limit=REASON_MAX,
-        what="Reason",
-        required_message=required_message,
-        help_text=help_text,
-    )
-
-
-class _ReasonForm(GovukForm):
-    required_reason = "Give a reason"
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(self.required_reason)
-        return reason
-
-
-class CorrectCompletionForm(_ReasonForm):
+class CorrectCompletionForm(GovukForm):
     """Change the recorded completion date, or reopen the milestone."""
 
     CHANGE = "change"
     REOPEN = "reopen"
-    required_reason = "Give a reason for correcting the completion"
 
     action = forms.ChoiceField(
         label="What is wrong with the recorded completion?",
@@ -57,7 +34,7 @@ class CorrectCompletionForm(_ReasonForm):
     completed_on_day, completed_on_month, completed_on_year = date_boxes()
     reason = reason_field(
         "Why is the completion being corrected?",
-        required_message=required_reason,
+        required_message="Give a reason for correcting the completion",
         help_text="For example, the date was mistyped; the evidence shows 14 May. "
         "Recorded in the milestone’s history with your name.",
     )
@@ -87,14 +64,12 @@ class CorrectCompletionForm(_ReasonForm):
         return cleaned
 
 
-class WithdrawForm(_ReasonForm):
+class WithdrawForm(GovukForm):
     """Withdraw a milestone or an objective, with a reason."""
-
-    required_reason = "Give a reason for withdrawing it"
 
     reason = reason_field(
         "Why is it being withdrawn?",
-        required_message=required_reason,
+        required_message="Give a reason for withdrawing it",
         help_text="For example, the improvement board agreed on 3 March that it is no longer "
         "needed. Recorded in the history with your name.",
     )

@@ -132,91 +132,75 @@ def milestone_correct_completion(request, pk: int):
     )
 
 
-@administrators_only
-@require_http_methods(["GET", "POST"])
-def milestone_withdraw(request, pk: int):
+def _milestone_withdrawal(request, pk: int) -> dict:
     milestone = milestone_or_404(pk)
-    objective = milestone.objective
-    form = record_forms.WithdrawForm(posted(request), row=milestone)
-    context = _page(
-        request,
-        objective=objective,
-        milestone=milestone,
-        what="milestone",
-        heading="Withdraw the milestone",
-        button="Withdraw the milestone",
-        url=reverse("planning:milestone_withdraw", args=[pk]),
-    )
-
-    def summary(data):
-        return [
+    return {
+        "row": milestone,
+        "objective": milestone.objective,
+        "milestone": milestone,
+        "summary": [
             ("Milestone", milestone.title),
             ("Forecast date", long_date(milestone.due_date)),
             ("Withdrawn from", "Today: it leaves the drift picture from today, not before"),
-            ("Reason", data["reason"]),
-        ]
-
-    def run():
-        return milestone_services.milestone_withdraw(
-            milestone=milestone,
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-
-    return _confirm_or_form(
-        request,
-        form,
-        run=run,
-        context=context,
-        form_template="planning/record_withdraw.html",
-        summary=summary,
-        saved_message=lambda result: (
+        ],
+        "run": lambda **kwargs: milestone_services.milestone_withdraw(
+            milestone=milestone, **kwargs
+        ),
+        "saved": lambda result: (
             f"‘{result.title}’ has been withdrawn. It stays on the objective’s page and in "
             "its history."
         ),
-    )
+    }
+
+
+def _objective_withdrawal(request, pk: int) -> dict:
+    objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
+    return {
+        "row": objective,
+        "objective": objective,
+        "milestone": None,
+        "summary": [
+            ("Objective", f"{objective.ref} {objective.title}"),
+            ("Status now", objective.get_status_display()),
+            ("After withdrawal", "Withdrawn: it leaves the drift picture from today, not before"),
+        ],
+        "run": lambda **kwargs: objective_services.objective_withdraw(
+            objective=objective, **kwargs
+        ),
+        "saved": lambda result: (
+            f"Objective {result.ref} has been withdrawn. It stays on its page and in its history."
+        ),
+    }
+
+
+WITHDRAWALS = {"milestone": _milestone_withdrawal, "objective": _objective_withdrawal}
 
 
 @administrators_only
 @require_http_methods(["GET", "POST"])
-def objective_withdraw(request, pk: int):
-    objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    form = record_forms.WithdrawForm(posted(request), row=objective)
+def withdraw(request, pk: int, what: str):
+    """Withdraw a milestone or an objective (``what``): one page, one flow, with a reason."""
+    row = WITHDRAWALS[what](request, pk)
+    form = record_forms.WithdrawForm(posted(request), row=row["row"])
     context = _page(
         request,
-        objective=objective,
-        milestone=None,
-        what="objective",
-        heading="Withdraw the objective",
-        button="Withdraw the objective",
-        url=reverse("planning:objective_withdraw", args=[pk]),
+        objective=row["objective"],
+        milestone=row["milestone"],
+        what=what,
+        heading=f"Withdraw the {what}",
+        button=f"Withdraw the {what}",
+        url=reverse(f"planning:{what}_withdraw", args=[pk]),
     )
-
-    def summary(data):
-        return [
-            ("Objective", f"{objective.ref} {objective.title}"),
-            ("Status now", objective.get_status_display()),
-            ("After withdrawal", "Withdrawn: it leaves the drift picture from today, not before"),
-            ("Reason", data["reason"]),
-        ]
-
-    def run():
-        return objective_services.objective_withdraw(
-            objective=objective,
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-
     return _confirm_or_form(
         request,
         form,
-        run=run,
+        run=lambda: row["run"](
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
         context=context,
         form_template="planning/record_withdraw.html",
-        summary=summary,
-        saved_message=lambda result: (
-            f"Objective {result.ref} has been withdrawn. It stays on its page and in its history."
-        ),
+        summary=lambda data: [*row["summary"], ("Reason", data["reason"])],
+        saved_message=row["saved"],
     )

@@ -31,10 +31,16 @@ urlpatterns = [
         name="milestone_correct_completion",
     ),
     path(
-        "milestones/<int:pk>/withdraw/", record_views.milestone_withdraw, name="milestone_withdraw"
+        "milestones/<int:pk>/withdraw/",
+        record_views.withdraw,
+        {"what": "milestone"},
+        name="milestone_withdraw",
     ),
     path(
-        "objectives/<int:pk>/withdraw/", record_views.objective_withdraw, name="objective_withdraw"
+        "objectives/<int:pk>/withdraw/",
+        record_views.withdraw,
+        {"what": "objective"},
+        name="objective_withdraw",
     ),
     path("accountability/", views.accountability, name="accountability"),
     path("accountability/bulk-reassign/", views.bulk_reassign, name="bulk_reassign"),

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kit.form_pages import administrators_only, posted, run_service
+from kit.form_pages import FormPage, administrators_only, posted, run_service
 from kit.formatting import long_date, person_name
 from kit.stale_edits import render_form
 from milestones import services as milestone_services
@@ -98,14 +97,12 @@ def plan_publish(request, pk: int):
         messages.info(request, f"Plan “{plan.name}” is already published.")
         return redirect("planning:plan_detail", pk=plan.pk)
     if request.method == "POST":
-        try:
-            services.plan_publish(user=request.user, plan=plan)
-        except ValidationError as error:
-            messages.info(request, " ".join(error.messages))
-            return redirect("planning:plan_detail", pk=plan.pk)
-        messages.success(
-            request, f"Plan “{plan.name}” is published: leadership and owners can now see it."
-        )
+        if FormPage(request, what="plan").submit(
+            lambda _: services.plan_publish(user=request.user, plan=plan)
+        ):
+            messages.success(
+                request, f"Plan “{plan.name}” is published: leadership and owners can now see it."
+            )
         return redirect("planning:plan_detail", pk=plan.pk)
     objectives = Objective.objects.filter(plan=plan)
     context = {

@@ -7,17 +7,17 @@ and both end with the footer saying why the person got the email and where to ch
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kit import mail
 from kit.formatting import person_name
 
 from .selectors import absolute_url
 
 
-def build(*, person, template: str, subject: str, context: dict) -> EmailMultiAlternatives:
-    """An email to ``person`` from ``templates/reminders/email/<template>.txt`` and ``.html``."""
+def build(*, person, template: str, subject: str, context: dict, day=None) -> mail.Email:
+    """An email to ``person`` from ``templates/reminders/email/<template>.txt`` and ``.html``
+    (its kind in the log: ``template``)."""
     context = {
         "person": person,
         "name": person_name(person),
@@ -27,46 +27,47 @@ def build(*, person, template: str, subject: str, context: dict) -> EmailMultiAl
         "sign_in_url": absolute_url(reverse("login")),
         **context,
     }
-    text = render_to_string(f"reminders/email/{template}.txt", context)
-    html = render_to_string(f"reminders/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[person.email],
+    return mail.compose(
+        person=person,
+        kind=template,
+        subject=subject,
+        template=f"reminders/email/{template}",
+        context=context,
+        day=day,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
-def reminder_email(reminder) -> EmailMultiAlternatives:
+def reminder_email(reminder) -> mail.Email:
     return build(
         person=reminder.person,
         template="reminder",
         subject=reminder.subject,
         context={"reminder": reminder, "day": reminder.day},
+        day=reminder.day,
     )
 
 
-def leadership_digest_email(digest) -> EmailMultiAlternatives:
+def leadership_digest_email(digest) -> mail.Email:
     return build(
         person=digest.person,
         template="leadership_digest",
         subject=digest.subject,
         context={"digest": digest, "day": digest.day},
+        day=digest.day,
     )
 
 
-def admin_digest_email(digest) -> EmailMultiAlternatives:
+def admin_digest_email(digest) -> mail.Email:
     return build(
         person=digest.person,
         template="admin_digest",
         subject=digest.subject,
         context={"digest": digest, "day": digest.day},
+        day=digest.day,
     )
 
 
-def invitation_email(*, person, set_password_url: str, invited_by) -> EmailMultiAlternatives:
+def invitation_email(*, person, set_password_url: str, invited_by) -> mail.Email:
     return build(
         person=person,
         template="invitation",

@@ -1,8 +1,11 @@
 """Emails the service sends on its own: who chose what, and a log of every email sent.
 
-``SentEmail`` is claimed (inserted) before an email goes out, under a unique constraint on
-person, kind and day, so a second run on the same day, or a second host running at the same
-time, finds the claim and sends nothing more. It is an operational log, not part of the
+``SentEmail`` logs every email the service sends (``kit.mail.send``). It is claimed (inserted)
+before an email goes out; for the daily emails (reminders and digests) under a unique
+constraint on person, kind and day, so a second run on the same day, or a second host running
+at the same time, finds the claim and sends nothing more. Emails sent when something happens
+(an invitation, a password reset link, a challenge raised or answered) may go to one person
+several times a day, and each has its own row. It is an operational log, not part of the
 plan's record, so it has no history table; ``Preference`` is the person's own choice and has.
 """
 
@@ -48,6 +51,12 @@ class SentEmail(models.Model):
         REMINDER = "reminder", "Daily reminder"
         LEADERSHIP_DIGEST = "leadership_digest", "Weekly digest for Leadership"
         ADMIN_DIGEST = "admin_digest", "Weekly digest for Administrators"
+        INVITATION = "invitation", "Invitation"
+        PASSWORD_RESET = "password_reset", "Password reset link"
+        CHALLENGE_RAISED = "challenge_raised", "Challenge raised"
+        CHALLENGE_ANSWERED = "challenge_answered", "Challenge answered"
+
+    ONCE_A_DAY = (Kind.REMINDER, Kind.LEADERSHIP_DIGEST, Kind.ADMIN_DIGEST)
 
     class Status(models.TextChoices):
         SENDING = "sending", "Sending"
@@ -72,7 +81,9 @@ class SentEmail(models.Model):
         ordering = ["-day", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "kind", "day"], name="sent_email_once_per_person_kind_day"
+                fields=["person", "kind", "day"],
+                condition=models.Q(kind__in=["reminder", "leadership_digest", "admin_digest"]),
+                name="sent_email_once_per_person_kind_day",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["sending", "sent", "failed"]),

@@ -16,19 +16,20 @@ from datetime import date, timedelta
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from kit import mail
 from kit.formatting import person_name
 from objectives import permissions
 from objectives.history import save_with_history
 
 from . import emails, selectors
 from .models import Preference, RequestCount, SentEmail
+from .sent_log import sent_email_log
 
 log = logging.getLogger("improve.reminders")
 Kind = SentEmail.Kind
@@ -173,55 +174,16 @@ def plan_morning_from(found, kind: str, day: date) -> list[Planned]:
 
 def _claim(planned: Planned) -> SentEmail | None:
     """Take the (person, kind, day) slot, or retake a failed one; None when someone has it."""
-    try:
-        with transaction.atomic():
-            return SentEmail.objects.create(
-                person=planned.person,
-                kind=planned.kind,
-                day=planned.day,
-                status=Status.SENDING,
-                address=planned.person.email,
-                subject=planned.subject[:300],
-            )
-    except IntegrityError:
-        pass
-    existing = SentEmail.objects.filter(
-        person=planned.person, kind=planned.kind, day=planned.day
-    ).first()
-    if existing is None or existing.status != Status.FAILED:
-        return None
-    return _reclaim(existing, planned)
+    slot = mail.Email(planned.person, planned.kind, planned.subject, "", day=planned.day)
+    return sent_email_log.claim(slot)
 
 
 def _reclaim(row: SentEmail, planned: Planned) -> SentEmail | None:
-    """A failed row is retried by whoever flips it back to sending first."""
-    taken = SentEmail.objects.filter(pk=row.pk, status=Status.FAILED).update(
-        status=Status.SENDING,
-        attempts=F("attempts") + 1,
-        address=planned.person.email,
-        subject=planned.subject[:300],
-        updated_at=timezone.now(),
-    )
-    if not taken:
-        return None
-    row.refresh_from_db()
-    return row
+    return sent_email_log.reclaim(row, person=planned.person, subject=planned.subject)
 
 
 def _deliver(row: SentEmail, planned: Planned) -> tuple[str, str]:
-    try:
-        sent = planned.build().send(fail_silently=False)
-        if not sent:
-            raise RuntimeError("the mail server accepted no message")
-    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
-        text = f"{type(error).__name__}: {error}"[:2000]
-        row.status, row.error = Status.FAILED, text
-        row.save(update_fields=["status", "error", "updated_at"])
-        log.warning("email-failed kind=%s person=%s day=%s", row.kind, row.person_id, row.day)
-        return "failed", text
-    row.status, row.error, row.sent_at = Status.SENT, "", timezone.now()
-    row.save(update_fields=["status", "error", "sent_at", "updated_at"])
-    return "sent", ""
+    return mail.send(planned.build(), row=row)
 
 
 def send_morning(*, day: date, digest: bool | None = None, dry_run: bool = False) -> Morning:
@@ -301,14 +263,13 @@ def invitation_send(*, user, person) -> bool:
         raise PermissionDenied("Only administrators can invite people.")
     if not person.is_active or not (person.email or "").strip():
         return False
-    message = emails.invitation_email(
+    email = emails.invitation_email(
         person=person, set_password_url=set_password_url(person), invited_by=user
     )
-    try:
-        return bool(message.send(fail_silently=False))
-    except Exception:  # noqa: BLE001 - the administrator is told and can send it again
+    result, _ = mail.send(email)  # a failure is logged; the administrator can send it again
+    if result != "sent":
         log.warning("invitation-failed person=%s", person.pk)
-        return False
+    return result == "sent"
 
 
 def invitation_message(*, user, person) -> str:

@@ -20,13 +20,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from calendars.views import account_calendar
+from kit.form_pages import FormPage
 from kit.formatting import person_name
 from kit.security import client_address
 from objectives import permissions
@@ -49,20 +50,18 @@ def account(request):
         "daily_reminder": preference.daily_reminder,
         "weekly_digest": preference.weekly_digest,
     }
-    form = forms.PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.preference_update(
-                user=request.user,
-                person=person,
-                daily_reminder=form.cleaned_data["daily_reminder"],
-                weekly_digest=form.cleaned_data["weekly_digest"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Your email choices have been saved.")
-            return redirect("reminders:account")
+    page = FormPage(request)
+    form = page.bind(forms.PreferenceForm, initial=initial)
+    if page.submit(
+        lambda data: services.preference_update(
+            user=request.user,
+            person=person,
+            daily_reminder=data["daily_reminder"],
+            weekly_digest=data["weekly_digest"],
+        )
+    ):
+        messages.success(request, "Your email choices have been saved.")
+        return redirect("reminders:account")
     roles = sorted(permissions.group_names(person) & set(permissions.ROLES))
     response = render(
         request,

@@ -230,3 +230,4 @@ def test_workbook_keeps_formula_text_as_text(client, clock, leader, story):
     cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "2.2")
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("http://example.com","Click")'
+    assert cell.quotePrefix
