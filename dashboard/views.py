@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from board import dashboard as board_dashboard
+from impact import panels as impact_panels
 from impact import selectors as impact_selectors
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
-from . import accountable, charts, exports, owners, rows, selectors
+from . import accountable, charts, exports, owners, panels, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -85,7 +85,10 @@ def dashboard(request):
         return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters())
-    board = board_dashboard.prepare(request, data)
+    shown = panels.dashboard.build(request, data)
+    for panel in shown.values():
+        if getattr(panel, "compare_day", None):
+            data.compare_with(panel.compare_day)
     measures = impact_selectors.plan_measures(
         plan, as_of, stale_after_days=data.drift.rules.stale_after_days
     )
@@ -105,11 +108,12 @@ def dashboard(request):
         "slip_chart": charts.slip_by_theme(data.theme_slips),
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
-        "board": board,
         "owner_counts": owners.owner_counts(data),
+        **shown,
     }
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
-    context = {"form": form, "data": data, "content": content, "impact_measures": measures}
+    impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
+    context = {"form": form, "data": data, "content": content, "impact_panel": impact}
     return render(request, "dashboard/dashboard.html", context)
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from board import selectors as board_selectors
 from kit.form_pages import administrators_only, posted, run_service
 from kit.formatting import long_date, person_name
 from kit.stale_edits import render_form
@@ -59,11 +60,13 @@ def plan_create(request):
 def plan_detail(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
     themes, objectives = selectors.plan_overview(plan)
-    return render(
-        request,
-        "planning/plan_detail.html",
-        {"plan": plan, "themes": themes, "objectives": objectives},
-    )
+    context = {
+        "plan": plan,
+        "themes": themes,
+        "objectives": objectives,
+        "meetings": board_selectors.meetings(plan),
+    }
+    return render(request, "planning/plan_detail.html", context)
 
 
 @administrators_only

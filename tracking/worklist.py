@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from objectives import drift, permissions
 from objectives.models import Objective
 
-from . import selectors
+from . import panels, selectors
 
 
 def landing_url(user) -> str | None:
@@ -50,6 +50,7 @@ def render_worklist(request):
         "groups": plan_groups(rows),
         "is_worklist": True,
         "due_soon": drift.due_soon(rows),
+        **panels.worklist.lazy(request),
     }
     return render(request, "objectives/my_objectives.html", context)
 
