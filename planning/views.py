@@ -356,7 +356,7 @@ def back_to(request, objective_id: int) -> str:
     """The objective's own page when the person came from it, else its set-up page's
     milestones."""
     if safe_next(request) == "objective":
-        return reverse("objective_detail", args=[objective_id])
+        return reverse("tracking:objective_detail", args=[objective_id])
     return reverse("planning:objective_setup", args=[objective_id]) + "#milestones"
 
 
