@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -42,17 +43,18 @@ def _links(params: dict) -> dict:
 
     base = {k: v for k, v in params.items() if k in ("plan", "as_of")}
     plan_only = {k: v for k, v in params.items() if k == "plan"}
+    home, accountability = reverse("dashboard:home"), reverse("dashboard:accountability")
     return {
         "base_query": urlencode(base),
         "plan": params.get("plan", ""),
         "as_of": params.get("as_of", ""),
-        "csv": url("/dashboard/export.csv", params),
-        "xlsx": url("/dashboard/export.xlsx", params),
-        "accountability": url("/dashboard/accountability/", base),
-        "dashboard": url("/dashboard/", base),
-        "today": url("/dashboard/", {k: v for k, v in params.items() if k != "as_of"}),
-        "today_accountability": url("/dashboard/accountability/", plan_only),
-        "clear_filters": url("/dashboard/", base),
+        "csv": url(reverse("dashboard:export_csv"), params),
+        "xlsx": url(reverse("dashboard:export_xlsx"), params),
+        "accountability": url(accountability, base),
+        "dashboard": url(home, base),
+        "today": url(home, {k: v for k, v in params.items() if k != "as_of"}),
+        "today_accountability": url(accountability, plan_only),
+        "clear_filters": url(home, base),
     }
 
 

@@ -423,7 +423,7 @@ def objective_owner(request, pk: int):
 def _owner_back_to(request, objective: Objective) -> str:
     where = safe_next(request)
     if where == "objective":
-        return f"/objectives/{objective.pk}/"
+        return reverse("tracking:objective_detail", args=[objective.pk])
     if where == "setup":
         return reverse("planning:objective_setup", args=[objective.pk])
     return reverse("planning:accountability") + f"?plan={objective.plan_id}"

@@ -21,6 +21,8 @@ NOT_APPS = {"tests"}
 PROJECT = "stockton_improve"
 PROJECT_FILES = {"__init__.py", "settings", "urls.py", "wsgi.py"}
 LINK = re.compile(r"""\b(href|action|src)\s*=\s*(["'])(.*?)\2""", re.S)
+# an address built by hand in a plain-text email, or a literal path as a link's fallback
+SITE_PATH = re.compile(r"""\{\{\s*site_url\s*\}\}/[\w/-]+|default:(["'])/[^"']*\1""")
 
 
 def apps(root: Path) -> list[str]:
@@ -145,6 +147,9 @@ def literal_links(root: Path) -> list[str]:
                     line = text.count("\n", 0, match.start()) + 1
                     where = path.relative_to(root)
                     found.append(f"{where}:{line}: {match.group(1)}={match.group(3)[:60]}")
+            for match in SITE_PATH.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{path.relative_to(root)}:{line}: {match.group(0)[:60]}")
     return found
 
 
@@ -245,12 +250,17 @@ def test_literal_internal_links_are_found(tmp_path):
             "templates/bad.html": '<a href="/">x</a>\n<form action="/dashboard/">',
             "templates/email/bad.txt": '<a href="{{ site_url }}/manage/">',
             "templates/include.html": "{% include \"x.html\" with action='/dashboard/' %}",
+            "templates/email/plain.txt": "See {{ site_url }}/manage/accountability/\n",
+            "templates/fallback.html": "<a href=\"{{ links.x|default:'/dashboard/' }}\">",
         },
     )
     assert literal_links(root) == [
         "templates/bad.html:1: href=/",
         "templates/bad.html:2: action=/dashboard/",
         "templates/email/bad.txt:1: href={{ site_url }}/manage/",
+        "templates/email/bad.txt:1: {{ site_url }}/manage/",
+        "templates/email/plain.txt:1: {{ site_url }}/manage/accountability/",
+        "templates/fallback.html:1: default:'/dashboard/'",
         "templates/include.html:1: action=/dashboard/",
     ]
 

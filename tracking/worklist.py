@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from objectives import drift, permissions
@@ -24,9 +25,9 @@ def landing_url(user) -> str | None:
     if owns or permissions.is_manager(user):
         return None
     if permissions.is_leadership(user):
-        return "/dashboard/"
+        return reverse("dashboard:home")
     if permissions.is_administrator(user):
-        return "/manage/"
+        return reverse("planning:home")
     return None
 
 
