@@ -1,10 +1,7 @@
-"""What the board adds to the leadership dashboard: the comparison date (the last board
-meeting, or a date a person picks), the board pack links, the open challenges and where owners
-see their objectives greener than the milestones do.
-
-``prepare`` is called by ``dashboard.views.dashboard`` right after it reads the dashboard; it
-moves the dashboard's comparison to the board's date (reading that day's counts through the
-dashboard's own cache).
+"""What the board adds to the leadership dashboard, as its panel ``board`` (registered in
+``board.apps``): the comparison date (the last board meeting, or a date a person picks), the board
+pack links, the open challenges and where owners see their objectives greener than the milestones
+do. The dashboard compares its counts with the panel's ``compare_day``.
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ from dataclasses import dataclass
 from django.utils.http import urlencode
 
 from dashboard import rows
-from tracking import selectors as objective_selectors
 
 from . import selectors
 from .forms import SinceForm
@@ -53,17 +49,17 @@ class BoardPanel:
             [(gap.row, {"words": gap.owner_view_words}) for gap in self.owner_gaps],
         )
 
+    @property
+    def compare_day(self):
+        return self.comparison.day
 
-def prepare(request, data) -> BoardPanel:
+
+def panel(request, data) -> BoardPanel:
+    """The board's panel for the dashboard's data (``dashboard.selectors.Dashboard``)."""
     plan, as_of = data.plan, data.as_of
     since_form = SinceForm.from_request(request.GET, as_of=as_of)
     state = selectors.board_state(plan, as_of, since_form.since())
     comparison = state.comparison
-    if comparison.day != data.earlier:
-        if comparison.day not in data.days:
-            _, days = objective_selectors.plan_drifts(plan, set(), {comparison.day})
-            data.days[comparison.day] = days[comparison.day]
-        data.earlier = comparison.day
     if since_form.since() is None and not since_form.errors:  # nothing picked: show the default
         since_form = SinceForm(as_of=as_of)
         since_form.initial_date("since", comparison.day)

@@ -33,7 +33,9 @@ def _send(to_user, subject: str, template: str, context: dict) -> None:
 
 def challenge_raised(challenge, *, site_url: str = "") -> None:
     objective = challenge.objective
-    url = _site(site_url) + reverse("objective_detail", args=[objective.pk]) + "#challenges"
+    url = (
+        _site(site_url) + reverse("tracking:objective_detail", args=[objective.pk]) + "#challenges"
+    )
     _send(
         objective.owner,
         f"A question about objective {objective.ref} from {person_name(challenge.raised_by)}",
@@ -49,7 +51,9 @@ def challenge_raised(challenge, *, site_url: str = "") -> None:
 
 def challenge_answered(challenge, *, site_url: str = "") -> None:
     objective = challenge.objective
-    url = _site(site_url) + reverse("objective_detail", args=[objective.pk]) + "#challenges"
+    url = (
+        _site(site_url) + reverse("tracking:objective_detail", args=[objective.pk]) + "#challenges"
+    )
     answerer = person_name(challenge.answered_by)
     _send(
         challenge.raised_by,

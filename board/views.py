@@ -187,7 +187,7 @@ def meeting_cancel(request, pk: int):
 
 
 def _objective_url(objective_id: int) -> str:
-    return reverse("objective_detail", args=[objective_id]) + "#challenges"
+    return reverse("tracking:objective_detail", args=[objective_id]) + "#challenges"
 
 
 def _viewable_objective(request, pk: int) -> Objective:

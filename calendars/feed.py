@@ -41,7 +41,7 @@ def _utc(moment: datetime | None, fallback: datetime) -> datetime:
 
 def milestone_event(milestone: Milestone, *, host: str, now: datetime) -> icalendar.Event:
     objective = milestone.objective
-    url = absolute_url(reverse("objective_detail", args=[objective.pk]))
+    url = absolute_url(reverse("tracking:objective_detail", args=[objective.pk]))
     changed = _utc(getattr(milestone, "last_modified", None), now)
     due = f"Due {long_date(milestone.due_date)}"
     if milestone.baseline_date != milestone.due_date:

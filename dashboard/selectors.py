@@ -118,6 +118,16 @@ class Dashboard:
     def rows(self) -> list[ObjectiveDrift]:
         return self.filters.apply(self.drift.objectives)
 
+    def compare_with(self, day: date) -> None:
+        """Compare the counts with ``day`` instead of four weeks earlier (reading that day's
+        counts through the kept past days when they are not read yet)."""
+        if day == self.earlier:
+            return
+        if day not in self.days:
+            _, days = selectors.plan_drifts(self.plan, set(), {day})
+            self.days[day] = days[day]
+        self.earlier = day
+
     @property
     def earlier_summary(self) -> dict[str, int]:
         return self.days[self.earlier].counts

@@ -4,16 +4,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from board import dashboard as board_dashboard
+from impact import panels as impact_panels
 from impact import selectors as impact_selectors
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
-from . import accountable, charts, exports, owners, rows, selectors
+from . import accountable, charts, exports, owners, panels, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -42,17 +43,18 @@ def _links(params: dict) -> dict:
 
     base = {k: v for k, v in params.items() if k in ("plan", "as_of")}
     plan_only = {k: v for k, v in params.items() if k == "plan"}
+    home, accountability = reverse("dashboard:home"), reverse("dashboard:accountability")
     return {
         "base_query": urlencode(base),
         "plan": params.get("plan", ""),
         "as_of": params.get("as_of", ""),
-        "csv": url("/dashboard/export.csv", params),
-        "xlsx": url("/dashboard/export.xlsx", params),
-        "accountability": url("/dashboard/accountability/", base),
-        "dashboard": url("/dashboard/", base),
-        "today": url("/dashboard/", {k: v for k, v in params.items() if k != "as_of"}),
-        "today_accountability": url("/dashboard/accountability/", plan_only),
-        "clear_filters": url("/dashboard/", base),
+        "csv": url(reverse("dashboard:export_csv"), params),
+        "xlsx": url(reverse("dashboard:export_xlsx"), params),
+        "accountability": url(accountability, base),
+        "dashboard": url(home, base),
+        "today": url(home, {k: v for k, v in params.items() if k != "as_of"}),
+        "today_accountability": url(accountability, plan_only),
+        "clear_filters": url(home, base),
     }
 
 
@@ -85,7 +87,10 @@ def dashboard(request):
         return redirect(form.address(request.path))
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters())
-    board = board_dashboard.prepare(request, data)
+    shown = panels.dashboard.build(request, data)
+    for panel in shown.values():
+        if getattr(panel, "compare_day", None):
+            data.compare_with(panel.compare_day)
     measures = impact_selectors.plan_measures(
         plan, as_of, stale_after_days=data.drift.rules.stale_after_days
     )
@@ -105,11 +110,12 @@ def dashboard(request):
         "slip_chart": charts.slip_by_theme(data.theme_slips),
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
-        "board": board,
         "owner_counts": owners.owner_counts(data),
+        **shown,
     }
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
-    context = {"form": form, "data": data, "content": content, "impact_measures": measures}
+    impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
+    context = {"form": form, "data": data, "content": content, "impact_panel": impact}
     return render(request, "dashboard/dashboard.html", context)
 
 

@@ -5,3 +5,11 @@ class ImpactConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "impact"
     verbose_name = "Findings, measures and evidence"
+
+    def ready(self):
+        from tracking import panels as tracking_panels
+
+        from . import panels, selectors
+
+        tracking_panels.objective_page.register("impact", panels.objective_panel)
+        tracking_panels.drift_api.register("measures", selectors.measures_json)

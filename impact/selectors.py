@@ -16,6 +16,7 @@ from fractions import Fraction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from kit.formatting import number  # noqa: F401 (the views and charts read it here)
 from objectives.models import Objective, Plan
 from tracking import history
 from tracking import selectors as objective_selectors
@@ -304,19 +305,6 @@ def objective_measures(
     ).get(objective.pk, [])
 
 
-def number(value) -> str:
-    """A value as people write it: no trailing zeros, no exponent ("12.5", "1200")."""
-    if value is None:
-        return ""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-        value = value.quantize(Decimal("0.01"))
-    text = format(Decimal(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def measure_json(m: MeasureAt) -> dict:
     latest = m.latest
     return {
@@ -335,14 +323,10 @@ def measure_json(m: MeasureAt) -> dict:
     }
 
 
-def with_measures(
-    plan: Plan, as_of: date, objectives: list[dict], *, stale_after_days: int | None = None
-) -> list[dict]:
-    """Add ``"measures"`` to each objective's dict of the drift API (one read for the plan)."""
+def measures_json(plan: Plan, as_of: date, *, stale_after_days: int | None = None) -> dict:
+    """``{objective id: [its measures as JSON]}`` for the drift API (one read for the plan)."""
     measures = plan_measures(plan, as_of, stale_after_days=stale_after_days)
-    for item in objectives:
-        item["measures"] = [measure_json(m) for m in measures.get(item["id"], [])]
-    return objectives
+    return {pk: [measure_json(m) for m in items] for pk, items in measures.items()}
 
 
 # --- the dashboard ------------------------------------------------------------------------------

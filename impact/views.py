@@ -64,7 +64,7 @@ def _require_editor(request, objective: Objective) -> None:
 
 def _objective_url(objective_or_pk, anchor: str = "") -> str:
     pk = getattr(objective_or_pk, "pk", objective_or_pk)
-    return reverse("objective_detail", args=[pk]) + anchor
+    return reverse("tracking:objective_detail", args=[pk]) + anchor
 
 
 # --- the findings register (every role) ---------------------------------------------------------

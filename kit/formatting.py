@@ -1,7 +1,9 @@
-"""How dates, times, counts and people read on the pages: "3 March 2026", "9:05am", "34 days",
-"Priya Nair" (or the username when an account has no name)."""
+"""How dates, times, counts, figures and people read on the pages: "3 March 2026", "9:05am",
+"34 days", "12.5", "Priya Nair" (or the username when an account has no name)."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.dateformat import format as format_date
 
@@ -31,3 +33,16 @@ def when_label(moment: datetime) -> str:
 def person_name(user) -> str:
     """A person as the pages name them: their full name, or their username when it is blank."""
     return user.get_full_name() or user.get_username()
+
+
+def number(value) -> str:
+    """A value as people write it: no trailing zeros, no exponent ("12.5", "1200")."""
+    if value is None:
+        return ""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+        value = value.quantize(Decimal("0.01"))
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

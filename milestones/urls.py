@@ -1,16 +1,16 @@
-"""Mounted at /milestones/; ``objective_urlpatterns`` at /objectives/."""
+"""A milestone's pages under /milestones/; a milestone is added from its objective's page."""
 
 from django.urls import path
 
 from . import views
 
-urlpatterns = [
-    path("<int:pk>/", views.milestone_detail, name="milestone_detail"),
-    path("<int:pk>/reforecast/", views.milestone_reschedule, name="milestone_reschedule"),
-    path("<int:pk>/complete/", views.milestone_complete, name="milestone_complete"),
-]
+app_name = "milestones"
 
-# A milestone is added from its objective's page.
-objective_urlpatterns = [
-    path("<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+urlpatterns = [
+    path("milestones/<int:pk>/", views.milestone_detail, name="milestone_detail"),
+    path(
+        "milestones/<int:pk>/reforecast/", views.milestone_reschedule, name="milestone_reschedule"
+    ),
+    path("milestones/<int:pk>/complete/", views.milestone_complete, name="milestone_complete"),
+    path("objectives/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
 ]

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "objectives"
+
 urlpatterns = [
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path(

@@ -42,7 +42,7 @@ def objective_for_edit(request, pk: int) -> Objective:
 
 def objective_url(objective_or_pk) -> str:
     pk = getattr(objective_or_pk, "pk", objective_or_pk)
-    return reverse("objective_detail", args=[pk])
+    return reverse("tracking:objective_detail", args=[pk])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from board import selectors as board_selectors
 from kit.form_pages import FormPage, administrators_only, posted, run_service
 from kit.formatting import long_date, person_name
 from kit.stale_edits import render_form
@@ -58,11 +59,13 @@ def plan_create(request):
 def plan_detail(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
     themes, objectives = selectors.plan_overview(plan)
-    return render(
-        request,
-        "planning/plan_detail.html",
-        {"plan": plan, "themes": themes, "objectives": objectives},
-    )
+    context = {
+        "plan": plan,
+        "themes": themes,
+        "objectives": objectives,
+        "meetings": board_selectors.meetings(plan),
+    }
+    return render(request, "planning/plan_detail.html", context)
 
 
 @administrators_only
@@ -350,7 +353,7 @@ def back_to(request, objective_id: int) -> str:
     """The objective's own page when the person came from it, else its set-up page's
     milestones."""
     if safe_next(request) == "objective":
-        return reverse("objective_detail", args=[objective_id])
+        return reverse("tracking:objective_detail", args=[objective_id])
     return reverse("planning:objective_setup", args=[objective_id]) + "#milestones"
 
 
@@ -417,7 +420,7 @@ def objective_owner(request, pk: int):
 def _owner_back_to(request, objective: Objective) -> str:
     where = safe_next(request)
     if where == "objective":
-        return f"/objectives/{objective.pk}/"
+        return reverse("tracking:objective_detail", args=[objective.pk])
     if where == "setup":
         return reverse("planning:objective_setup", args=[objective.pk])
     return reverse("planning:accountability") + f"?plan={objective.plan_id}"

@@ -37,7 +37,7 @@ def absolute_url(path: str) -> str:
 
 
 def objective_url(objective_id: int) -> str:
-    return absolute_url(reverse("objective_detail", args=[objective_id]))
+    return absolute_url(reverse("tracking:objective_detail", args=[objective_id]))
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kit.signin_forms import AdminSignInForm, SignInForm
-from milestones import urls as milestone_urls
 
 admin.site.site_header = "Improvement plan administration"
 admin.site.site_title = "Improvement plan"
@@ -23,8 +22,7 @@ urlpatterns = [
     path("", include("board.urls")),
     path("", include("calendars.urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("milestones/", include("milestones.urls")),
-    path("objectives/", include(milestone_urls.objective_urlpatterns)),
+    path("", include("milestones.urls")),
     path("manage/import/", include("importing.urls")),
     path("manage/people/", include("people.urls")),
     path("manage/", include("planning.urls")),

@@ -31,16 +31,16 @@ ROLES = ("visitor", "owner", "other_manager", "leader", "admin")
 TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("public", ("GET", "POST")),
     "logout": ("public", ("POST",)),
-    "home": ("reader", ("GET",)),
-    "my_objectives": ("reader", ("GET",)),
-    "objective_detail": ("reader", ("GET",)),
-    "objective_edit": ("editor", ("GET", "POST")),
-    "progress_update_create": ("editor", ("GET", "POST")),
-    "milestone_create": ("editor", ("GET", "POST")),
-    "milestone_detail": ("reader", ("GET",)),
-    "milestone_reschedule": ("editor", ("GET", "POST")),
-    "milestone_complete": ("editor", ("GET", "POST")),
-    "drift_api": ("api", ("GET",)),
+    "tracking:home": ("reader", ("GET",)),
+    "tracking:my_objectives": ("reader", ("GET",)),
+    "tracking:objective_detail": ("reader", ("GET",)),
+    "objectives:objective_edit": ("editor", ("GET", "POST")),
+    "objectives:progress_update_create": ("editor", ("GET", "POST")),
+    "milestones:milestone_create": ("editor", ("GET", "POST")),
+    "milestones:milestone_detail": ("reader", ("GET",)),
+    "milestones:milestone_reschedule": ("editor", ("GET", "POST")),
+    "milestones:milestone_complete": ("editor", ("GET", "POST")),
+    "tracking:drift_api": ("api", ("GET",)),
     "dashboard:home": ("reader", ("GET",)),
     "dashboard:accountability": ("reader", ("GET",)),
     "dashboard:export_csv": ("reader", ("GET",)),
@@ -111,13 +111,13 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
-    "objective_detail": "objective",
-    "objective_edit": "objective",
-    "progress_update_create": "objective",
-    "milestone_create": "objective",
-    "milestone_detail": "milestone",
-    "milestone_reschedule": "milestone",
-    "milestone_complete": "milestone",
+    "tracking:objective_detail": "objective",
+    "objectives:objective_edit": "objective",
+    "objectives:progress_update_create": "objective",
+    "milestones:milestone_create": "objective",
+    "milestones:milestone_detail": "milestone",
+    "milestones:milestone_reschedule": "milestone",
+    "milestones:milestone_complete": "milestone",
     "planning:plan_detail": "plan",
     "planning:plan_edit": "plan",
     "planning:plan_publish": "draft_plan",
@@ -321,11 +321,11 @@ def test_owner_and_baseline_cannot_be_changed_through_the_owners_forms(client, w
     before = _state()
     intruder = world["users"]["other_manager"]
     client.post(
-        reverse("objective_edit", args=[objective.pk]),
+        reverse("objectives:objective_edit", args=[objective.pk]),
         {"owner": intruder.pk, "description": "x", "status": "in_progress", "version": 1},
     )
     client.post(
-        reverse("milestone_reschedule", args=[milestone.pk]),
+        reverse("milestones:milestone_reschedule", args=[milestone.pk]),
         {"baseline_date_day": 1, "baseline_date_month": 1, "baseline_date_year": 2020},
     )
     client.post(

@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from impact.selectors import with_measures
 from objectives import drafts, permissions
 from objectives.drift import MilestoneDrift, ObjectiveDrift
 
-from . import selectors
+from . import panels, selectors
 
 
 def _iso(value):
@@ -63,16 +62,16 @@ def drift_api(request):
     except ValidationError as error:
         return _error(" ".join(error.messages), 400)
     result = selectors.plan_drift(plan, as_of)
+    objectives = [objective_json(r) for r in result.objectives]
+    fields = panels.drift_api.build(plan, as_of, stale_after_days=result.rules.stale_after_days)
+    for name, values in fields.items():
+        for item in objectives:
+            item[name] = values.get(item["id"], [])
     return JsonResponse(
         {
             "plan": {"id": plan.pk, "name": plan.name},
             "as_of": as_of.isoformat(),
             "summary": result.summary,
-            "objectives": with_measures(
-                plan,
-                as_of,
-                [objective_json(r) for r in result.objectives],
-                stale_after_days=result.rules.stale_after_days,
-            ),
+            "objectives": objectives,
         }
     )

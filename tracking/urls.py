@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import api, views, worklist
 
+app_name = "tracking"
+
 urlpatterns = [
     path("", worklist.home, name="home"),
     path("my/", views.my_objectives, name="my_objectives"),

@@ -17,7 +17,7 @@ from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
 
-from . import selectors, timeline, trend, worklist
+from . import panels, selectors, timeline, trend, worklist
 
 
 @require_GET
@@ -87,7 +87,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         objective.is_withdrawn and not permissions.is_administrator(request.user)
     )
     reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
-    return {
+    context = {
         "objective": objective,
         "shown": shown,
         "as_of": as_of,
@@ -112,6 +112,9 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "update_form": ProgressUpdateForm() if can_edit else None,
         "withdrawals": selectors.withdrawals(objective),
     }
+    # The board's challenges and the impact's findings and measures, read when drawn.
+    context.update(panels.objective_page.lazy(request, objective, as_of, past, rules))
+    return context
 
 
 def _shown_from_objective(objective: Objective) -> dict:

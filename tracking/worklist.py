@@ -10,12 +10,13 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from objectives import drift, permissions
 from objectives.models import Objective
 
-from . import selectors
+from . import panels, selectors
 
 
 def landing_url(user) -> str | None:
@@ -24,9 +25,9 @@ def landing_url(user) -> str | None:
     if owns or permissions.is_manager(user):
         return None
     if permissions.is_leadership(user):
-        return "/dashboard/"
+        return reverse("dashboard:home")
     if permissions.is_administrator(user):
-        return "/manage/"
+        return reverse("planning:home")
     return None
 
 
@@ -50,6 +51,7 @@ def render_worklist(request):
         "groups": plan_groups(rows),
         "is_worklist": True,
         "due_soon": drift.due_soon(rows),
+        **panels.worklist.lazy(request),
     }
     return render(request, "objectives/my_objectives.html", context)
 

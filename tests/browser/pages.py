@@ -15,12 +15,12 @@ from objectives.models import Objective, Plan
 
 
 def _objective_pages(objective: Objective, *, can_edit: bool) -> list[str]:
-    urls = [reverse("objective_detail", args=[objective.pk])]
+    urls = [reverse("tracking:objective_detail", args=[objective.pk])]
     if can_edit:
         urls += [
-            reverse("objective_edit", args=[objective.pk]),
-            reverse("progress_update_create", args=[objective.pk]),
-            reverse("milestone_create", args=[objective.pk]),
+            reverse("objectives:objective_edit", args=[objective.pk]),
+            reverse("objectives:progress_update_create", args=[objective.pk]),
+            reverse("milestones:milestone_create", args=[objective.pk]),
         ]
         milestone = (
             Milestone.objects.filter(objective=objective, completed_on__isnull=True)
@@ -29,8 +29,8 @@ def _objective_pages(objective: Objective, *, can_edit: bool) -> list[str]:
         )
         if milestone is not None:
             urls += [
-                reverse("milestone_reschedule", args=[milestone.pk]),
-                reverse("milestone_complete", args=[milestone.pk]),
+                reverse("milestones:milestone_reschedule", args=[milestone.pk]),
+                reverse("milestones:milestone_complete", args=[milestone.pk]),
             ]
     return urls
 
@@ -43,7 +43,7 @@ def _busiest_objective(queryset):
 
 
 def pages_for(user) -> list[str]:
-    urls = ["/", reverse("my_objectives"), reverse("dashboard:home")]
+    urls = ["/", reverse("tracking:my_objectives"), reverse("dashboard:home")]
     urls.append(reverse("dashboard:accountability"))
     owned = Objective.objects.filter(owner=user).order_by("ref", "pk")
     for objective in owned[:2]:

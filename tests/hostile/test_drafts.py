@@ -441,7 +441,7 @@ def test_every_list_count_feed_and_export_leaves_a_draft_out(client, world, toda
 
 def test_administrators_see_the_drafts_evidence_measures_and_challenges(client, world, today):
     client.force_login(world.admin)
-    page = client.get(reverse("objective_detail", args=[world.hidden.pk])).content.decode()
+    page = client.get(reverse("tracking:objective_detail", args=[world.hidden.pk])).content.decode()
     for text in ("Hidden minutes", "Hidden measure", "Hidden question about the draft?", "F9"):
         assert text in page
     draft = world.draft.pk
@@ -472,7 +472,7 @@ def test_once_published_everything_on_the_plan_reaches_everyone(client, world, t
     assert "Hidden draft objective" in worklist
     assert "2 challenges from leadership wait for your answer" in worklist
     for url in (
-        reverse("objective_detail", args=[world.hidden.pk]),
+        reverse("tracking:objective_detail", args=[world.hidden.pk]),
         reverse("impact:evidence_create", args=[world.hidden.pk]),
         reverse("impact:measure_value_create", args=[world.samples["measure"].pk]),
         reverse("board:challenge_answer", args=[world.samples["challenge"].pk]),

@@ -199,7 +199,9 @@ def test_links_and_attachments(client, clock, objective, manager, admin_user):
     assert rows[f"Audit update-{update.pk}"].progress_update == update
     assert rows[f"Audit milestone-{milestone.pk}"].milestone == milestone
     with clock(date(2025, 4, 1)):
-        page = client.get(reverse("objective_detail", args=[objective.pk])).content.decode()
+        page = client.get(
+            reverse("tracking:objective_detail", args=[objective.pk])
+        ).content.decode()
     assert "3 pieces of evidence (0 files, 3 links)" in page
 
 
@@ -249,7 +251,9 @@ def test_withdrawal_needs_a_reason_and_keeps_the_file(
         assert "Enter why the evidence is being withdrawn" in missing.content.decode()
         done = client.post(url, {"reason": "Wrong audit attached"})
         assert done.status_code == 302
-        page = client.get(reverse("objective_detail", args=[objective.pk])).content.decode()
+        page = client.get(
+            reverse("tracking:objective_detail", args=[objective.pk])
+        ).content.decode()
         download = client.get(reverse("impact:evidence_download", args=[evidence.pk]))
     evidence.refresh_from_db()
     assert evidence.withdrawn_on == date(2025, 4, 1)

@@ -134,7 +134,9 @@ def test_a_draft_plan_is_unknown_to_the_findings_register_for_anyone_but_adminis
 def test_objective_page_lists_the_findings_it_answers(client, clock, plan_world, leader):
     client.force_login(leader)
     with clock(date(2025, 9, 1)):
-        body = client.get(reverse("objective_detail", args=[plan_world["green"].pk])).content
+        body = client.get(
+            reverse("tracking:objective_detail", args=[plan_world["green"].pk])
+        ).content
     body = body.decode()
     assert "Findings this objective answers" in body
     assert "F1" in body and "F10" in body and "Annual conversation 2018" in body
@@ -253,9 +255,11 @@ def test_measure_statuses_agree_on_page_dashboard_and_api(
     ):
         with clock(date(2025, 7, 10)):
             found = {m.name: m.status for m in selectors.objective_measures(objective, day)}
-            api = client.get(reverse("drift_api"), {"plan": plan.pk, "as_of": day.isoformat()})
+            api = client.get(
+                reverse("tracking:drift_api"), {"plan": plan.pk, "as_of": day.isoformat()}
+            )
             page = client.get(
-                reverse("objective_detail", args=[objective.pk]),
+                reverse("tracking:objective_detail", args=[objective.pk]),
                 {"as_of": day.isoformat()},
                 follow=True,
             )

@@ -52,7 +52,7 @@ def _status(world, day):
 
 def _api_measure(client, world, day):
     response = client.get(
-        reverse("drift_api"), {"plan": world["plan"].pk, "as_of": day.isoformat()}
+        reverse("tracking:drift_api"), {"plan": world["plan"].pk, "as_of": day.isoformat()}
     )
     row = next(o for o in response.json()["objectives"] if o["id"] == world["objective"].pk)
     return row["measures"][0]

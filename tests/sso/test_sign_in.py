@@ -36,7 +36,7 @@ def sign_in(client, base, sub):
 
 
 def signed_in_as(client):
-    response = client.get(reverse("my_objectives"))
+    response = client.get(reverse("tracking:my_objectives"))
     return response.status_code == 200 and response.wsgi_request.user.get_username()
 
 

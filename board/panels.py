@@ -1,0 +1,42 @@
+"""The board's panels on pages of apps below it, registered with ``tracking.panels`` in
+``board.apps``: an objective's challenges on its page and the challenges waiting for the
+signed-in owner's answer on their worklist. Their templates only draw what these read."""
+
+from __future__ import annotations
+
+from . import selectors, services
+
+
+def objective_challenges(request, objective, as_of, past, rules) -> dict:
+    """The objective's challenges, today or (on a past day's page) as they stood at the end of
+    ``as_of``, when nothing can be done to them."""
+    user = request.user
+    if past:
+        challenges = selectors.challenges_at(objective, as_of)
+    else:
+        challenges = selectors.challenges_for_objective(objective)
+    today = not past
+    open_ = [
+        {
+            "challenge": c,
+            "can_answer": today
+            and c.status == c.Status.OPEN
+            and services.can_answer_challenge(user, c),
+            "can_close": today and services.can_close_challenge(user, c),
+        }
+        for c in challenges
+        if not c.is_closed
+    ]
+    return {
+        "open": open_,
+        "closed": [c for c in challenges if c.is_closed],
+        "can_raise": today
+        and services.can_raise_challenge(user)
+        and not objective.is_withdrawn
+        and selectors.plan_visible_to(objective.plan, user),
+    }
+
+
+def waiting_challenges(request) -> list:
+    """The open challenges waiting for the signed-in owner's answer."""
+    return selectors.open_challenges_for_owner(request.user)

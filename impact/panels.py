@@ -1,0 +1,46 @@
+"""The impact's panels on pages of apps below it: the objective page's findings, measures and
+evidence and the measures of each objective in ``/api/drift/`` (registered with ``tracking.panels``
+in ``impact.apps``), and the dashboard's measures and findings (read by the dashboard's view).
+Their templates only draw what these read."""
+
+from __future__ import annotations
+
+from objectives import permissions
+
+from . import charts, selectors, services
+from .measure_rules import LABELS, STATUSES
+
+
+def objective_panel(request, objective, as_of, past, rules) -> dict:
+    """The objective page's findings, measures (with their charts) and evidence at ``as_of``,
+    with what the viewer may do (nothing on a past day's page)."""
+    user = request.user
+    measures = selectors.objective_measures(
+        objective, as_of, stale_after_days=getattr(rules, "stale_after_days", None)
+    )
+    can_edit = not past and permissions.can_edit_objective(user, objective)
+    return {
+        "request": request,
+        "objective": objective,
+        "as_of": as_of,
+        "past": past,
+        "findings": selectors.findings_for_objective(objective, as_of),
+        "measures": [(m, charts.measure_chart(m, prefix=f"measure-{m.id}")) for m in measures],
+        "evidence": selectors.evidence_for_objective(objective, as_of),
+        "can_edit": can_edit,
+        "can_manage": not past and permissions.can_manage_plan(user),
+        # the values this person may correct or withdraw now (none on a past day's page)
+        "changeable": services.values_changeable_by(user, objective) if can_edit else set(),
+    }
+
+
+def dashboard_panel(plan, as_of, *, drift=None, measures=None) -> dict:
+    """The dashboard's measures by status and delivery beside impact (pass the plan's drift and
+    measures when the dashboard has read them)."""
+    data = selectors.dashboard_impact(plan, as_of, drift=drift, measures=measures)
+    return {
+        "plan": plan,
+        "as_of": as_of,
+        "impact": data,
+        "statuses": [(s, LABELS[s], data.counts[s]) for s in STATUSES],
+    }
