@@ -1,4 +1,4 @@
-"""The status of a measure of impact at a date D (DESIGN.md, "From finding to impact").
+"""The status of a measure of impact at a date D (docs/drift-rules.md, "Measures of impact at D").
 
 Pure functions of plain values: no database, no clock. Arithmetic is exact (fractions), so a
 value exactly on a boundary always falls the same side of it.

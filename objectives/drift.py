@@ -1,4 +1,4 @@
-"""The drift rules of DESIGN.md, as pure functions: no database, no clock, no settings.
+"""The drift rules (docs/drift-rules.md), as pure functions: no database, no clock, no settings.
 
 Callers hand in the state of a plan as it stood at the end of a day D (``tracking.selectors``
 reads it from the history tables) and get back, for every objective and milestone, its RAG,
@@ -25,7 +25,7 @@ COMPLETE = "complete"
 RAG_ORDER = {RED: 0, AMBER: 1, GREEN: 2, COMPLETE: 3}
 RAGS = tuple(RAG_ORDER)
 
-# Objective flags in the order DESIGN.md lists them, with their colour and plain-English label.
+# Objective flags in the order docs/drift-rules.md lists them, with their colour and words.
 FLAGS: dict[str, tuple[str, str]] = {
     "no_owner": (RED, "No named owner"),
     "owner_inactive": (RED, "Owner has left"),

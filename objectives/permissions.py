@@ -1,4 +1,5 @@
-"""Who may do what (DESIGN.md, "Who uses it"). A user in several groups has the union of rights."""
+"""Who may do what (docs/rules-of-the-record.md, "Who may do what"). A user in several groups
+has the union of rights."""
 
 from kit.roles import (  # noqa: F401 (the roles are part of this module's answers)
     ADMINISTRATORS,

@@ -1,4 +1,4 @@
-"""The date rules of the record (DESIGN.md, "Rules of the record"), with their wording.
+"""The date rules of the record (docs/rules-of-the-record.md), with their wording.
 
 The services of ``objectives`` and ``milestones`` call these checks, so the forms, the import
 and the API all obey the same rules. Each check raises a ``ValidationError`` keyed by the

@@ -52,7 +52,8 @@ def lock_account(pk: int, expected_version: int | None):
 
 
 def may_change_account(user, person) -> bool:
-    """Only a superuser changes a superuser's account (DESIGN.md, "Who uses it")."""
+    """Only a superuser changes a superuser's account (docs/rules-of-the-record.md, "Who may
+    do what")."""
     return not person.is_superuser or bool(user is not None and user.is_superuser)
 
 

@@ -1,4 +1,4 @@
-"""Who gets which email on day T, and what is in it (DESIGN.md, "Reminders and accounts by email").
+"""Who gets which email on day T, and what is in it (README, "Reminders and digests by email").
 
 Everything is read as it stood at the end of day T (``tracking.selectors.plan_drift``), for
 published plans only. Withdrawn objectives and milestones are out of the picture. People are

@@ -297,7 +297,7 @@ EDITOR_URLS = [name for name, (access, _) in TABLE.items() if access == "editor"
 
 @pytest.mark.parametrize("name", EDITOR_URLS)
 def test_the_named_owner_has_the_owners_rights_whatever_their_group(client, world, name):
-    """DESIGN.md: the named owner has the owner's rights on it whatever their group."""
+    """The named owner has the owner's rights on it whatever their group."""
     from objectives import services as objective_services
 
     leader, admin = world["users"]["leader"], world["users"]["admin"]

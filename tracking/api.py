@@ -1,4 +1,5 @@
-"""``/api/drift/``: the drift of one plan as JSON, for BI tools (DESIGN.md, "Surfaces")."""
+"""``/api/drift/``: the drift of one plan as JSON, for BI tools. Its keys are a contract: new
+ones may be added, none change."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError

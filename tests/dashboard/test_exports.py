@@ -1,4 +1,4 @@
-"""/dashboard/export.csv and /dashboard/export.xlsx against DESIGN.md and the JSON API."""
+"""/dashboard/export.csv and /dashboard/export.xlsx against their columns and the JSON API."""
 
 import csv
 import io

@@ -1,4 +1,5 @@
-"""The drift rules of DESIGN.md, one by one, against the pure module (no database, no clock).
+"""The drift rules of docs/drift-rules.md, one by one, against the pure module (no database,
+no clock).
 
 Every expected value below is worked out by hand from the rule's wording, with D fixed at
 15 June 2026 unless a test says otherwise.

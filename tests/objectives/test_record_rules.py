@@ -1,5 +1,5 @@
-"""The date rules of the record, at their boundaries, on the frozen clock (DESIGN.md, "Rules
-of the record"). Every rule is enforced in the services, so forms, imports and the API obey."""
+"""The date rules of the record (docs/rules-of-the-record.md), at their boundaries, on the
+frozen clock. Every rule is enforced in the services, so forms, imports and the API obey."""
 
 from datetime import date
 

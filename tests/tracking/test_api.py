@@ -1,4 +1,4 @@
-"""``/api/drift/`` against DESIGN.md's "Surfaces": shape, errors, access and query count."""
+"""``/api/drift/`` against its contract: shape, errors, access and query count."""
 
 import re
 from contextlib import nullcontext
