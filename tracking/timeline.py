@@ -81,15 +81,32 @@ class ObjectiveRecords:
 
 def load_records(objective: Objective) -> ObjectiveRecords:
     """Five queries, whatever the number of milestones, updates or changes."""
-    objective_rows = history.records(
-        Objective, *RECORD_FIELDS, *OBJECTIVE_FIELDS, filter={"id": objective.pk}, why=True
+    return _load({"id": objective.pk}, {"objective_id": objective.pk}).get(
+        objective.pk, ObjectiveRecords([], [], [], {}, {})
     )
-    mine = {"objective_id": objective.pk}
+
+
+def load_plan_records(plan) -> dict[int, ObjectiveRecords]:
+    """objective id -> its records, for every objective of ``plan`` that has any: five queries
+    for the whole plan, whatever its size."""
+    return _load({"plan_id": plan.pk}, {"objective__plan_id": plan.pk})
+
+
+def _load(objectives: dict, children: dict) -> dict[int, ObjectiveRecords]:
+    objective_rows = history.records(
+        Objective, *RECORD_FIELDS, *OBJECTIVE_FIELDS, filter=objectives, why=True
+    )
     milestone_rows = history.records(
-        Milestone, *RECORD_FIELDS, *MILESTONE_FIELDS, filter=mine, why=True
+        Milestone, *RECORD_FIELDS, "objective_id", *MILESTONE_FIELDS, filter=children, why=True
     )
     update_rows = history.records(
-        ProgressUpdate, *RECORD_FIELDS, "author_id", *UPDATE_FIELDS, filter=mine, why=True
+        ProgressUpdate,
+        *RECORD_FIELDS,
+        "objective_id",
+        "author_id",
+        *UPDATE_FIELDS,
+        filter=children,
+        why=True,
     )
     user_ids = {row["history_user_id"] for row in objective_rows + milestone_rows + update_rows}
     user_ids |= {row["owner_id"] for row in objective_rows}
@@ -100,7 +117,20 @@ def load_records(objective: Objective) -> ObjectiveRecords:
     themes = (
         dict(Theme.objects.filter(pk__in=theme_ids).values_list("pk", "name")) if theme_ids else {}
     )
-    return ObjectiveRecords(objective_rows, milestone_rows, update_rows, users, themes)
+    result: dict[int, ObjectiveRecords] = {}
+
+    def of(pk: int) -> ObjectiveRecords:
+        if pk not in result:
+            result[pk] = ObjectiveRecords([], [], [], users, themes)
+        return result[pk]
+
+    for row in objective_rows:
+        of(row["id"]).objective.append(row)
+    for row in milestone_rows:
+        of(row["objective_id"]).milestones.append(row)
+    for row in update_rows:
+        of(row["objective_id"]).updates.append(row)
+    return result
 
 
 def records_key(records: ObjectiveRecords, *parts) -> str:
