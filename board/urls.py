@@ -1,4 +1,5 @@
-"""The board pack under /dashboard/report*, board meetings under /manage/, challenges."""
+"""The board pack under /dashboard/report*, board meetings under /manage/, challenges, and the
+inspector's evidence pack under /findings/."""
 
 from django.urls import path
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("objectives/<int:pk>/challenges/new/", views.challenge_raise, name="challenge_raise"),
     path("challenges/<int:pk>/answer/", views.challenge_answer, name="challenge_answer"),
     path("challenges/<int:pk>/close/", views.challenge_close, name="challenge_close"),
+    path("findings/pack.zip", views.evidence_pack, name="evidence_pack"),
 ]

@@ -6,7 +6,6 @@ app_name = "impact"
 
 urlpatterns = [
     path("findings/", views.findings, name="findings"),
-    path("findings/pack.zip", views.evidence_pack, name="evidence_pack"),
     path("manage/findings/plan/<int:pk>/", views.manage_findings, name="manage_findings"),
     path("manage/findings/plan/<int:pk>/new/", views.finding_create, name="finding_create"),
     path("manage/findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),

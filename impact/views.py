@@ -6,8 +6,6 @@ POST through one service, answered with a redirect and a success banner.
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
@@ -25,7 +23,6 @@ from objectives import drafts, permissions
 from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import selectors as objective_selectors
 
-from . import evidence_pack as pack_builder
 from . import selectors, services
 from .forms import (
     EvidenceForm,
@@ -107,45 +104,6 @@ def findings(request):
             or permissions.is_leadership(request.user),
         },
     )
-
-
-SPOOL_BYTES = 8 * 1024 * 1024  # a pack larger than this is spooled to a temporary file
-
-
-@require_GET
-def evidence_pack(request):
-    """The inspector's evidence pack of a plan at D as a ZIP (administrators and leadership):
-    built into a temporary file, then sent as an attachment."""
-    if not (
-        permissions.can_manage_plan(request.user)
-        or (request.user.is_active and permissions.is_leadership(request.user))
-    ):
-        raise PermissionDenied("Only leadership and administrators can download the pack.")
-    try:
-        as_of = objective_selectors.parse_as_of(request.GET.get("as_of"))
-        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
-    except ValidationError as problem:
-        error = " ".join(problem.messages)
-        return render(request, "impact/findings.html", {"error": error}, status=400)
-    if as_of > timezone.localdate():
-        error = "Choose today or a date in the past."
-        return render(request, "impact/findings.html", {"error": error}, status=400)
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
-    try:
-        pack_builder.build_pack(plan, as_of, out, base_url=request.build_absolute_uri("/"))
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    response = FileResponse(
-        out,
-        as_attachment=True,
-        filename=pack_builder.pack_name(plan, as_of, "zip"),
-        content_type="application/zip",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- administrators: findings and measures ------------------------------------------------------

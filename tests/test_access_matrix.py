@@ -94,7 +94,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:challenge_answer": ("answerer", ("GET", "POST")),
     "board:challenge_close": ("closer", ("GET", "POST")),
     "impact:findings": ("reader", ("GET",)),
-    "impact:evidence_pack": ("challenger", ("GET",)),  # leadership and administrators
+    "board:evidence_pack": ("challenger", ("GET",)),  # leadership and administrators
     "impact:manage_findings": ("admin", ("GET",)),
     "impact:finding_create": ("admin", ("GET", "POST")),
     "impact:finding_edit": ("admin", ("GET", "POST")),

@@ -18,10 +18,11 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from board import evidence_pack
 from devtools import synthetic
 from devtools.management.commands.bench_pack import PLAN_NAME
 from devtools.management.commands.seed_demo import find_demo_plan
-from impact import evidence_pack, services
+from impact import services
 from impact.models import Finding
 from objectives.models import Objective, Plan
 

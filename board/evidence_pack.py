@@ -22,16 +22,16 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
-from board import pdf
-from board import selectors as board_selectors
+from impact import selectors
+from impact.models import Evidence, evidence_storage
 from kit.formatting import long_date
 from milestones.models import Milestone
 from objectives.models import Objective, Plan
 from tracking import history, timeline
 from tracking import selectors as objective_selectors
 
-from . import selectors
-from .models import Evidence, evidence_storage
+from . import pdf
+from . import selectors as board_selectors
 
 NOT_LINKED_FOLDER = "not-linked-to-a-finding"
 NAME_MAX = 100  # characters in a file's name inside the ZIP (its folders apart)
@@ -378,7 +378,7 @@ def _copy_files(pack: EvidencePack, archive: zipfile.ZipFile) -> None:
 
 def render_pdf(pack: EvidencePack, *, base_url: str = "http://localhost/") -> tuple[bytes, int]:
     """The pack's PDF and its number of pages (the board pack's tagged A4 set-up)."""
-    html = render_to_string("impact/evidence_pack.html", {"pack": pack})
+    html = render_to_string("board/evidence_pack.html", {"pack": pack})
     return pdf.render(
         html,
         base_url=base_url,
