@@ -39,54 +39,61 @@ def _utc(moment: datetime | None, fallback: datetime) -> datetime:
     return (moment or fallback).astimezone(UTC).replace(microsecond=0)
 
 
-def milestone_event(milestone: Milestone, *, host: str, now: datetime) -> icalendar.Event:
-    objective = milestone.objective
-    url = absolute_url(reverse("tracking:objective_detail", args=[objective.pk]))
-    changed = _utc(getattr(milestone, "last_modified", None), now)
-    due = f"Due {long_date(milestone.due_date)}"
-    if milestone.baseline_date != milestone.due_date:
-        due += f" (agreed date {long_date(milestone.baseline_date)})"
-    lines = [
-        f"Milestone of objective {objective.ref} {objective.title} ({objective.plan.name}).",
-        f"{due}.",
-        "",
-        url,
-    ]
+def _all_day_event(
+    *, uid: str, summary: str, lines: list[str], day: date, url: str, changed, category: str
+) -> icalendar.Event:
+    """One all-day event, free time, stamped with the row's last recorded change."""
     return icalendar.Event.new(
-        uid=f"milestone-{milestone.pk}@{host}",
-        summary=f"{objective.ref}: {milestone.title}",
+        uid=uid,
+        summary=summary,
         description="\n".join(lines),
-        start=milestone.due_date,
-        end=milestone.due_date + DAY,
+        start=day,
+        end=day + DAY,
         url=url,
         stamp=changed,
         last_modified=changed,
-        categories=["Milestone"],
+        categories=[category],
         transparency="TRANSPARENT",
+    )
+
+
+def milestone_event(milestone: Milestone, *, host: str, now: datetime) -> icalendar.Event:
+    objective = milestone.objective
+    url = absolute_url(reverse("tracking:objective_detail", args=[objective.pk]))
+    due = f"Due {long_date(milestone.due_date)}"
+    if milestone.baseline_date != milestone.due_date:
+        due += f" (agreed date {long_date(milestone.baseline_date)})"
+    return _all_day_event(
+        uid=f"milestone-{milestone.pk}@{host}",
+        summary=f"{objective.ref}: {milestone.title}",
+        lines=[
+            f"Milestone of objective {objective.ref} {objective.title} ({objective.plan.name}).",
+            f"{due}.",
+            "",
+            url,
+        ],
+        day=milestone.due_date,
+        url=url,
+        changed=_utc(getattr(milestone, "last_modified", None), now),
+        category="Milestone",
     )
 
 
 def board_meeting_event(meeting: BoardMeeting, *, host: str, now: datetime) -> icalendar.Event:
     plan = meeting.plan
-    query = urlencode({"plan": plan.pk})
-    url = absolute_url(f"{reverse('board:report')}?{query}")
-    changed = _utc(getattr(meeting, "last_modified", None), now)
-    lines = [
-        f"{meeting.name} for {plan.name}, on {long_date(meeting.held_on)}.",
-        "The board pack:",
-        url,
-    ]
-    return icalendar.Event.new(
+    url = absolute_url(f"{reverse('board:report')}?{urlencode({'plan': plan.pk})}")
+    return _all_day_event(
         uid=f"board-meeting-{meeting.pk}@{host}",
         summary=f"{meeting.name}: {plan.name}",
-        description="\n".join(lines),
-        start=meeting.held_on,
-        end=meeting.held_on + DAY,
+        lines=[
+            f"{meeting.name} for {plan.name}, on {long_date(meeting.held_on)}.",
+            "The board pack:",
+            url,
+        ],
+        day=meeting.held_on,
         url=url,
-        stamp=changed,
-        last_modified=changed,
-        categories=["Board meeting"],
-        transparency="TRANSPARENT",
+        changed=_utc(getattr(meeting, "last_modified", None), now),
+        category="Board meeting",
     )
 
 
