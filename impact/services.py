@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from milestones.models import Milestone
-from objectives import drafts, permissions
+from objectives import drafts, permissions, record_rules
 from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan, ProgressUpdate
 
@@ -251,15 +251,7 @@ OWNER_CORRECTION_DAYS = 14
 
 def values_first_recorded(ids) -> dict[int, date]:
     """Value id -> the local day it was first recorded (its first history record)."""
-    first: dict[int, date] = {}
-    records = (
-        MeasureValue.history.filter(id__in=list(ids))
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "history_date")
-    )
-    for pk, when in records:
-        first.setdefault(pk, timezone.localdate(when))
-    return first
+    return record_rules.first_recorded_on(MeasureValue, ids)
 
 
 def _owner_may_still_change(user, value: MeasureValue, recorded_on: date | None) -> bool:

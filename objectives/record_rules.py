@@ -70,14 +70,24 @@ def forecast(value: date, *, plan, user, today: date, field: str, label: str) ->
         )
 
 
+def first_recorded_on(model, ids) -> dict[int, date]:
+    """Row id -> the local day of its first history record (when it was added): one query."""
+    first: dict[int, date] = {}
+    records = (
+        model.history.filter(id__in=list(ids))
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "history_date")
+    )
+    for pk, when in records:
+        first.setdefault(pk, timezone.localdate(when))
+    return first
+
+
 def milestone_first_recorded(milestone) -> date | None:
     """The local date of the milestone's first history record (when it was added)."""
-    first = (
-        milestone.history.order_by("history_date", "history_id")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    return timezone.localdate(first) if first is not None else None
+    if milestone.pk is None:
+        return None
+    return first_recorded_on(type(milestone), [milestone.pk]).get(milestone.pk)
 
 
 def completion(

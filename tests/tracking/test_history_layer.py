@@ -33,7 +33,6 @@ RULE_CHECKS = {
     "objectives/history.py",  # a backdated record not before the row's latest record
     "people/services.py",  # an account's edit version; a leaving date not before its history
     "objectives/admin.py",  # the read-only admin history view
-    "impact/services.py",  # an owner may correct a value only within days of first recording it
 }
 LEFT_OUT = {"tests", "migrations", "devtools", "loadtest", "node_modules", ".venv", "assets"}
 
