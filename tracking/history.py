@@ -418,10 +418,10 @@ def plan_rules_at(plan, day: date) -> drift.PlanRules:
 
 
 def _tracked_models():
-    from milestones.models import Milestone
+    from milestones.models import Milestone, MilestoneDependency
     from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-    return (Plan, Theme, Objective, Milestone, ProgressUpdate)
+    return (Plan, Theme, Objective, Milestone, MilestoneDependency, ProgressUpdate)
 
 
 @functools.cache
