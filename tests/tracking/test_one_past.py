@@ -3,8 +3,9 @@ says the same of it.
 
 Random plans are built through the real services, each change made at its own moment (the clock
 frozen there): objectives, milestones, re-forecasts, completions and their corrections,
-withdrawals, progress updates, leavers, returns and renames, challenges raised, answered and
-closed, measures and their values, evidence, board meetings and findings links. Then, for days
+dependencies between milestones added and removed, withdrawals, progress updates, leavers,
+returns and renames, challenges raised, answered and closed, measures and their values,
+evidence, board meetings and findings links. Then, for days
 before the plan, on event days and today, each surface is read as people read it (pages through
 the test client, the PDF's text, the workbooks, the digest email) and compared with
 ``/api/drift/`` for each objective's RAG, flags, owner and whether the owner had left at D, and
@@ -39,7 +40,8 @@ from board.workbook import HEADER_ROW
 from dashboard.selectors import RAG_LABELS
 from impact import services as impact_services
 from milestones import services as milestone_services
-from milestones.models import Milestone
+from milestones.dependencies import milestone_dependency_add, milestone_dependency_remove
+from milestones.models import Milestone, MilestoneDependency
 from objectives import services as objective_services
 from objectives.drift import FLAGS
 from objectives.models import Objective
@@ -392,6 +394,24 @@ def _one_event(
         else:
             chosen = rng.sample(objectives, k=min(2, len(objectives)))
             rec.link(admin, rng.choice(findings), set(chosen), moment)
+    _link_or_unlink(random.Random(1000 + step), admin, milestones)
+
+
+def _link_or_unlink(side: random.Random, admin, milestones: list[int]) -> None:
+    """On its own stream (the plan's draws stay as they were): now and then one milestone comes
+    to wait for another (refused when it would close a loop), and a link is removed."""
+    if len(milestones) > 1 and side.random() < 0.25:
+        first, second = (Milestone.objects.get(pk=pk) for pk in side.sample(milestones, 2))
+        with suppress(*REFUSED):
+            milestone_dependency_add(
+                user=admin, milestone=first, depends_on=second, reason="Needs it first"
+            )
+    linked = list(MilestoneDependency.objects.linked().filter(milestone_id__in=milestones))
+    if linked and side.random() < 0.08:
+        link = side.choice(linked)
+        milestone_dependency_remove(
+            user=admin, dependency=link, reason="No longer needed", expected_version=link.version
+        )
 
 
 # --- reading the surfaces ----------------------------------------------------------------------
