@@ -14,7 +14,7 @@ from datetime import date
 
 from kit.formatting import long_date
 
-from . import selectors
+from . import dependencies, selectors
 from .columns import COLUMNS, MILESTONES, OBJECTIVES, CellError, Mapping, read_date, read_text
 from .parsing import Problem, Workbook, cell_ref, column_letter
 
@@ -73,6 +73,8 @@ class MilestoneRow:
     existing: object | None = None
     reforecast: bool = False
     complete: bool = False
+    waits_for: list[tuple[str, str]] = field(default_factory=list)  # (ref, title), lower case
+    waits_for_cell: str = ""
 
 
 @dataclass
@@ -326,6 +328,7 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
         baseline = reader.date(values, number, "baseline_date")
         due = reader.date(values, number, "due_date")
         completed = reader.date(values, number, "completed_on")
+        waits_for = dependencies.read_cell(reader, values, number)
         if ref == "":
             reader.problem(
                 "objective_ref", number, "Enter the reference of this milestone's objective"
@@ -408,6 +411,8 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
             baseline_date=baseline,
             due_date=due,
             completed_on=completed or None,
+            waits_for=waits_for,
+            waits_for_cell=reader.where("depends_on", number),
         )
         current = (
             current_milestones.get((current_objective.pk, title.lower()))
@@ -418,6 +423,7 @@ def _read_milestones(preview, sheet, mapping, existing, today) -> None:
             row.existing = current
             _compare_milestone(row, current, reader, number, mapping)
         preview.milestones.append(row)
+    dependencies.check(preview, existing, current_milestones)
 
 
 def _compare_milestone(row: MilestoneRow, current, reader: _Reader, number: int, mapping) -> None:
