@@ -97,6 +97,7 @@ def check(preview, existing: dict, current_milestones: dict) -> None:
             else:
                 graph.setdefault(mine, set()).add(key)
                 wanted.append(key)
+                row.waits_for_shown.append(said)
                 continue
             preview.problems.append(Problem(row.waits_for_cell, problem))
         row.waits_for = wanted

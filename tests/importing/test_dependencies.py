@@ -173,3 +173,33 @@ def test_the_template_workbook_documents_the_column():
     headings = [cell.value for cell in sheet[1]]
     assert headings[-1] == "depends_on"
     assert '"2.3: Recruit staff; 1.4: Open the hub"' in sheet.cell(1, 6).comment.text
+
+
+def _upload(client, objectives, milestones, waits_for, plan):
+    import io
+
+    from django.urls import reverse
+
+    def fill(book):
+        for row, text in enumerate(waits_for, start=2):
+            book["Milestones"].cell(row=row, column=6, value=text)
+
+    body = io.BytesIO(
+        wb.build(objectives, milestones, milestone_headings=HEADINGS, before_save=fill)
+    )
+    body.name = "tracker.xlsx"
+    response = client.post(reverse("importing:upload"), {"workbook": body, "plan": plan.pk})
+    assert response.status_code == 302
+    return client.get(response.url).content.decode()
+
+
+def test_the_preview_lists_the_links_and_names_each_problems_cell(client, clock, admin_user, plan):
+    client.force_login(admin_user)
+    objectives = [wb.objective("1.1"), wb.objective("2.3")]
+    with clock(TODAY):
+        page = _upload(client, objectives, SHEET, ["2.3: Recruit staff"], plan)
+        assert "Dependencies to add" in page
+        assert "2.3: Recruit staff" in page
+        page = _upload(client, objectives, SHEET, ["", "Hire a chef"], plan)
+    assert "Milestones!F3" in page
+    assert "is not a milestone" in page
