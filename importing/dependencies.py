@@ -15,7 +15,7 @@ import re
 from milestones.dependencies import would_close_a_loop
 
 from . import selectors
-from .parsing import Problem
+from .workbook import Problem
 
 CELL_LIMIT = 2000
 ENTRY = re.compile(r"\s*([^:]+?)\s*:\s*(.+?)\s*")
