@@ -129,3 +129,23 @@ def test_the_owner_of_the_waited_for_milestone_may_not_change_the_link(
     client.force_login(other_manager)
     assert client.get(page(milestone)).status_code == 403
     assert client.get(page(predecessor)).status_code == 200  # their own milestone's page
+
+
+def test_the_objective_timeline_shows_each_link_added_and_removed_with_why(
+    client, manager, objective, milestone, predecessor
+):
+    from milestones.dependencies import milestone_dependency_remove
+
+    link = milestone_dependency_add(
+        user=manager, milestone=milestone, depends_on=predecessor, reason="Needs the staff"
+    )
+    url = reverse("tracking:objective_detail", args=[objective.pk])
+    client.force_login(manager)
+    first = client.get(url).content.decode()
+    assert "Dependency added" in first and "Needs the staff" in first
+    milestone_dependency_remove(
+        user=manager, dependency=link, reason="Agency staff instead", expected_version=1
+    )
+    text = client.get(url).content.decode()  # a new record: the timeline is drawn again
+    assert "Dependency removed" in text and "Agency staff instead" in text
+    assert "Waits for: 2.3 \u2018Recruit staff\u2019" in text
