@@ -124,7 +124,10 @@ def test_shape_is_exactly_the_contract(client, clock, leader, plan_with_history)
                 "overdue_days",
                 "replans",
                 "rag",
+                "depends_on",  # added with dependencies (new keys may be added)
+                "knock_on_days",
             }
+            assert isinstance(m["depends_on"], list) and m["knock_on_days"] >= 0
             assert ISO_DATE.match(m["baseline_date"])
             assert ISO_DATE.match(m["due_date"])
             assert m["completed_on"] is None or ISO_DATE.match(m["completed_on"])
@@ -160,6 +163,8 @@ def test_values_as_worked_out_by_hand(client, clock, leader, plan_with_history):
         "overdue_days": 0,
         "replans": 1,
         "rag": "amber",
+        "depends_on": [],
+        "knock_on_days": 0,
     }
     assert by_title["Workforce strategy"] == {
         "id": by_title["Workforce strategy"]["id"],
@@ -171,6 +176,8 @@ def test_values_as_worked_out_by_hand(client, clock, leader, plan_with_history):
         "overdue_days": 0,
         "replans": 0,
         "rag": "complete",
+        "depends_on": [],
+        "knock_on_days": 0,
     }
     assert (done["rag"], done["flags"]) == ("complete", [])
 
