@@ -30,6 +30,13 @@ def _page_url(milestone_id: int, place: str) -> str:
     return reverse(f"{place}:milestone_dependencies", args=[milestone_id])
 
 
+def _back_url(objective, place: str) -> str:
+    """Back to the objective's page, or (under /manage/) to its set-up page."""
+    if place == "planning":
+        return reverse("planning:objective_setup", args=[objective.pk])
+    return objective_url(objective)
+
+
 @require_http_methods(["GET", "POST"])
 def milestone_dependencies(request, pk: int, place: str = "milestones"):
     """The milestone's links in force, and a form to add one with a reason."""
@@ -57,7 +64,7 @@ def milestone_dependencies(request, pk: int, place: str = "milestones"):
         "milestone": milestone,
         "links": selectors.links_of(milestone),
         "place": place,
-        "back_url": objective_url(milestone.objective),
+        "back_url": _back_url(milestone.objective, place),
     }
     return page.render("milestones/dependencies.html", context)
 
