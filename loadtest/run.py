@@ -259,6 +259,11 @@ def django_env(database_url: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="stockton_improve.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="localhost,127.0.0.1",
+        # Production settings require the service's https address (for links in emails).
+        SITE_URL="https://localhost",
+        # The load client stands in for the TLS-terminating proxy: it connects from loopback
+        # and says the request came in over https, which is believed only from a trusted proxy.
+        TRUSTED_PROXIES="127.0.0.1",
         DATABASE_URL=database_url,
         DEMO_PASSWORD=PASSWORD,
         CONN_MAX_AGE="60",
