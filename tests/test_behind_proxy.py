@@ -102,7 +102,14 @@ def _private(response) -> bool:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/manage/", "/dashboard/", "/dashboard/accountability/", "/dashboard/export.csv", "/api/drift/"],
+    [
+        "/",
+        "/manage/",
+        "/dashboard/",
+        "/dashboard/accountability/",
+        "/dashboard/export.csv",
+        "/api/drift/",
+    ],
 )
 def test_every_signed_in_page_file_and_api_answer_is_private(client, admin_user, path):
     factories.make_plan(user=admin_user)
