@@ -93,9 +93,7 @@ def _drift_history_reads(queries) -> list[str]:
     return [q["sql"] for q in queries if any(t in q["sql"] for t in DRIFT_HISTORY)]
 
 
-def test_a_past_day_kept_by_one_process_is_read_by_the_other_until_a_backdated_write(
-    hosts, story
-):
+def test_a_past_day_kept_by_one_process_is_read_by_the_other_until_a_backdated_write(hosts, story):
     day, plan, admin, leader, owner = story
     url = "/api/drift/?" + urlencode({"as_of": day.isoformat(), "plan": plan.pk})
     client = Client()
