@@ -108,9 +108,10 @@ load: install ## Mixed load on gunicorn + PostgreSQL with a database restart and
 	$(PY) loadtest/run.py
 
 CLUSTER_SECONDS ?= 60
+CLUSTER_ARGS ?=
 
 cluster: install redis haproxy ## Two app hosts behind HAProxy with PostgreSQL and Redis: load, a killed host, reminders on both
-	$(PY) loadtest/cluster.py --seconds $(CLUSTER_SECONDS)
+	$(PY) loadtest/cluster.py --seconds $(CLUSTER_SECONDS) $(CLUSTER_ARGS)
 
 clean: ## Remove the environment, packages and built files
 	rm -rf $(VENV) node_modules assets/build staticfiles .cache .pytest_cache

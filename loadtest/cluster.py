@@ -67,21 +67,28 @@ BALANCER = "127.0.0.1"
 HAPROXY = "/usr/sbin/haproxy"
 WORK = ROOT / ".cache" / "cluster"
 VERSION_RE = re.compile(r'name="version" value="([^"]+)"')
+# A request line of HAProxy's log: "... improve app_hosts/host_b 0/481/0/-1/683 502 ..."
+LOGGED_FAILURE = re.compile(r" improve app_hosts/(\S+) \S+ (\d{3}) ")
 
 HAPROXY_CONFIG = """\
 # make cluster: HAProxy in front of two app hosts. In production the frontend binds :443 with
 # "ssl crt /etc/haproxy/improve.pem" and the servers are the hosts' own addresses.
 global
     maxconn 512
+    log stdout format raw local0
 
 defaults
     mode http
+    log global
+    option httplog
+    option dontlog-normal  # only the requests that failed
     timeout connect 2s
     timeout client 30s
     timeout server 30s
     option forwardfor
-    option redispatch
-    retries 2
+    # A request that cannot reach a host (refused: it has just died) is sent to the other one.
+    retries 3
+    option redispatch 1
 
 frontend improve
     bind {balancer}:{balancer_port}
@@ -94,7 +101,11 @@ backend app_hosts
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host localhost
     http-check expect string ok
-    default-server inter 500ms fall 2 rise 2
+    # A host that is down refuses the check at once; a busy one may take a while to answer.
+    timeout check 5s
+    # A host whose connections fail is taken out at once, without waiting for its check.
+    default-server inter 1s fall 2 rise 2 maxconn {maxconn} observe layer4 error-limit 1 on-error mark-down
+    timeout queue 30s
     server host_a {host_a}:{port} check
     server host_b {host_b}:{port} check
 
@@ -193,7 +204,7 @@ class AppHost:
 
 
 class Balancer:
-    def __init__(self, app_port: int):
+    def __init__(self, app_port: int, workers: int):
         self.port = free_port((BALANCER,))
         self.stats_port = free_port((BALANCER,))
         self.config = HAPROXY_CONFIG.format(
@@ -203,16 +214,18 @@ class Balancer:
             host_a=HOSTS["A"],
             host_b=HOSTS["B"],
             port=app_port,
+            maxconn=workers,  # requests wait in HAProxy's queue, not behind a busy worker
         )
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        (WORK / "haproxy.log").write_text("")
         path = WORK / "haproxy.cfg"
         path.write_text(self.config)
         subprocess.run([HAPROXY, "-c", "-q", "-f", str(path)], check=True)  # noqa: S603
         self.process = subprocess.Popen(  # noqa: S603 (Debian's haproxy, our configuration)
             [HAPROXY, "-db", "-f", str(path)],
-            stdout=(WORK / "haproxy.log").open("ab"),
+            stdout=(WORK / "haproxy.log").open("ab", buffering=0),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -239,6 +252,16 @@ class Balancer:
                 pass
             time.sleep(0.05)
         return None
+
+    def failed_requests(self) -> Counter:
+        """The requests HAProxy answered 5xx, by the host it had sent them to (its log keeps
+        only failed requests)."""
+        found: Counter = Counter()
+        for line in (WORK / "haproxy.log").read_text(errors="replace").splitlines():
+            match = LOGGED_FAILURE.search(line)
+            if match and match.group(2).startswith("5"):
+                found[match.group(1)] += 1
+        return found
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -273,6 +296,14 @@ class MailSink:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+def copy_database(admin_url: str, template: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
 # --- the checks after the load --------------------------------------------------------------
@@ -410,6 +441,11 @@ def main() -> int:
     )
     parser.add_argument("--database", default="improve_cluster")
     parser.add_argument(
+        "--template",
+        help="start from a copy of this database, already migrated with the demo loaded "
+        "(quicker; CI passes the demo database it has just checked)",
+    )
+    parser.add_argument(
         "--redis", default=os.environ.get("CLUSTER_CACHE_URL", "redis://127.0.0.1:6379/2")
     )
     args = parser.parse_args()
@@ -435,10 +471,17 @@ def main() -> int:
         DEFAULT_FROM_EMAIL="improvement-plan@localhost",
     )
     log(f"Preparing PostgreSQL database {args.database} (shared by both hosts)")
-    prepare_database(args.admin_url, args.database)
+    static = subprocess.Popen(  # noqa: S603 (meanwhile: the pages' static files, as in production)
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env
+    )
+    if args.template:
+        copy_database(args.admin_url, args.template, args.database)
+    else:
+        prepare_database(args.admin_url, args.database)
     manage(env, "migrate", "--no-input")
-    manage(env, "seed_demo", "--force")
-    manage(env, "collectstatic", "--no-input")
+    manage(env, "seed_demo", "--force")  # on a copy: adds nothing, sets this run's passwords
+    if static.wait() != 0:
+        raise SystemExit("collectstatic failed")
     plan_id, objectives = demo_objectives(env)
     if not objectives:
         raise SystemExit("The demo manager owns no objectives: nothing to write to.")
@@ -448,7 +491,7 @@ def main() -> int:
         name: AppHost(name, address, app_port, dict(env), args.workers)
         for name, address in HOSTS.items()
     }
-    balancer = Balancer(app_port)
+    balancer = Balancer(app_port, args.workers)
     failures: list[str] = []
     try:
         for host in hosts.values():
@@ -536,6 +579,13 @@ def main() -> int:
             failures.append("host B did not come back behind HAProxy")
         if elsewhere:
             failures.append(f"{len(elsewhere)} errors outside the killed host's moment")
+        by_host = balancer.failed_requests()
+        print(
+            "Failed requests in HAProxy's log, by host: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(by_host.items())) or "none")
+        )
+        if set(by_host) - {"host_b"}:
+            failures.append("a request failed that was not sent to the killed host")
         if len(in_flight) > people:
             failures.append(f"{len(in_flight)} errors when host B died: more than in flight")
         if any(500 in by_status for by_status in results.statuses.values()):
