@@ -13,7 +13,8 @@ real SMTP sink. The script exits non-zero unless:
 
 - every write answered 2xx/3xx is in the database with its history, and ``check_history`` is
   clean;
-- a session started on host A works on host B;
+- a session started on host A works on host B, and an evidence file stored by host A downloads
+  from host B (one evidence folder);
 - after a backdated write on host A, a past day reads byte for byte the same from both hosts
   (and shows the write);
 - each email went once (the SMTP sink and the sent-email log agree, and a second run on both
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loadtest.cluster_checks import (  # noqa: E402 (the project's root is on the path first)
+    evidence_moves_between_hosts,
     past_day_agrees,
     reminders_on_both_hosts,
     session_moves_between_hosts,
@@ -262,6 +264,12 @@ def main() -> int:
         print(f"A session started on host A, used on host B: {'ok' if ok else 'FAILED'} ({detail})")
         if not ok:
             failures.append("a session started on host A did not work on host B")
+        ok, detail = evidence_moves_between_hosts(app_port, plan_id, hosts["A"].env)
+        print(
+            f"An evidence file stored on host A, read on host B: {'ok' if ok else 'FAILED'} ({detail})"
+        )
+        if not ok:
+            failures.append("an evidence file stored on host A could not be read on host B")
         leader = Session(app_port, HOSTS["A"])
         leader.login("leader")
         ok, detail = past_day_agrees(env, app_port, plan_id, leader.cookies)

@@ -1,5 +1,6 @@
-"""The checks `make cluster` makes after its load: a session moves between hosts, a past day
-reads the same from both after a backdated write, and each email goes once."""
+"""The checks `make cluster` makes after its load: a session moves between hosts, an evidence
+file stored by one host is read by the other, a past day reads the same from both after a
+backdated write, and each email goes once."""
 
 from __future__ import annotations
 
@@ -25,6 +26,42 @@ def session_moves_between_hosts(port: int) -> tuple[bool, str]:
     page_status, page_location, _ = on_b.request("GET", "/dashboard/")
     ok = status == 200 and json.loads(body).get("objectives") and page_status == 200
     return bool(ok), f"API {status}, dashboard {page_status} {page_location}".strip()
+
+
+EVIDENCE_ON_A = """
+import sys
+from django.contrib.auth import get_user_model
+from impact import evidence_services
+from objectives.models import Objective
+evidence = evidence_services.evidence_add_file(
+    user=get_user_model().objects.get(username="admin"),
+    objective=Objective.objects.filter(plan_id={plan}).order_by("pk").first(),
+    title="Cluster check",
+    name="cluster-check.txt",
+    data=sys.stdin.buffer.read(),
+)
+print(evidence.pk)
+"""
+
+
+def evidence_moves_between_hosts(
+    port: int, plan_id: int, env_a: dict[str, str]
+) -> tuple[bool, str]:
+    """A file stored by a process of host A (the shared evidence folder), downloaded from B."""
+    data = f"Evidence stored on host A at {time.time()}: café\n".encode()
+    stored = subprocess.run(  # noqa: S603 (the project's own manage.py)
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c", EVIDENCE_ON_A.format(plan=plan_id)],
+        cwd=ROOT,
+        env=env_a,
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    pk = int(stored.stdout.split()[-1])
+    on_b = Session(port, HOSTS["B"])
+    on_b.login("leader")
+    status, _, body = on_b.request("GET", f"/evidence/{pk}/download/")
+    return status == 200 and body == data, f"download from host B {status}, {len(body)} bytes"
 
 
 SOMEONE_TO_LEAVE = """
