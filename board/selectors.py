@@ -23,7 +23,7 @@ from kit.formatting import long_date, person_name
 from milestones.models import Milestone
 from objectives import drafts, drift, explain
 from objectives.models import Objective, Plan, ProgressUpdate
-from tracking import history, selectors
+from tracking import forecasts, history, selectors
 from tracking.selectors import end_of_day
 
 from .models import BoardMeeting, Challenge
@@ -344,6 +344,11 @@ class Pack:
     def impact(self) -> impact_selectors.PackImpact:
         """Measures by status, those off track or behind, and evidence counts by objective."""
         return impact_selectors.pack_impact(self.plan, self.as_of, drift=self.drift)
+
+    @functools.cached_property
+    def likely(self) -> forecasts.PlanForecast:
+        """The likely finish at D and the objectives likely to finish after their target."""
+        return forecasts.plan_forecast(self.plan, self.as_of, self.drift.objectives)
 
     @functools.cached_property
     def rows(self) -> list[PackObjective]:

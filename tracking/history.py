@@ -17,7 +17,8 @@ One set of rules for every page, file, email and process:
 The readers (``records``, ``rows_at``, ``changes``, ``accounts_at``, ``account_records``,
 ``account_roles``, ``plan_rules_at``, ``plan_records``, ``first_record``, ``last_record``,
 ``recorded_after``) run one query each (``accounts_at`` one more for accounts with no history);
-``created_by`` is a condition and ``last_recorded`` a value for a query of live rows. The
+``created_by`` is a condition and ``first_recorded`` and ``last_recorded`` values for a query
+of live rows. The
 rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work
 on records already read, so ``tracking.replay.PlanHistory`` replays any number of days from
 one read with the same rules.
@@ -183,6 +184,15 @@ def last_recorded(model: type[models.Model], ref: str = "pk") -> Subquery:
         model.history.filter(id=OuterRef(ref))
         .order_by("-history_date", "-history_id")
         .values("history_date")[:1],
+        output_field=models.DateTimeField(),
+    )
+
+
+def first_recorded(model: type[models.Model], ref: str = "pk") -> Subquery:
+    """A value for a query of ``model``'s rows (``ref`` names the row id in the outer query):
+    when the row's first record was made, the moment it was added (one subquery)."""
+    return Subquery(
+        model.history.filter(id=OuterRef(ref)).order_by(*ORDER).values("history_date")[:1],
         output_field=models.DateTimeField(),
     )
 
