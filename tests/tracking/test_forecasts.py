@@ -7,6 +7,7 @@ class is ten, r50 = 0.4 and r80 = 0.7; one more done on 30 January was planned f
 never counts. Objective 2.1 (target 31 July 2026) has one open milestone due 21 July 2026.
 """
 
+import re
 from datetime import date, timedelta
 from fractions import Fraction
 from io import StringIO
@@ -274,3 +275,29 @@ def test_backtest_command_refuses_a_bad_plan_id(db, value):
 def test_backtest_command_needs_a_plan(db):
     with pytest.raises(CommandError, match="--plan"):
         call_command("forecast_backtest", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    "day", [NINE_DONE, NINE_DONE + timedelta(days=1), date(2026, 3, 1), TODAY - timedelta(days=1)]
+)
+def test_one_answer_on_every_surface_for_a_day(client, clock, leader, plan, day):
+    """The API, the objective page, the dashboard and the pack agree on 2.1's likely finish."""
+    objective = plan.objectives.get(ref="2.1")
+    client.force_login(leader)
+    query = {"plan": plan.pk, "as_of": day.isoformat()}
+    with clock(TODAY):
+        body = client.get("/api/drift/", query).json()
+        page = client.get(f"/objectives/{objective.pk}/", {"as_of": day.isoformat()})
+        board = client.get("/dashboard/", query).content.decode()
+        pack = client.get("/dashboard/report/", query).content.decode()
+    (row,) = [r for r in body["objectives"] if r["ref"] == "2.1"]
+    marker = re.search(r'data-likely-finish="([^"]*)"', page.content.decode())
+    assert marker.group(1) == (row["likely_finish"] or "")
+    if row["likely_finish"] is None:
+        assert body["forecast"]["class_size"] == 9
+        for html in (board, pack):
+            assert "not enough finished milestones yet (9 of the 10 needed)" in html
+        return
+    words = f"{date.fromisoformat(row['likely_finish']):%-d %B %Y}"
+    for html in (board, pack):
+        assert f"target 31 July 2026, likely around {words}" in html
