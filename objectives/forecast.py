@@ -102,7 +102,10 @@ def likely_finish(due_date: date, as_of: date, r: Fraction) -> date:
     """D + ceil(remaining × (1 + max(0, r))), remaining = max(1, due_date − D) days: an owner
     who finishes early is not assumed to, and an overdue milestone still needs a day."""
     remaining = max(1, (due_date - as_of).days)
-    return as_of + timedelta(days=math.ceil(remaining * (1 + max(Fraction(0), r))))
+    try:
+        return as_of + timedelta(days=math.ceil(remaining * (1 + max(Fraction(0), r))))
+    except OverflowError:  # beyond the calendar (a day asked for near year 9999)
+        return date.max
 
 
 def latest(likely: Iterable[Likely]) -> Likely | None:

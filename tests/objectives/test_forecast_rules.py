@@ -107,3 +107,9 @@ def test_an_objective_finishes_with_its_latest_open_milestone():
 def test_ratio_for_people_and_json():
     assert forecast.ratio(Fraction(1, 3)) == 0.3333
     assert forecast.ratio(None) is None
+
+
+def test_a_finish_beyond_the_calendar_is_the_last_day():
+    late = date(9999, 12, 20)
+    assert forecast.likely_finish(late, late, Fraction(30)) == date.max
+    assert forecast.likely_finish(date.max, D, Fraction(10**9)) == date.max
