@@ -58,7 +58,7 @@ def in_class(milestone: MilestoneRecord, as_of: date) -> bool:
     )
 
 
-def nearest_rank(ordered: list[Fraction], percent: int) -> Fraction:
+def nearest_rank(ordered: list, percent: int):
     """The value at position ceil(percent/100 × n) (counting from 1) of the sorted list."""
     if not ordered:
         raise ValueError("No values to take a percentile of.")
@@ -90,11 +90,19 @@ class Forecast:
 
 def reference_class(milestones: Iterable[MilestoneRecord], as_of: date) -> Forecast:
     """The forecast the plan's milestones (as they stood at D) support at D."""
-    overruns = sorted(overrun(m) for m in milestones if in_class(m, as_of))
-    if len(overruns) < MIN_CLASS_SIZE:
-        return Forecast(len(overruns))
+    # Sorted by a float of the ratio (exact enough to order ratios of whole days; far quicker
+    # than fractions), each kept with its milestone to give the chosen ones exactly.
+    ordered = sorted(
+        ((m.completed_on - m.first_recorded).days / planned_days(m), m)
+        for m in milestones
+        if in_class(m, as_of)
+    )
+    if len(ordered) < MIN_CLASS_SIZE:
+        return Forecast(len(ordered))
     return Forecast(
-        len(overruns), nearest_rank(overruns, LIKELY), nearest_rank(overruns, LIKELY_80)
+        len(ordered),
+        overrun(nearest_rank(ordered, LIKELY)[1]),
+        overrun(nearest_rank(ordered, LIKELY_80)[1]),
     )
 
 

@@ -2,10 +2,10 @@
 open milestones of the drift picture (``objectives.forecast`` holds the rules).
 
 The reference class is every milestone of the plan as it stood at the end of D (withdrawn by D
-left out), with the day it was first recorded. Today (and later days) it is one query of the
-live rows; a past day is one read of the milestones' history through ``tracking.history``,
-worked out once and kept in Django's cache under the plan's generation (``tracking.pastdays``),
-so every surface gives the same answer for the same D.
+left out), with the day it was first recorded. Today (and later days) it is the live rows, with
+each milestone's first recorded day kept once read; a past day is one read of the milestones'
+history through ``tracking.history``, worked out once and kept in Django's cache under the
+plan's generation (``tracking.pastdays``), so every surface gives the same answer for the same D.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,9 +24,10 @@ from objectives.drift import COMPLETE, ObjectiveDrift
 from objectives.forecast import Forecast, Likely, MilestoneRecord
 from objectives.models import Plan
 
-from . import history, pastdays
+from . import history, live, pastdays
 
 KIND = "forecast"
+FIRST_DAYS = "first-days"
 
 
 # --- reading the record ------------------------------------------------------------------------
@@ -68,38 +70,46 @@ def milestones_from(grouped: dict[int, history.Row], as_of: date) -> list[Milest
     return result
 
 
-def _live_milestones(plan: Plan, as_of: date) -> list[MilestoneRecord] | None:
-    """The plan's milestones finished by ``as_of`` from the live rows, each with the day it was
-    first recorded: one query. None when a milestone was recorded after ``as_of`` (only a clock
-    set back does that): then the live rows are ahead of the day, and history must be read."""
-    cutoff = history.end_of_day(as_of)
-    rows = (
-        Milestone.objects.filter(objective__plan=plan)
-        .annotate(first=history.first_recorded(Milestone), last=history.last_recorded(Milestone))
-        .filter(
-            Q(completed_on__lte=as_of, withdrawn_on__isnull=True)
-            | Q(completed_on__lte=as_of, withdrawn_on__gt=as_of)
-            | Q(last__gte=cutoff)
-        )
-        .values_list("first", "last", "baseline_date", "completed_on")
+def _first_days(plan: Plan, ids: list[int]) -> dict[int, date]:
+    """Each milestone's first recorded day, kept in Django's cache under the plan's generation
+    (a row's first record never changes; the generation keeps a cache that outlived its database
+    from answering for another's rows): one query for the generation, one more for milestones
+    not kept yet."""
+    key = f"{pastdays.PREFIX}:{FIRST_DAYS}:{plan.pk}:{pastdays.generation(plan.pk)}"
+    known = cache.get(key) or {}
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        known = {**known, **history.first_recorded_days(Milestone, missing)}
+        cache.set(key, known, timeout=pastdays.TIMEOUT)
+    return known
+
+
+def _live_milestones(plan: Plan, as_of: date) -> list[MilestoneRecord]:
+    """The plan's milestones finished by ``as_of``, from the live rows (one query), each with
+    the day it was first recorded."""
+    rows = list(
+        Milestone.objects.filter(objective__plan=plan, completed_on__lte=as_of)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of))
+        .values_list("id", "baseline_date", "completed_on")
     )
-    result = []
-    for first, last, baseline, completed in rows:
-        if last is None or last >= cutoff:
-            return None
-        result.append(MilestoneRecord(timezone.localdate(first), baseline, completed))
-    return result
+    first = _first_days(plan, [pk for pk, _, _ in rows])
+    return [
+        MilestoneRecord(first[pk], baseline, completed)
+        for pk, baseline, completed in rows
+        if pk in first
+    ]
 
 
 def reference_class(plan: Plan, as_of: date) -> Forecast:
     """The plan's reference class at the end of ``as_of``: today and later from the live rows
-    (unless a milestone was recorded after that day); a past day kept, or read from history
-    once."""
+    (unless history was recorded after that day, which only a clock set back does); a past day
+    kept, or read from history once."""
     cutoff = history.end_of_day(as_of)
     if as_of >= timezone.localdate():
-        found = _live_milestones(plan, as_of)
-        if found is None:
+        if live.recorded_after(plan, cutoff):
             found = milestones_from(plan_milestone_records(plan, cutoff), as_of)
+        else:
+            found = _live_milestones(plan, as_of)
         return forecast.reference_class(found, as_of)
     kept = pastdays.kept(plan.pk)
     found = kept.get_many(KIND, [as_of]).get(as_of)

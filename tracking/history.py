@@ -15,11 +15,11 @@ One set of rules for every page, file, email and process:
 - A plan's thresholds at D are its latest record by the end of D, else the plan's own row.
 
 The readers (``records``, ``rows_at``, ``changes``, ``plan_rules_at``, ``plan_records``,
-``first_record``, ``last_record``; for accounts ``accounts_at``, ``account_records`` and
-``account_roles`` in ``history_accounts``; ``recorded_after`` in ``history_since``) run one
-query each (``accounts_at`` one more for accounts with no history); ``created_by`` is a
-condition, and ``first_recorded`` and ``last_recorded`` values, for a query of live rows. The
-rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on
+``first_record``, ``last_record``, ``first_recorded_days``; for accounts ``accounts_at``,
+``account_records`` and ``account_roles`` in ``history_accounts``; ``recorded_after`` in
+``history_since``) run one query each (``accounts_at`` one more for accounts with no history);
+``created_by`` is a condition and ``last_recorded`` a value for a query of live rows. The rest
+(``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on
 records already read, so ``tracking.replay.PlanHistory`` replays any number of days from one
 read with the same rules.
 
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 
 from objectives import drift
 
@@ -186,13 +186,17 @@ def last_recorded(model: type[models.Model], ref: str = "pk") -> Subquery:
     )
 
 
-def first_recorded(model: type[models.Model], ref: str = "pk") -> Subquery:
-    """A value for a query of ``model``'s rows (``ref`` names the row id in the outer query):
-    when the row's first record was made, the moment it was added (one subquery)."""
-    return Subquery(
-        model.history.filter(id=OuterRef(ref)).order_by(*ORDER).values("history_date")[:1],
-        output_field=models.DateTimeField(),
+def first_recorded_days(model: type[models.Model], ids: Iterable[int]) -> dict[int, date]:
+    """Row id -> the day (London time) of its first record, when it was added: one query. A
+    row's first record never changes, so callers may keep the answer."""
+    rows = (
+        model.history.filter(id__in=list(ids))
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values_list("id", "first")
     )
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return {pk: first.astimezone(zone).date() for pk, first in rows}
 
 
 # --- changes ------------------------------------------------------------------------------------
