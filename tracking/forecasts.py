@@ -62,7 +62,7 @@ def milestones_from(grouped: dict[int, history.Row], as_of: date) -> list[Milest
             continue
         result.append(
             MilestoneRecord(
-                timezone.localdate(row.records[0]["history_date"]),
+                history.local_day(row.records[0]["history_date"]),
                 last["baseline_date"],
                 last["completed_on"],
             )

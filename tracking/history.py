@@ -62,6 +62,11 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def local_day(moment: datetime) -> date:
+    """The day of ``moment`` in the project's time zone (the day a record counts for)."""
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
 # --- reading records ----------------------------------------------------------------------------
 
 
@@ -195,8 +200,7 @@ def first_recorded_days(model: type[models.Model], ids: Iterable[int]) -> dict[i
         .annotate(first=Min("history_date"))
         .values_list("id", "first")
     )
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return {pk: first.astimezone(zone).date() for pk, first in rows}
+    return {pk: local_day(first) for pk, first in rows}
 
 
 # --- changes ------------------------------------------------------------------------------------
