@@ -12,9 +12,7 @@ plan's reads run a fixed number of queries, and one more for each objective's ch
 
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,37 +30,9 @@ from tracking import selectors as objective_selectors
 
 from . import pdf
 from . import selectors as board_selectors
+from .pack_names import safe_file_name, safe_part
 
 NOT_LINKED_FOLDER = "not-linked-to-a-finding"
-NAME_MAX = 100  # characters in a file's name inside the ZIP (its folders apart)
-PART_MAX = 40  # characters in a folder's name made from a ref
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-# --- safe names ---------------------------------------------------------------------------------
-
-
-def safe_part(text: str, *, limit: int = PART_MAX, default: str = "item") -> str:
-    """``text`` as one safe path part: ASCII letters, digits, ".", "-" and "_" only (accents
-    dropped, anything else a "-"), no "..", no leading or trailing dot or dash, at most
-    ``limit`` characters; ``default`` when nothing is left."""
-    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    plain = _UNSAFE.sub("-", plain)
-    plain = re.sub(r"\.{2,}", ".", plain)
-    plain = re.sub(r"-{2,}", "-", plain)
-    plain = plain.strip(".-_ ")[:limit].rstrip(".-_ ")
-    return plain or default
-
-
-def safe_file_name(n: int, original: str, extension: str) -> str:
-    """``<n>-<stem>.<extension>``, safe and at most ``NAME_MAX`` characters. The extension is
-    the one checked when the file was uploaded (kept whatever the name says)."""
-    ext = safe_part(extension, limit=10, default="bin").lower()
-    name = (original or "").replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name[: -(len(extension) + 1)] if extension and name.lower().endswith(f".{ext}") else name
-    prefix = f"{n}-"
-    room = NAME_MAX - len(prefix) - len(ext) - 1
-    return f"{prefix}{safe_part(stem, limit=room, default='evidence')}.{ext}"
 
 
 # --- what the pack shows ------------------------------------------------------------------------
@@ -387,13 +357,24 @@ def render_pdf(pack: EvidencePack, *, base_url: str = "http://localhost/") -> tu
     )
 
 
-def build_pack(plan: Plan, as_of: date, out, *, base_url: str = "http://localhost/") -> dict:
+READING, FILES, LAYING_OUT = "Reading the record", "Adding the evidence files", "Laying out the PDF"
+STAGES = (READING, FILES, LAYING_OUT)  # in the order a build goes through them
+
+
+def build_pack(
+    plan: Plan, as_of: date, out, *, base_url="http://localhost/", on_stage=None
+) -> dict:
     """Write the evidence pack of ``plan`` at the end of ``as_of`` as a ZIP into ``out`` (a
-    binary file open for writing): the evidence files first, then the PDF listing them. Returns
-    what it wrote: the pack, the PDF's pages and the files missing from storage."""
+    binary file open for writing): the evidence files first, then the PDF listing them, calling
+    ``on_stage`` with each stage's name as it starts. Returns what it wrote: the pack, the PDF's
+    pages and the files missing from storage."""
+    note = on_stage or (lambda stage: None)
+    note(READING)
     pack = evidence_pack(plan, as_of)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        note(FILES)
         _copy_files(pack, archive)
+        note(LAYING_OUT)
         body, pages = render_pdf(pack, base_url=base_url)
         archive.writestr(pack_name(plan, as_of, "pdf"), body)
     return {"pack": pack, "pages": pages, "missing": [e for e in pack.files if e.missing]}

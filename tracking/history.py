@@ -30,6 +30,7 @@ history); nothing else does (``tests/tracking/test_history_layer.py`` keeps it s
 from __future__ import annotations
 
 import functools
+import hashlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils.timezone import now as timezone_now
 
 from objectives import drift
 
@@ -468,3 +470,42 @@ def recorded_after(cutoff: datetime, *, plan=None) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return bool(cursor.fetchone()[0])
+
+
+# --- what had been recorded by the end of a day --------------------------------------------------
+
+
+@functools.cache
+def _history_tables() -> tuple[str, ...]:
+    """Every history table of the project (the plan's, the impact's, the board's, accounts')."""
+    from django.apps import apps
+
+    return tuple(
+        sorted(
+            model._meta.db_table
+            for model in apps.get_models()
+            if getattr(model, "instance_type", None) is not None
+            and {"history_id", "history_date"} <= {f.name for f in model._meta.fields}
+        )
+    )
+
+
+def recorded_mark(day: date) -> str:
+    """A short fingerprint of everything recorded by the end of ``day`` (one query): the latest
+    history id of each history table among the records dated by then. History is never edited,
+    so the mark changes exactly when something dated on or before ``day`` is recorded (a
+    backdated record included); for today or later, whenever anything is recorded."""
+    q = connection.ops.quote_name
+    cutoff = end_of_day(day)
+    dated = cutoff <= timezone_now()
+    where = f" WHERE {q('history_date')} < %s" if dated else ""
+    parts = [
+        f"(SELECT MAX({q('history_id')}) FROM {q(table)}{where})"  # noqa: S608 (model names)
+        for table in _history_tables()
+    ]
+    params = [connection.ops.adapt_datetimefield_value(cutoff)] * len(parts) if dated else []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        values = cursor.fetchone()
+    text = f"{day.isoformat()}:" + ".".join(str(v or 0) for v in values)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
