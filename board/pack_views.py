@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from objectives import drafts
@@ -38,10 +39,15 @@ def _build_for(request, pk: int) -> EvidencePackBuild:
     return build
 
 
+def _again_url(build: EvidencePackBuild) -> str:
+    query = urlencode({"plan": build.plan_id, "as_of": build.as_of.isoformat()})
+    return f"{reverse('board:evidence_pack')}?{query}"
+
+
 def _send(request, build: EvidencePackBuild):
     source = pack_builds.open_file(build)
     if source is None:
-        context = {"build": build, "gone": True}
+        context = {"build": build, "gone": True, "again_url": _again_url(build)}
         return render(request, "board/evidence_pack_wait.html", context, status=404)
     response = FileResponse(
         source,
@@ -94,8 +100,7 @@ def evidence_pack_wait(request, pk: int):
         "build": build,
         "stages": stages,
         "refresh_seconds": REFRESH_SECONDS if refresh else None,
-        "again_url": reverse("board:evidence_pack")
-        + f"?plan={build.plan_id}&as_of={build.as_of.isoformat()}",
+        "again_url": _again_url(build),
     }
     response = render(request, "board/evidence_pack_wait.html", context)
     response["Cache-Control"] = "private, no-store"

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from impact.models import evidence_storage
 from kit.formatting import long_date
 from objectives import drafts, permissions
 from objectives.history import clean_reason, lock_for_edit, save_with_history
@@ -241,13 +242,18 @@ def evidence_pack_request(*, user, plan: Plan, as_of: date, base_url: str) -> Ev
     same = EvidencePackBuild.objects.filter(plan=plan, as_of=as_of, record_mark=mark)
     waiting = [EvidencePackBuild.Status.QUEUED, EvidencePackBuild.Status.BUILDING]
     mine = same.filter(requested_by=user, status__in=[*waiting, EvidencePackBuild.Status.READY])
-    if (found := mine.first()) is not None:
+    storage = evidence_storage()
+
+    def usable(build: EvidencePackBuild | None) -> bool:  # a ready pack's file may have gone
+        return build is not None and (not build.is_ready or storage.exists(build.stored_name))
+
+    if usable(found := mine.first()):
         return found
     build = EvidencePackBuild(
         plan=plan, as_of=as_of, requested_by=user, record_mark=mark, base_url=base_url
     )
     ready = same.filter(status=EvidencePackBuild.Status.READY).first()
-    if ready is not None:
+    if usable(ready):
         now = timezone.now()
         build.status = EvidencePackBuild.Status.READY
         build.started_at = build.finished_at = build.touched_at = now

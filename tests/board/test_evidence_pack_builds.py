@@ -237,8 +237,15 @@ def test_a_pack_whose_file_is_gone_says_so(client, clock, plan, leader):
         _ask(client, plan)
         evidence_storage().delete(_latest().stored_name)
         response = client.get(_download(_latest().pk))
+        again = client.get(
+            re.search(r'href="([^"]+)">Ask for the evidence pack', response.content.decode())
+            .group(1)
+            .replace("&amp;", "&")
+        )
     assert response.status_code == 404
     assert "no longer in storage" in response.content.decode()
+    assert again.status_code == 302 and EvidencePackBuild.objects.count() == 2
+    assert _latest().status == "ready" and evidence_storage().exists(_latest().stored_name)
 
 
 def test_the_build_goes_through_its_stages_in_order(client, clock, plan, leader, monkeypatch):
