@@ -89,6 +89,7 @@ class PackObjective:
     measures: list
     challenges: list
     timeline: list
+    recorded: dict  # update id -> the record of its adding (set out with the update)
     evidence: list[PackEvidence]
     folder: str = ""  # evidence/<finding>/<objective>, set where it is first set out
     first_under: str = ""  # the ref of the finding it is set out under
@@ -100,6 +101,11 @@ class PackObjective:
     @property
     def is_withdrawn(self) -> bool:
         return self.status == Objective.Status.WITHDRAWN
+
+    @property
+    def updates_recorded(self) -> list[tuple]:
+        """Each update shown, with the record of its adding (or None)."""
+        return [(u, self.recorded.get(u.id)) for u in self.updates]
 
 
 @dataclass
@@ -243,6 +249,24 @@ def _evidence_at(
     return result
 
 
+def _changes_and_additions(records, updates: list, cutoff) -> dict:
+    """The objective's recorded changes up to ``cutoff``, apart from the adding of each update
+    still shown: that record (when, who, why) is set out with the update instead of repeating
+    the update as a change."""
+    if not records:
+        return {"timeline": [], "recorded": {}}
+    shown = {u.id for u in updates}
+    update_of = {row["history_id"]: row["id"] for row in records.updates}
+    changes, recorded = [], {}
+    for entry in timeline.build_timeline(records, until=cutoff):
+        pk = update_of.get(entry.order[-1]) if entry.kind == "update" else None
+        if entry.action == "Progress update added" and pk in shown and pk not in recorded:
+            recorded[pk] = entry
+        else:
+            changes.append(entry)
+    return {"timeline": changes, "recorded": recorded}
+
+
 def evidence_pack(plan: Plan, as_of: date) -> EvidencePack:
     """Everything the pack shows, as recorded at the end of ``as_of``."""
     drift = objective_selectors.plan_drift(plan, as_of)
@@ -270,7 +294,7 @@ def evidence_pack(plan: Plan, as_of: date) -> EvidencePack:
             updates=updates.get(row.id, []),
             measures=measures.get(row.id, []),
             challenges=board_selectors.challenges_at(live[row.id], as_of) if row.id in live else [],
-            timeline=timeline.build_timeline(mine, until=cutoff) if mine else [],
+            **_changes_and_additions(mine, updates.get(row.id, []), cutoff),
             evidence=evidence.get(row.id, []),
         )
 

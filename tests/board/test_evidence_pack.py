@@ -288,6 +288,11 @@ def test_the_pdf_is_tagged_a4_titled_and_walks_the_findings(client, clock, world
         "Contents",
     ):
         assert words in text, words
+    # an update says when it was recorded and by whom, rather than repeating as a change
+    assert re.search(
+        r"Hiring has started\. \(Recorded 1 March 2025 at midday by Mo_Manager Tester\.", text
+    ), text
+    assert "Progress update added (1 March 2025)" not in text
     # a recorded change with who, when and why
     assert re.search(
         r"1 March 2025 at midday, Mo_Manager Tester: Milestone re-forecast later "
