@@ -139,8 +139,8 @@ class EvidencePackBuild(models.Model):
     gone. The finished ZIP is kept in the private evidence storage under a random name and only
     ever sent through the download view, to the person who asked or an administrator.
     ``record_mark`` fingerprints what had been recorded by the end of ``as_of`` when the build
-    read the record (``tracking.history.recorded_mark``): a ready pack with the current mark is
-    served again at once."""
+    read the record (``tracking.history_since.recorded_mark``): a ready pack with the current
+    mark is served again at once."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"

@@ -27,7 +27,7 @@ from kit.formatting import long_date
 from objectives import drafts, permissions
 from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
-from tracking import history
+from tracking import history_since
 
 from . import notify
 from .models import BoardMeeting, Challenge, EvidencePackBuild
@@ -238,7 +238,7 @@ def evidence_pack_request(*, user, plan: Plan, as_of: date, base_url: str) -> Ev
         raise ValidationError(f"There is no plan {plan.pk}.")
     if as_of > timezone.localdate():
         raise ValidationError("Choose today or a date in the past.")
-    mark = history.recorded_mark(as_of)
+    mark = history_since.recorded_mark(as_of)
     same = EvidencePackBuild.objects.filter(plan=plan, as_of=as_of, record_mark=mark)
     waiting = [EvidencePackBuild.Status.QUEUED, EvidencePackBuild.Status.BUILDING]
     mine = same.filter(requested_by=user, status__in=[*waiting, EvidencePackBuild.Status.READY])
@@ -297,7 +297,7 @@ def evidence_pack_claim(*, pk: int, stage: str) -> EvidencePackBuild | None:
         rows.update(status=EvidencePackBuild.Status.FAILED, stage="", finished_at=now)
         log.error("evidence-pack-failed build=%s: stopped after %s attempts", pk, build.attempts)
         return None
-    mark = history.recorded_mark(build.as_of)
+    mark = history_since.recorded_mark(build.as_of)
     claimed = rows.filter(attempts=build.attempts).update(
         status=EvidencePackBuild.Status.BUILDING,
         stage=stage,

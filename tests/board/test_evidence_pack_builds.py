@@ -15,6 +15,7 @@ from django.urls import reverse
 from board import evidence_pack, pack_builds
 from board import services as board_services
 from board.models import EvidencePackBuild
+from impact import evidence_services
 from impact import services as impact_services
 from impact.models import evidence_storage
 from tests import factories
@@ -36,7 +37,7 @@ def plan(clock, admin_user, manager):
         impact_services.finding_set_objectives(
             user=admin_user, finding=finding, objectives=[objective]
         )
-        impact_services.evidence_add_file(
+        evidence_services.evidence_add_file(
             user=manager, objective=objective, title="Audit", name="audit.pdf", data=PDF
         )
     return plan

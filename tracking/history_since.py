@@ -1,0 +1,112 @@
+"""Whether anything was recorded after a moment: whether today's live rows are still the plan
+as it stood then; and a fingerprint of what had been recorded by the end of a day, which says
+whether something made earlier from the record (an evidence pack) is still good (part of the
+one reader of the past, ``tracking.history``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from .history import end_of_day
+from .history_accounts import ACCOUNT_FIELDS
+
+User = get_user_model()
+
+
+def _tracked_models():
+    from milestones.models import Milestone
+    from objectives.models import Objective, Plan, ProgressUpdate, Theme
+
+    return (Plan, Theme, Objective, Milestone, ProgressUpdate)
+
+
+@functools.cache
+def _recorded_after_sql() -> str:
+    # Table and column names come from the models, never from a request.
+    q = connection.ops.quote_name
+    tests = [
+        f"EXISTS (SELECT 1 FROM {q(model.history.model._meta.db_table)} "  # noqa: S608
+        f"WHERE {q('history_date')} >= %s)"
+        for model in _tracked_models()
+    ]
+    return "SELECT " + " OR ".join(tests)
+
+
+@functools.cache
+def _owner_changed_sql() -> str:
+    """An owner of the plan whose account as it stood at the cutoff (its latest record before
+    it) differs from the live row in what drift reads: they were renamed, left or came back."""
+    from objectives.models import Objective
+
+    q = connection.ops.quote_name
+    table, user = q(User.history.model._meta.db_table), q(User._meta.db_table)
+    date_, pk = q("history_date"), q("id")
+    differs = " OR ".join(f"h.{q(f)} <> u.{q(f)}" for f in ACCOUNT_FIELDS)
+    return (
+        f"EXISTS (SELECT 1 FROM {table} h JOIN {user} u ON u.{pk} = h.{pk} "  # noqa: S608
+        f"WHERE h.{date_} = (SELECT MAX(h2.{date_}) FROM {table} h2 "
+        f"WHERE h2.{pk} = h.{pk} AND h2.{date_} < %s) AND ({differs}) AND h.{pk} IN "
+        f"(SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
+        f"WHERE {q('plan_id')} = %s))"
+    )
+
+
+def recorded_after(cutoff: datetime, *, plan=None) -> bool:
+    """Whether any plan history was recorded at or after ``cutoff`` (one query, on the index
+    of each history table's dates). With ``plan``, also whether one of its owners' accounts as
+    it stood at the cutoff differs from the live row (the account was renamed, left or came
+    back since): then too the live rows are not the plan as it stood."""
+    value = connection.ops.adapt_datetimefield_value(cutoff)
+    sql, params = _recorded_after_sql(), [value] * len(_tracked_models())
+    if plan is not None:
+        sql = f"{sql} OR {_owner_changed_sql()}"
+        params += [value, plan.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.fetchone()[0])
+
+
+# --- what had been recorded by the end of a day --------------------------------------------------
+
+
+@functools.cache
+def _history_tables() -> tuple[str, ...]:
+    """Every history table of the project (the plan's, the impact's, the board's, accounts')."""
+    from django.apps import apps
+
+    return tuple(
+        sorted(
+            model._meta.db_table
+            for model in apps.get_models()
+            if getattr(model, "instance_type", None) is not None
+            and {"history_id", "history_date"} <= {f.name for f in model._meta.fields}
+        )
+    )
+
+
+def recorded_mark(day: date) -> str:
+    """A short fingerprint of everything recorded by the end of ``day`` (one query): the latest
+    history id of each history table among the records dated by then. History is never edited,
+    so the mark changes exactly when something dated on or before ``day`` is recorded (a
+    backdated record included); for today or later, whenever anything is recorded."""
+    q = connection.ops.quote_name
+    cutoff = end_of_day(day)
+    dated = cutoff <= timezone.now()
+    where = f" WHERE {q('history_date')} < %s" if dated else ""
+    parts = [
+        f"(SELECT MAX({q('history_id')}) FROM {q(table)}{where})"  # noqa: S608 (model names)
+        for table in _history_tables()
+    ]
+    params = [connection.ops.adapt_datetimefield_value(cutoff)] * len(parts) if dated else []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        values = cursor.fetchone()
+    text = f"{day.isoformat()}:" + ".".join(str(v or 0) for v in values)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
