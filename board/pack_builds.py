@@ -105,7 +105,11 @@ def start(build: EvidencePackBuild) -> threading.Thread | None:
     thread = threading.Thread(
         target=_run_in_thread, args=(build.pk,), name=f"evidence-pack-{build.pk}", daemon=True
     )
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # no thread to be had: the wait page or the command starts it later
+        log.exception("evidence-pack-thread-not-started build=%s", build.pk)
+        return None
     return thread
 
 

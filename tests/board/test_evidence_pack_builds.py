@@ -366,3 +366,22 @@ def test_the_request_starts_a_real_thread_that_builds_the_pack(
         download = client.get(_download(build.pk))
     assert download.status_code == 200
     assert "evidence/F1/1.1/1-audit.pdf" in _names(download)
+
+
+def test_a_thread_that_cannot_start_leaves_the_pack_queued_for_later(
+    client, clock, plan, leader, settings, monkeypatch
+):
+    def refuse(self):
+        raise RuntimeError("can't start new thread")
+
+    settings.EVIDENCE_PACK_THREADS = True
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    client.force_login(leader)
+    with clock(TODAY, 12, 0):
+        response = _ask(client, plan)
+        page = client.get(response.url)
+    assert response.status_code == 302 and page.status_code == 200
+    assert _latest().status == "queued" and "Waiting to start" in page.content.decode()
+    with clock(TODAY, 12, 5):
+        call_command("build_evidence_packs", stdout=io.StringIO())
+    assert _latest().status == "ready"
