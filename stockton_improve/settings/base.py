@@ -149,6 +149,9 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The inspector's evidence pack is built in a daemon thread of the process that was asked
+# (board.pack_builds); `manage.py build_evidence_packs` from cron builds any left behind.
+EVIDENCE_PACK_THREADS = env.bool("EVIDENCE_PACK_THREADS", default=True)
 
 # History: reasons can be long; index history by date for point-in-time reads.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
