@@ -32,12 +32,17 @@ def test_session_account_and_roles_come_in_one_query(client, leader):
     assert _reads_of("auth_user_groups", queries) == [queries[0]]
 
 
-def test_the_session_row_names_its_account(client, leader):
+def test_the_session_row_names_its_account_read_as_the_orm_reads_it(client, leader):
     client.force_login(leader)
     store = SessionStore(client.session.session_key)
     store.load()
-    assert store.account == leader
-    assert store.account._role_names == {LEADERSHIP}
+    account, fresh = store.account, type(leader).objects.get(pk=leader.pk)
+    assert account == leader
+    assert account._role_names == {LEADERSHIP}
+    for field in type(leader)._meta.concrete_fields:
+        mine, theirs = getattr(account, field.attname), getattr(fresh, field.attname)
+        assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+    assert not account._state.adding
 
 
 def test_a_changed_password_signs_the_session_out(client, leader):
