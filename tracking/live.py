@@ -3,8 +3,9 @@
 The current rows are what history says at the end of today: every write goes through the
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
 ``manage.py check_history`` verifies it against history). Two queries whatever the size of the
-plan: objectives with their theme's name, owner's account and latest progress update, then
-milestones; nothing for the plan's rules (its own row).
+plan: objectives with their theme's name, owner's account and latest progress update (and
+whether history was recorded after the day, ``recorded_after``), then milestones; nothing for the
+plan's rules (its own row).
 """
 
 from __future__ import annotations
