@@ -206,18 +206,20 @@ class Command(BaseCommand):
 
     def _timed(self, client, path, parts=None) -> tuple[float, int, int]:
         """The request's time (ms), queries and length; with ``parts`` (a list), its SQL,
-        template and Python milliseconds are appended to it."""
+        template and Python milliseconds, and the CPU time this process spent on it, are
+        appended to it."""
         # The query log holds the last 9,000 queries only: once the national copies have filled
         # it, its length stops growing and a request would seem to run none. Start it empty.
         reset_queries()
         with CaptureQueriesContext(connection) as queries, split_time() as split:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             response = client.get(path)
             took = (time.perf_counter() - started) * 1000
+            cpu = (time.thread_time() - cpu) * 1000
         if response.status_code != 200:
             raise CommandError(f"{path} answered {response.status_code}")
         if parts is not None:
-            parts.append(split.parts(took))
+            parts.append((*split.parts(took), cpu))
         return took, len(queries), len(response.content)
 
     def _measure(self, template: Plan, options, today) -> dict:
@@ -364,18 +366,22 @@ class Command(BaseCommand):
             "Where the cold time goes (medians, ms): SQL is the time inside the database's "
             "execute (on SQLite a floor: rows fetched later count as Python); templates the "
             "rendering, less the SQL run from it; Python the rest, from the middleware to the "
-            "response (the test client's own part included, as for the floor)."
+            "response (the test client's own part included, as for the floor). CPU is the "
+            "time this process ran (a busy machine delays a request, but does not add to its "
+            "CPU time; the database server's own work is not in it)."
         )
         header = (
             f"{'page':<34} {'size':<9} {'cold ms':>8} {'SQL':>7} {'templates':>10} "
-            f"{'Python':>7} {'queries':>8}"
+            f"{'Python':>7} {'queries':>8} {'CPU ms':>7} {'CPU x floor':>12}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for label, result in results:
+            floor_cpu = result["rows"]["login page (floor)"]["cold_split"][3]
             for name, row in result["rows"].items():
-                sql, templates, python = row["cold_split"]
+                sql, templates, python, cpu = row["cold_split"]
                 self.stdout.write(
                     f"{name:<34} {label:<9} {row['cold_median']:>8.1f} {sql:>7.1f} "
-                    f"{templates:>10.1f} {python:>7.1f} {row['cold_queries']:>8}"
+                    f"{templates:>10.1f} {python:>7.1f} {row['cold_queries']:>8} {cpu:>7.1f} "
+                    f"{cpu / floor_cpu:>12.2f}"
                 )
