@@ -24,7 +24,7 @@ from kit.formatting import person_name
 from milestones.models import Milestone
 from objectives import drift, explain
 from objectives.models import Objective, Plan, ProgressUpdate
-from tracking import history, selectors
+from tracking import forecasts, history, selectors
 
 from .models import BoardMeeting, Challenge
 from .selectors import (
@@ -200,6 +200,11 @@ class Pack:
     def impact(self) -> impact_summary_selectors.PackImpact:
         """Measures by status, those off track or behind, and evidence counts by objective."""
         return impact_summary_selectors.pack_impact(self.plan, self.as_of, drift=self.drift)
+
+    @functools.cached_property
+    def likely(self) -> forecasts.PlanForecast:
+        """The likely finish at D and the objectives likely to finish after their target."""
+        return forecasts.plan_forecast(self.plan, self.as_of, self.drift.objectives)
 
     @functools.cached_property
     def rows(self) -> list[PackObjective]:

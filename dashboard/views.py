@@ -14,6 +14,7 @@ from impact import panels as impact_panels
 from impact import summary_selectors as impact_summary_selectors
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
+from tracking import forecasts
 
 from . import accountable, charts, exports, owners, panels, rows, selectors
 from .forms import DashboardForm
@@ -112,6 +113,7 @@ def dashboard(request):
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
+        "likely": forecasts.plan_forecast(plan, as_of, data.drift.objectives),
         **shown,
     }
     content = render_to_string("dashboard/_dashboard.html", context, request=request)

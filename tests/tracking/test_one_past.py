@@ -380,7 +380,7 @@ def _one_event(
                 pk = rng.choice(current)
                 impact_evidence_services.evidence_withdraw(
                     user=admin,
-                    evidence=impact_services.Evidence.objects.get(pk=pk),
+                    evidence=impact_evidence_services.Evidence.objects.get(pk=pk),
                     reason="Wrong file",
                 )
                 rec.evidence[pk][2] = moment
