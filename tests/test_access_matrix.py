@@ -109,6 +109,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:evidence_download": ("reader", ("GET",)),
     "calendars:feed": ("public", ("GET", "HEAD")),
     "calendars:replace": ("reader", ("POST",)),
+    "healthz": ("public", ("GET", "HEAD")),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
