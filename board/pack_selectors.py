@@ -123,27 +123,6 @@ class OwnerGap:
 
 
 @dataclass(frozen=True)
-class Headline:
-    rag: str
-    label: str
-    count: int
-    before: int
-
-    @property
-    def change(self) -> int:
-        return self.count - self.before
-
-    @property
-    def change_words(self) -> str:
-        word = "complete" if self.rag == drift.COMPLETE else self.rag
-        if self.change > 0:
-            return f"{self.change} more {word}"
-        if self.change < 0:
-            return f"{-self.change} fewer {word}"
-        return "No change"
-
-
-@dataclass(frozen=True)
 class Completed:
     objective_ref: str
     objective_title: str
@@ -166,7 +145,7 @@ class Pack:
     next_meeting: BoardMeeting | None
     drift: object  # PlanDrift at as_of
     before: object  # PlanDrift at the comparison date
-    headlines: list[Headline]
+    headlines: list[dashboard_selectors.Headline]
     exceptions: list[PackObjective]
     completed: list[Completed]
     due: list[DueSoon]
@@ -285,7 +264,9 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
     full, summaries = selectors.plan_drifts(plan, {as_of, comparison.day}, set(trend_days))
     now, before = full[as_of], full[comparison.day]
     headlines = [
-        Headline(rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag])
+        dashboard_selectors.Headline(
+            rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag]
+        )
         for rag in drift.RAGS
     ]
     month_rags = [(day, summaries[day].rags) for day in trend_days if day < as_of]
