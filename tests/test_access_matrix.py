@@ -109,6 +109,10 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:evidence_download": ("reader", ("GET",)),
     "calendars:feed": ("public", ("GET", "HEAD")),
     "calendars:replace": ("reader", ("POST",)),
+    "service:accessibility": ("public", ("GET", "HEAD")),
+    "service:privacy": ("public", ("GET", "HEAD")),
+    "service:cookies": ("public", ("GET", "HEAD")),
+    "service:stay_signed_in": ("reader", ("POST",)),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
