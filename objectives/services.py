@@ -12,7 +12,7 @@ from django.db import transaction
 
 from kit.formatting import person_name
 
-from . import permissions, record_rules
+from . import owner_notices, permissions, record_rules
 from .history import clean_reason, lock_for_edit, save_with_history
 from .models import Objective, Plan, ProgressUpdate, Theme
 
@@ -160,9 +160,12 @@ def objective_create(
         )
     if status == Objective.Status.COMPLETE:
         check_can_complete(objective)
-    return save_with_history(
+    objective = save_with_history(
         objective, user=user, reason="Objective created", recorded_at=recorded_at
     )
+    if recorded_at is None:
+        owner_notices.note(objective=objective, owner=owner, by=user)
+    return objective
 
 
 @transaction.atomic
@@ -272,7 +275,10 @@ def objective_assign_owner(
     _check_owner(owner)
     reason = clean_reason(reason, required=True, what="changing the owner")
     objective.owner = owner
-    return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+    objective = save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+    if recorded_at is None:
+        owner_notices.note(objective=objective, owner=owner, by=user)
+    return objective
 
 
 @transaction.atomic
