@@ -76,6 +76,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "password_reset_confirm": ("public", ("GET", "POST")),
     "password_reset_complete": ("public", ("GET",)),
     "reminders:account": ("reader", ("GET", "POST")),
+    "reminders:password_change": ("reader", ("GET", "POST")),
     "reminders:email_log": ("admin", ("GET",)),
     "reminders:person_invite": ("admin", ("POST",)),
     "importing:upload": ("admin", ("GET", "POST")),

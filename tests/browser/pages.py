@@ -90,7 +90,8 @@ def _board_and_impact_pages(user, owned) -> list[str]:
     from board.models import Challenge
     from impact.models import Evidence, Measure
 
-    urls = [reverse("reminders:account"), reverse("board:report")]
+    urls = [reverse("reminders:account"), reverse("reminders:password_change")]
+    urls.append(reverse("board:report"))
     plan = Plan.objects.filter(published_on__isnull=False).order_by("pk").first()
     if plan is not None:  # as the dashboard and objective pages link to it
         urls.append(f"{reverse('impact:findings')}?plan={plan.pk}")
