@@ -7,7 +7,7 @@ POST through one service, answered with a redirect and a success banner.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,6 @@ from kit.stale_edits import form_status, render_form
 from milestones.models import Milestone
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan, ProgressUpdate
-from tracking import selectors as objective_selectors
 
 from . import selectors, services
 from .forms import (
@@ -29,6 +28,7 @@ from .forms import (
     FindingEditForm,
     FindingForm,
     FindingLinksForm,
+    FindingsRegisterForm,
     MeasureEditForm,
     MeasureForm,
     MeasureValueCorrectForm,
@@ -72,28 +72,27 @@ def _objective_url(objective_or_pk, anchor: str = "") -> str:
 
 @require_GET
 def findings(request):
-    """Each finding with the objectives answering it and its status at D."""
+    """Each finding with the objectives answering it and its status at D. With several plans
+    and none chosen, the page asks which; the date comes from the boxes or ``?as_of=``."""
     _require_viewer(request)
-    error = ""
-    try:
-        as_of = objective_selectors.parse_as_of(request.GET.get("as_of"))
-        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
-    except ValidationError as problem:
-        error = " ".join(problem.messages)
-        return render(request, "impact/findings.html", {"error": error}, status=400)
+    plans = drafts.visible_plans(request.user, Plan.objects.order_by("name", "pk"))
+    form = FindingsRegisterForm(request.GET, plans=plans)
+    if not form.is_valid():
+        return render(request, "impact/findings.html", {"form": form, "plans": plans}, status=400)
+    plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     today = timezone.localdate()
-    if as_of > today:
-        return render(
-            request,
-            "impact/findings.html",
-            {"error": "Choose today or a date in the past."},
-            status=400,
-        )
+    if plan is None:  # several plans (or none yet) and none chosen: ask
+        return render(request, "impact/findings.html", {"form": form, "plans": plans})
+    if form.from_boxes:  # the address keeps the date as ?as_of=YYYY-MM-DD
+        query = f"?plan={plan.pk}" + (f"&as_of={as_of.isoformat()}" if as_of != today else "")
+        return redirect(reverse("impact:findings") + query)
     rows = selectors.findings_register(plan, as_of)
     return render(
         request,
         "impact/findings.html",
         {
+            "form": form,
+            "plans": plans,
             "plan": plan,
             "as_of": as_of,
             "past": as_of < today,
