@@ -229,8 +229,8 @@ def check_can_complete(objective: Objective) -> None:
         count = len(still_open)
         errors["status"] = (
             f"This objective cannot be complete while {count} "
-            f"milestone{'s are' if count != 1 else ' is'} still open: {titles}. Complete or "
-            "withdraw each milestone first"
+            f"milestone{'s are' if count != 1 else ' is'} still open: {titles}. Complete each "
+            "milestone first (an administrator can withdraw one that is no longer needed)"
         )
     if not (objective.closing_summary or "").strip():
         errors["closing_summary"] = "Write a closing summary of what the objective achieved"
