@@ -1,18 +1,20 @@
 """`make run PORT=...` serves on that port, and the links in emails follow it (SITE_URL)."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MAKE = shutil.which("make") or "/usr/bin/make"
 
 
 def _dry_run(*args: str, env_site_url: str | None = None) -> str:
     env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     if env_site_url:
         env["SITE_URL"] = env_site_url
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-n", "run", *args],
+    result = subprocess.run(  # noqa: S603 (the project's own Makefile, a fixed program)
+        [MAKE, "--no-print-directory", "-n", "run", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
