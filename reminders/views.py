@@ -32,7 +32,7 @@ from kit.formatting import person_name
 from kit.security import client_address
 from objectives import permissions
 
-from . import forms, selectors, services
+from . import digest_selectors, forms, selectors, services
 
 User = get_user_model()
 log = logging.getLogger("improve.security")
@@ -52,7 +52,7 @@ def account(request):
     }
     page = FormPage(request)
     form = page.bind(
-        forms.PreferenceForm, initial=initial, offer_digest=selectors.gets_digest(person)
+        forms.PreferenceForm, initial=initial, offer_digest=digest_selectors.gets_digest(person)
     )
     if page.submit(
         lambda data: services.preference_update(
