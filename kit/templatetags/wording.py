@@ -2,6 +2,8 @@
 ``{{ moment|clock }}`` "4:52pm", ``{{ moment|when }}`` "4 December 2026 at 4:52pm",
 ``{{ days|slip }}`` "4 days late", and ``{% printed_now %}`` for a printout's time."""
 
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
 
@@ -16,12 +18,12 @@ def _local(moment):
 
 @register.filter
 def clock(moment) -> str:
-    return formatting.clock(_local(moment)) if moment else ""
+    return formatting.clock(_local(moment)) if isinstance(moment, datetime) else ""
 
 
 @register.filter
 def when(moment) -> str:
-    return formatting.when_label(_local(moment)) if moment else ""
+    return formatting.when_label(_local(moment)) if isinstance(moment, datetime) else ""
 
 
 @register.filter

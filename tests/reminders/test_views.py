@@ -1,5 +1,6 @@
 """The account page, the administrators' email log and sending an invitation again."""
 
+import re
 from datetime import date
 
 import pytest
@@ -58,6 +59,8 @@ def test_the_email_log_shows_who_what_when_and_the_result(client, admin_user, ma
     assert "Mo_Manager Tester" in page and "1 milestone overdue" in page and "Sent" in page
     assert "Weekly digest for Leadership" in page and "Failed" in page
     assert "Connection unexpectedly closed" in page
+    # when, as the service writes times everywhere: "4 Dec 2026, 4:52pm"
+    assert len(re.findall(r"\d{4}, (?:\d{1,2}:\d{2}[ap]m|midday|midnight)</td>", page)) == 2
     client.force_login(leader)
     assert client.get("/manage/emails/").status_code == 403
 
