@@ -2,9 +2,9 @@
 answered with the keyboard alone, keeps what was typed, and signs out when it is ignored."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
+from kit.models import AccountSession
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ def short_idle(settings):
 
 
 def _last_seen() -> int:
-    (session,) = Session.objects.all()
+    (session,) = AccountSession.objects.all()
     return session.get_decoded()["last_seen"]
 
 

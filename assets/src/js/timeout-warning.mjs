@@ -6,6 +6,8 @@
 // a tab left open while the person works in another does not warn them needlessly. When the
 // time has run out, the page goes to the sign-in page, which comes back here after signing in.
 const KEY = 'improve-last-activity'
+// The server counts whole seconds from its own last record of the person: go a little after.
+const GRACE = 3000
 
 export function startTimeoutWarning (dialog) {
   if (!dialog || typeof dialog.showModal !== 'function') return
@@ -25,11 +27,11 @@ export function startTimeoutWarning (dialog) {
   const schedule = () => {
     window.clearTimeout(timer)
     const since = Date.now() - lastActivity()
-    if (since >= idle) {
+    if (since >= idle + GRACE) {
       window.location.assign(dialog.dataset.signedOutUrl)
     } else if (since >= idle - warning) {
       if (!dialog.open) dialog.showModal()
-      timer = window.setTimeout(schedule, Math.min(idle - since, 30000))
+      timer = window.setTimeout(schedule, Math.min(idle + GRACE - since, 30000))
     } else {
       if (dialog.open) dialog.close()
       timer = window.setTimeout(schedule, idle - warning - since)
