@@ -26,6 +26,7 @@ from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import history, selectors
 from tracking.selectors import end_of_day
 
+from . import update_cycle
 from .models import BoardMeeting, Challenge
 
 User = get_user_model()
@@ -339,6 +340,11 @@ class Pack:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
+
+    @functools.cached_property
+    def update_cycle(self) -> update_cycle.UpdateCycle | None:
+        """Whose updates are in for the next board on or after D (None when none is recorded)."""
+        return update_cycle.update_cycle(self.plan, self.as_of, plan_drift=self.drift)
 
     @functools.cached_property
     def impact(self) -> impact_selectors.PackImpact:
