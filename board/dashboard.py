@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from dashboard import rows
 
-from . import selectors
+from . import pack_selectors, selectors
 from .forms import SinceForm
 
 
@@ -33,12 +33,12 @@ class BoardPanel:
         return urlencode(params)
 
     @functools.cached_property
-    def owner_gaps(self) -> list[selectors.OwnerGap]:
+    def owner_gaps(self) -> list[pack_selectors.OwnerGap]:
         """Objectives whose owner's latest update is greener than the milestones say."""
         return [
-            selectors.OwnerGap(row)
+            pack_selectors.OwnerGap(row)
             for row in self.rows
-            if selectors.owner_view_greener(row.state.last_update_rag, row.rag)
+            if pack_selectors.owner_view_greener(row.state.last_update_rag, row.rag)
         ]
 
     @property

@@ -23,11 +23,12 @@ from datetime import date
 from django.template.loader import render_to_string
 
 from impact import selectors
+from impact.measure_selectors import plan_measures
 from impact.models import Evidence, evidence_storage
 from kit.formatting import long_date
 from milestones.models import Milestone
 from objectives.models import Objective, Plan
-from tracking import history, timeline
+from tracking import history, history_accounts, timeline
 from tracking import selectors as objective_selectors
 
 from . import pdf
@@ -238,7 +239,7 @@ def _evidence_at(
         for pk, row in rows.items()
         if row["withdrawn_on"] is None or row["withdrawn_on"] > as_of
     ]
-    people = history.accounts_at({row["added_by_id"] for _, row in current}, as_of)
+    people = history_accounts.accounts_at({row["added_by_id"] for _, row in current}, as_of)
     milestone_titles = {m.id: m.title for items in milestones.values() for m in items}
     update_days = {u.id: u.reported_on for items in updates.values() for u in items}
     result: dict[int, list[PackEvidence]] = defaultdict(list)
@@ -279,7 +280,7 @@ def evidence_pack(plan: Plan, as_of: date) -> EvidencePack:
     register = selectors.findings_register(plan, as_of, drift=drift)
     cutoff = history.end_of_day(as_of)
     records = timeline.load_plan_records(plan)
-    measures = selectors.plan_measures(plan, as_of, stale_after_days=drift.rules.stale_after_days)
+    measures = plan_measures(plan, as_of, stale_after_days=drift.rules.stale_after_days)
     milestones = _milestones_at(plan, as_of)
     updates = {pk: timeline.updates_as_of(r, cutoff) for pk, r in records.items()}
     evidence = _evidence_at(plan, as_of, milestones, updates)

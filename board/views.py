@@ -27,7 +27,7 @@ from objectives.models import Objective, Plan
 from tracking import selectors as tracking_selectors
 
 from . import evidence_pack as evidence_pack_builder
-from . import forms, pdf, selectors, services, workbook
+from . import forms, pack_selectors, pdf, selectors, services, workbook
 from .models import BoardMeeting, Challenge
 
 
@@ -47,7 +47,7 @@ def _pack_request(request):
     since_form = forms.SinceForm.from_request(request.GET, as_of=as_of)
     if since_form.is_bound and not since_form.is_valid():
         return None, form, since_form
-    pack = selectors.board_pack(plan, as_of, since_form.since())
+    pack = pack_selectors.board_pack(plan, as_of, since_form.since())
     return pack, form, since_form
 
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from impact import measure_selectors as impact_measure_selectors
 from impact import panels as impact_panels
-from impact import selectors as impact_selectors
+from impact import summary_selectors as impact_summary_selectors
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
 
@@ -91,7 +92,7 @@ def dashboard(request):
     for panel in shown.values():
         if getattr(panel, "compare_day", None):
             data.compare_with(panel.compare_day)
-    measures = impact_selectors.plan_measures(
+    measures = impact_measure_selectors.plan_measures(
         plan, as_of, stale_after_days=data.drift.rules.stale_after_days
     )
     form.set_options(themes=data.theme_options, owners=data.owner_options)
@@ -104,7 +105,7 @@ def dashboard(request):
         "table_rows": rows.dashboard_rows(
             data.table,
             past=as_of if data.is_past else None,
-            impact=impact_selectors.impact_by_objective(plan, as_of, measures=measures),
+            impact=impact_summary_selectors.impact_by_objective(plan, as_of, measures=measures),
         ),
         "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
         "slip_chart": charts.slip_by_theme(data.theme_slips),

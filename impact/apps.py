@@ -9,7 +9,7 @@ class ImpactConfig(AppConfig):
     def ready(self):
         from tracking import panels as tracking_panels
 
-        from . import panels, selectors
+        from . import measure_selectors, panels
 
         tracking_panels.objective_page.register("impact", panels.objective_panel)
-        tracking_panels.drift_api.register("measures", selectors.measures_json)
+        tracking_panels.drift_api.register("measures", measure_selectors.measures_json)

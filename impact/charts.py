@@ -15,7 +15,9 @@ from fractions import Fraction
 
 from django.utils.dateformat import format as format_date
 
-from .selectors import MeasureAt, number
+from kit.formatting import number
+
+from .measure_selectors import MeasureAt
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 40, 56

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from objectives import permissions
 
-from . import charts, selectors, services
+from . import charts, measure_selectors, selectors, summary_selectors, value_services
 from .measure_rules import LABELS, STATUSES
 
 
@@ -15,7 +15,7 @@ def objective_panel(request, objective, as_of, past, rules) -> dict:
     """The objective page's findings, measures (with their charts) and evidence at ``as_of``,
     with what the viewer may do (nothing on a past day's page)."""
     user = request.user
-    measures = selectors.objective_measures(
+    measures = measure_selectors.objective_measures(
         objective, as_of, stale_after_days=getattr(rules, "stale_after_days", None)
     )
     can_edit = not past and permissions.can_edit_objective(user, objective)
@@ -30,14 +30,14 @@ def objective_panel(request, objective, as_of, past, rules) -> dict:
         "can_edit": can_edit,
         "can_manage": not past and permissions.can_manage_plan(user),
         # the values this person may correct or withdraw now (none on a past day's page)
-        "changeable": services.values_changeable_by(user, objective) if can_edit else set(),
+        "changeable": value_services.values_changeable_by(user, objective) if can_edit else set(),
     }
 
 
 def dashboard_panel(plan, as_of, *, drift=None, measures=None) -> dict:
     """The dashboard's measures by status and delivery beside impact (pass the plan's drift and
     measures when the dashboard has read them)."""
-    data = selectors.dashboard_impact(plan, as_of, drift=drift, measures=measures)
+    data = summary_selectors.dashboard_impact(plan, as_of, drift=drift, measures=measures)
     return {
         "plan": plan,
         "as_of": as_of,

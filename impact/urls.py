@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evidence_views, value_views, views
 
 app_name = "impact"
 
@@ -16,18 +16,24 @@ urlpatterns = [
         name="measure_create",
     ),
     path("manage/findings/measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
-    path("measures/<int:pk>/values/new/", views.measure_value_create, name="measure_value_create"),
+    path(
+        "measures/<int:pk>/values/new/",
+        value_views.measure_value_create,
+        name="measure_value_create",
+    ),
     path(
         "measure-values/<int:pk>/correct/",
-        views.measure_value_correct,
+        value_views.measure_value_correct,
         name="measure_value_correct",
     ),
     path(
         "measure-values/<int:pk>/withdraw/",
-        views.measure_value_withdraw,
+        value_views.measure_value_withdraw,
         name="measure_value_withdraw",
     ),
-    path("objectives/<int:pk>/evidence/new/", views.evidence_create, name="evidence_create"),
-    path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
-    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path(
+        "objectives/<int:pk>/evidence/new/", evidence_views.evidence_create, name="evidence_create"
+    ),
+    path("evidence/<int:pk>/withdraw/", evidence_views.evidence_withdraw, name="evidence_withdraw"),
+    path("evidence/<int:pk>/download/", evidence_views.evidence_download, name="evidence_download"),
 ]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .parsing import Sheet
+from .workbook import Sheet
 
 OBJECTIVES = "Objectives"
 MILESTONES = "Milestones"

@@ -7,8 +7,8 @@ from django import forms
 from kit.govuk_forms import DateInputMixin, date_boxes
 
 from .columns import COLUMNS, MILESTONES, OBJECTIVES
-from .parsing import MAX_UPLOAD_BYTES, Workbook
 from .selectors import plans_for_import
+from .workbook import MAX_UPLOAD_BYTES, Workbook
 
 NEW_PLAN = "new"
 TOO_BIG = "The selected file must be smaller than 5MB"

@@ -9,164 +9,23 @@ and by objective and title (milestones). Re-importing changes what differs and n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from kit.formatting import long_date
 
 from . import selectors
-from .columns import COLUMNS, MILESTONES, OBJECTIVES, CellError, Mapping, read_date, read_text
-from .parsing import Problem, Workbook, cell_ref, column_letter
-
-LIMITS = {"ref": 20, "theme": 200, "title": 300, "description": 5000, "finding": 5000}
-EMAIL_LIMIT = 254
-
-
-@dataclass
-class PlanChoice:
-    """The plan to import into: an existing one, or a new draft plan."""
-
-    plan: object | None = None
-    name: str = ""
-    organisation: str = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
-
-    @property
-    def is_new(self) -> bool:
-        return self.plan is None
-
-    @property
-    def plan_starts_on(self) -> date | None:
-        return self.plan.starts_on if self.plan is not None else self.starts_on
-
-    @property
-    def plan_ends_on(self) -> date | None:
-        return self.plan.ends_on if self.plan is not None else self.ends_on
-
-
-@dataclass
-class ObjectiveRow:
-    row: int
-    ref: str
-    title: str
-    theme: str = ""
-    description: str = ""
-    finding: str = ""
-    owner_email: str = ""
-    owner: object | None = None
-    starts_on: date | None = None
-    target_date: date | None = None
-    existing: object | None = None
-    changes: dict = field(default_factory=dict)  # field -> new value (existing rows)
-    new_owner: bool = False
-
-
-@dataclass
-class MilestoneRow:
-    row: int
-    objective_ref: str
-    title: str
-    baseline_date: date | None = None
-    due_date: date | None = None
-    completed_on: date | None = None
-    existing: object | None = None
-    reforecast: bool = False
-    complete: bool = False
-
-
-@dataclass
-class Preview:
-    choice: PlanChoice
-    problems: list[Problem] = field(default_factory=list)
-    objectives: list[ObjectiveRow] = field(default_factory=list)
-    milestones: list[MilestoneRow] = field(default_factory=list)
-    new_themes: list[str] = field(default_factory=list)
-    refs_on_sheet: set[str] = field(default_factory=set)  # every reference written there
-
-    @property
-    def objectives_new(self):
-        return [o for o in self.objectives if o.existing is None]
-
-    @property
-    def objectives_changed(self):
-        return [o for o in self.objectives if o.existing is not None and o.changes]
-
-    @property
-    def objectives_unchanged(self):
-        return [o for o in self.objectives if o.existing is not None and not o.changes]
-
-    @property
-    def milestones_new(self):
-        return [m for m in self.milestones if m.existing is None]
-
-    @property
-    def milestones_changed(self):
-        return [
-            m for m in self.milestones if m.existing is not None and (m.reforecast or m.complete)
-        ]
-
-    @property
-    def milestones_unchanged(self):
-        return [
-            m
-            for m in self.milestones
-            if m.existing is not None and not (m.reforecast or m.complete)
-        ]
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(
-            self.objectives_new
-            or self.objectives_changed
-            or self.milestones_new
-            or self.milestones_changed
-            or (self.choice.is_new and self.objectives)
-        )
-
-
-class _Reader:
-    """Reads one sheet's mapped cells and records a problem, with its cell, for each bad one."""
-
-    def __init__(self, sheet, name: str, mapping: dict[str, int | None], problems: list[Problem]):
-        self.sheet, self.name, self.mapping, self.problems = sheet, name, mapping, problems
-
-    def where(self, field_name: str, row: int) -> str:
-        column = self.mapping.get(field_name)
-        if column is None:
-            return f"{self.name}!{row}:{row}"
-        return cell_ref(self.sheet.title, column, row)
-
-    def raw(self, values: tuple, field_name: str):
-        column = self.mapping.get(field_name)
-        return None if column is None or column >= len(values) else values[column]
-
-    def text(self, values, row, field_name, limit) -> str | None:
-        try:
-            return read_text(self.raw(values, field_name), limit=limit)
-        except CellError as error:
-            self.problem(field_name, row, str(error))
-            return None
-
-    def date(self, values, row, field_name) -> date | None | bool:
-        """The date, None when blank, or False when the cell is not a date."""
-        try:
-            return read_date(self.raw(values, field_name))
-        except CellError as error:
-            self.problem(field_name, row, str(error))
-            return False
-
-    def problem(self, field_name: str, row: int, message: str) -> None:
-        self.problems.append(Problem(self.where(field_name, row), message))
-
-
-def _outside_plan(choice: PlanChoice, value: date) -> str:
-    starts, ends = choice.plan_starts_on, choice.plan_ends_on
-    if starts and value < starts:
-        return f"{long_date(value)} is before the plan starts ({long_date(starts)})"
-    if ends and value > ends:
-        return f"{long_date(value)} is after the plan ends ({long_date(ends)})"
-    return ""
+from .columns import COLUMNS, MILESTONES, OBJECTIVES, Mapping
+from .milestone_rows import read_milestones
+from .preview_rows import (
+    EMAIL_LIMIT,
+    LIMITS,
+    ObjectiveRow,
+    PlanChoice,
+    Preview,
+    SheetReader,
+    outside_plan,
+)
+from .workbook import Problem, Workbook
 
 
 def build_preview(
@@ -204,13 +63,13 @@ def build_preview(
     themes = selectors.theme_names(plan) if plan is not None else {}
     _read_objectives(preview, objectives_sheet, mapping[OBJECTIVES], existing, themes, today)
     if milestones_sheet is not None:
-        _read_milestones(preview, milestones_sheet, mapping[MILESTONES], existing, today)
+        read_milestones(preview, milestones_sheet, mapping[MILESTONES], existing, today)
     return preview
 
 
 def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
     choice, problems = preview.choice, preview.problems
-    reader = _Reader(sheet, OBJECTIVES, mapping, problems)
+    reader = SheetReader(sheet, OBJECTIVES, mapping, problems)
     seen: dict[str, int] = {}
     owners: dict[str, tuple] = {}  # one look-up per email
     for number, values in sheet.rows:
@@ -242,7 +101,7 @@ def _read_objectives(preview, sheet, mapping, existing, themes, today) -> None:
                 seen[key] = number
         for name, value in (("starts_on", starts_on), ("target_date", target)):
             if value:
-                message = _outside_plan(choice, value)
+                message = outside_plan(choice, value)
                 if message:
                     reader.problem(name, number, message)
         current = existing.get(ref.lower()) if ref else None
@@ -311,140 +170,6 @@ def _compare_objective(row: ObjectiveRow, current, themes) -> None:
     row.changes = changes
 
 
-def _read_milestones(preview, sheet, mapping, existing, today) -> None:
-    choice, problems = preview.choice, preview.problems
-    reader = _Reader(sheet, MILESTONES, mapping, problems)
-    in_sheet = {o.ref.lower(): o for o in preview.objectives}
-    refs_with_problems = preview.refs_on_sheet - set(in_sheet)
-    seen: dict[tuple[str, str], int] = {}
-    current_milestones = selectors.milestones_by_objective(existing.values())
-    for number, values in sheet.rows:
-        if all(reader.raw(values, f) in (None, "") for f in mapping):
-            continue
-        ref = reader.text(values, number, "objective_ref", LIMITS["ref"])
-        title = reader.text(values, number, "title", LIMITS["title"])
-        baseline = reader.date(values, number, "baseline_date")
-        due = reader.date(values, number, "due_date")
-        completed = reader.date(values, number, "completed_on")
-        if ref == "":
-            reader.problem(
-                "objective_ref", number, "Enter the reference of this milestone's objective"
-            )
-        if title == "":
-            reader.problem("title", number, "Enter a title for this milestone")
-        if baseline is None and due is None:
-            where = "due_date" if mapping.get("due_date") is not None else "baseline_date"
-            reader.problem(where, number, "Enter a due date for this milestone")
-        objective = in_sheet.get(ref.lower()) if ref else None
-        current_objective = existing.get(ref.lower()) if ref else None
-        unknown = ref and objective is None and current_objective is None
-        if unknown and ref.lower() not in refs_with_problems:
-            reader.problem(
-                "objective_ref",
-                number,
-                f"No objective has the reference {ref}, on the {OBJECTIVES} sheet or in the plan",
-            )
-        if title and ref:
-            key = (ref.lower(), title.lower())
-            if key in seen:
-                reader.problem(
-                    "title",
-                    number,
-                    f"Objective {ref} has this milestone twice (also in row {seen[key]})",
-                )
-                title = None
-            else:
-                seen[key] = number
-        if baseline is None:
-            baseline = due
-        if due is None:
-            due = baseline
-        target = (
-            objective.target_date
-            if objective is not None
-            else (current_objective.target_date if current_objective else None)
-        )
-        starts = (
-            (objective.starts_on or (objective.existing.starts_on if objective.existing else None))
-            if objective is not None
-            else (current_objective.starts_on if current_objective else None)
-        ) or choice.plan_starts_on
-        for name, value in (("baseline_date", baseline), ("due_date", due)):
-            if not value or mapping.get(name) is None:
-                continue
-            message = _outside_plan(choice, value)
-            if message:
-                reader.problem(name, number, message)
-            elif starts and value < starts:
-                reader.problem(
-                    name,
-                    number,
-                    f"{long_date(value)} is before its objective starts ({long_date(starts)})",
-                )
-            elif target and value > target:
-                reader.problem(
-                    name,
-                    number,
-                    f"{long_date(value)} is after its objective's target date "
-                    f"({long_date(target)})",
-                )
-        if completed:
-            if completed > today:
-                reader.problem("completed_on", number, f"{long_date(completed)} is in the future")
-            elif starts and completed < starts:
-                reader.problem(
-                    "completed_on",
-                    number,
-                    f"{long_date(completed)} is before its objective started ({long_date(starts)})",
-                )
-        if not ref or not title or not due or baseline is False or completed is False:
-            continue
-        if objective is None and current_objective is None:
-            continue
-        row = MilestoneRow(
-            row=number,
-            objective_ref=(objective.ref if objective else current_objective.ref),
-            title=title,
-            baseline_date=baseline,
-            due_date=due,
-            completed_on=completed or None,
-        )
-        current = (
-            current_milestones.get((current_objective.pk, title.lower()))
-            if current_objective
-            else None
-        )
-        if current is not None:
-            row.existing = current
-            _compare_milestone(row, current, reader, number, mapping)
-        preview.milestones.append(row)
-
-
-def _compare_milestone(row: MilestoneRow, current, reader: _Reader, number: int, mapping) -> None:
-    if current.withdrawn_on is not None:
-        return  # withdrawn: out of the picture, and an import does not bring it back
-    if mapping.get("baseline_date") is not None and row.baseline_date != current.baseline_date:
-        reader.problem(
-            "baseline_date",
-            number,
-            f"The baseline is {long_date(current.baseline_date)} in the plan. A baseline changes "
-            "only by re-baselining the milestone, with a reason, not by an import",
-        )
-    if current.completed_on is not None:
-        if row.completed_on and row.completed_on != current.completed_on:
-            reader.problem(
-                "completed_on",
-                number,
-                f"This milestone was completed on {long_date(current.completed_on)}. "
-                "Correct a completion on the milestone's page, with a reason",
-            )
-        return
-    if row.due_date != current.due_date:
-        row.reforecast = True
-    if row.completed_on:
-        row.complete = True
-
-
 def describe_changes(row: ObjectiveRow) -> list[str]:
     labels = {
         "title": "title",
@@ -458,4 +183,4 @@ def describe_changes(row: ObjectiveRow) -> list[str]:
     return [labels[name] for name in row.changes]
 
 
-__all__ = ["PlanChoice", "Preview", "build_preview", "column_letter"]
+__all__ = ["build_preview", "describe_changes"]

@@ -21,9 +21,10 @@ from objectives import services as objective_services
 from objectives.models import Objective, Plan, Theme
 
 from .columns import Mapping
-from .parsing import Problem, Workbook
-from .preview import PlanChoice, Preview, build_preview
+from .preview import build_preview
+from .preview_rows import PlanChoice, Preview
 from .recording import import_reason, recording_reason
+from .workbook import Problem, Workbook
 
 
 class ImportRefused(Exception):

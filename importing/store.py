@@ -10,8 +10,9 @@ from datetime import date
 from objectives.models import Plan
 
 from .columns import MILESTONES, OBJECTIVES
-from .parsing import MAX_UPLOAD_BYTES, Workbook, WorkbookRefused, read_workbook
-from .preview import PlanChoice
+from .parsing import read_workbook
+from .preview_rows import PlanChoice
+from .workbook import MAX_UPLOAD_BYTES, Workbook, WorkbookRefused
 
 KEY = "importing.upload"
 

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .columns import COLUMNS, MILESTONES, OBJECTIVES
-from .parsing import MAX_ROWS
+from .workbook import MAX_ROWS
 
 DATE_FORMAT = "yyyy-mm-dd"
 

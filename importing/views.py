@@ -18,11 +18,13 @@ from kit.form_pages import administrators_only
 from . import store
 from .columns import COLUMNS, MILESTONES, OBJECTIVES, guess_mapping, headings_match_template
 from .forms import NEW_PLAN, TOO_BIG, MappingForm, UploadForm
-from .parsing import MAX_UPLOAD_BYTES, WorkbookRefused, read_workbook
-from .preview import PlanChoice, build_preview, describe_changes
+from .parsing import read_workbook
+from .preview import build_preview, describe_changes
+from .preview_rows import PlanChoice
 from .selectors import plans_for_import
 from .services import ImportRefused, plan_import
 from .template import template_workbook
+from .workbook import MAX_UPLOAD_BYTES, WorkbookRefused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_ROOM = 64 * 1024  # the form's other fields and the multipart framing

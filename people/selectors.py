@@ -14,7 +14,7 @@ from django.utils import timezone
 from objectives.drift import natural_key
 from objectives.models import Objective
 from objectives.permissions import ROLES
-from tracking import history
+from tracking import history, history_accounts
 
 User = get_user_model()
 COMPLETE = Objective.Status.COMPLETE
@@ -58,7 +58,7 @@ def account_history(person) -> list[AccountEvent]:
     records = history.records(
         User, *(name for name, _ in FIELDS), filter={"id": person.pk}, who=True, why=True
     )
-    roles = history.account_roles([r["history_id"] for r in records])
+    roles = history_accounts.account_roles([r["history_id"] for r in records])
     events: list[AccountEvent] = []
     previous = None
     for record in records:

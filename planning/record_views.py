@@ -24,7 +24,7 @@ from objectives import services as objective_services
 from objectives.models import Objective
 
 from . import record_forms
-from .views import back_to, milestone_or_404, safe_next
+from .objective_views import back_to, milestone_or_404, safe_next
 
 
 class _TryOnly(Exception):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import record_views, views
+from . import objective_views, owner_views, record_views, views
 
 app_name = "planning"
 
@@ -14,15 +14,21 @@ urlpatterns = [
     path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/themes/new/", views.theme_create, name="theme_create"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme_edit"),
-    path("plans/<int:pk>/objectives/new/", views.objective_create, name="objective_create"),
-    path("objectives/<int:pk>/", views.objective_setup, name="objective_setup"),
-    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
-    path("objectives/<int:pk>/owner/", views.objective_owner, name="objective_owner"),
-    path("objectives/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
-    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+    path(
+        "plans/<int:pk>/objectives/new/", objective_views.objective_create, name="objective_create"
+    ),
+    path("objectives/<int:pk>/", objective_views.objective_setup, name="objective_setup"),
+    path("objectives/<int:pk>/edit/", objective_views.objective_edit, name="objective_edit"),
+    path("objectives/<int:pk>/owner/", owner_views.objective_owner, name="objective_owner"),
+    path(
+        "objectives/<int:pk>/milestones/new/",
+        objective_views.milestone_create,
+        name="milestone_create",
+    ),
+    path("milestones/<int:pk>/edit/", objective_views.milestone_edit, name="milestone_edit"),
     path(
         "milestones/<int:pk>/rebaseline/",
-        views.milestone_rebaseline,
+        objective_views.milestone_rebaseline,
         name="milestone_rebaseline",
     ),
     path(
@@ -42,6 +48,6 @@ urlpatterns = [
         {"what": "objective"},
         name="objective_withdraw",
     ),
-    path("accountability/", views.accountability, name="accountability"),
-    path("accountability/bulk-reassign/", views.bulk_reassign, name="bulk_reassign"),
+    path("accountability/", owner_views.accountability, name="accountability"),
+    path("accountability/bulk-reassign/", owner_views.bulk_reassign, name="bulk_reassign"),
 ]

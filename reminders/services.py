@@ -27,7 +27,7 @@ from kit.formatting import person_name
 from objectives import permissions
 from objectives.history import save_with_history
 
-from . import emails, selectors
+from . import digest_selectors, emails, selectors
 from .models import Preference, RequestCount, SentEmail
 from .sent_log import sent_email_log
 
@@ -132,7 +132,7 @@ def plan_morning(day: date, *, digest: bool) -> list[Planned]:
                 _lines_leadership(d),
                 lambda d=d: emails.leadership_digest_email(d),
             )
-            for d in selectors.leadership_digests(day, plans)
+            for d in digest_selectors.leadership_digests(day, plans)
         ]
         planned += [
             Planned(
@@ -143,7 +143,7 @@ def plan_morning(day: date, *, digest: bool) -> list[Planned]:
                 _lines_admin(d),
                 lambda d=d: emails.admin_digest_email(d),
             )
-            for d in selectors.admin_digests(day, plans)
+            for d in digest_selectors.admin_digests(day, plans)
         ]
     return planned
 
@@ -151,9 +151,9 @@ def plan_morning(day: date, *, digest: bool) -> list[Planned]:
 def _plan_one(person, kind: str, day: date) -> Planned | None:
     """The email of ``kind`` that ``person`` should have had on ``day`` (for a retry)."""
     if kind == Kind.LEADERSHIP_DIGEST:
-        found = selectors.leadership_digests(day)
+        found = digest_selectors.leadership_digests(day)
     elif kind == Kind.ADMIN_DIGEST:
-        found = selectors.admin_digests(day)
+        found = digest_selectors.admin_digests(day)
     else:
         return None
     for planned in plan_morning_from(found, kind, day):
@@ -192,7 +192,7 @@ def send_morning(*, day: date, digest: bool | None = None, dry_run: bool = False
     ``digest`` None means "on Mondays". Must not run inside a transaction: each claim is
     committed before its email goes out, so other hosts see it.
     """
-    digest = selectors.is_digest_day(day) if digest is None else digest
+    digest = digest_selectors.is_digest_day(day) if digest is None else digest
     morning = Morning(day=day, digest=digest)
     planned = plan_morning(day, digest=digest)
     done = {

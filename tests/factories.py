@@ -180,12 +180,13 @@ def make_measure(objective, *, user, **fields):
 
 def make_impact_samples(objective, *, admin) -> dict:
     """A finding answered by ``objective``, a measure on it and a file of evidence."""
+    from impact import evidence_services as impact_evidence_services
     from impact import services as impact_services
 
     finding = make_finding(objective.plan, user=admin)
     impact_services.finding_set_objectives(user=admin, finding=finding, objectives=[objective])
     measure = make_measure(objective, user=admin)
-    evidence = impact_services.evidence_add_file(
+    evidence = impact_evidence_services.evidence_add_file(
         user=admin, objective=objective, title="Minutes", name="minutes.txt", data=b"Minutes."
     )
     return {"finding": finding, "measure": measure, "evidence": evidence}

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from board import services as board_services
-from impact import services as impact_services
+from impact import value_services as impact_value_services
 from milestones.models import Milestone
 from tests import factories
 from tracking.integrity import tracked_models
@@ -201,7 +201,7 @@ def world(db):
     factories.publish_plan(plan, user=admin)
     challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
     impact = factories.make_impact_samples(objective, admin=admin)
-    value = impact_services.measure_value_create(
+    value = impact_value_services.measure_value_create(
         user=owner, measure=impact["measure"], period_end=plan.starts_on, value=Decimal("51")
     )
     return {

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from board import services as board_services
 from calendars import services as calendar_services
-from impact import services as impact_services
+from impact import value_services as impact_value_services
 from objectives.admin import ReadOnlyAdmin
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP
 from tests import factories
@@ -39,7 +39,7 @@ def every_model(root, manager, leader):
     factories.make_milestone(objective, user=root, title="Drive", due_date=date(2026, 6, 30))
     factories.make_update(objective, user=manager, reported_on=timezone.localdate())
     samples = factories.make_impact_samples(objective, admin=root)
-    impact_services.measure_value_create(
+    impact_value_services.measure_value_create(
         user=root,
         measure=samples["measure"],
         period_end=timezone.localdate(),

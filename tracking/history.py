@@ -14,13 +14,14 @@ One set of rules for every page, file, email and process:
   with no history at all is taken as it is now).
 - A plan's thresholds at D are its latest record by the end of D, else the plan's own row.
 
-The readers (``records``, ``rows_at``, ``changes``, ``accounts_at``, ``account_records``,
-``account_roles``, ``plan_rules_at``, ``plan_records``, ``first_record``, ``last_record``,
-``recorded_after``) run one query each (``accounts_at`` one more for accounts with no history);
-``created_by`` is a condition and ``last_recorded`` a value for a query of live rows. The
-rest (``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work
-on records already read, so ``tracking.replay.PlanHistory`` replays any number of days from
-one read with the same rules.
+The readers (``records``, ``rows_at``, ``changes``, ``plan_rules_at``, ``plan_records``,
+``first_record``, ``last_record``; for accounts ``accounts_at``, ``account_records`` and
+``account_roles`` in ``history_accounts``; ``recorded_after`` in ``history_since``) run one
+query each (``accounts_at`` one more for accounts with no history); ``created_by`` is a
+condition and ``last_recorded`` a value for a query of live rows. The rest (``by_row``,
+``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on records already
+read, so ``tracking.replay.PlanHistory`` replays any number of days from one read with the
+same rules.
 
 Services and ``check_history`` may still read ``Model.history`` to check the rules of the record
 (the order of a row's records, the version an edit form was read at, rows against their
@@ -29,7 +30,6 @@ history); nothing else does (``tests/tracking/test_history_layer.py`` keeps it s
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from objectives import drift
@@ -49,7 +49,6 @@ CREATED, CHANGED, DELETED = "+", "~", "-"
 ORDER = ("history_date", "history_id")
 RECORD = ("id", "history_type", "history_date", "history_id")
 RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days", "update_window_days")
-ACCOUNT_FIELDS = (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
 _WHO = (
     "history_user_id",
     "history_user__first_name",
@@ -319,74 +318,6 @@ def last_record(instance: models.Model) -> Record | None:
     return Record.of(rows.order_by(*order).values(*RECORD, *_WHO, "history_change_reason").first())
 
 
-# --- accounts -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Account:
-    """A person's account as it stood on a day: what drift and the pages need of it."""
-
-    username: str
-    full_name: str
-    is_active: bool
-
-    @property
-    def name(self) -> str:
-        return self.full_name or self.username
-
-
-def account_from(row: Row | None, cutoff: datetime, user=None) -> Account | None:
-    """The account as it stood just before ``cutoff``: its latest record by then, or its
-    earliest record when it had none yet; ``user`` (the account now) when it has no history."""
-    if row is None or not row.records:
-        if user is None:
-            return None
-        return Account(user.get_username(), user.get_full_name(), user.is_active)
-    record = row.at(cutoff) or row.records[0]
-    return Account(
-        record[User.USERNAME_FIELD],
-        f"{record['first_name']} {record['last_name']}".strip(),
-        record["is_active"],
-    )
-
-
-def account_records(user_ids: Iterable[int]) -> dict[int, Row]:
-    """Every record of these accounts (``ACCOUNT_FIELDS``), by account: one query."""
-    return by_row(records(User, *ACCOUNT_FIELDS, filter={"id__in": list(user_ids)}))
-
-
-def accounts_at(user_ids: Iterable[int], day: date) -> dict[int, Account]:
-    """user id -> the account as it stood at the end of ``day``: one query, and one more for
-    accounts with no history at all."""
-    ids = set(user_ids) - {None}
-    if not ids:
-        return {}
-    grouped = account_records(ids)
-    missing = ids - set(grouped)
-    now = {u.pk: u for u in User.objects.filter(pk__in=missing)} if missing else {}
-    cutoff = end_of_day(day)
-    result = {pk: account_from(grouped.get(pk), cutoff, now.get(pk)) for pk in ids}
-    return {pk: account for pk, account in result.items() if account is not None}
-
-
-def account_roles(history_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Each account record's roles (group names) as recorded with it: one query."""
-    from django.apps import apps
-
-    roles: dict[int, list[str]] = {pk: [] for pk in history_ids}
-    if not roles:
-        return roles
-    rows = (
-        apps.get_model("people", "HistoricalUser_groups")
-        .objects.filter(history_id__in=list(roles))
-        .values_list("history_id", "group__name")
-    )
-    for history_id, name in rows:
-        if name:
-            roles[history_id].append(name)
-    return roles
-
-
 # --- a plan's thresholds ------------------------------------------------------------------------
 
 
@@ -412,59 +343,3 @@ def plan_rules_at(plan, day: date) -> drift.PlanRules:
     """The plan's thresholds as they stood at the end of ``day``: one query."""
     cutoff = end_of_day(day)
     return rules_from(plan, plan_records(plan, cutoff), cutoff)
-
-
-# --- whether anything was recorded after a moment -----------------------------------------------
-
-
-def _tracked_models():
-    from milestones.models import Milestone
-    from objectives.models import Objective, Plan, ProgressUpdate, Theme
-
-    return (Plan, Theme, Objective, Milestone, ProgressUpdate)
-
-
-@functools.cache
-def _recorded_after_sql() -> str:
-    # Table and column names come from the models, never from a request.
-    q = connection.ops.quote_name
-    tests = [
-        f"EXISTS (SELECT 1 FROM {q(model.history.model._meta.db_table)} "  # noqa: S608
-        f"WHERE {q('history_date')} >= %s)"
-        for model in _tracked_models()
-    ]
-    return "SELECT " + " OR ".join(tests)
-
-
-@functools.cache
-def _owner_changed_sql() -> str:
-    """An owner of the plan whose account as it stood at the cutoff (its latest record before
-    it) differs from the live row in what drift reads: they were renamed, left or came back."""
-    from objectives.models import Objective
-
-    q = connection.ops.quote_name
-    table, user = q(User.history.model._meta.db_table), q(User._meta.db_table)
-    date_, pk = q("history_date"), q("id")
-    differs = " OR ".join(f"h.{q(f)} <> u.{q(f)}" for f in ACCOUNT_FIELDS)
-    return (
-        f"EXISTS (SELECT 1 FROM {table} h JOIN {user} u ON u.{pk} = h.{pk} "  # noqa: S608
-        f"WHERE h.{date_} = (SELECT MAX(h2.{date_}) FROM {table} h2 "
-        f"WHERE h2.{pk} = h.{pk} AND h2.{date_} < %s) AND ({differs}) AND h.{pk} IN "
-        f"(SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
-        f"WHERE {q('plan_id')} = %s))"
-    )
-
-
-def recorded_after(cutoff: datetime, *, plan=None) -> bool:
-    """Whether any plan history was recorded at or after ``cutoff`` (one query, on the index
-    of each history table's dates). With ``plan``, also whether one of its owners' accounts as
-    it stood at the cutoff differs from the live row (the account was renamed, left or came
-    back since): then too the live rows are not the plan as it stood."""
-    value = connection.ops.adapt_datetimefield_value(cutoff)
-    sql, params = _recorded_after_sql(), [value] * len(_tracked_models())
-    if plan is not None:
-        sql = f"{sql} OR {_owner_changed_sql()}"
-        params += [value, plan.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bool(cursor.fetchone()[0])

@@ -20,8 +20,9 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-from . import history
-from .history import RULE_FIELDS, Account
+from . import history_since
+from .history import RULE_FIELDS
+from .history_accounts import Account
 
 User = get_user_model()
 
@@ -35,7 +36,7 @@ def recorded_after(plan: Plan, cutoff) -> bool:
     tests' people are made on the real date, after the days they are used on: those records
     alone do not).
     """
-    return history.recorded_after(cutoff, plan=plan)
+    return history_since.recorded_after(cutoff, plan=plan)
 
 
 def rules(plan: Plan) -> drift.PlanRules:

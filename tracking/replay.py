@@ -18,16 +18,15 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-from . import history
+from . import history, history_accounts
 from .history import (  # noqa: F401 (the replay's names, kept where callers import them)
-    ACCOUNT_FIELDS,
     CHANGED,
     CREATED,
     DELETED,
     RULE_FIELDS,
-    Account,
     end_of_day,
 )
+from .history_accounts import ACCOUNT_FIELDS, Account  # noqa: F401 (likewise)
 
 User = get_user_model()
 WITHDRAWN = Objective.Status.WITHDRAWN
@@ -118,12 +117,14 @@ class PlanHistory:
         owner_ids = {row["owner_id"] for row in rows} - {None}
         self.owners = {u.pk: u for u in User.objects.filter(id__in=owner_ids)}
         # Every record of each owner's account (the earliest stands for the time before it).
-        self.accounts = history.account_records(owner_ids)
+        self.accounts = history_accounts.account_records(owner_ids)
 
     def account_at(self, owner_id: int, cutoff: datetime) -> Account | None:
         """The owner's account as it stood just before ``cutoff``: its latest record by then,
         or its earliest record when it had none yet (or the account now, with no history)."""
-        return history.account_from(self.accounts.get(owner_id), cutoff, self.owners.get(owner_id))
+        return history_accounts.account_from(
+            self.accounts.get(owner_id), cutoff, self.owners.get(owner_id)
+        )
 
     def _upto(self, grouped: dict[int, history.Row], cutoff: datetime):
         """Each id's rows recorded before ``cutoff`` (ids with none are left out)."""

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from impact import services
+from impact import evidence_services, services, value_services
 from impact.measure_rules import MeasureSpec, trajectory
 from impact.models import Finding
 from milestones.models import Milestone
@@ -309,7 +309,7 @@ def _load_measures(plan, objectives, admin, today, set_up) -> None:
             if spec.direction == "up":
                 value = max(value, Decimal(0))
             recorded = _at(min(period_end + timedelta(days=10), today), 11)
-            services.measure_value_create(
+            value_services.measure_value_create(
                 user=actor,
                 measure=measure,
                 period_end=period_end,
@@ -330,7 +330,7 @@ def _load_evidence(objectives, admin, today) -> None:
             .first()
         )
         when = milestone.completed_on + timedelta(days=1) if milestone else today
-        services.evidence_add_link(
+        evidence_services.evidence_add_link(
             user=_actor(objective, admin),
             objective=objective,
             title=title,
@@ -341,7 +341,7 @@ def _load_evidence(objectives, admin, today) -> None:
     objective = objectives.get("1.2")
     if objective is not None:
         update = ProgressUpdate.objects.filter(objective=objective).order_by("-reported_on").first()
-        services.evidence_add_file(
+        evidence_services.evidence_add_file(
             user=_actor(objective, admin),
             objective=objective,
             title="Improvement board note on caseloads",

@@ -133,7 +133,8 @@ STATICFILES_DIRS = [BASE_DIR / "assets" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Evidence files: never under a public URL, read only through impact.views.evidence_download.
+    # Evidence files: never under a public URL, read only through
+    # impact.evidence_views.evidence_download.
     # For object storage, point EVIDENCE_STORAGE_BACKEND at e.g. storages.backends.s3.S3Storage.
     "evidence": {
         "BACKEND": env(

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from board import evidence_pack
 from board import services as board_services
-from impact import services
+from impact import evidence_services, services, value_services
 from impact.models import evidence_storage
 from milestones import services as milestone_services
 from objectives.history import save_with_history
@@ -32,7 +32,7 @@ PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 def _file(objective, user, title, name, *, data=PDF, **kw):
     """A file added as people do, then given ``name`` as an import from an older system
     might have left it (names the upload form itself refuses)."""
-    evidence = services.evidence_add_file(
+    evidence = evidence_services.evidence_add_file(
         user=user, objective=objective, title=title, name="upload.pdf", data=data, **kw
     )
     evidence.original_name = name
@@ -80,7 +80,7 @@ def world(clock, admin_user, manager, leader):
         factories.make_update(
             green, user=manager, reported_on=date(2025, 3, 1), summary="Hiring has started."
         )
-        services.measure_value_create(
+        value_services.measure_value_create(
             user=manager, measure=measure, period_end=date(2025, 2, 28), value=Decimal("55.5")
         )
         milestone_services.milestone_reschedule(
@@ -90,7 +90,7 @@ def world(clock, admin_user, manager, leader):
             _file(green, manager, f"Odd {i}", name, data=PDF + str(i).encode())
             for i, name in enumerate(ODD_NAMES)
         ]
-        services.evidence_add_link(
+        evidence_services.evidence_add_link(
             user=manager, objective=green, title="Ofsted letter", url="https://example.org/letter"
         )
         supervision = _file(alone, manager, "Supervision audit", "audit.pdf")

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from impact import evidence_services as impact_evidence_services
 from impact import selectors as impact_selectors
-from impact import services as impact_services
+from impact import value_services as impact_value_services
 from tests import factories
 
 from .conftest import TODAY
@@ -25,23 +26,25 @@ def impact(board, clock, admin_user, manager, other_manager):
         on = factories.make_measure(board.red, user=admin_user, name="Stable teams", **line)
         behind = factories.make_measure(board.amber, user=admin_user, name="Families kept", **line)
     with clock(date(2026, 2, 10)):
-        impact_services.evidence_add_link(
+        impact_evidence_services.evidence_add_link(
             user=manager, objective=board.red, title="Offers", url="https://example.org/offers"
         )
-        draft = impact_services.evidence_add_link(
+        draft = impact_evidence_services.evidence_add_link(
             user=manager, objective=board.red, title="Draft", url="https://example.org/draft"
         )
     with clock(date(2026, 3, 1)):
-        impact_services.evidence_withdraw(user=manager, evidence=draft, reason="Superseded")
+        impact_evidence_services.evidence_withdraw(
+            user=manager, evidence=draft, reason="Superseded"
+        )
     with clock(date(2026, 4, 2)):  # the line stands at 54.95 on 1 April
         for measure, user, value in ((off, manager, "50"), (on, manager, "57")):
-            impact_services.measure_value_create(
+            impact_value_services.measure_value_create(
                 user=user, measure=measure, period_end=date(2026, 4, 1), value=Decimal(value)
             )
-        impact_services.measure_value_create(
+        impact_value_services.measure_value_create(
             user=other_manager, measure=behind, period_end=date(2026, 4, 1), value=Decimal("54")
         )
-        impact_services.evidence_add_link(
+        impact_evidence_services.evidence_add_link(
             user=manager, objective=board.red, title="Minutes", url="https://example.org/minutes"
         )
     return {"off": off, "on": on, "behind": behind}

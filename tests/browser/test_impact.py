@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from impact import services
+from impact import evidence_services, services, value_services
 from impact.models import Evidence, Finding, MeasureValue
 from tests import factories
 
@@ -49,13 +49,13 @@ def world():
         target_on=today + timedelta(days=400),
     )
     for months, value in ((3, "23.5"), (2, "23"), (1, "22.4")):
-        services.measure_value_create(
+        value_services.measure_value_create(
             user=manager,
             measure=measure,
             period_end=today - timedelta(days=30 * months),
             value=Decimal(value),
         )
-    services.evidence_add_link(
+    evidence_services.evidence_add_link(
         user=manager, objective=objective, title="Caseload report", url="https://example.org/r"
     )
     return {

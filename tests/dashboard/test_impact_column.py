@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from impact import services as impact_services
+from impact import value_services as impact_value_services
 from tests import factories
 
 from .conftest import TODAY, cached
@@ -40,7 +40,7 @@ def measures(clock, story, admin_user, manager):
         factories.make_measure(story.overdue, user=admin_user, name="Conferences", **line)
     with clock(date(2026, 4, 2)):  # the line stands at 54.95 on 1 April
         for measure, value in ((on, "56"), (behind, "54")):
-            impact_services.measure_value_create(
+            impact_value_services.measure_value_create(
                 user=manager, measure=measure, period_end=date(2026, 4, 1), value=Decimal(value)
             )
     return {"on": on, "behind": behind}
@@ -60,7 +60,7 @@ def test_impact_sits_beside_delivery_and_a_new_value_shows(client, clock, story,
     assert rows["1.2"][impact] == "No measures"
     # a new value changes the impact, never the delivery status
     with clock(TODAY):
-        impact_services.measure_value_create(
+        impact_value_services.measure_value_create(
             user=story.slipping.owner,
             measure=measures["behind"],
             period_end=date(2026, 4, 8),

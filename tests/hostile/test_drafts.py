@@ -29,7 +29,9 @@ from openpyxl import load_workbook
 
 from board import services as board_services
 from board.models import Challenge
+from impact import evidence_services as impact_evidence_services
 from impact import services as impact_services
+from impact import value_services as impact_value_services
 from impact.models import Evidence, MeasureValue
 from objectives.models import Objective, Plan
 from objectives.permissions import LEADERSHIP
@@ -88,7 +90,7 @@ def world(clock, admin_user, leader, manager, other_manager, evidence_folder, se
             shown, user=admin_user, title="Visible milestone", due_date=date(2026, 2, 20)
         )
         factories.make_measure(shown, user=admin_user, name="Visible measure")
-        impact_services.evidence_add_file(
+        impact_evidence_services.evidence_add_file(
             user=admin_user, objective=shown, title="Visible minutes", name="v.txt", data=b"V."
         )
         draft = factories.make_plan(user=admin_user, name="Hidden draft plan", published=False)
@@ -120,7 +122,7 @@ def world(clock, admin_user, leader, manager, other_manager, evidence_folder, se
             user=admin_user, finding=finding, objectives=[hidden]
         )
         measure = factories.make_measure(hidden, user=admin_user, name="Hidden measure")
-        evidence = impact_services.evidence_add_file(
+        evidence = impact_evidence_services.evidence_add_file(
             user=admin_user,
             objective=hidden,
             title="Hidden minutes",
@@ -128,7 +130,7 @@ def world(clock, admin_user, leader, manager, other_manager, evidence_folder, se
             data=FILE_BYTES,
         )
     with clock(date(2026, 2, 2)):
-        impact_services.measure_value_create(
+        impact_value_services.measure_value_create(
             user=admin_user,
             measure=measure,
             period_end=date(2026, 1, 31),
@@ -268,16 +270,16 @@ def test_services_refuse_a_drafts_evidence_measures_and_challenges_to_non_admini
     challenge = world.samples["challenge"]
     refused = (Http404, PermissionDenied)
     writes = {
-        "link": lambda user: impact_services.evidence_add_link(
+        "link": lambda user: impact_evidence_services.evidence_add_link(
             user=user, objective=hidden, title="Hidden link", url="https://example.org/h"
         ),
-        "file": lambda user: impact_services.evidence_add_file(
+        "file": lambda user: impact_evidence_services.evidence_add_file(
             user=user, objective=hidden, title="Hidden file", name="h.txt", data=b"Hidden."
         ),
-        "value": lambda user: impact_services.measure_value_create(
+        "value": lambda user: impact_value_services.measure_value_create(
             user=user, measure=measure, period_end=date(2026, 2, 28), value=Decimal("61")
         ),
-        "withdraw": lambda user: impact_services.evidence_withdraw(
+        "withdraw": lambda user: impact_evidence_services.evidence_withdraw(
             user=user, evidence=evidence, reason="Not wanted"
         ),
     }

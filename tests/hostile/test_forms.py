@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from board import services as board_services
-from impact import services as impact_services
+from impact import value_services as impact_value_services
 from tests import factories
 from tests.test_access_matrix import SAMPLE_FOR, TABLE
 from tracking.integrity import tracked_models
@@ -80,7 +80,7 @@ def world(db):
         ),
         **factories.make_impact_samples(objective, admin=admin),
     }
-    samples["value"] = impact_services.measure_value_create(
+    samples["value"] = impact_value_services.measure_value_create(
         user=owner, measure=samples["measure"], period_end=plan.starts_on, value=Decimal("51")
     )
     return {"admin": admin, "owner": owner, "samples": samples}

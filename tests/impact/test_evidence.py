@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from impact import services
+from impact import evidence_services
 from impact.models import Evidence
 from milestones import services as milestone_services
 from tests import factories
@@ -209,7 +209,7 @@ def test_downloads_only_for_people_signed_in_as_attachments(
     client, clock, objective, manager, leader
 ):
     with clock(date(2025, 4, 1)):
-        evidence = services.evidence_add_file(
+        evidence = evidence_services.evidence_add_file(
             user=manager, objective=objective, title="Audit", name="audit report.pdf", data=PDF
         )
     url = reverse("impact:evidence_download", args=[evidence.pk])
@@ -228,7 +228,7 @@ def test_downloads_only_for_people_signed_in_as_attachments(
 
 def test_a_person_with_no_role_gets_nothing(client, clock, objective, manager):
     with clock(date(2025, 4, 1)):
-        evidence = services.evidence_add_file(
+        evidence = evidence_services.evidence_add_file(
             user=manager, objective=objective, title="Audit", name="a.txt", data=b"notes"
         )
     nobody = factories.make_user("no_role", roles=())
@@ -240,7 +240,7 @@ def test_withdrawal_needs_a_reason_and_keeps_the_file(
     client, clock, objective, manager, other_manager, evidence_folder
 ):
     with clock(date(2025, 4, 1)):
-        evidence = services.evidence_add_file(
+        evidence = evidence_services.evidence_add_file(
             user=manager, objective=objective, title="Audit", name="a.txt", data=b"notes"
         )
         url = reverse("impact:evidence_withdraw", args=[evidence.pk])

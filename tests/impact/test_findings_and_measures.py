@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from impact import selectors, services
+from impact import measure_selectors, selectors, services, value_services
 from impact.models import Finding, MeasureValue, ObjectiveFinding
 from milestones import services as milestone_services
 from objectives import services as objective_services
@@ -163,7 +163,7 @@ def test_owner_records_values_with_the_date_rules(
     objective = plan_world["green"]
     with clock(date(2025, 9, 1)):
         measure = factories.make_measure(objective, user=admin_user)
-        record = lambda user, day, value="55": services.measure_value_create(  # noqa: E731
+        record = lambda user, day, value="55": value_services.measure_value_create(  # noqa: E731
             user=user, measure=measure, period_end=day, value=Decimal(value)
         )
         record(manager, date(2025, 8, 31))
@@ -239,7 +239,7 @@ def measured(clock, plan_world, admin_user, manager):
     ]
     for measure, day, value in values:
         with clock(day):
-            services.measure_value_create(
+            value_services.measure_value_create(
                 user=manager, measure=measure, period_end=day, value=Decimal(value)
             )
     return {"up": up, "down": down, "quiet": quiet}
@@ -255,7 +255,7 @@ def test_measure_statuses_agree_on_page_dashboard_and_api(
         (date(2025, 4, 10), {"A up": "behind", "B down": "no_data", "C quiet": "on_track"}),
     ):
         with clock(date(2025, 7, 10)):
-            found = {m.name: m.status for m in selectors.objective_measures(objective, day)}
+            found = {m.name: m.status for m in measure_selectors.objective_measures(objective, day)}
             api = client.get(
                 reverse("tracking:drift_api"), {"plan": plan.pk, "as_of": day.isoformat()}
             )
@@ -301,13 +301,13 @@ def test_measures_never_change_the_delivery_colour(clock, plan_world, measured, 
 
     with clock(date(2025, 7, 10)):
         before = rag()
-        services.measure_value_create(
+        value_services.measure_value_create(
             user=manager, measure=measured["up"], period_end=date(2025, 7, 9), value=Decimal(1)
         )
         after = rag()
-        assert selectors.objective_measures(plan_world["green"], date(2025, 7, 10))[0].status == (
-            "off_track"
-        )
+        assert measure_selectors.objective_measures(plan_world["green"], date(2025, 7, 10))[
+            0
+        ].status == ("off_track")
     assert before == after
 
 
@@ -358,11 +358,11 @@ def test_reads_take_a_fixed_number_of_queries(
     with clock(date(2025, 7, 10)):
         for objective in (plan_world["red"], plan_world["done"]):
             measure = factories.make_measure(objective, user=admin_user)
-            services.measure_value_create(
+            value_services.measure_value_create(
                 user=admin_user, measure=measure, period_end=date(2025, 7, 1), value=Decimal(60)
             )
         with django_assert_max_num_queries(3):
-            measures = selectors.plan_measures(plan, date(2025, 7, 10))
+            measures = measure_selectors.plan_measures(plan, date(2025, 7, 10))
         assert sum(len(items) for items in measures.values()) == 5
         with django_assert_max_num_queries(9):
             selectors.findings_register(plan, date(2025, 7, 10))
@@ -374,19 +374,19 @@ def test_no_data_uses_the_plans_stale_after_days_as_it_stood_at_d(
     plan, objective = plan_world["plan"], plan_world["green"]
     with clock(date(2025, 3, 1)):
         measure = factories.make_measure(objective, user=admin_user)
-        services.measure_value_create(
+        value_services.measure_value_create(
             user=manager, measure=measure, period_end=date(2025, 2, 28), value=Decimal(70)
         )
     with clock(date(2025, 6, 1)):
         objective_services.plan_update(plan=plan, user=admin_user, stale_after_days=60)
-        status = lambda day: selectors.objective_measures(objective, day)[0].status  # noqa: E731
+        status = lambda day: measure_selectors.objective_measures(objective, day)[0].status  # noqa: E731
         # 42 days at D up to 31 May: 28 Feb + 42 = 11 April is the last day with data
         assert status(date(2025, 4, 11)) == "on_track"
         assert status(date(2025, 4, 12)) == "no_data"
         # from 1 June the plan allows 60 days: 29 April is the last
         assert status(date(2025, 6, 1)) == "no_data"
     with clock(date(2025, 6, 1)):
-        services.measure_value_create(
+        value_services.measure_value_create(
             user=manager, measure=measure, period_end=date(2025, 4, 2), value=Decimal(70)
         )
         assert status(date(2025, 6, 1)) == "on_track"  # 60 days after 2 April
@@ -443,8 +443,8 @@ def test_changing_a_target_needs_a_reason_and_leaves_past_days_as_they_were(
         assert stale.status_code == 409
         saved = client.post(url, {**data, "reason": "Board raised the target"})
         assert saved.status_code == 302
-        today = selectors.objective_measures(plan_world["green"], date(2025, 7, 11))
-        before = selectors.objective_measures(plan_world["green"], date(2025, 7, 10))
+        today = measure_selectors.objective_measures(plan_world["green"], date(2025, 7, 11))
+        before = measure_selectors.objective_measures(plan_world["green"], date(2025, 7, 10))
     by_name = {m.name: m for m in today}
     assert by_name["A up, renamed"].status == "off_track"  # 61 against a steeper line
     assert {m.name: m.status for m in before}["A up, renamed"] == "on_track"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from impact import selectors, services
+from impact import evidence_services, selectors, summary_selectors, value_services
 from tests import factories
 from tracking.selectors import plan_drift
 
@@ -30,34 +30,34 @@ def world(clock, admin_user, manager):
         b_behind = factories.make_measure(b, user=admin_user, name="B behind", **line)
     with clock(date(2026, 4, 2)):
         for measure, value in ((a_on, "56"), (a_behind, "54"), (a_off, "50"), (b_behind, "54.5")):
-            services.measure_value_create(
+            value_services.measure_value_create(
                 user=manager, measure=measure, period_end=date(2026, 4, 1), value=Decimal(value)
             )
     with clock(date(2026, 2, 1)):
-        kept = services.evidence_add_link(
+        kept = evidence_services.evidence_add_link(
             user=manager, objective=a, title="Audit", url="https://example.org/audit"
         )
-        withdrawn = services.evidence_add_link(
+        withdrawn = evidence_services.evidence_add_link(
             user=manager, objective=a, title="Draft", url="https://example.org/draft"
         )
     with clock(date(2026, 3, 1)):
-        services.evidence_withdraw(user=manager, evidence=withdrawn, reason="Superseded")
+        evidence_services.evidence_withdraw(user=manager, evidence=withdrawn, reason="Superseded")
     with clock(date(2026, 4, 5)):
-        services.evidence_add_link(
+        evidence_services.evidence_add_link(
             user=admin_user, objective=b, title="Minutes", url="https://example.org/minutes"
         )
     return {"plan": plan, "a": a, "b": b, "c": c, "kept": kept}
 
 
 def test_measures_in_words():
-    assert selectors.impact_words([]) == "No measures"
+    assert summary_selectors.impact_words([]) == "No measures"
 
 
 def test_impact_by_objective_counts_each_objectives_measures_by_status(clock, world):
     plan = world["plan"]
     with clock(date(2026, 4, 10)):
-        today = selectors.impact_by_objective(plan, date(2026, 4, 10))
-        before_values = selectors.impact_by_objective(plan, date(2026, 3, 31))
+        today = summary_selectors.impact_by_objective(plan, date(2026, 4, 10))
+        before_values = summary_selectors.impact_by_objective(plan, date(2026, 3, 31))
     assert today == {
         world["a"].pk: "1 on track, 1 behind, 1 off track",
         world["b"].pk: "1 behind",
@@ -70,20 +70,22 @@ def test_impact_by_objective_counts_each_objectives_measures_by_status(clock, wo
 def test_evidence_counts_at_d_leave_out_withdrawn_and_later_items(clock, world):
     plan, a, b = world["plan"], world["a"], world["b"]
     with clock(date(2026, 4, 10)):
-        assert selectors.evidence_counts(plan, date(2026, 4, 10)) == {a.pk: 1, b.pk: 1}
-        assert selectors.evidence_counts(plan, date(2026, 2, 15)) == {a.pk: 2}  # not yet withdrawn
-        assert selectors.evidence_counts(plan, date(2026, 1, 31)) == {}
+        assert summary_selectors.evidence_counts(plan, date(2026, 4, 10)) == {a.pk: 1, b.pk: 1}
+        assert summary_selectors.evidence_counts(plan, date(2026, 2, 15)) == {
+            a.pk: 2
+        }  # not yet withdrawn
+        assert summary_selectors.evidence_counts(plan, date(2026, 1, 31)) == {}
         # the same as the objective page's count
         for objective in (a, b):
             found = selectors.evidence_for_objective(objective, date(2026, 4, 10))["count"]
-            assert found == selectors.evidence_counts(plan, date(2026, 4, 10))[objective.pk]
+            assert found == summary_selectors.evidence_counts(plan, date(2026, 4, 10))[objective.pk]
 
 
 def test_pack_impact_lists_off_track_then_behind_by_ref(clock, world):
     plan = world["plan"]
     with clock(date(2026, 4, 10)):
         drift = plan_drift(plan, date(2026, 4, 10))
-        impact = selectors.pack_impact(plan, date(2026, 4, 10), drift=drift)
+        impact = summary_selectors.pack_impact(plan, date(2026, 4, 10), drift=drift)
     assert impact.total == 4
     assert impact.counts == {"on_track": 1, "behind": 2, "off_track": 1, "no_data": 0}
     assert [(p.objective_ref, p.measure.name) for p in impact.attention] == [
@@ -103,16 +105,16 @@ def test_the_reads_take_a_fixed_number_of_queries(
     with clock(date(2026, 4, 10)):
         drift = plan_drift(plan, date(2026, 4, 10))
         with django_assert_max_num_queries(3):
-            selectors.pack_impact(plan, date(2026, 4, 10), drift=drift)
+            summary_selectors.pack_impact(plan, date(2026, 4, 10), drift=drift)
         for n in range(5):  # more objectives, measures and evidence: still the same reads
             objective = factories.make_objective(plan, user=admin_user, ref=f"9.{n}")
             factories.make_measure(objective, user=admin_user, baseline_on=START, target_on=END)
-            services.evidence_add_link(
+            evidence_services.evidence_add_link(
                 user=admin_user, objective=objective, title="Note", url="https://example.org/n"
             )
         drift = plan_drift(plan, date(2026, 4, 10))
         with django_assert_max_num_queries(3):
-            impact = selectors.pack_impact(plan, date(2026, 4, 10), drift=drift)
+            impact = summary_selectors.pack_impact(plan, date(2026, 4, 10), drift=drift)
         with django_assert_max_num_queries(2):
-            selectors.impact_by_objective(plan, date(2026, 4, 10), drift=drift)
+            summary_selectors.impact_by_objective(plan, date(2026, 4, 10), drift=drift)
     assert impact.total == 9

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from impact import charts
 from impact.measure_rules import MeasureStatus
-from impact.selectors import MeasureAt, ValueRow
+from impact.measure_selectors import MeasureAt, ValueRow
 
 VALUES = (
     ValueRow(date(2025, 6, 30), Decimal("12.1"), Fraction(12), ""),

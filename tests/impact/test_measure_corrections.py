@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from impact import selectors, services
+from impact import measure_selectors, value_services
 from impact.models import MeasureValue
 from kit.stale_edits import STALE_MESSAGE
 from objectives.history import StaleEditError
@@ -40,14 +40,14 @@ def world(clock, admin_user, manager):
             target_on=date(2025, 12, 31),
         )
     with clock(RECORDED):
-        value = services.measure_value_create(
+        value = value_services.measure_value_create(
             user=manager, measure=measure, period_end=RECORDED, value=Decimal("61")
         )
     return {"plan": plan, "objective": objective, "measure": measure, "value": value}
 
 
 def _status(world, day):
-    return selectors.objective_measures(world["objective"], day)[0]
+    return measure_selectors.objective_measures(world["objective"], day)[0]
 
 
 def _api_measure(client, world, day):
@@ -118,7 +118,7 @@ def test_a_withdrawn_value_counts_nowhere_from_the_day_it_was_withdrawn(
     assert "values and trajectory" not in page  # no values left in the table
     # a new value can be recorded for the same period
     with clock(FIXED):
-        again = services.measure_value_create(
+        again = value_services.measure_value_create(
             user=manager, measure=world["measure"], period_end=RECORDED, value=Decimal("58")
         )
     assert _status(world, FIXED).latest.value == Decimal("58")
@@ -131,7 +131,7 @@ def test_an_owner_may_not_change_an_old_value_or_someone_elses(
     value = world["value"]
     with clock(date(2025, 7, 17)):  # fifteen days after it was recorded
         with pytest.raises(PermissionDenied):
-            services.measure_value_correct(
+            value_services.measure_value_correct(
                 user=manager, value=value, new_value=Decimal("1"), reason="x", expected_version=1
             )
         client.force_login(manager)
@@ -146,7 +146,7 @@ def test_an_owner_may_not_change_an_old_value_or_someone_elses(
                     url, {"value": "1", "reason": "x", "version": 1}
                 ).status_code == (403)
         # an administrator may correct any value, at any time
-        saved = services.measure_value_correct(
+        saved = value_services.measure_value_correct(
             user=admin_user,
             value=value,
             new_value=Decimal("62"),
@@ -160,13 +160,15 @@ def test_an_owner_may_not_change_a_value_an_administrator_recorded(
     clock, world, manager, admin_user
 ):
     with clock(FIXED):
-        value = services.measure_value_create(
+        value = value_services.measure_value_create(
             user=admin_user, measure=world["measure"], period_end=FIXED, value=Decimal("63")
         )
-        assert not services.can_change_value(manager, value)
-        assert services.can_change_value(admin_user, value)
-        assert services.values_changeable_by(manager, world["objective"]) == {world["value"].pk}
-        assert services.values_changeable_by(admin_user, world["objective"]) == {
+        assert not value_services.can_change_value(manager, value)
+        assert value_services.can_change_value(admin_user, value)
+        assert value_services.values_changeable_by(manager, world["objective"]) == {
+            world["value"].pk
+        }
+        assert value_services.values_changeable_by(admin_user, world["objective"]) == {
             world["value"].pk,
             value.pk,
         }
@@ -195,7 +197,7 @@ def test_the_objective_page_links_correct_and_withdraw_for_those_allowed(
 def test_a_stale_or_missing_version_gets_the_one_stale_answer(client, clock, world, admin_user):
     value = world["value"]
     with clock(FIXED):
-        services.measure_value_correct(
+        value_services.measure_value_correct(
             user=admin_user, value=value, new_value=Decimal("60"), reason="x", expected_version=1
         )
         client.force_login(admin_user)
@@ -208,7 +210,7 @@ def test_a_stale_or_missing_version_gets_the_one_stale_answer(client, clock, wor
             assert STALE_MESSAGE.format(what="value") in response.content.decode()
             assert 'name="version" value="2"' in response.content.decode()
         with pytest.raises(StaleEditError):
-            services.measure_value_withdraw(
+            value_services.measure_value_withdraw(
                 user=admin_user, value=value, reason="x", expected_version=1
             )
     value.refresh_from_db()
@@ -218,12 +220,12 @@ def test_a_stale_or_missing_version_gets_the_one_stale_answer(client, clock, wor
 def test_a_withdrawn_value_cannot_be_changed_again(clock, world, admin_user):
     value = world["value"]
     with clock(FIXED):
-        services.measure_value_withdraw(
+        value_services.measure_value_withdraw(
             user=admin_user, value=value, reason="x", expected_version=1
         )
         value.refresh_from_db()
         with pytest.raises(ValidationError):
-            services.measure_value_correct(
+            value_services.measure_value_correct(
                 user=admin_user,
                 value=value,
                 new_value=Decimal("1"),
@@ -234,14 +236,14 @@ def test_a_withdrawn_value_cannot_be_changed_again(clock, world, admin_user):
 
 def test_history_stays_consistent(clock, world, admin_user):
     with clock(FIXED):
-        services.measure_value_correct(
+        value_services.measure_value_correct(
             user=admin_user,
             value=world["value"],
             new_value=Decimal("60"),
             reason="x",
             expected_version=1,
         )
-        services.measure_value_withdraw(
+        value_services.measure_value_withdraw(
             user=admin_user, value=world["value"], reason="y", expected_version=2
         )
     assert list(check_model(MeasureValue)) == []

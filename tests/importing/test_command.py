@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from importing.parsing import MAX_UPLOAD_BYTES
+from importing.workbook import MAX_UPLOAD_BYTES
 from milestones.models import Milestone
 from objectives.models import Objective, Plan
 from tests import factories

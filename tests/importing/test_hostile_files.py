@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
-from importing.parsing import MAX_ROWS, NOT_A_WORKBOOK, WorkbookRefused, read_workbook
+from importing import archive
+from importing.parsing import read_workbook
+from importing.workbook import MAX_ROWS, NOT_A_WORKBOOK, WorkbookRefused
 from tests.importing import workbooks as wb
 from tracking.integrity import tracked_models
 
@@ -313,7 +315,7 @@ def test_a_document_type_in_any_other_part_is_refused_in_any_encoding(name, enco
 
 
 def test_a_document_type_cut_across_two_chunks_is_found():
-    from importing.parsing import SCAN_CHUNK_BYTES
+    from importing.archive import SCAN_CHUNK_BYTES
 
     source = zipfile.ZipFile(io.BytesIO(wb.build([wb.objective()])))
     parts = {part: source.read(part) for part in source.namelist()}
@@ -384,10 +386,8 @@ def test_a_huge_shared_strings_table_under_another_name_is_refused():
 def test_the_content_types_looked_for_are_openpyxls():
     from openpyxl.xml import constants
 
-    from importing import parsing
-
-    assert parsing.SHARED_STRINGS_TYPE == constants.SHARED_STRINGS
-    assert parsing.WORKBOOK_TYPES == (
+    assert archive.SHARED_STRINGS_TYPE == constants.SHARED_STRINGS
+    assert archive.WORKBOOK_TYPES == (
         constants.XLTM,
         constants.XLTX,
         constants.XLSM,

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from importing.preview import PlanChoice, build_preview
+from importing.preview import build_preview
+from importing.preview_rows import PlanChoice
 from tests import factories
 from tests.importing import workbooks as wb
 from tests.importing.conftest import TODAY, read

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from importing.preview import PlanChoice
+from importing.preview_rows import PlanChoice
 from importing.services import ImportRefused, plan_import
 from milestones.models import Milestone
 from objectives.models import Objective, Plan, Theme

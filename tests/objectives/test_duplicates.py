@@ -17,6 +17,7 @@ from django.db import connection
 from board import services as board_services
 from board.models import BoardMeeting
 from impact import services as impact_services
+from impact import value_services as impact_value_services
 from impact.models import Finding, MeasureValue
 from objectives import services
 from objectives.models import Objective, Theme
@@ -94,7 +95,7 @@ def finding(admin) -> Case:
 def measure_value(admin) -> Case:
     measure = factories.make_measure(factories.make_objective(user=admin), user=admin)
     return Case(
-        lambda: impact_services.measure_value_create(
+        lambda: impact_value_services.measure_value_create(
             user=admin, measure=measure, period_end=date(2025, 6, 30), value=Decimal(61)
         ),
         "impact_measurevalue",

@@ -17,7 +17,7 @@ from objectives import services as objective_services
 from objectives.history import save_with_history
 from objectives.models import ProgressUpdate
 from tests import factories
-from tracking import history
+from tracking import history, history_accounts, history_since
 
 User = get_user_model()
 ROOT = Path(settings.BASE_DIR)
@@ -25,7 +25,12 @@ D = date(2026, 3, 10)
 NEXT = date(2026, 3, 11)
 
 # The layer itself.
-LAYER = {"tracking/history.py", "tracking/replay.py"}
+LAYER = {
+    "tracking/history.py",
+    "tracking/history_accounts.py",  # accounts at D (their roles from the groups history)
+    "tracking/history_since.py",  # whether anything was recorded after a moment
+    "tracking/replay.py",
+}
 # Modules that read history to check the rules of the record, not to answer "as of D".
 RULE_CHECKS = {
     "tracking/integrity.py",  # manage.py check_history: rows against their history
@@ -200,12 +205,12 @@ def test_accounts_at_takes_the_record_by_the_end_of_the_day_else_the_earliest(cl
         save_with_history(owner, user=world["admin"], reason="Left.")
     with clock(date(2026, 4, 1)):
         newcomer = factories.make_manager("layer-new", first_name="Nia", last_name="New")
-    accounts = history.accounts_at([owner.pk, newcomer.pk], D)
-    assert accounts[owner.pk] == history.Account("layer-owner", "Olive Owner", True)
-    assert history.accounts_at([owner.pk], NEXT)[owner.pk].is_active is False
+    accounts = history_accounts.accounts_at([owner.pk, newcomer.pk], D)
+    assert accounts[owner.pk] == history_accounts.Account("layer-owner", "Olive Owner", True)
+    assert history_accounts.accounts_at([owner.pk], NEXT)[owner.pk].is_active is False
     # No record by D: the account's earliest record stands for the time before it.
     assert accounts[newcomer.pk].name == "Nia New"
-    assert history.accounts_at([], D) == {}
+    assert history_accounts.accounts_at([], D) == {}
 
 
 def test_plan_rules_at_a_day_and_before_the_plan_was_recorded(clock, world):
@@ -230,5 +235,5 @@ def test_last_record_created_by_and_recorded_after(clock, world):
     updates = ProgressUpdate.objects.filter(objective=objective)
     assert not updates.filter(history.created_by(ProgressUpdate, D)).exists()
     assert updates.filter(history.created_by(ProgressUpdate, NEXT)).count() == 1
-    assert history.recorded_after(history.end_of_day(D))
-    assert not history.recorded_after(history.end_of_day(NEXT))
+    assert history_since.recorded_after(history.end_of_day(D))
+    assert not history_since.recorded_after(history.end_of_day(NEXT))

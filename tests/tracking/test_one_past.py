@@ -37,7 +37,9 @@ from django.utils import timezone
 from board import services as board_services
 from board.workbook import HEADER_ROW
 from dashboard.selectors import RAG_LABELS
+from impact import evidence_services as impact_evidence_services
 from impact import services as impact_services
+from impact import value_services as impact_value_services
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
@@ -361,14 +363,14 @@ def _one_event(
             )
             rec.measures[measure.pk] = (objective.pk, moment)
         elif choice < 0.91 and objective.measures.exists():
-            impact_services.measure_value_create(
+            impact_value_services.measure_value_create(
                 user=admin,
                 measure=rng.choice(list(objective.measures.all())),
                 period_end=day,
                 value=Decimal(rng.randint(40, 80)),
             )
         elif choice < 0.95:
-            evidence = impact_services.evidence_add_link(
+            evidence = impact_evidence_services.evidence_add_link(
                 user=admin, objective=objective, title=f"Minutes {step}", url="https://example.org/"
             )
             rec.evidence[evidence.pk] = [objective.pk, moment, None]
@@ -376,7 +378,7 @@ def _one_event(
             current = [pk for pk, e in rec.evidence.items() if e[2] is None]
             if current:
                 pk = rng.choice(current)
-                impact_services.evidence_withdraw(
+                impact_evidence_services.evidence_withdraw(
                     user=admin,
                     evidence=impact_services.Evidence.objects.get(pk=pk),
                     reason="Wrong file",

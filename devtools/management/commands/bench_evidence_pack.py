@@ -22,7 +22,7 @@ from board import evidence_pack
 from devtools import synthetic
 from devtools.management.commands.bench_pack import PLAN_NAME
 from devtools.management.commands.seed_demo import find_demo_plan
-from impact import services
+from impact import evidence_services, services
 from impact.models import Finding
 from objectives.models import Objective, Plan
 
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                     user=admin, finding=finding, objectives=rows[n::FINDINGS]
                 )
             for objective in rows[::5]:
-                services.evidence_add_file(
+                evidence_services.evidence_add_file(
                     user=admin,
                     objective=objective,
                     title=f"Audit of {objective.ref}",

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from board import pdf, selectors, services, workbook
+from board import pack_selectors, pdf, services, workbook
 from board.models import BoardMeeting
 from dashboard import charts
 from devtools import synthetic
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         cache.clear()
 
         started = time.perf_counter()
-        pack = selectors.board_pack(plan, today)
+        pack = pack_selectors.board_pack(plan, today)
         read = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from importing.columns import COLUMNS, MILESTONES, OBJECTIVES, guess_mapping
-from importing.parsing import MAX_UPLOAD_BYTES, WorkbookRefused, read_workbook
-from importing.preview import PlanChoice, build_preview
+from importing.parsing import read_workbook
+from importing.preview import build_preview
+from importing.preview_rows import PlanChoice
 from importing.services import ImportRefused, plan_import
+from importing.workbook import MAX_UPLOAD_BYTES, WorkbookRefused
 from objectives.models import Plan
 from objectives.permissions import ADMINISTRATORS
 

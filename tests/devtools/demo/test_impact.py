@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from impact import selectors
+from impact import measure_selectors, selectors
 from impact.models import Evidence, Finding, MeasureValue
 from objectives.models import Plan
 from tracking.integrity import check_model, tracked_models
@@ -30,7 +30,9 @@ def test_demo_register_measures_and_evidence(evidence_folder):
         plan = Plan.objects.get()
         today = NOW.date()
         register = selectors.findings_register(plan, today)
-        measures = [m for items in selectors.plan_measures(plan, today).values() for m in items]
+        measures = [
+            m for items in measure_selectors.plan_measures(plan, today).values() for m in items
+        ]
         earlier = selectors.findings_register(plan, date(2025, 6, 30))
     assert len(register) == 18
     assert register[0].ref == "F18" and register[0].status == "unanswered"
