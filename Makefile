@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install assets browser pdf run test test-fast lint format bench load clean
+.PHONY: help install assets browser pdf redis haproxy run test test-fast lint format bench load cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,16 +56,35 @@ browser: ## Make sure Debian's Chromium (and poppler's pdfinfo for the print tes
 	  else echo "Install Chromium and poppler-utils (Debian packages) to run the browser tests"; exit 1; fi; \
 	fi
 
+REDIS_START := redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+
+redis: ## Make sure Redis (Debian's redis-server) answers on 127.0.0.1:6379, for the shared-cache tests and the cluster
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	  else echo "Install Redis (the Debian package redis-server) for the shared-cache tests"; exit 1; fi; \
+	fi
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || $(REDIS_START)
+	@for i in $$(seq 1 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 0.1; done; \
+	echo "Redis did not start on 127.0.0.1:6379"; exit 1
+
+haproxy: ## Make sure Debian's HAProxy is there, for make cluster
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
+	  else echo "Install HAProxy (the Debian package haproxy) for make cluster"; exit 1; fi; \
+	fi
+
 run: install ## Set up, migrate, load the demo data and serve on 127.0.0.1:8000
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install browser ## Set up and run the whole test suite
+test: install browser redis ## Set up and run the whole test suite
 	$(PY) -m pytest
 
-test-fast: install ## Run the tests that do not need a browser
+test-fast: install redis ## Run the tests that do not need a browser
 	$(PY) -m pytest -m "not browser"
 
 lint: $(VENV)/.synced ## Check style with ruff
@@ -87,6 +106,12 @@ bench: $(VENV)/.synced pdf ## Time the pages at a council's and a national size 
 
 load: install ## Mixed load on gunicorn + PostgreSQL with a database restart and a killed worker
 	$(PY) loadtest/run.py
+
+CLUSTER_SECONDS ?= 60
+CLUSTER_ARGS ?=
+
+cluster: install redis haproxy ## Two app hosts behind HAProxy with PostgreSQL and Redis: load, a killed host, reminders on both
+	$(PY) loadtest/cluster.py --seconds $(CLUSTER_SECONDS) $(CLUSTER_ARGS)
 
 clean: ## Remove the environment, packages and built files
 	rm -rf $(VENV) node_modules assets/build staticfiles .cache .pytest_cache

@@ -12,12 +12,9 @@ plan's reads run a fixed number of queries, and one more for each objective's ch
 
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -30,160 +27,27 @@ from milestones.models import Milestone
 from objectives.models import Objective, Plan
 from tracking import history, history_accounts, timeline
 from tracking import selectors as objective_selectors
+from tracking.replay import MILESTONE_FIELDS
 
 from . import pdf
 from . import selectors as board_selectors
+from .pack_contents import (
+    EvidencePack,
+    PackEvidence,
+    PackFinding,
+    PackMilestone,
+    PackObjective,
+)
+from .pack_names import safe_file_name, safe_part
 
 NOT_LINKED_FOLDER = "not-linked-to-a-finding"
-NAME_MAX = 100  # characters in a file's name inside the ZIP (its folders apart)
-PART_MAX = 40  # characters in a folder's name made from a ref
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-# --- safe names ---------------------------------------------------------------------------------
-
-
-def safe_part(text: str, *, limit: int = PART_MAX, default: str = "item") -> str:
-    """``text`` as one safe path part: ASCII letters, digits, ".", "-" and "_" only (accents
-    dropped, anything else a "-"), no "..", no leading or trailing dot or dash, at most
-    ``limit`` characters; ``default`` when nothing is left."""
-    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    plain = _UNSAFE.sub("-", plain)
-    plain = re.sub(r"\.{2,}", ".", plain)
-    plain = re.sub(r"-{2,}", "-", plain)
-    plain = plain.strip(".-_ ")[:limit].rstrip(".-_ ")
-    return plain or default
-
-
-def safe_file_name(n: int, original: str, extension: str) -> str:
-    """``<n>-<stem>.<extension>``, safe and at most ``NAME_MAX`` characters. The extension is
-    the one checked when the file was uploaded (kept whatever the name says)."""
-    ext = safe_part(extension, limit=10, default="bin").lower()
-    name = (original or "").replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name[: -(len(extension) + 1)] if extension and name.lower().endswith(f".{ext}") else name
-    prefix = f"{n}-"
-    room = NAME_MAX - len(prefix) - len(ext) - 1
-    return f"{prefix}{safe_part(stem, limit=room, default='evidence')}.{ext}"
-
-
-# --- what the pack shows ------------------------------------------------------------------------
-
-
-@dataclass
-class PackMilestone:
-    id: int
-    title: str
-    baseline_date: date
-    due_date: date
-    completed_on: date | None
-    withdrawn_on: date | None
-    withdrawn_reason: str
-
-
-@dataclass
-class PackEvidence:
-    id: int
-    n: int
-    kind: str
-    title: str
-    url: str
-    original_name: str
-    size: int
-    added_on: date
-    added_by: str
-    attached_to: str
-    stored_name: str = ""
-    path: str = ""  # its name in the ZIP (files only)
-    objective_ref: str = ""
-    missing: bool = False
-
-    @property
-    def anchor(self) -> str:
-        return f"evidence-{self.id}"
-
-    @property
-    def is_file(self) -> bool:
-        return self.kind == Evidence.Kind.FILE
-
-
-@dataclass
-class PackObjective:
-    id: int
-    ref: str
-    title: str
-    rag: str
-    status: str
-    owner: str
-    theme: str
-    milestones: list[PackMilestone]
-    updates: list
-    measures: list
-    challenges: list
-    timeline: list
-    evidence: list[PackEvidence]
-    folder: str = ""  # evidence/<finding>/<objective>, set where it is first set out
-    first_under: str = ""  # the ref of the finding it is set out under
-
-    @property
-    def anchor(self) -> str:
-        return f"objective-{self.id}"
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.status == Objective.Status.WITHDRAWN
-
-
-@dataclass
-class PackFinding:
-    row: selectors.FindingRow
-    objectives: list[tuple[PackObjective, bool]]  # (objective, set out here in full)
-
-    @property
-    def anchor(self) -> str:
-        return f"finding-{self.row.id}"
-
-
-@dataclass
-class EvidencePack:
-    plan: Plan
-    as_of: date
-    unanswered: list[PackFinding]
-    findings: list[PackFinding]
-    not_linked: list[PackObjective]
-    before_start: bool
-    evidence: list[PackEvidence] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return f"Inspector's evidence pack: {self.plan.name}, as at {long_date(self.as_of)}"
-
-    @property
-    def files(self) -> list[PackEvidence]:
-        return [e for e in self.evidence if e.is_file]
-
-    @property
-    def finding_count(self) -> int:
-        return len(self.unanswered) + len(self.findings)
-
-    @property
-    def objective_count(self) -> int:
-        seen = {o.id for f in self.findings for o, _ in f.objectives}
-        return len(seen) + len(self.not_linked)
 
 
 def _milestones_at(plan: Plan, as_of: date) -> dict[int, list[PackMilestone]]:
     """objective id -> its milestones as they stood at D, withdrawn ones with the reason
     recorded when they were withdrawn (two queries)."""
     rows = history.rows_at(
-        Milestone,
-        as_of,
-        "objective_id",
-        "title",
-        "baseline_date",
-        "due_date",
-        "completed_on",
-        "withdrawn_on",
-        filter={"objective__plan_id": plan.pk},
+        Milestone, as_of, *MILESTONE_FIELDS, filter={"objective__plan_id": plan.pk}
     )
     reasons: dict[int, str] = {}
     if any(row["withdrawn_on"] for row in rows.values()):
@@ -274,6 +138,24 @@ def _evidence_at(
     return result
 
 
+def _changes_and_additions(records, updates: list, cutoff) -> dict:
+    """The objective's recorded changes up to ``cutoff``, apart from the adding of each update
+    still shown: that record (when, who, why) is set out with the update instead of repeating
+    the update as a change."""
+    if not records:
+        return {"timeline": [], "recorded": {}}
+    shown = {u.id for u in updates}
+    update_of = {row["history_id"]: row["id"] for row in records.updates}
+    changes, recorded = [], {}
+    for entry in timeline.build_timeline(records, until=cutoff):
+        pk = update_of.get(entry.order[-1]) if entry.kind == "update" else None
+        if entry.action == "Progress update added" and pk in shown and pk not in recorded:
+            recorded[pk] = entry
+        else:
+            changes.append(entry)
+    return {"timeline": changes, "recorded": recorded}
+
+
 def evidence_pack(plan: Plan, as_of: date) -> EvidencePack:
     """Everything the pack shows, as recorded at the end of ``as_of``."""
     drift = objective_selectors.plan_drift(plan, as_of)
@@ -301,7 +183,7 @@ def evidence_pack(plan: Plan, as_of: date) -> EvidencePack:
             updates=updates.get(row.id, []),
             measures=measures.get(row.id, []),
             challenges=board_selectors.challenges_at(live[row.id], as_of) if row.id in live else [],
-            timeline=timeline.build_timeline(mine, until=cutoff) if mine else [],
+            **_changes_and_additions(mine, updates.get(row.id, []), cutoff),
             evidence=evidence.get(row.id, []),
         )
 
@@ -388,13 +270,24 @@ def render_pdf(pack: EvidencePack, *, base_url: str = "http://localhost/") -> tu
     )
 
 
-def build_pack(plan: Plan, as_of: date, out, *, base_url: str = "http://localhost/") -> dict:
+READING, FILES, LAYING_OUT = "Reading the record", "Adding the evidence files", "Laying out the PDF"
+STAGES = (READING, FILES, LAYING_OUT)  # in the order a build goes through them
+
+
+def build_pack(
+    plan: Plan, as_of: date, out, *, base_url="http://localhost/", on_stage=None
+) -> dict:
     """Write the evidence pack of ``plan`` at the end of ``as_of`` as a ZIP into ``out`` (a
-    binary file open for writing): the evidence files first, then the PDF listing them. Returns
-    what it wrote: the pack, the PDF's pages and the files missing from storage."""
+    binary file open for writing): the evidence files first, then the PDF listing them, calling
+    ``on_stage`` with each stage's name as it starts. Returns what it wrote: the pack, the PDF's
+    pages and the files missing from storage."""
+    note = on_stage or (lambda stage: None)
+    note(READING)
     pack = evidence_pack(plan, as_of)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        note(FILES)
         _copy_files(pack, archive)
+        note(LAYING_OUT)
         body, pages = render_pdf(pack, base_url=base_url)
         archive.writestr(pack_name(plan, as_of, "pdf"), body)
     return {"pack": pack, "pages": pages, "missing": [e for e in pack.files if e.missing]}

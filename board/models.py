@@ -129,3 +129,72 @@ class Challenge(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+
+class EvidencePackBuild(models.Model):
+    """One request for the inspector's evidence pack of a plan as at a day, built in the
+    background (``board.pack_builds``) because a large plan takes minutes.
+
+    Not part of the plan's record (no history): a working row that says how far the build has
+    gone. The finished ZIP is kept in the private evidence storage under a random name and only
+    ever sent through the download view, to the person who asked or an administrator.
+    ``record_mark`` fingerprints what had been recorded by the end of ``as_of`` when the build
+    read the record (``tracking.history_since.recorded_mark``): a ready pack with the current
+    mark is served again at once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be built"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="evidence_pack_builds")
+    as_of = models.DateField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_packs"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    record_mark = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    touched_at = models.DateTimeField(default=timezone.now)  # the build's last sign of life
+    finished_at = models.DateTimeField(null=True, blank=True)
+    base_url = models.CharField(max_length=300)  # the site's address, for links in the PDF
+    stored_name = models.CharField(max_length=200, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    missing_files = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["plan", "as_of", "status"], name="pack_build_plan_day_status"),
+            models.Index(fields=["status", "touched_at"], name="pack_build_status_touched"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "building", "ready", "failed"]),
+                name="pack_build_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(stored_name=""),
+                name="pack_build_ready_has_a_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence pack of {self.plan} as at {self.as_of:%Y-%m-%d} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)

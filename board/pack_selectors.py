@@ -24,7 +24,7 @@ from kit.formatting import person_name
 from milestones.models import Milestone
 from objectives import drift, explain
 from objectives.models import Objective, Plan, ProgressUpdate
-from tracking import history, selectors
+from tracking import forecasts, history, selectors
 
 from . import update_cycle
 from .models import BoardMeeting, Challenge
@@ -124,27 +124,6 @@ class OwnerGap:
 
 
 @dataclass(frozen=True)
-class Headline:
-    rag: str
-    label: str
-    count: int
-    before: int
-
-    @property
-    def change(self) -> int:
-        return self.count - self.before
-
-    @property
-    def change_words(self) -> str:
-        word = "complete" if self.rag == drift.COMPLETE else self.rag
-        if self.change > 0:
-            return f"{self.change} more {word}"
-        if self.change < 0:
-            return f"{-self.change} fewer {word}"
-        return "No change"
-
-
-@dataclass(frozen=True)
 class Completed:
     objective_ref: str
     objective_title: str
@@ -167,7 +146,7 @@ class Pack:
     next_meeting: BoardMeeting | None
     drift: object  # PlanDrift at as_of
     before: object  # PlanDrift at the comparison date
-    headlines: list[Headline]
+    headlines: list[dashboard_selectors.Headline]
     exceptions: list[PackObjective]
     completed: list[Completed]
     due: list[DueSoon]
@@ -206,6 +185,11 @@ class Pack:
     def impact(self) -> impact_summary_selectors.PackImpact:
         """Measures by status, those off track or behind, and evidence counts by objective."""
         return impact_summary_selectors.pack_impact(self.plan, self.as_of, drift=self.drift)
+
+    @functools.cached_property
+    def likely(self) -> forecasts.PlanForecast:
+        """The likely finish at D and the objectives likely to finish after their target."""
+        return forecasts.plan_forecast(self.plan, self.as_of, self.drift.objectives)
 
     @functools.cached_property
     def rows(self) -> list[PackObjective]:
@@ -286,7 +270,9 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
     full, summaries = selectors.plan_drifts(plan, {as_of, comparison.day}, set(trend_days))
     now, before = full[as_of], full[comparison.day]
     headlines = [
-        Headline(rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag])
+        dashboard_selectors.Headline(
+            rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag]
+        )
         for rag in drift.RAGS
     ]
     month_rags = [(day, summaries[day].rags) for day in trend_days if day < as_of]

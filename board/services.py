@@ -4,23 +4,35 @@ Rights: administrators add, move and cancel board meetings (moving and cancellin
 leadership and administrators raise a challenge; the objective's owner answers it; the person
 who raised it, or an administrator, closes it. Nobody changes another person's words: a
 question is never edited, an answer is given once, and closing adds nothing to either.
+
+The inspector's evidence pack is asked for by leadership and administrators and built in the
+background; its working rows (``EvidencePackBuild``) are not part of the record and have no
+history. A build is claimed by one atomic update, so only one process builds it whatever the
+host or worker; ``attempts`` is the claim's number, and a build that lost its claim (another
+took over a stalled one) writes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import logging
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from impact.models import evidence_storage
 from kit.formatting import long_date
 from objectives import drafts, permissions
 from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
+from tracking import history_since
 
 from . import notify
-from .models import BoardMeeting, Challenge
+from .models import BoardMeeting, Challenge, EvidencePackBuild
+
+log = logging.getLogger(__name__)
 
 
 def can_raise_challenge(user) -> bool:
@@ -191,3 +203,151 @@ def challenge_close(
     current.closed_at = recorded_at or timezone.now()
     current.status = Challenge.Status.CLOSED
     return save_with_history(current, user=user, reason="Challenge closed", recorded_at=recorded_at)
+
+
+# --- the inspector's evidence pack, built in the background -------------------------------------
+
+STALE_AFTER = timedelta(minutes=20)  # a build showing no sign of life this long is taken over
+MAX_ATTEMPTS = 3
+
+
+def can_ask_for_evidence_pack(user) -> bool:
+    return permissions.can_manage_plan(user) or (
+        user.is_authenticated and user.is_active and permissions.is_leadership(user)
+    )
+
+
+def can_see_evidence_pack(user, build: EvidencePackBuild) -> bool:
+    """The person who asked for it, or an administrator; never a draft's to anyone else."""
+    return (
+        can_ask_for_evidence_pack(user)
+        and (build.requested_by_id == user.pk or permissions.is_administrator(user))
+        and drafts.plan_visible(user, build.plan)
+    )
+
+
+@transaction.atomic
+def evidence_pack_request(*, user, plan: Plan, as_of: date, base_url: str) -> EvidencePackBuild:
+    """The person's evidence pack of ``plan`` as at ``as_of``: their own build of the same
+    record if one is waiting or ready; else a new one, ready at once when someone else's build
+    of the same record is ready (the same file); else queued, for ``board.pack_builds`` to build.
+    """
+    if not can_ask_for_evidence_pack(user):
+        raise PermissionDenied("Only leadership and administrators can download the pack.")
+    if not drafts.plan_visible(user, plan):
+        raise ValidationError(f"There is no plan {plan.pk}.")
+    if as_of > timezone.localdate():
+        raise ValidationError("Choose today or a date in the past.")
+    mark = history_since.recorded_mark(as_of)
+    same = EvidencePackBuild.objects.filter(plan=plan, as_of=as_of, record_mark=mark)
+    waiting = [EvidencePackBuild.Status.QUEUED, EvidencePackBuild.Status.BUILDING]
+    mine = same.filter(requested_by=user, status__in=[*waiting, EvidencePackBuild.Status.READY])
+    storage = evidence_storage()
+
+    def usable(build: EvidencePackBuild | None) -> bool:  # a ready pack's file may have gone
+        return build is not None and (not build.is_ready or storage.exists(build.stored_name))
+
+    if usable(found := mine.first()):
+        return found
+    build = EvidencePackBuild(
+        plan=plan, as_of=as_of, requested_by=user, record_mark=mark, base_url=base_url
+    )
+    ready = same.filter(status=EvidencePackBuild.Status.READY).first()
+    if usable(ready):
+        now = timezone.now()
+        build.status = EvidencePackBuild.Status.READY
+        build.started_at = build.finished_at = build.touched_at = now
+        for name in ("stored_name", "pages", "size", "missing_files"):
+            setattr(build, name, getattr(ready, name))
+    build.full_clean()
+    build.save()
+    log.info(
+        "evidence-pack-requested build=%s plan=%s as_of=%s user=%s status=%s",
+        build.pk,
+        plan.pk,
+        as_of,
+        user.get_username(),
+        build.status,
+    )
+    return build
+
+
+def _claimable(now) -> Q:
+    return Q(status=EvidencePackBuild.Status.QUEUED) | Q(
+        status=EvidencePackBuild.Status.BUILDING, touched_at__lt=now - STALE_AFTER
+    )
+
+
+def evidence_pack_pending():
+    """Builds waiting for a builder: queued, or building with no sign of life for a while."""
+    return EvidencePackBuild.objects.filter(_claimable(timezone.now())).order_by("requested_at")
+
+
+@transaction.atomic
+def evidence_pack_claim(*, pk: int, stage: str) -> EvidencePackBuild | None:
+    """Claim a build for this process (one atomic update), noting what had been recorded by the
+    end of its day as it starts to read; None when it is not there to claim (another process
+    has it, or it is done). A build tried ``MAX_ATTEMPTS`` times fails instead."""
+    now = timezone.now()
+    rows = EvidencePackBuild.objects.filter(_claimable(now), pk=pk)
+    build = rows.select_related("plan").first()
+    if build is None:
+        return None
+    if build.attempts >= MAX_ATTEMPTS:
+        rows.update(status=EvidencePackBuild.Status.FAILED, stage="", finished_at=now)
+        log.error("evidence-pack-failed build=%s: stopped after %s attempts", pk, build.attempts)
+        return None
+    mark = history_since.recorded_mark(build.as_of)
+    claimed = rows.filter(attempts=build.attempts).update(
+        status=EvidencePackBuild.Status.BUILDING,
+        stage=stage,
+        started_at=now,
+        touched_at=now,
+        record_mark=mark,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    build.refresh_from_db()
+    return build
+
+
+def _mine(build: EvidencePackBuild):
+    return EvidencePackBuild.objects.filter(
+        pk=build.pk, attempts=build.attempts, status=EvidencePackBuild.Status.BUILDING
+    )
+
+
+@transaction.atomic
+def evidence_pack_stage(*, build: EvidencePackBuild, stage: str) -> bool:
+    """Say which stage the build has reached (a sign of life); False when it lost its claim."""
+    return bool(_mine(build).update(stage=stage, touched_at=timezone.now()))
+
+
+@transaction.atomic
+def evidence_pack_finish(
+    *, build: EvidencePackBuild, stored_name: str, pages: int, size: int, missing_files: int
+) -> bool:
+    """The build is ready; False (nothing written) when it lost its claim."""
+    now = timezone.now()
+    done = _mine(build).update(
+        status=EvidencePackBuild.Status.READY,
+        stage="",
+        stored_name=stored_name,
+        pages=pages,
+        size=size,
+        missing_files=missing_files,
+        touched_at=now,
+        finished_at=now,
+    )
+    return bool(done)
+
+
+@transaction.atomic
+def evidence_pack_fail(*, build: EvidencePackBuild) -> bool:
+    now = timezone.now()
+    return bool(
+        _mine(build).update(
+            status=EvidencePackBuild.Status.FAILED, stage="", touched_at=now, finished_at=now
+        )
+    )

@@ -3,7 +3,7 @@ inspector's evidence pack under /findings/."""
 
 from django.urls import path
 
-from . import views
+from . import pack_views, views
 
 app_name = "board"
 
@@ -17,5 +17,11 @@ urlpatterns = [
     path("objectives/<int:pk>/challenges/new/", views.challenge_raise, name="challenge_raise"),
     path("challenges/<int:pk>/answer/", views.challenge_answer, name="challenge_answer"),
     path("challenges/<int:pk>/close/", views.challenge_close, name="challenge_close"),
-    path("findings/pack.zip", views.evidence_pack, name="evidence_pack"),
+    path("findings/pack.zip", pack_views.evidence_pack_request, name="evidence_pack"),
+    path("findings/packs/<int:pk>/", pack_views.evidence_pack_wait, name="evidence_pack_wait"),
+    path(
+        "findings/packs/<int:pk>/pack.zip",
+        pack_views.evidence_pack_download,
+        name="evidence_pack_download",
+    ),
 ]

@@ -7,11 +7,9 @@ calls one service.
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard import charts
 from dashboard.forms import DashboardForm
-from kit.form_pages import FormPage
+from kit.form_pages import FormPage, edit_fields
 from kit.formatting import long_date, person_name
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan
-from tracking import selectors as tracking_selectors
 
-from . import evidence_pack as evidence_pack_builder
 from . import forms, pack_selectors, pdf, selectors, services, workbook
 from .models import BoardMeeting, Challenge
 
@@ -155,11 +151,7 @@ def meeting_move(request, pk: int):
         forms.MeetingMoveForm,
         "board/meeting_move.html",
         run=lambda meeting, data: services.board_meeting_move(
-            user=request.user,
-            meeting=meeting,
-            held_on=data["held_on"],
-            reason=data["reason"],
-            expected_version=data["version"],
+            user=request.user, meeting=meeting, **edit_fields(data, "held_on")
         ),
         saved_message=lambda saved: (
             f"Board meeting “{saved.name}” moved to {long_date(saved.held_on)}."
@@ -175,10 +167,7 @@ def meeting_cancel(request, pk: int):
         forms.MeetingCancelForm,
         "board/meeting_cancel.html",
         run=lambda meeting, data: services.board_meeting_cancel(
-            user=request.user,
-            meeting=meeting,
-            reason=data["reason"],
-            expected_version=data["version"],
+            user=request.user, meeting=meeting, **edit_fields(data)
         ),
         saved_message=lambda saved: (
             f"Board meeting “{saved.name}” on {long_date(saved.held_on)} cancelled. It stays "
@@ -289,45 +278,3 @@ def challenge_close(request, pk: int):
         return redirect(_objective_url(challenge.objective_id))
     context = {"challenge": challenge, "objective": challenge.objective}
     return render(request, "board/challenge_close.html", context)
-
-
-# --- the inspector's evidence pack ---------------------------------------------------------------
-
-
-SPOOL_BYTES = 8 * 1024 * 1024  # a pack larger than this is spooled to a temporary file
-
-
-@require_GET
-def evidence_pack(request):
-    """The inspector's evidence pack of a plan at D as a ZIP (administrators and leadership):
-    built into a temporary file, then sent as an attachment."""
-    if not (
-        permissions.can_manage_plan(request.user)
-        or (request.user.is_active and permissions.is_leadership(request.user))
-    ):
-        raise PermissionDenied("Only leadership and administrators can download the pack.")
-    try:
-        as_of = tracking_selectors.parse_as_of(request.GET.get("as_of"))
-        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
-    except ValidationError as problem:
-        error = " ".join(problem.messages)
-        return render(request, "impact/findings.html", {"error": error}, status=400)
-    if as_of > timezone.localdate():
-        error = "Choose today or a date in the past."
-        return render(request, "impact/findings.html", {"error": error}, status=400)
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
-    try:
-        evidence_pack_builder.build_pack(plan, as_of, out, base_url=request.build_absolute_uri("/"))
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    response = FileResponse(
-        out,
-        as_attachment=True,
-        filename=evidence_pack_builder.pack_name(plan, as_of, "zip"),
-        content_type="application/zip",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

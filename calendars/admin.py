@@ -1,4 +1,4 @@
-"""Calendar links in the read-only Django admin: whose, and since when (never the hash)."""
+"""Calendar links in the read-only Django admin: whose, and since when (never the token)."""
 
 from django.contrib import admin
 

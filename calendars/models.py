@@ -1,12 +1,15 @@
 """Each person's private calendar link (``/calendar/<token>.ics``).
 
-The link's token is the only key to the feed, so only a hash of it is kept: nobody who reads
-the database, a backup or the admin can rebuild a working link. A link is the person's own
-setting, not part of the plan's record, so it has no history; making or replacing one is
-written to the security log (without the token).
+The token is kept as it is, so the account page can always show the person their current link
+(as large calendar services do); replacing it makes a new one and the old one stops at once. A
+link is the person's own setting, not part of the plan's record, so it has no history; making
+or replacing one is written to the security log (without the token), and request logs hide
+everything after ``/calendar/`` (``kit.security.HideSecretPaths``). The admin never shows it.
+
+Links made before tokens were kept have no token (only a hash was kept then, now dropped):
+they no longer work, and the account page asks the person to make a new one.
 """
 
-import hashlib
 import re
 import secrets
 
@@ -23,17 +26,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def token_hash(token: str) -> str:
-    """The SHA-256 of a token, as kept in the database. A token has 256 random bits, so a
-    plain hash cannot be reversed or guessed."""
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
 class CalendarFeed(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Null (not "", which would clash as unique) for a link made when only a hash was kept.
+    token = models.CharField(max_length=43, unique=True, null=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -42,8 +40,12 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         return f"Calendar link of {self.user}"
 
+    @property
+    def works(self) -> bool:
+        return bool(self.token)
+
     def matches(self, token: str | None) -> bool:
         """Whether ``token`` is this link's, compared in constant time."""
-        if not token or not TOKEN_PATTERN.fullmatch(token):
+        if not self.token or not token or not TOKEN_PATTERN.fullmatch(token):
             return False
-        return secrets.compare_digest(self.token_hash, token_hash(token))
+        return secrets.compare_digest(self.token, token)

@@ -14,20 +14,20 @@ from milestones.models import Milestone
 from objectives.models import Objective
 from tracking.history import last_recorded
 
-from .models import TOKEN_PATTERN, CalendarFeed, token_hash
+from .models import TOKEN_PATTERN, CalendarFeed
 
 
 def feed_owner(token: str):
     """The active person whose calendar link ``token`` is, or None.
 
-    The token is hashed before the look-up, so the database compares hashes the caller cannot
-    choose; the hash found is compared again in constant time. Leavers' links stop working.
+    Only a well-formed token is looked up; the one found is compared again in constant time.
+    Leavers' links stop working.
     """
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(token_hash=token_hash(token), user__is_active=True)
+        .filter(token=token, user__is_active=True)
         .first()
     )
     if feed is None or not feed.matches(token):

@@ -15,10 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import feed, selectors, services
 
-# The newest token is kept in the person's session, so the account page can show the link
-# during the session it was made in; afterwards only its hash exists.
-SESSION_KEY = "calendars.token"
-
 
 def feed_url(token: str) -> str:
     return feed.absolute_url(reverse("calendars:feed", args=[token]))
@@ -44,8 +40,7 @@ def calendar_feed(request, token):
 
 @require_POST
 def calendar_feed_replace(request):
-    token = services.calendar_feed_replace(user=request.user)
-    request.session[SESSION_KEY] = token
+    services.calendar_feed_replace(user=request.user)
     messages.success(
         request, "Your calendar link has been replaced. The old link has stopped working."
     )
@@ -54,16 +49,8 @@ def calendar_feed_replace(request):
 
 def account_calendar(request) -> dict:
     """What the account page shows about the person's calendar link, making the first one."""
-    link, token = services.calendar_feed_start(user=request.user)
-    if token is not None:
-        request.session[SESSION_KEY] = token
-    else:
-        token = request.session.get(SESSION_KEY)
-        if token is not None and not link.matches(token):
-            # Replaced in another session: this one's copy no longer works.
-            del request.session[SESSION_KEY]
-            token = None
+    link = services.calendar_feed_start(user=request.user)
     return {
-        "calendar_link": feed_url(token) if token else None,
+        "calendar_link": feed_url(link.token) if link.works else None,
         "calendar_made_at": link.created_at,
     }

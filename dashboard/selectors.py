@@ -62,6 +62,15 @@ class Headline:
     def change(self) -> int:
         return self.count - self.before
 
+    @property
+    def change_words(self) -> str:
+        word = "complete" if self.rag == drift.COMPLETE else self.rag
+        if self.change > 0:
+            return f"{self.change} more {word}"
+        if self.change < 0:
+            return f"{-self.change} fewer {word}"
+        return "No change"
+
 
 @dataclass(frozen=True)
 class TrendPoint:

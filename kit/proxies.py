@@ -74,3 +74,10 @@ def client_ip(request) -> str | None:
         if not _is_trusted(address, networks):
             break
     return str(client)
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the connection itself comes from one of the proxies in ``TRUSTED_PROXIES``."""
+    remote = parse_address(request.META.get("REMOTE_ADDR") or "")
+    networks = trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    return remote is not None and _is_trusted(remote, networks)

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.contrib.auth import logout, signals
 from django.dispatch import receiver
+from django.utils.cache import patch_cache_control
 
 log = logging.getLogger("improve.security")
 
@@ -163,6 +164,46 @@ def client_address(request) -> str:
     from .proxies import client_ip
 
     return client_ip(request) or "-"
+
+
+class ForwardedProtoMiddleware:
+    """Believe ``X-Forwarded-Proto`` (``SECURE_PROXY_SSL_HEADER``) only from the proxies in
+    ``TRUSTED_PROXIES``: from anyone else the header is dropped before Django reads it, so a
+    client reaching a host directly cannot pass plain HTTP off as HTTPS. First in the list."""
+
+    HEADER = "HTTP_X_FORWARDED_PROTO"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .proxies import from_trusted_proxy
+
+        if self.HEADER in request.META and not from_trusted_proxy(request):
+            del request.META[self.HEADER]
+        return self.get_response(request)
+
+
+# Every answer under these paths is private, even a refusal to someone not signed in.
+PRIVATE_PATH_PREFIXES = ("/api/",)
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: private, no-store`` on whatever a signed-in person is answered and on
+    every file sent as an attachment, so no shared cache or proxy keeps a copy. Static files
+    (served by whitenoise before this) and pages for people not signed in keep their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        attachment = response.get("Content-Disposition", "").startswith("attachment")
+        if signed_in or attachment or request.path_info.startswith(PRIVATE_PATH_PREFIXES):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class IdleSessionMiddleware:

@@ -30,6 +30,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project's root, for loadtest.report
+
+from loadtest.report import check_writes, print_table  # noqa: E402 (the root is on the path)
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 HOST = "127.0.0.1"
@@ -45,12 +49,13 @@ def log(message: str) -> None:
 # --- HTTP client with its own cookies (production cookies are Secure; we speak HTTP on loopback
 # and tell Django the proxy terminated TLS, as a real load balancer would).
 class Session:
-    def __init__(self, port: int):
+    def __init__(self, port: int, host: str = HOST):
         self.port = port
+        self.host = host
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: dict | None = None, timeout: float = 15):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         headers = {
             "X-Forwarded-Proto": "https",
             "Host": "localhost",
@@ -103,6 +108,8 @@ class Results:
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
     errors: list[tuple[float, str, str]] = field(default_factory=list)
+    # (when it started, name, milliseconds) of every answered request, for the phases of a run.
+    answered: list[tuple[float, str, float]] = field(default_factory=list)
     accepted_summaries: list[str] = field(default_factory=list)
     uncertain_summaries: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -114,6 +121,7 @@ class Results:
                 self.errors.append((time.monotonic(), name, error or f"HTTP {status}"))
             else:
                 self.timings[name].append(elapsed)
+                self.answered.append((started, name, elapsed))
             self.statuses[name][status or 0] += 1
 
 
@@ -129,8 +137,10 @@ def timed(results: Results, name: str, call):
 
 
 # --- workloads -----------------------------------------------------------------------------
-def leader_loop(port: int, deadline: float, results: Results, plan_id: int) -> None:
-    session = Session(port)
+def leader_loop(
+    port: int, deadline: float, results: Results, plan_id: int, host: str = HOST
+) -> None:
+    session = Session(port, host)
     session.login("leader")
     past = (date.today() - timedelta(days=120)).isoformat()
     pages = [
@@ -150,9 +160,13 @@ def leader_loop(port: int, deadline: float, results: Results, plan_id: int) -> N
 
 
 def manager_loop(
-    port: int, deadline: float, results: Results, objectives: list[tuple[int, int]]
+    port: int,
+    deadline: float,
+    results: Results,
+    objectives: list[tuple[int, int]],
+    host: str = HOST,
 ) -> None:
-    session = Session(port)
+    session = Session(port, host)
     session.login("manager")
     i = 0
     while time.monotonic() < deadline:
@@ -259,6 +273,11 @@ def django_env(database_url: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="stockton_improve.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="localhost,127.0.0.1",
+        # Production settings require the service's https address (for links in emails).
+        SITE_URL="https://localhost",
+        # The load client stands in for the TLS-terminating proxy: it connects from loopback
+        # and says the request came in over https, which is believed only from a trusted proxy.
+        TRUSTED_PROXIES="127.0.0.1",
         DATABASE_URL=database_url,
         DEMO_PASSWORD=PASSWORD,
         CONN_MAX_AGE="60",
@@ -297,13 +316,6 @@ def demo_objectives(env: dict[str, str]) -> tuple[int, list[tuple[int, int]]]:
     lines = manage(env, "shell", "--no-imports", "-c", script).split()
     plan_id, rest = int(lines[0]), list(map(int, lines[1:]))
     return plan_id, list(zip(rest[::2], rest[1::2], strict=True))
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def main() -> int:
@@ -399,37 +411,15 @@ def main() -> int:
             server.kill()
 
     # --- report -------------------------------------------------------------------------
-    total = sum(len(v) for v in results.timings.values()) + len(results.errors)
     print()
     print(
         f"Workload: {args.leaders} leaders + {args.managers} managers for {elapsed:.0f}s, "
         f"gunicorn {args.workers} workers, PostgreSQL"
     )
-    print(
-        f"{'request':<18}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  statuses"
-    )
-    all_times: list[float] = []
-    error_counts: dict[str, int] = defaultdict(int)
-    for _, name, _ in results.errors:
-        error_counts[name] += 1
-    for name in sorted(set(results.timings) | set(error_counts)):
-        values = results.timings.get(name, [])
-        all_times.extend(values)
-        statuses = ", ".join(f"{k}:{v}" for k, v in sorted(results.statuses[name].items()))
-        print(
-            f"{name:<18}{len(values) + error_counts[name]:>7}{percentile(values, 50):>9.0f}"
-            f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}{error_counts[name]:>8}  {statuses}"
-        )
-    print(
-        f"{'all':<18}{total:>7}{percentile(all_times, 50):>9.0f}{percentile(all_times, 95):>9.0f}"
-        f"{percentile(all_times, 99):>9.0f}{len(results.errors):>8}"
-    )
-    print(
-        f"Throughput: {total / elapsed:.1f} requests/s; errors {len(results.errors)} "
-        f"({100 * len(results.errors) / max(total, 1):.2f}%)"
-    )
-    # A fault's window: from just before it until 2 s after the app answered again.
-    pg_window = (pg_restart_at - 0.5, pg_restart_at + (pg_back or 30) + 2)
+    print_table(results, elapsed)
+    # A fault's window: from just before it until 2 s after the app answered again (for the
+    # database, the answer is timed from the end of the restart, which itself took ``took``).
+    pg_window = (pg_restart_at - 0.5, pg_restart_at + took + (pg_back or 30) + 2)
     kill_window = (kill_at - 0.5, kill_at + (kill_back or 30) + 2)
     near_pg = sum(1 for t, _, _ in results.errors if pg_window[0] <= t <= pg_window[1])
     near_kill = sum(1 for t, _, _ in results.errors if kill_window[0] <= t <= kill_window[1])
@@ -448,41 +438,9 @@ def main() -> int:
     )
 
     # --- integrity ---------------------------------------------------------------------
-    script = (
-        "import json,sys\n"
-        "from objectives.models import ProgressUpdate\n"
-        "wanted = json.load(sys.stdin)\n"
-        "found = set(ProgressUpdate.objects.filter(summary__in=wanted).values_list('summary', flat=True))\n"
-        "with_history = set(ProgressUpdate.history.filter(summary__in=wanted, history_type='+')"
-        ".values_list('summary', flat=True))\n"
-        "print(len(wanted), len(found), len(found & with_history))\n"
-    )
-    import json
-
-    check = subprocess.run(
-        [PYTHON, "manage.py", "shell", "--no-imports", "-c", script],
-        cwd=ROOT,
-        env=env,
-        text=True,
-        input=json.dumps(results.accepted_summaries),
-        capture_output=True,
-    )
-    wanted, found, with_history = map(int, check.stdout.split())
-    print(
-        f"Accepted progress updates: {wanted}; in the database: {found}; with a creation record: {with_history}"
-    )
-    uncertain = subprocess.run(
-        [PYTHON, "manage.py", "shell", "--no-imports", "-c", script],
-        cwd=ROOT,
-        env=env,
-        text=True,
-        input=json.dumps(results.uncertain_summaries),
-        capture_output=True,
-    )
-    u_wanted, u_found, u_hist = map(int, uncertain.stdout.split())
-    print(
-        f"Writes cut off by a fault: {u_wanted}; saved: {u_found} (each with history: {u_hist == u_found})"
-    )
+    writes = check_writes(env, results)
+    wanted, found, with_history = writes.wanted, writes.found, writes.with_history
+    u_found, u_hist = writes.cut_off_found, writes.cut_off_with_history
     history = subprocess.run(
         [PYTHON, "manage.py", "check_history"], cwd=ROOT, env=env, text=True, capture_output=True
     )

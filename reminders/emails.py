@@ -37,34 +37,27 @@ def build(*, person, template: str, subject: str, context: dict, day=None) -> ma
     )
 
 
-def reminder_email(reminder) -> mail.Email:
+def _morning_email(item, template: str, name: str) -> mail.Email:
+    """A reminder or digest of a morning: its template reads it as ``name``, with its day."""
     return build(
-        person=reminder.person,
-        template="reminder",
-        subject=reminder.subject,
-        context={"reminder": reminder, "day": reminder.day},
-        day=reminder.day,
+        person=item.person,
+        template=template,
+        subject=item.subject,
+        context={name: item, "day": item.day},
+        day=item.day,
     )
+
+
+def reminder_email(reminder) -> mail.Email:
+    return _morning_email(reminder, "reminder", "reminder")
 
 
 def leadership_digest_email(digest) -> mail.Email:
-    return build(
-        person=digest.person,
-        template="leadership_digest",
-        subject=digest.subject,
-        context={"digest": digest, "day": digest.day},
-        day=digest.day,
-    )
+    return _morning_email(digest, "leadership_digest", "digest")
 
 
 def admin_digest_email(digest) -> mail.Email:
-    return build(
-        person=digest.person,
-        template="admin_digest",
-        subject=digest.subject,
-        context={"digest": digest, "day": digest.day},
-        day=digest.day,
-    )
+    return _morning_email(digest, "admin_digest", "digest")
 
 
 def invitation_email(*, person, set_password_url: str, invited_by) -> mail.Email:

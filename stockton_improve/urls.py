@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kit.health import healthz
 from kit.signin_forms import AdminSignInForm, SignInForm
 
 admin.site.site_header = "Improvement plan administration"
@@ -9,6 +10,7 @@ admin.site.site_title = "Improvement plan"
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

@@ -96,6 +96,9 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:challenge_close": ("closer", ("GET", "POST")),
     "impact:findings": ("reader", ("GET",)),
     "board:evidence_pack": ("challenger", ("GET",)),  # leadership and administrators
+    # the sample pack was asked for by the leader: theirs and administrators' only
+    "board:evidence_pack_wait": ("challenger", ("GET",)),
+    "board:evidence_pack_download": ("challenger", ("GET",)),
     "impact:manage_findings": ("admin", ("GET",)),
     "impact:finding_create": ("admin", ("GET", "POST")),
     "impact:finding_edit": ("admin", ("GET", "POST")),
@@ -110,6 +113,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:evidence_download": ("reader", ("GET",)),
     "calendars:feed": ("public", ("GET", "HEAD")),
     "calendars:replace": ("reader", ("POST",)),
+    "healthz": ("public", ("GET", "HEAD")),
 }
 # Which sample object fills the URL's <pk>.
 SAMPLE_FOR = {
@@ -160,6 +164,8 @@ SAMPLE_FOR = {
     "impact:evidence_create": "objective",
     "impact:evidence_withdraw": "evidence",
     "impact:evidence_download": "evidence",
+    "board:evidence_pack_wait": "evidence_pack",
+    "board:evidence_pack_download": "evidence_pack",
 }
 # URLs whose arguments are not one sample's pk.
 FIXED_ARGS = {
@@ -224,6 +230,9 @@ def world(db):
                 user=admin, plan=plan, held_on=plan.starts_on, name="Improvement board"
             ),
             "value": value,
+            "evidence_pack": board_services.evidence_pack_request(
+                user=leader, plan=plan, as_of=plan.starts_on, base_url="http://testserver/"
+            ),
             **impact,
         },
     }

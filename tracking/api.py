@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from objectives import drafts, permissions
 from objectives.drift import MilestoneDrift, ObjectiveDrift
 
-from . import panels, selectors
+from . import forecasts, panels, selectors
 
 
 def _iso(value):
@@ -64,6 +64,8 @@ def drift_api(request):
         return _error(" ".join(error.messages), 400)
     result = selectors.plan_drift(plan, as_of)
     objectives = [objective_json(r) for r in result.objectives]
+    likely = forecasts.plan_forecast(plan, as_of, result.objectives)
+    forecasts.add_to_json(objectives, likely)
     fields = panels.drift_api.build(plan, as_of, stale_after_days=result.rules.stale_after_days)
     for name, values in fields.items():
         for item in objectives:
@@ -72,6 +74,7 @@ def drift_api(request):
         "plan": {"id": plan.pk, "name": plan.name},
         "as_of": as_of.isoformat(),
         "summary": result.summary,
+        "forecast": likely.json(),
         "objectives": objectives,
     }
     body.update(panels.drift_api_plan.build(plan, as_of, drift=result))

@@ -15,13 +15,13 @@ One set of rules for every page, file, email and process:
 - A plan's thresholds at D are its latest record by the end of D, else the plan's own row.
 
 The readers (``records``, ``rows_at``, ``changes``, ``plan_rules_at``, ``plan_records``,
-``first_record``, ``last_record``; for accounts ``accounts_at``, ``account_records`` and
-``account_roles`` in ``history_accounts``; ``recorded_after`` in ``history_since``) run one
-query each (``accounts_at`` one more for accounts with no history); ``created_by`` is a
-condition and ``last_recorded`` a value for a query of live rows. The rest (``by_row``,
-``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on records already
-read, so ``tracking.replay.PlanHistory`` replays any number of days from one read with the
-same rules.
+``first_record``, ``last_record``, ``first_recorded_days``; for accounts ``accounts_at``,
+``account_records`` and ``account_roles`` in ``history_accounts``; ``recorded_after`` in
+``history_since``) run one query each (``accounts_at`` one more for accounts with no history);
+``created_by`` is a condition and ``last_recorded`` a value for a query of live rows. The rest
+(``by_row``, ``Row``, ``as_it_stood``, ``pairs``, ``account_from``, ``rules_from``) work on
+records already read, so ``tracking.replay.PlanHistory`` replays any number of days from one
+read with the same rules.
 
 Services and ``check_history`` may still read ``Model.history`` to check the rules of the record
 (the order of a row's records, the version an edit form was read at, rows against their
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 
 from objectives import drift
 
@@ -60,6 +60,11 @@ _WHO = (
 def end_of_day(day: date) -> datetime:
     """The first instant after ``day`` in the project's time zone: history before it counts."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def local_day(moment: datetime) -> date:
+    """The day of ``moment`` in the project's time zone (the day a record counts for)."""
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 # --- reading records ----------------------------------------------------------------------------
@@ -184,6 +189,18 @@ def last_recorded(model: type[models.Model], ref: str = "pk") -> Subquery:
         .values("history_date")[:1],
         output_field=models.DateTimeField(),
     )
+
+
+def first_recorded_days(model: type[models.Model], ids: Iterable[int]) -> dict[int, date]:
+    """Row id -> the day (London time) of its first record, when it was added: one query. A
+    row's first record never changes, so callers may keep the answer."""
+    rows = (
+        model.history.filter(id__in=list(ids))
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values_list("id", "first")
+    )
+    return {pk: local_day(first) for pk, first in rows}
 
 
 # --- changes ------------------------------------------------------------------------------------

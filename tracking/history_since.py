@@ -1,15 +1,20 @@
 """Whether anything was recorded after a moment: whether today's live rows are still the plan
-as it stood then (part of the one reader of the past, ``tracking.history``).
+as it stood then; and a fingerprint of what had been recorded by the end of a day, which says
+whether something made earlier from the record (an evidence pack) is still good (part of the
+one reader of the past, ``tracking.history``).
 """
 
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+import hashlib
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 
+from .history import end_of_day
 from .history_accounts import ACCOUNT_FIELDS
 
 User = get_user_model()
@@ -66,3 +71,42 @@ def recorded_after(cutoff: datetime, *, plan=None) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return bool(cursor.fetchone()[0])
+
+
+# --- what had been recorded by the end of a day --------------------------------------------------
+
+
+@functools.cache
+def _history_tables() -> tuple[str, ...]:
+    """Every history table of the project (the plan's, the impact's, the board's, accounts')."""
+    from django.apps import apps
+
+    return tuple(
+        sorted(
+            model._meta.db_table
+            for model in apps.get_models()
+            if getattr(model, "instance_type", None) is not None
+            and {"history_id", "history_date"} <= {f.name for f in model._meta.fields}
+        )
+    )
+
+
+def recorded_mark(day: date) -> str:
+    """A short fingerprint of everything recorded by the end of ``day`` (one query): the latest
+    history id of each history table among the records dated by then. History is never edited,
+    so the mark changes exactly when something dated on or before ``day`` is recorded (a
+    backdated record included); for today or later, whenever anything is recorded."""
+    q = connection.ops.quote_name
+    cutoff = end_of_day(day)
+    dated = cutoff <= timezone.now()
+    where = f" WHERE {q('history_date')} < %s" if dated else ""
+    parts = [
+        f"(SELECT MAX({q('history_id')}) FROM {q(table)}{where})"  # noqa: S608 (model names)
+        for table in _history_tables()
+    ]
+    params = [connection.ops.adapt_datetimefield_value(cutoff)] * len(parts) if dated else []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        values = cursor.fetchone()
+    text = f"{day.isoformat()}:" + ".".join(str(v or 0) for v in values)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()

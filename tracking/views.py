@@ -17,7 +17,7 @@ from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
 
-from . import panels, selectors, timeline, trend, worklist
+from . import forecasts, panels, selectors, timeline, trend, worklist
 
 
 @require_GET
@@ -87,6 +87,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         objective.is_withdrawn and not permissions.is_administrator(request.user)
     )
     reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
+    likely = forecasts.plan_forecast(objective.plan, as_of, [row] if row and shown else [])
     context = {
         "objective": objective,
         "shown": shown,
@@ -98,6 +99,8 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "due_soon": [(row, m) for m in row.due_soon] if row and shown else [],
         "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
+        "likely": likely,
+        "likely_finish": likely.objectives.get(row.id) if row else None,
         "updates": timeline.updates_as_of(records, cutoff),
         # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
         "timeline": SimpleLazyObject(

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto counts only from TRUSTED_PROXIES, before anything reads it.
+    "kit.security.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kit.security.IdleSessionMiddleware",
+    "kit.security.PrivateResponsesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,6 +149,9 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The inspector's evidence pack is built in a daemon thread of the process that was asked
+# (board.pack_builds); `manage.py build_evidence_packs` from cron builds any left behind.
+EVIDENCE_PACK_THREADS = env.bool("EVIDENCE_PACK_THREADS", default=True)
 
 # History: reasons can be long; index history by date for point-in-time reads.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
@@ -177,6 +183,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A load balancer's health check speaks plain HTTP to each host: never redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Single sign-on with the organisation's OpenID Connect provider (Microsoft Entra ID or
 # another): on only when all six are set. People are matched by verified email to an existing

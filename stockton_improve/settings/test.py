@@ -20,3 +20,7 @@ AUTHENTICATION_BACKENDS = [
 STORAGES["evidence"]["OPTIONS"] = {  # noqa: F405
     "location": str(Path(tempfile.gettempdir()) / f"improve-test-evidence-{os.getpid()}")
 }
+
+# Evidence packs are built at once in the request, through the same code the thread runs
+# (one test starts the thread itself).
+EVIDENCE_PACK_THREADS = False

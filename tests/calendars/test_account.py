@@ -1,4 +1,4 @@
-"""The calendar link on /account/: made on first view, shown in that session, replaceable."""
+"""The calendar link on /account/: made on first view, always shown, replaceable."""
 
 import re
 
@@ -44,16 +44,13 @@ def test_the_account_page_makes_and_shows_my_link(client, clock, world, manager)
     assert CalendarFeed.objects.filter(user=manager).count() == 1
 
 
-def test_another_session_is_not_shown_the_link_but_can_replace_it(client, clock, world, manager):
+def test_every_session_is_shown_the_current_link(client, clock, world, manager):
     client.force_login(manager)
     with clock(TODAY):
         _url, first = _link(client.get("/account/").content.decode())
         other = Client()
         other.force_login(manager)
-        page = other.get("/account/").content.decode()
-    assert first not in page and not LINK.search(page)
-    assert "You have a calendar link, made on 2 March 2026" in page
-    with clock(TODAY):
+        assert _link(other.get("/account/").content.decode())[1] == first
         response = other.post("/account/calendar/replace/")
         assert response.status_code == 302 and response.url == "/account/#calendar"
         page = other.get("/account/").content.decode()
@@ -61,9 +58,24 @@ def test_another_session_is_not_shown_the_link_but_can_replace_it(client, clock,
         assert "Your calendar link has been replaced" in page
         assert _feed(first).status_code == 404
         assert _feed(second).status_code == 200
-        # The first session's copy no longer works, so it is no longer shown.
+        # The first session now shows the new link, never the old one.
         page = client.get("/account/").content.decode()
-    assert not LINK.search(page) and first not in page
+    assert _link(page)[1] == second and first not in page
+
+
+def test_a_link_made_when_only_its_hash_was_kept_must_be_made_again(client, clock, world, manager):
+    with clock(TODAY):
+        CalendarFeed.objects.create(user=manager, token=None)
+        client.force_login(manager)
+        page = client.get("/account/").content.decode()
+        assert not LINK.search(page)
+        assert "has stopped working" in page and "Make a new link" in page
+        assert "Replace this link" not in page
+        page = client.post("/account/calendar/replace/", follow=True).content.decode()
+    _url, token = _link(page)
+    with clock(TODAY):
+        assert _feed(token).status_code == 200
+    assert CalendarFeed.objects.get(user=manager).token == token
 
 
 def test_replacing_my_link_from_the_account_page(client, clock, world, manager):
@@ -113,7 +125,7 @@ def test_a_leaver_cannot_make_a_link(world):
         services.calendar_feed_start(user=leaver)
 
 
-def test_the_admin_lists_links_read_only_without_their_hash(client, world, manager):
+def test_the_admin_lists_links_read_only_without_their_token(client, world, manager):
     from calendars import services
 
     admin = factories.make_admin("staff_alice", is_staff=True)
@@ -124,7 +136,8 @@ def test_the_admin_lists_links_read_only_without_their_hash(client, world, manag
     assert listing.status_code == 200 and "mo_manager" in listing.content.decode()
     change = client.get(f"/admin/calendars/calendarfeed/{feed.pk}/change/")
     assert change.status_code == 200
-    assert feed.token_hash not in change.content.decode()
+    assert feed.token not in change.content.decode()
+    assert feed.token not in listing.content.decode()
     assert client.get("/admin/calendars/calendarfeed/add/").status_code == 403
     assert client.post(f"/admin/calendars/calendarfeed/{feed.pk}/delete/").status_code == 403
-    assert CalendarFeed.objects.get(user=manager).token_hash == feed.token_hash
+    assert CalendarFeed.objects.get(user=manager).token == feed.token

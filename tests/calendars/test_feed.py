@@ -204,12 +204,21 @@ def test_a_leavers_link_stops(client, clock, world, admin_user, manager, manager
     assert _get(client, clock, manager_token).status_code == 404
 
 
-def test_the_token_is_kept_only_as_a_hash(world, manager, manager_token):
+def test_the_token_is_kept_so_the_link_can_be_shown_again(world, manager, manager_token):
     from calendars.models import CalendarFeed
 
-    row = CalendarFeed.objects.filter(user=manager).values().get()
-    assert manager_token not in str(row)
+    assert CalendarFeed.objects.get(user=manager).token == manager_token
     assert len(manager_token) >= 43
+
+
+def test_a_link_with_no_token_kept_finds_nothing(client, clock, world, manager, manager_token):
+    from calendars.models import CalendarFeed
+
+    feed = CalendarFeed.objects.get(user=manager)
+    feed.token = None
+    feed.save()
+    assert not feed.matches(manager_token) and not feed.matches(None)
+    assert _get(client, clock, manager_token).status_code == 404
 
 
 def test_only_post_is_accepted_and_head_works(client, clock, world, manager_token):

@@ -59,3 +59,21 @@ def test_the_filter_hides_the_token_in_every_logged_form():
     assert HideSecretPaths().filter(record) is True
     assert token not in record.getMessage()
     assert record.getMessage() == '"GET /calendar/[hidden] HTTP/1.1" 200 512'
+
+
+def test_showing_and_replacing_the_link_on_the_account_page_logs_no_token(
+    client, clock, world, manager, captured
+):
+    from calendars.models import CalendarFeed
+
+    client.force_login(manager)
+    with clock(TODAY):
+        assert client.get("/account/").status_code == 200
+        first = CalendarFeed.objects.get(user=manager).token
+        assert first in client.get("/account/").content.decode()
+        client.post("/account/calendar/replace/")
+        second = CalendarFeed.objects.get(user=manager).token
+    assert first != second
+    text = _all_text(captured)
+    assert first not in text and second not in text
+    assert "calendar-link-made user=mo_manager" in text

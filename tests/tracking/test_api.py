@@ -94,7 +94,7 @@ def test_shape_is_exactly_the_contract(client, clock, leader, plan_with_history)
     response = get_json(client, leader, clock=clock, plan=plan_with_history.pk)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"plan", "as_of", "summary", "objectives", "board"}  # board: new key
+    assert set(body) == {"plan", "as_of", "summary", "forecast", "objectives", "board"}
     assert body["board"] is None  # no board meeting is recorded in this plan
     assert body["plan"] == {"id": plan_with_history.pk, "name": "Children's services plan"}
     assert body["as_of"] == "2026-04-10"
@@ -111,6 +111,8 @@ def test_shape_is_exactly_the_contract(client, clock, leader, plan_with_history)
             "flags",
             "milestones",
             "measures",  # added by the findings-to-impact work (new keys may be added)
+            "likely_finish",
+            "likely_finish_80",
         }
         assert ISO_DATE.match(row["target_date"])
         assert isinstance(row["flags"], list)
@@ -125,6 +127,8 @@ def test_shape_is_exactly_the_contract(client, clock, leader, plan_with_history)
                 "overdue_days",
                 "replans",
                 "rag",
+                "likely_finish",
+                "likely_finish_80",
             }
             assert ISO_DATE.match(m["baseline_date"])
             assert ISO_DATE.match(m["due_date"])
@@ -161,6 +165,8 @@ def test_values_as_worked_out_by_hand(client, clock, leader, plan_with_history):
         "overdue_days": 0,
         "replans": 1,
         "rag": "amber",
+        "likely_finish": None,  # too few finished milestones for a forecast
+        "likely_finish_80": None,
     }
     assert by_title["Workforce strategy"] == {
         "id": by_title["Workforce strategy"]["id"],
@@ -172,6 +178,8 @@ def test_values_as_worked_out_by_hand(client, clock, leader, plan_with_history):
         "overdue_days": 0,
         "replans": 0,
         "rag": "complete",
+        "likely_finish": None,  # complete: no likely finish
+        "likely_finish_80": None,
     }
     assert (done["rag"], done["flags"]) == ("complete", [])
 

@@ -41,6 +41,7 @@ from dashboard.selectors import RAG_LABELS
 from impact import evidence_services as impact_evidence_services
 from impact import services as impact_services
 from impact import value_services as impact_value_services
+from impact.models import Evidence
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
@@ -381,7 +382,7 @@ def _one_event(
                 pk = rng.choice(current)
                 impact_evidence_services.evidence_withdraw(
                     user=admin,
-                    evidence=impact_evidence_services.Evidence.objects.get(pk=pk),
+                    evidence=Evidence.objects.get(pk=pk),
                     reason="Wrong file",
                 )
                 rec.evidence[pk][2] = moment

@@ -1,0 +1,129 @@
+"""The likely finish (docs/drift-rules.md, "Likely finish"): a reference-class forecast from
+the plan's own record, after the Green Book's optimism bias. Pure: no database, no clock.
+
+Owners' forecasts tend to be optimistic; the milestones the plan has already finished say by
+how much. The overruns are kept as exact fractions so that a finish a whole number of days
+away never rounds up by a day through floating point. It is a forecast shown beside the
+record: never a flag, never a change to a colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import NamedTuple
+
+MIN_PLANNED_DAYS = 14  # shorter milestones say little about overrun
+MIN_CLASS_SIZE = 10  # fewer finished milestones than this: no forecast
+LIKELY, LIKELY_80 = 50, 80  # the percentiles of overrun used
+NOT_ENOUGH = "not enough finished milestones yet"
+
+
+class MilestoneRecord(NamedTuple):
+    """A milestone as it stood at D: the day it was first recorded, its agreed date and the day
+    it was completed (None while open)."""
+
+    first_recorded: date
+    baseline_date: date
+    completed_on: date | None
+
+
+class Likely(NamedTuple):
+    """A likely finish (the 50th percentile of overrun) and the finish 4 in 5 beat (the 80th)."""
+
+    finish: date
+    finish_80: date
+
+
+def planned_days(milestone: MilestoneRecord) -> int:
+    return (milestone.baseline_date - milestone.first_recorded).days
+
+
+def overrun(milestone: MilestoneRecord) -> Fraction:
+    """(completed − first recorded) / (baseline − first recorded) − 1: 0 when on time, 0.5 when
+    it took half as long again as planned, negative when early."""
+    taken = (milestone.completed_on - milestone.first_recorded).days
+    return Fraction(taken, planned_days(milestone)) - 1
+
+
+def in_class(milestone: MilestoneRecord, as_of: date) -> bool:
+    """Completed on or before D with a planned duration of at least ``MIN_PLANNED_DAYS``."""
+    return (
+        milestone.completed_on is not None
+        and milestone.completed_on <= as_of
+        and planned_days(milestone) >= MIN_PLANNED_DAYS
+    )
+
+
+def nearest_rank(ordered: list, percent: int):
+    """The value at position ceil(percent/100 × n) (counting from 1) of the sorted list."""
+    if not ordered:
+        raise ValueError("No values to take a percentile of.")
+    position = -(-percent * len(ordered) // 100)  # ceil in whole numbers
+    return ordered[max(position, 1) - 1]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The reference class at D: its size and, with at least ``MIN_CLASS_SIZE`` in it, the
+    50th and 80th percentiles of overrun (None otherwise)."""
+
+    class_size: int
+    r50: Fraction | None = None
+    r80: Fraction | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.r50 is not None
+
+    def likely(self, due_date: date, as_of: date) -> Likely | None:
+        """An open milestone's likely finish at D, or None without a forecast."""
+        if not self.enough:
+            return None
+        return Likely(
+            likely_finish(due_date, as_of, self.r50), likely_finish(due_date, as_of, self.r80)
+        )
+
+
+def reference_class(milestones: Iterable[MilestoneRecord], as_of: date) -> Forecast:
+    """The forecast the plan's milestones (as they stood at D) support at D."""
+    # Sorted by a float of the ratio (exact enough to order ratios of whole days; far quicker
+    # than fractions), each kept with its milestone to give the chosen ones exactly.
+    ordered = sorted(
+        ((m.completed_on - m.first_recorded).days / planned_days(m), m)
+        for m in milestones
+        if in_class(m, as_of)
+    )
+    if len(ordered) < MIN_CLASS_SIZE:
+        return Forecast(len(ordered))
+    return Forecast(
+        len(ordered),
+        overrun(nearest_rank(ordered, LIKELY)[1]),
+        overrun(nearest_rank(ordered, LIKELY_80)[1]),
+    )
+
+
+def likely_finish(due_date: date, as_of: date, r: Fraction) -> date:
+    """D + ceil(remaining × (1 + max(0, r))), remaining = max(1, due_date − D) days: an owner
+    who finishes early is not assumed to, and an overdue milestone still needs a day."""
+    remaining = max(1, (due_date - as_of).days)
+    try:
+        return as_of + timedelta(days=math.ceil(remaining * (1 + max(Fraction(0), r))))
+    except OverflowError:  # beyond the calendar (a day asked for near year 9999)
+        return date.max
+
+
+def latest(likely: Iterable[Likely]) -> Likely | None:
+    """An objective's likely finish: the latest of its open milestones' (None with none)."""
+    found = list(likely)
+    if not found:
+        return None
+    return Likely(max(x.finish for x in found), max(x.finish_80 for x in found))
+
+
+def ratio(value: Fraction | None) -> float | None:
+    """An overrun for people and JSON: a decimal to 4 places."""
+    return None if value is None else round(float(value), 4)

@@ -1,0 +1,195 @@
+"""The likely finish as of D: the reference class read from the plan's record, applied to the
+open milestones of the drift picture (``objectives.forecast`` holds the rules).
+
+The reference class is every milestone of the plan as it stood at the end of D (withdrawn by D
+left out), with the day it was first recorded. Today (and later days) it is the live rows, with
+each milestone's first recorded day kept once read; a past day is one read of the milestones'
+history through ``tracking.history``, worked out once and kept in Django's cache under the
+plan's generation (``tracking.pastdays``), so every surface gives the same answer for the same D.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from milestones.models import Milestone
+from objectives import forecast
+from objectives.drift import COMPLETE, ObjectiveDrift
+from objectives.forecast import Forecast, Likely, MilestoneRecord
+from objectives.models import Plan
+
+from . import history, live, pastdays
+
+KIND = "forecast"
+FIRST_DAYS = "first-days"
+
+
+# --- reading the record ------------------------------------------------------------------------
+
+
+def plan_milestone_records(plan: Plan, until=None) -> dict[int, history.Row]:
+    """Every record of the plan's milestones dated before ``until`` (all when None), by
+    milestone, with their dates: one query."""
+    return history.by_row(
+        history.records(
+            Milestone,
+            "baseline_date",
+            "due_date",
+            "completed_on",
+            "withdrawn_on",
+            filter={"objective__plan_id": plan.pk},
+            until=until,
+        )
+    )
+
+
+def milestones_from(grouped: dict[int, history.Row], as_of: date) -> list[MilestoneRecord]:
+    """The milestones as they stood at the end of ``as_of`` from records already read (up to
+    that day or later), each with the local day it was first recorded."""
+    cutoff = history.end_of_day(as_of)
+    result = []
+    for row in grouped.values():
+        last = row.at(cutoff)
+        if last is None or last["history_type"] == history.DELETED:
+            continue
+        if last["withdrawn_on"] is not None and last["withdrawn_on"] <= as_of:
+            continue
+        result.append(
+            MilestoneRecord(
+                history.local_day(row.records[0]["history_date"]),
+                last["baseline_date"],
+                last["completed_on"],
+            )
+        )
+    return result
+
+
+def _first_days(plan: Plan, ids: list[int]) -> dict[int, date]:
+    """Each milestone's first recorded day, kept in Django's cache under the plan's generation
+    (a row's first record never changes; the generation keeps a cache that outlived its database
+    from answering for another's rows): one query for the generation, one more for milestones
+    not kept yet."""
+    key = f"{pastdays.PREFIX}:{FIRST_DAYS}:{plan.pk}:{pastdays.generation(plan.pk)}"
+    known = cache.get(key) or {}
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        known = {**known, **history.first_recorded_days(Milestone, missing)}
+        cache.set(key, known, timeout=pastdays.TIMEOUT)
+    return known
+
+
+def _live_milestones(plan: Plan, as_of: date) -> list[MilestoneRecord]:
+    """The plan's milestones finished by ``as_of``, from the live rows (one query), each with
+    the day it was first recorded."""
+    rows = list(
+        Milestone.objects.filter(objective__plan=plan, completed_on__lte=as_of)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of))
+        .values_list("id", "baseline_date", "completed_on")
+    )
+    first = _first_days(plan, [pk for pk, _, _ in rows])
+    return [
+        MilestoneRecord(first[pk], baseline, completed)
+        for pk, baseline, completed in rows
+        if pk in first
+    ]
+
+
+def reference_class(plan: Plan, as_of: date) -> Forecast:
+    """The plan's reference class at the end of ``as_of``: today and later from the live rows
+    (unless history was recorded after that day, which only a clock set back does); a past day
+    kept, or read from history once."""
+    cutoff = history.end_of_day(as_of)
+    if as_of >= timezone.localdate():
+        if live.recorded_after(plan, cutoff):
+            found = milestones_from(plan_milestone_records(plan, cutoff), as_of)
+        else:
+            found = _live_milestones(plan, as_of)
+        return forecast.reference_class(found, as_of)
+    kept = pastdays.kept(plan.pk)
+    found = kept.get_many(KIND, [as_of]).get(as_of)
+    if found is None:
+        kept.note_day(as_of)
+        found = forecast.reference_class(
+            milestones_from(plan_milestone_records(plan, cutoff), as_of), as_of
+        )
+        kept.set_many(KIND, {as_of: found})
+    return found
+
+
+# --- applying it to the drift picture ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanForecast:
+    """The likely finish of each open milestone and objective at D (empty without a
+    forecast), and the objectives likely to finish after their target."""
+
+    as_of: date
+    stats: Forecast
+    milestones: dict[int, Likely] = field(default_factory=dict)
+    objectives: dict[int, Likely] = field(default_factory=dict)
+    late: list[tuple[ObjectiveDrift, Likely]] = field(default_factory=list)
+
+    @property
+    def enough(self) -> bool:
+        return self.stats.enough
+
+    @property
+    def not_enough(self) -> str:
+        return forecast.NOT_ENOUGH
+
+    def json(self) -> dict:
+        return {
+            "class_size": self.stats.class_size,
+            "r50": forecast.ratio(self.stats.r50),
+            "r80": forecast.ratio(self.stats.r80),
+        }
+
+
+def apply(stats: Forecast, rows: Iterable[ObjectiveDrift], as_of: date) -> PlanForecast:
+    """Each open milestone's likely finish, each objective's (the latest of its open
+    milestones'), and the objectives not complete whose likely finish is after their target,
+    in the order given."""
+    milestones: dict[int, Likely] = {}
+    objectives: dict[int, Likely] = {}
+    late = []
+    if stats.enough:
+        for row in rows:
+            mine = {m.id: stats.likely(m.due_date, as_of) for m in row.open_milestones}
+            milestones.update(mine)
+            likely = forecast.latest(mine.values())
+            if likely is None:
+                continue
+            objectives[row.id] = likely
+            if row.rag != COMPLETE and likely.finish > row.state.target_date:
+                late.append((row, likely))
+    return PlanForecast(as_of, stats, milestones, objectives, late)
+
+
+def plan_forecast(plan: Plan, as_of: date, rows: Sequence[ObjectiveDrift]) -> PlanForecast:
+    """The likely finish at the end of ``as_of`` of ``rows`` (the plan's drift that day, or
+    some of it), from the plan's whole reference class."""
+    return apply(reference_class(plan, as_of), rows, as_of)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def add_to_json(objectives: list[dict], likely: PlanForecast) -> None:
+    """Give each objective and milestone of ``/api/drift/`` its ``likely_finish`` and
+    ``likely_finish_80`` (YYYY-MM-DD, or null when complete or without a forecast)."""
+    for item in objectives:
+        for milestone in item["milestones"]:
+            found = likely.milestones.get(milestone["id"])
+            milestone["likely_finish"] = _iso(found and found.finish)
+            milestone["likely_finish_80"] = _iso(found and found.finish_80)
+        found = likely.objectives.get(item["id"])
+        item["likely_finish"] = _iso(found and found.finish)
+        item["likely_finish_80"] = _iso(found and found.finish_80)
