@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kit.form_pages import FormPage, edit_fields, fields, run_service
+from kit.form_pages import FormPage, edit_fields, fields, posted, run_service
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan
 
@@ -26,7 +26,7 @@ from .forms import (
     MeasureForm,
 )
 from .models import MEASURE_FIELDS, Finding, Measure
-from .page_access import objective_url, posted, require_admin, require_viewer
+from .page_access import objective_url, require_admin, require_viewer
 
 # --- the findings register (every role) ---------------------------------------------------------
 
