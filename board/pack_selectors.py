@@ -26,6 +26,7 @@ from objectives import drift, explain
 from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import forecasts, history, selectors
 
+from . import update_cycle
 from .models import BoardMeeting, Challenge
 from .selectors import (
     DEFAULT_DAYS,
@@ -174,6 +175,11 @@ class Pack:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
+
+    @functools.cached_property
+    def update_cycle(self) -> update_cycle.UpdateCycle | None:
+        """Whose updates are in for the next board on or after D (None when none is recorded)."""
+        return update_cycle.update_cycle(self.plan, self.as_of, plan_drift=self.drift)
 
     @functools.cached_property
     def impact(self) -> impact_summary_selectors.PackImpact:

@@ -27,7 +27,9 @@ from . import forms, selectors, services
 @administrators_only
 @require_http_methods(["GET"])
 def home(request):
-    return render(request, "planning/home.html", {"plans": selectors.plans_with_counts()})
+    plans = list(selectors.plans_with_counts())
+    context = {"plans": plans, "update_cycles": selectors.update_cycles(request.user, plans)}
+    return render(request, "planning/home.html", context)
 
 
 @administrators_only

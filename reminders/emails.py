@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from kit import mail
-from kit.formatting import person_name
+from kit.formatting import long_date, person_name
 
-from .selectors import absolute_url
+from .selectors import absolute_url, objective_url
 
 
 def build(*, person, template: str, subject: str, context: dict, day=None) -> mail.Email:
@@ -69,5 +69,20 @@ def invitation_email(*, person, set_password_url: str, invited_by) -> mail.Email
             "set_password_url": set_password_url,
             "invited_by": person_name(invited_by) if invited_by else "",
             "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        },
+    )
+
+
+def board_update_email(*, person, cycle, rows, sender) -> mail.Email:
+    """The reminder before a board meeting: ``rows`` are the person's open objectives with no
+    update in the board's window (``board.update_cycle.UpdateCycle``)."""
+    return build(
+        person=person,
+        template="board_update",
+        subject=f"Your progress update for the improvement board on {long_date(cycle.held_on)}",
+        context={
+            "cycle": cycle,
+            "items": [{"ref": r.ref, "title": r.title, "url": objective_url(r.id)} for r in rows],
+            "sender": person_name(sender),
         },
     )

@@ -75,12 +75,12 @@ def drift_api(request):
     for name, values in fields.items():
         for item in objectives:
             item[name] = values.get(item["id"], [])
-    return JsonResponse(
-        {
-            "plan": {"id": plan.pk, "name": plan.name},
-            "as_of": as_of.isoformat(),
-            "summary": result.summary,
-            "forecast": likely.json(),
-            "objectives": objectives,
-        }
-    )
+    body = {
+        "plan": {"id": plan.pk, "name": plan.name},
+        "as_of": as_of.isoformat(),
+        "summary": result.summary,
+        "forecast": likely.json(),
+        "objectives": objectives,
+    }
+    body.update(panels.drift_api_plan.build(plan, as_of, drift=result))
+    return JsonResponse(body)
