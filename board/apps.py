@@ -10,8 +10,10 @@ class BoardConfig(AppConfig):
         from dashboard import panels as dashboard_panels
         from tracking import panels as tracking_panels
 
-        from . import dashboard, panels
+        from . import dashboard, panels, update_cycle
 
         dashboard_panels.dashboard.register("board", dashboard.panel)
+        dashboard_panels.dashboard.register("update_cycle", update_cycle.dashboard_panel)
+        tracking_panels.drift_api_plan.register("board", update_cycle.api_board)
         tracking_panels.objective_page.register("challenges", panels.objective_challenges)
         tracking_panels.worklist.register("waiting_challenges", panels.waiting_challenges)

@@ -27,6 +27,7 @@ from milestones.models import Milestone
 from objectives.models import Objective, Plan
 from tracking import history, history_accounts, timeline
 from tracking import selectors as objective_selectors
+from tracking.replay import MILESTONE_FIELDS
 
 from . import pdf
 from . import selectors as board_selectors
@@ -46,15 +47,7 @@ def _milestones_at(plan: Plan, as_of: date) -> dict[int, list[PackMilestone]]:
     """objective id -> its milestones as they stood at D, withdrawn ones with the reason
     recorded when they were withdrawn (two queries)."""
     rows = history.rows_at(
-        Milestone,
-        as_of,
-        "objective_id",
-        "title",
-        "baseline_date",
-        "due_date",
-        "completed_on",
-        "withdrawn_on",
-        filter={"objective__plan_id": plan.pk},
+        Milestone, as_of, *MILESTONE_FIELDS, filter={"objective__plan_id": plan.pk}
     )
     reasons: dict[int, str] = {}
     if any(row["withdrawn_on"] for row in rows.values()):

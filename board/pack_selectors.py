@@ -26,6 +26,7 @@ from objectives import drift, explain
 from objectives.models import Objective, Plan, ProgressUpdate
 from tracking import forecasts, history, selectors
 
+from . import update_cycle
 from .models import BoardMeeting, Challenge
 from .selectors import (
     DEFAULT_DAYS,
@@ -123,27 +124,6 @@ class OwnerGap:
 
 
 @dataclass(frozen=True)
-class Headline:
-    rag: str
-    label: str
-    count: int
-    before: int
-
-    @property
-    def change(self) -> int:
-        return self.count - self.before
-
-    @property
-    def change_words(self) -> str:
-        word = "complete" if self.rag == drift.COMPLETE else self.rag
-        if self.change > 0:
-            return f"{self.change} more {word}"
-        if self.change < 0:
-            return f"{-self.change} fewer {word}"
-        return "No change"
-
-
-@dataclass(frozen=True)
 class Completed:
     objective_ref: str
     objective_title: str
@@ -166,7 +146,7 @@ class Pack:
     next_meeting: BoardMeeting | None
     drift: object  # PlanDrift at as_of
     before: object  # PlanDrift at the comparison date
-    headlines: list[Headline]
+    headlines: list[dashboard_selectors.Headline]
     exceptions: list[PackObjective]
     completed: list[Completed]
     due: list[DueSoon]
@@ -195,6 +175,11 @@ class Pack:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
+
+    @functools.cached_property
+    def update_cycle(self) -> update_cycle.UpdateCycle | None:
+        """Whose updates are in for the next board on or after D (None when none is recorded)."""
+        return update_cycle.update_cycle(self.plan, self.as_of, plan_drift=self.drift)
 
     @functools.cached_property
     def impact(self) -> impact_summary_selectors.PackImpact:
@@ -285,7 +270,9 @@ def board_pack(plan: Plan, as_of: date, since: date | None = None) -> Pack:
     full, summaries = selectors.plan_drifts(plan, {as_of, comparison.day}, set(trend_days))
     now, before = full[as_of], full[comparison.day]
     headlines = [
-        Headline(rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag])
+        dashboard_selectors.Headline(
+            rag, dashboard_selectors.RAG_LABELS[rag], now.summary[rag], before.summary[rag]
+        )
         for rag in drift.RAGS
     ]
     month_rags = [(day, summaries[day].rags) for day in trend_days if day < as_of]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard import charts
 from dashboard.forms import DashboardForm
-from kit.form_pages import FormPage
+from kit.form_pages import FormPage, edit_fields
 from kit.formatting import long_date, person_name
 from objectives import drafts, permissions
 from objectives.models import Objective, Plan
@@ -151,11 +151,7 @@ def meeting_move(request, pk: int):
         forms.MeetingMoveForm,
         "board/meeting_move.html",
         run=lambda meeting, data: services.board_meeting_move(
-            user=request.user,
-            meeting=meeting,
-            held_on=data["held_on"],
-            reason=data["reason"],
-            expected_version=data["version"],
+            user=request.user, meeting=meeting, **edit_fields(data, "held_on")
         ),
         saved_message=lambda saved: (
             f"Board meeting “{saved.name}” moved to {long_date(saved.held_on)}."
@@ -171,10 +167,7 @@ def meeting_cancel(request, pk: int):
         forms.MeetingCancelForm,
         "board/meeting_cancel.html",
         run=lambda meeting, data: services.board_meeting_cancel(
-            user=request.user,
-            meeting=meeting,
-            reason=data["reason"],
-            expected_version=data["version"],
+            user=request.user, meeting=meeting, **edit_fields(data)
         ),
         saved_message=lambda saved: (
             f"Board meeting “{saved.name}” on {long_date(saved.held_on)} cancelled. It stays "

@@ -35,6 +35,7 @@ COLUMNS = (
     ("Next milestone due", 14),
     ("Target date", 14),
     ("Milestones complete", 12),
+    ("Update for the next board", 14),
 )
 RAG_FILLS = {
     "red": ("D4351C", "FFFFFF"),
@@ -45,6 +46,13 @@ RAG_FILLS = {
 OWN_RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 DATE_FORMAT = "d mmmm yyyy"
 HEADER_ROW = 5
+
+
+def _board_update(cycle, row) -> str:
+    """ "In" or "Missing" for an open objective when a next board is recorded, else blank."""
+    if cycle is None or row.rag == "complete":
+        return ""
+    return "Missing" if row.id in cycle.missing_ids else "In"
 
 
 def build(pack) -> bytes:
@@ -59,6 +67,8 @@ def build(pack) -> bytes:
     sheet["A3"] = "Compared with"
     sheet["B3"] = pack.since
     sheet["C3"] = xlsx_text(pack.comparison.sentence)
+    cycle = pack.update_cycle
+    sheet["C2"] = xlsx_text(cycle.headline if cycle else "No next board meeting recorded")
     for cell in ("B2", "B3"):
         sheet[cell].number_format = DATE_FORMAT
         sheet[cell].alignment = Alignment(horizontal="left")
@@ -99,6 +109,7 @@ def build(pack) -> bytes:
             milestone.due_date if milestone else None,
             state.target_date,
             f"{row.milestones_complete} of {len(row.milestones)}",
+            _board_update(cycle, row),
         ]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=col, value=value)

@@ -19,7 +19,7 @@ from django.utils.dateformat import format as format_date
 from objectives import drift
 from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
-from tracking import selectors
+from tracking import pastdays, selectors
 from tracking.selectors import DaySummary, PlanDrift
 
 from .accountable import by_owner
@@ -62,6 +62,15 @@ class Headline:
     def change(self) -> int:
         return self.count - self.before
 
+    @property
+    def change_words(self) -> str:
+        word = "complete" if self.rag == drift.COMPLETE else self.rag
+        if self.change > 0:
+            return f"{self.change} more {word}"
+        if self.change < 0:
+            return f"{-self.change} fewer {word}"
+        return "No change"
+
 
 @dataclass(frozen=True)
 class TrendPoint:
@@ -96,8 +105,9 @@ class Dashboard:
     """Everything the dashboard shows for a plan at D: its drift that day and, in brief, four
     weeks earlier and at the last twelve month ends."""
 
-    def __init__(self, *, plan, as_of, today, drift, days, filters):
+    def __init__(self, *, plan, as_of, today, drift, days, filters, kept=None):
         self.plan = plan
+        self.kept = kept  # the plan's kept past days as this page read them
         self.as_of = as_of
         self.today = today
         self.drift = drift
@@ -124,7 +134,7 @@ class Dashboard:
         if day == self.earlier:
             return
         if day not in self.days:
-            _, days = selectors.plan_drifts(self.plan, set(), {day})
+            _, days = selectors.plan_drifts(self.plan, set(), {day}, kept=self.kept)
             self.days[day] = days[day]
         self.earlier = day
 
@@ -266,8 +276,10 @@ def owners_red_amber(rows) -> list[OwnerRedAmber]:
 def dashboard(plan: Plan, as_of: date, filters: Filters) -> Dashboard:
     """The plan at D, four weeks earlier and at the last twelve month ends."""
     earlier = as_of - timedelta(days=COMPARE_DAYS)
-    full, days = selectors.plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)})
+    kept = pastdays.kept(plan.pk)
+    full, days = selectors.plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)}, kept=kept)
     return Dashboard(
+        kept=kept,
         plan=plan,
         as_of=as_of,
         today=timezone.localdate(),

@@ -78,15 +78,25 @@ def _invalid(request, form, plans, template: str):
     )
 
 
-@require_GET
-def dashboard(request):
+def _asked(request, template: str):
+    """The page's form for the plans this person may see, checked: ``(form, plans, None)``,
+    or ``(form, plans, answer)`` when the page answers at once (400 for a form in error, a
+    redirect to the tidy address for a date typed in the boxes)."""
     _check(request)
     plans = drafts.visible_plans(request.user, selectors.plans())
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
-        return _invalid(request, form, plans, "dashboard")
+        return form, plans, _invalid(request, form, plans, template)
     if form.from_boxes:
-        return redirect(form.address(request.path))
+        return form, plans, redirect(form.address(request.path))
+    return form, plans, None
+
+
+@require_GET
+def dashboard(request):
+    form, plans, answer = _asked(request, "dashboard")
+    if answer is not None:
+        return answer
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     data = selectors.dashboard(plan, as_of, form.filters())
     shown = panels.dashboard.build(request, data)
@@ -138,13 +148,9 @@ def _filter_labels(data) -> list[str]:
 
 @require_GET
 def accountability(request):
-    _check(request)
-    plans = drafts.visible_plans(request.user, selectors.plans())
-    form = DashboardForm(request.GET, plans=plans)
-    if not form.is_valid():
-        return _invalid(request, form, plans, "accountability")
-    if form.from_boxes:
-        return redirect(form.address(request.path))
+    form, plans, answer = _asked(request, "accountability")
+    if answer is not None:
+        return answer
     plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     result = selectors.plan_drift(plan, as_of)
     today = timezone.localdate()

@@ -19,11 +19,7 @@ from objectives.history import clean_reason
 from objectives.models import Objective, ProgressUpdate
 
 from . import uploads
-from .models import (
-    Evidence,
-    evidence_storage,
-    random_name,
-)
+from .models import Evidence, evidence_storage, random_name
 from .services import record, require_editor
 
 # --- evidence -----------------------------------------------------------------------------------

@@ -9,16 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kit.form_pages import run_service
+from kit.form_pages import FormPage, run_service
 from milestones.models import Milestone
 from objectives import drafts
 from objectives.models import Objective, ProgressUpdate
 
 from . import evidence_services
-from .forms import (
-    EvidenceForm,
-    WithdrawEvidenceForm,
-)
+from .forms import EvidenceForm, WithdrawEvidenceForm
 from .models import Evidence, evidence_storage
 from .page_access import objective_url, posted, require_editor, require_viewer
 from .uploads import MAX_BYTES
@@ -142,30 +139,20 @@ def evidence_withdraw(request, pk: int):
     )
     objective = evidence.objective
     require_editor(request, objective)
-    form = WithdrawEvidenceForm(posted(request))
     if evidence.is_withdrawn:
         messages.info(request, "This evidence was already withdrawn")
         return redirect(objective_url(objective, "#evidence"))
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: evidence_services.evidence_withdraw(
-                user=request.user, evidence=evidence, reason=form.cleaned_data["reason"]
-            ),
+    page = FormPage(request)
+    page.bind(WithdrawEvidenceForm)
+    if page.submit(
+        lambda data: evidence_services.evidence_withdraw(
+            user=request.user, evidence=evidence, reason=data["reason"]
         )
-        if saved is not None:
-            messages.success(request, f"Evidence “{saved.title}” withdrawn")
-            return redirect(objective_url(objective, "#evidence"))
-    return render(
-        request,
-        "impact/evidence_withdraw.html",
-        {
-            "form": form,
-            "objective": objective,
-            "evidence": evidence,
-            "back_url": objective_url(objective),
-        },
-    )
+    ):
+        messages.success(request, f"Evidence “{page.result.title}” withdrawn")
+        return redirect(objective_url(objective, "#evidence"))
+    context = {"objective": objective, "evidence": evidence, "back_url": objective_url(objective)}
+    return page.render("impact/evidence_withdraw.html", context)
 
 
 @require_GET

@@ -18,7 +18,7 @@ from tracking import history
 
 from . import measure_rules
 from .measure_rules import MeasureSpec, MeasureStatus, Reading
-from .models import Measure, MeasureValue
+from .models import MEASURE_FIELDS, Measure, MeasureValue
 from .selectors import stale_after_days_at
 
 # --- measures -----------------------------------------------------------------------------------
@@ -100,19 +100,7 @@ def plan_measures(
     if objective_id is not None:
         measure_rows["objective_id"] = objective_id
         value_rows["measure__objective_id"] = objective_id
-    measures = history.rows_at(
-        Measure,
-        as_of,
-        "objective_id",
-        "name",
-        "unit",
-        "direction",
-        "baseline_value",
-        "baseline_on",
-        "target_value",
-        "target_on",
-        filter=measure_rows,
-    )
+    measures = history.rows_at(Measure, as_of, "objective_id", *MEASURE_FIELDS, filter=measure_rows)
     if not measures:  # nothing measured yet: no values to read
         return {}
     values = history.rows_at(

@@ -84,6 +84,18 @@ class ObjectiveFinding(models.Model):
             raise ValidationError({"finding": "The finding belongs to another plan."})
 
 
+# What a measure is, in the order its forms and services name it.
+MEASURE_FIELDS = (
+    "name",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_on",
+    "target_value",
+    "target_on",
+)
+
+
 class Measure(models.Model):
     class Direction(models.TextChoices):
         UP = "up", "Higher is better"

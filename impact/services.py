@@ -18,6 +18,7 @@ from objectives.history import clean_reason, lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
 
 from .models import (
+    MEASURE_FIELDS,
     Finding,
     Measure,
     ObjectiveFinding,
@@ -145,15 +146,6 @@ def measure_create(
     return record(measure, user=user, reason="Measure added", recorded_at=recorded_at)
 
 
-MEASURE_FIELDS = (
-    "name",
-    "unit",
-    "direction",
-    "baseline_value",
-    "baseline_on",
-    "target_value",
-    "target_on",
-)
 MOVING_THE_GOALPOSTS = ("direction", "baseline_value", "baseline_on", "target_value", "target_on")
 
 

@@ -18,10 +18,7 @@ from objectives import permissions, record_rules
 from objectives.history import clean_reason, lock_for_edit
 from objectives.models import Objective
 
-from .models import (
-    Measure,
-    MeasureValue,
-)
+from .models import Measure, MeasureValue
 from .services import record, require_editor
 
 

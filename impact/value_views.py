@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
-from kit.form_pages import run_service
+from kit.form_pages import FormPage, edit_fields, fields
 from kit.formatting import number
-from kit.stale_edits import render_form
 from objectives import drafts
 
 from . import value_services
-from .forms import (
-    MeasureValueCorrectForm,
-    MeasureValueForm,
-    MeasureValueWithdrawForm,
-)
+from .forms import MeasureValueCorrectForm, MeasureValueForm, MeasureValueWithdrawForm
 from .models import Measure, MeasureValue
-from .page_access import objective_url, posted, require_editor
+from .page_access import objective_url, require_editor
 
 # --- owners and administrators: values ------------------------------------------------------------
 
@@ -31,36 +26,21 @@ def measure_value_create(request, pk: int):
     )
     objective = measure.objective
     require_editor(request, objective)
-    form = MeasureValueForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        value = run_service(
-            form,
-            lambda: value_services.measure_value_create(
-                user=request.user,
-                measure=measure,
-                period_end=data["period_end"],
-                value=data["value"],
-                note=data["note"],
-            ),
+    page = FormPage(request)
+    page.bind(MeasureValueForm)
+    if page.submit(
+        lambda data: value_services.measure_value_create(
+            user=request.user, measure=measure, **fields(data, "period_end", "value", "note")
         )
-        if value is not None:
-            messages.success(
-                request,
-                f"{measure.name}: value for the period ending "
-                f"{value.period_end:%-d %B %Y} recorded",
-            )
-            return redirect(objective_url(objective, "#measures"))
-    return render(
-        request,
-        "impact/measure_value_form.html",
-        {
-            "form": form,
-            "objective": objective,
-            "measure": measure,
-            "back_url": objective_url(objective),
-        },
-    )
+    ):
+        messages.success(
+            request,
+            f"{measure.name}: value for the period ending "
+            f"{page.result.period_end:%-d %B %Y} recorded",
+        )
+        return redirect(objective_url(objective, "#measures"))
+    context = {"objective": objective, "measure": measure, "back_url": objective_url(objective)}
+    return page.render("impact/measure_value_form.html", context)
 
 
 def _value_page(request, pk: int, form_class, template: str, run, saved_message):
@@ -80,20 +60,18 @@ def _value_page(request, pk: int, form_class, template: str, run, saved_message)
         return redirect(objective_url(objective, "#measures"))
     if not value_services.can_change_value(request.user, value):
         raise PermissionDenied
-    form = form_class(posted(request), value=value)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: run(value, form.cleaned_data), what="value")
-        if saved is not None:
-            messages.success(request, saved_message(saved))
-            return redirect(objective_url(objective, "#measures"))
+    page = FormPage(request, what="value")
+    page.bind(form_class, value=value)
+    if page.submit(lambda data: run(value, data)):
+        messages.success(request, saved_message(page.result))
+        return redirect(objective_url(objective, "#measures"))
     context = {
-        "form": form,
         "objective": objective,
         "measure": value.measure,
         "value": value,
         "back_url": objective_url(objective, "#measures"),
     }
-    return render_form(request, template, context)
+    return page.render(template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,8 +86,7 @@ def measure_value_correct(request, pk: int):
             value=value,
             new_value=data["value"],
             note=data["note"],
-            reason=data["reason"],
-            expected_version=data["version"],
+            **edit_fields(data),
         ),
         saved_message=lambda saved: (
             f"{saved.measure.name}: value for the period ending "
@@ -126,10 +103,7 @@ def measure_value_withdraw(request, pk: int):
         MeasureValueWithdrawForm,
         "impact/measure_value_withdraw.html",
         run=lambda value, data: value_services.measure_value_withdraw(
-            user=request.user,
-            value=value,
-            reason=data["reason"],
-            expected_version=data["version"],
+            user=request.user, value=value, **edit_fields(data)
         ),
         saved_message=lambda saved: (
             f"{saved.measure.name}: value for the period ending "

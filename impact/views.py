@@ -7,27 +7,18 @@ POST through one service, answered with a redirect and a success banner.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kit.form_pages import run_service
-from kit.stale_edits import form_status
-from objectives import drafts, permissions
+from kit.form_pages import FormPage, edit_fields, fields, run_service
+from objectives import permissions
 from objectives.models import Objective, Plan
-from tracking import selectors as objective_selectors
 
 from . import selectors, services
-from .forms import (
-    FindingEditForm,
-    FindingForm,
-    FindingLinksForm,
-    MeasureEditForm,
-    MeasureForm,
-)
-from .models import Finding, Measure
-from .page_access import objective_url, posted, require_admin, require_viewer
+from .forms import FindingEditForm, FindingForm, FindingLinksForm, MeasureEditForm, MeasureForm
+from .models import MEASURE_FIELDS, Finding, Measure
+from .page_access import findings_day, objective_url, posted, require_admin, require_viewer
 
 # --- the findings register (every role) ---------------------------------------------------------
 
@@ -36,21 +27,10 @@ from .page_access import objective_url, posted, require_admin, require_viewer
 def findings(request):
     """Each finding with the objectives answering it and its status at D."""
     require_viewer(request)
-    error = ""
-    try:
-        as_of = objective_selectors.parse_as_of(request.GET.get("as_of"))
-        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
-    except ValidationError as problem:
-        error = " ".join(problem.messages)
-        return render(request, "impact/findings.html", {"error": error}, status=400)
+    plan, as_of, refused = findings_day(request)
+    if refused is not None:
+        return refused
     today = timezone.localdate()
-    if as_of > today:
-        return render(
-            request,
-            "impact/findings.html",
-            {"error": "Choose today or a date in the past."},
-            status=400,
-        )
     rows = selectors.findings_register(plan, as_of)
     return render(
         request,
@@ -84,23 +64,19 @@ def manage_findings(request, pk: int):
 def finding_create(request, pk: int):
     require_admin(request)
     plan = get_object_or_404(Plan, pk=pk)
-    form = FindingForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        finding = run_service(
-            form,
-            lambda: services.finding_create(
-                user=request.user,
-                plan=plan,
-                ref=data["ref"],
-                source=data["source"],
-                text=data["text"],
-            ),
-        )
-        if finding is not None:
-            messages.success(request, f"Finding {finding.ref} added")
-            return redirect("impact:finding_links", pk=finding.pk)
-    return render(request, "impact/finding_form.html", {"form": form, "plan": plan})
+    page = FormPage(request)
+    page.bind(FindingForm)
+    if page.submit(
+        lambda data: services.finding_create(user=request.user, plan=plan, **_finding_fields(data))
+    ):
+        finding = page.result
+        messages.success(request, f"Finding {finding.ref} added")
+        return redirect("impact:finding_links", pk=finding.pk)
+    return page.render("impact/finding_form.html", {"plan": plan})
+
+
+def _finding_fields(data: dict) -> dict:
+    return fields(data, "ref", "source", "text")
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,30 +90,15 @@ def finding_edit(request, pk: int):
             version=finding.version,
             initial={"ref": finding.ref, "source": finding.source, "text": finding.text},
         )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.finding_update(
-                user=request.user,
-                finding=finding,
-                ref=data["ref"],
-                source=data["source"],
-                text=data["text"],
-                reason=data["reason"],
-                expected_version=data["expected_version"],
-            ),
-            what="finding",
+    page = FormPage(request, what="finding", form=form)
+    if page.submit(
+        lambda data: services.finding_update(
+            user=request.user, finding=finding, **_finding_fields(data), **edit_fields(data)
         )
-        if saved is not None:
-            messages.success(request, f"Finding {saved.ref} saved")
-            return redirect("impact:manage_findings", pk=finding.plan_id)
-    return render(
-        request,
-        "impact/finding_form.html",
-        {"form": form, "plan": finding.plan, "finding": finding},
-        status=form_status(form),
-    )
+    ):
+        messages.success(request, f"Finding {page.result.ref} saved")
+        return redirect("impact:manage_findings", pk=finding.plan_id)
+    return page.render("impact/finding_form.html", {"plan": finding.plan, "finding": finding})
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,31 +144,21 @@ def finding_links(request, pk: int):
 def measure_create(request, pk: int):
     require_admin(request)
     objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
-    form = MeasureForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        measure = run_service(
-            form,
-            lambda: services.measure_create(
-                user=request.user,
-                objective=objective,
-                name=data["name"],
-                unit=data["unit"],
-                direction=data["direction"],
-                baseline_value=data["baseline_value"],
-                baseline_on=data["baseline_on"],
-                target_value=data["target_value"],
-                target_on=data["target_on"],
-            ),
+    page = FormPage(request)
+    page.bind(MeasureForm)
+    if page.submit(
+        lambda data: services.measure_create(
+            user=request.user, objective=objective, **_measure_fields(data)
         )
-        if measure is not None:
-            messages.success(request, f"Measure “{measure.name}” added")
-            return redirect(objective_url(objective, "#measures"))
-    return render(
-        request,
-        "impact/measure_form.html",
-        {"form": form, "objective": objective, "back_url": objective_url(objective)},
-    )
+    ):
+        messages.success(request, f"Measure “{page.result.name}” added")
+        return redirect(objective_url(objective, "#measures"))
+    context = {"objective": objective, "back_url": objective_url(objective)}
+    return page.render("impact/measure_form.html", context)
+
+
+def _measure_fields(data: dict) -> dict:
+    return fields(data, *MEASURE_FIELDS)
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,30 +170,13 @@ def measure_edit(request, pk: int):
         form = MeasureEditForm(request.POST)
     else:
         form = MeasureEditForm.for_measure(measure)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.measure_update(
-                user=request.user,
-                measure=measure,
-                reason=data["reason"],
-                expected_version=data["expected_version"],
-                **{name: data[name] for name in services.MEASURE_FIELDS},
-            ),
-            what="measure",
+    page = FormPage(request, what="measure", form=form)
+    if page.submit(
+        lambda data: services.measure_update(
+            user=request.user, measure=measure, **edit_fields(data), **_measure_fields(data)
         )
-        if saved is not None:
-            messages.success(request, f"Measure “{saved.name}” saved")
-            return redirect(objective_url(objective, "#measures"))
-    return render(
-        request,
-        "impact/measure_form.html",
-        {
-            "form": form,
-            "objective": objective,
-            "measure": measure,
-            "back_url": objective_url(objective),
-        },
-        status=form_status(form),
-    )
+    ):
+        messages.success(request, f"Measure “{page.result.name}” saved")
+        return redirect(objective_url(objective, "#measures"))
+    context = {"objective": objective, "measure": measure, "back_url": objective_url(objective)}
+    return page.render("impact/measure_form.html", context)

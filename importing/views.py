@@ -6,6 +6,8 @@ then one service call writes everything in one transaction.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.forms.utils import ErrorDict
 from django.http import HttpResponse
@@ -85,18 +87,26 @@ def upload(request):
     return render(request, "importing/upload.html", {"form": form})
 
 
-def _nothing_uploaded(request):
-    """A later step with no workbook kept (never uploaded, imported already, or expired)."""
-    return render(request, "importing/nothing_uploaded.html")
+def _with_upload(view):
+    """A later step: the view gets the workbook kept from the upload (its file name, workbook,
+    plan choice and column mapping); without one (never uploaded, imported already, or
+    expired), the page that says so."""
+
+    @wraps(view)
+    def wrapper(request):
+        try:
+            kept = store.load(request.session)
+        except store.NothingUploaded:
+            return render(request, "importing/nothing_uploaded.html")
+        return view(request, *kept)
+
+    return wrapper
 
 
 @administrators_only
 @require_http_methods(["GET", "POST"])
-def columns(request):
-    try:
-        file_name, workbook, choice, mapping = store.load(request.session)
-    except store.NothingUploaded:
-        return _nothing_uploaded(request)
+@_with_upload
+def columns(request, file_name, workbook, choice, mapping):
     form = MappingForm(
         request.POST if request.method == "POST" else None, workbook=workbook, mapping=mapping
     )
@@ -112,11 +122,8 @@ def columns(request):
 
 @administrators_only
 @require_http_methods(["GET", "POST"])
-def preview(request):
-    try:
-        file_name, workbook, choice, mapping = store.load(request.session)
-    except store.NothingUploaded:
-        return _nothing_uploaded(request)
+@_with_upload
+def preview(request, file_name, workbook, choice, mapping):
     refused = []
     if request.method == "POST":
         try:

@@ -34,6 +34,19 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def fields(data: dict, *names: str) -> dict:
+    """The named fields of a form's cleaned data, as a service's keyword arguments."""
+    return {name: data[name] for name in names}
+
+
+def edit_fields(data: dict, *names: str) -> dict:
+    """A service's arguments from an edit form with a reason: the fields named, the reason, and
+    the version the form was read at as ``expected_version`` (whichever name its version field
+    has)."""
+    version = data["expected_version"] if "expected_version" in data else data["version"]
+    return {**fields(data, *names), "reason": data["reason"], "expected_version": version}
+
+
 def run_service(form, action: Callable[[], object], *, what: str = "record"):
     """Call one service for a form already checked (``FormPage.call``); on a problem, show it
     on the form and return None.

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kit.form_pages import FormPage
+from kit.form_pages import FormPage, edit_fields
 from kit.formatting import long_date
 from objectives import drafts, permissions
 from objectives.views import objective_for_edit, objective_url, require_viewer
@@ -111,11 +111,7 @@ def milestone_reschedule(request, pk: int):
         MilestoneRescheduleForm,
         "milestones/reschedule_form.html",
         save=lambda milestone, data: services.milestone_reschedule(
-            milestone=milestone,
-            user=request.user,
-            due_date=data["due_date"],
-            reason=data["reason"],
-            expected_version=data["expected_version"],
+            milestone=milestone, user=request.user, **edit_fields(data, "due_date")
         ),
         success=lambda saved: (
             f"\u2018{saved.title}\u2019 is now forecast for {long_date(saved.due_date)}"

@@ -46,6 +46,7 @@ class PlanRules:
     slip_tolerance_days: int = 28
     stale_after_days: int = 42
     due_soon_days: int = 14
+    update_window_days: int = 14  # the update cycle before a board, not a drift rule
 
 
 class MilestoneState(NamedTuple):

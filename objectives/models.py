@@ -84,6 +84,11 @@ class Plan(models.Model):
     due_soon_days = models.PositiveIntegerField(
         default=14, help_text="Milestones due within this many days are shown as due soon."
     )
+    update_window_days = models.PositiveIntegerField(
+        default=14,
+        help_text="Owners' progress updates for a board meeting are due in this many days "
+        "before it.",
+    )
     published_on = models.DateField(
         null=True,
         blank=True,
@@ -108,6 +113,9 @@ class Plan(models.Model):
                 condition=Q(stale_after_days__gt=0), name="plan_stale_after_positive"
             ),
             models.CheckConstraint(condition=Q(due_soon_days__gt=0), name="plan_due_soon_positive"),
+            models.CheckConstraint(
+                condition=Q(update_window_days__gt=0), name="plan_update_window_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,6 +59,19 @@ def not_in_future(value: date | None, today: date, *, field: str, label: str) ->
         _refuse(field, f"{label} must be today ({long_date(today)}) or in the past")
 
 
+def inside_objective_so_far(value: date, objective, today: date, *, field: str, label: str) -> None:
+    """A date something happened on: not in the future, not before the plan starts and not
+    before the objective started."""
+    not_in_future(value, today, field=field, label=label)
+    not_before_plan(value, objective.plan, field=field, label=label)
+    if value < objective.starts_on:
+        _refuse(
+            field,
+            f"{label} must be on or after {long_date(objective.starts_on)}, "
+            "when the objective started",
+        )
+
+
 def forecast(value: date, *, plan, user, today: date, field: str, label: str) -> None:
     """A forecast set by an owner is today or later; an administrator's from the plan's start."""
     not_before_plan(value, plan, field=field, label=label)
@@ -97,14 +110,7 @@ def completion(
     is not before the milestone was added; an administrator's may be, with a reason."""
     label = "The completion date"
     objective = milestone.objective
-    not_in_future(value, today, field=field, label=label)
-    not_before_plan(value, objective.plan, field=field, label=label)
-    if value < objective.starts_on:
-        _refuse(
-            field,
-            f"{label} must be on or after {long_date(objective.starts_on)}, "
-            "when the objective started",
-        )
+    inside_objective_so_far(value, objective, today, field=field, label=label)
     added = milestone_first_recorded(milestone)
     if added is not None and value < added:
         if not acts_as_administrator(user):
@@ -123,14 +129,7 @@ def completion(
 def reported_on(value: date, *, objective, today: date, field: str = "reported_on") -> None:
     """A progress update's date is not in the future and not before the objective starts."""
     label = "The date of the update"
-    not_in_future(value, today, field=field, label=label)
-    not_before_plan(value, objective.plan, field=field, label=label)
-    if value < objective.starts_on:
-        _refuse(
-            field,
-            f"{label} must be on or after {long_date(objective.starts_on)}, "
-            "when the objective started",
-        )
+    inside_objective_so_far(value, objective, today, field=field, label=label)
 
 
 def objective_inside_plan(*, starts_on: date, target_date: date, plan) -> None:

@@ -26,6 +26,7 @@ PLAN_FIELDS = {
     "slip_tolerance_days",
     "stale_after_days",
     "due_soon_days",
+    "update_window_days",
 }
 # Owner changes go through objective_assign_owner; the plan never changes.
 OBJECTIVE_FIELDS = {
@@ -64,6 +65,7 @@ def plan_create(
     slip_tolerance_days: int = 28,
     stale_after_days: int = 42,
     due_soon_days: int = 14,
+    update_window_days: int = 14,
     recorded_at: datetime | None = None,
     published_on: date | None = None,
 ) -> Plan:
@@ -76,6 +78,7 @@ def plan_create(
         slip_tolerance_days=slip_tolerance_days,
         stale_after_days=stale_after_days,
         due_soon_days=due_soon_days,
+        update_window_days=update_window_days,
     )
     return save_with_history(plan, user=user, reason="Plan created", recorded_at=recorded_at)
 

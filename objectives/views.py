@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kit.form_pages import FormPage
+from kit.form_pages import FormPage, edit_fields, fields
 from kit.formatting import long_date
 
 from . import drafts, permissions, services
@@ -59,9 +59,7 @@ def progress_update_create(request, pk: int):
         lambda data: services.progress_update_create(
             user=request.user,
             objective=objective,
-            reported_on=data["reported_on"],
-            rag=data["rag"],
-            summary=data["summary"],
+            **fields(data, "reported_on", "rag", "summary"),
         )
     ):
         reported_on = page.form.cleaned_data["reported_on"]
@@ -83,11 +81,7 @@ def objective_edit(request, pk: int):
         lambda data: services.objective_update(
             objective=objective,
             user=request.user,
-            reason=data["reason"],
-            expected_version=data["expected_version"],
-            description=data["description"],
-            status=data["status"],
-            closing_summary=data["closing_summary"],
+            **edit_fields(data, "description", "status", "closing_summary"),
         ),
         version=objective.version,
         current=objective,

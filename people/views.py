@@ -14,9 +14,8 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kit.form_pages import FormPage, administrators_only, posted, run_service
+from kit.form_pages import FormPage, administrators_only, edit_fields, fields
 from kit.formatting import person_name
-from kit.stale_edits import render_form
 from objectives import permissions
 from reminders.services import invitation_message
 
@@ -34,25 +33,25 @@ def home(request):
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def person_create(request):
-    form = forms.PersonCreateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = run_service(
-            form,
-            lambda: services.person_create(
-                user=request.user,
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                password=data["password1"],
-            ),
+    page = FormPage(request)
+    page.bind(forms.PersonCreateForm)
+    if page.submit(
+        lambda data: services.person_create(
+            user=request.user,
+            password=data["password1"],
+            username=data["username"],
+            **_details(data),
         )
-        if person is not None:
-            messages.success(request, invitation_message(user=request.user, person=person))
-            return redirect("people:person_detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": None})
+    ):
+        person = page.result
+        messages.success(request, invitation_message(user=request.user, person=person))
+        return redirect("people:person_detail", pk=person.pk)
+    return page.render("people/person_form.html", {"person": None})
+
+
+def _details(data: dict) -> dict:
+    """An account's details as the person forms give them to the services."""
+    return fields(data, "first_name", "last_name", "email", "roles")
 
 
 def _person(pk: int):
@@ -90,27 +89,16 @@ def person_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
     person = _person_to_change(request, pk)
-    form = forms.PersonDetailsForm(posted(request), person=person)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.person_update(
-                user=request.user,
-                person=person,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
-            what="account",
+    page = FormPage(request, what="account")
+    page.bind(forms.PersonDetailsForm, person=person)
+    if page.submit(
+        lambda data: services.person_update(
+            user=request.user, person=person, **_details(data), **edit_fields(data)
         )
-        if saved is not None:
-            messages.success(request, f"Details of {person_name(saved)} saved.")
-            return redirect("people:person_detail", pk=person.pk)
-    return render_form(request, "people/person_form.html", {"form": form, "person": person})
+    ):
+        messages.success(request, f"Details of {person_name(page.result)} saved.")
+        return redirect("people:person_detail", pk=person.pk)
+    return page.render("people/person_form.html", {"person": person})
 
 
 @administrators_only
@@ -121,42 +109,32 @@ def person_leaver(request, pk: int):
         messages.info(request, f"{person_name(person)} is already marked as having left.")
         return redirect("people:person_detail", pk=person.pk)
     open_objectives, _ = selectors.person_objectives(person)
-    form = forms.LeaverForm(posted(request), person=person, open_count=len(open_objectives))
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["reassign_to"]
-        moved = run_service(
-            form,
-            lambda: services.person_mark_leaver(
-                user=request.user,
-                person=person,
-                reassign_to=target,
-                reason=form.cleaned_data["reason"],
-                left_on=form.cleaned_data["left_on"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="account",
+    page = FormPage(request, what="account")
+    form = page.bind(forms.LeaverForm, person=person, open_count=len(open_objectives))
+    if page.submit(
+        lambda data: services.person_mark_leaver(
+            user=request.user, person=person, **edit_fields(data, "reassign_to", "left_on")
         )
-        if moved is not None:
-            text = f"{person_name(person)} is marked as having left and can no longer sign in."
-            if moved:
-                n = len(moved)
-                text += (
-                    f" Their {n} open objective{'s' if n != 1 else ''} now "
-                    f"belong{'s' if n == 1 else ''} to {person_name(target)}."
-                )
-            elif open_objectives:
-                n = len(open_objectives)
-                text += (
-                    f" Their {n} open objective{'s' if n != 1 else ''} "
-                    f"{'is' if n == 1 else 'are'} flagged “Owner has left” until you give "
-                    f"{'it' if n == 1 else 'them'} a new owner."
-                )
-            messages.success(request, text)
-            return redirect("people:person_detail", pk=person.pk)
-    return render_form(
-        request,
-        "people/person_leaver.html",
-        {"form": form, "person": person, "open_objectives": open_objectives},
+    ):
+        moved, target = page.result, form.cleaned_data["reassign_to"]
+        text = f"{person_name(person)} is marked as having left and can no longer sign in."
+        if moved:
+            n = len(moved)
+            text += (
+                f" Their {n} open objective{'s' if n != 1 else ''} now "
+                f"belong{'s' if n == 1 else ''} to {person_name(target)}."
+            )
+        elif open_objectives:
+            n = len(open_objectives)
+            text += (
+                f" Their {n} open objective{'s' if n != 1 else ''} "
+                f"{'is' if n == 1 else 'are'} flagged “Owner has left” until you give "
+                f"{'it' if n == 1 else 'them'} a new owner."
+            )
+        messages.success(request, text)
+        return redirect("people:person_detail", pk=person.pk)
+    return page.render(
+        "people/person_leaver.html", {"person": person, "open_objectives": open_objectives}
     )
 
 
@@ -164,27 +142,24 @@ def person_leaver(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def person_password(request, pk: int):
     person = _person_to_change(request, pk)
-    form = forms.PasswordSetForm(posted(request), person=person)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.person_set_password(
-                user=request.user,
-                person=person,
-                password=form.cleaned_data["password1"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="account",
+    page = FormPage(request, what="account")
+    page.bind(forms.PasswordSetForm, person=person)
+    if page.submit(
+        lambda data: services.person_set_password(
+            user=request.user,
+            person=person,
+            password=data["password1"],
+            expected_version=data["version"],
         )
-        if saved is not None:
-            if saved.pk == request.user.pk:
-                update_session_auth_hash(request, saved)
-            messages.success(
-                request,
-                f"New password set for {person_name(saved)}. Give it to them in person.",
-            )
-            return redirect("people:person_detail", pk=person.pk)
-    return render_form(request, "people/person_password.html", {"form": form, "person": person})
+    ):
+        saved = page.result
+        if saved.pk == request.user.pk:
+            update_session_auth_hash(request, saved)
+        messages.success(
+            request, f"New password set for {person_name(saved)}. Give it to them in person."
+        )
+        return redirect("people:person_detail", pk=person.pk)
+    return page.render("people/person_password.html", {"person": person})
 
 
 @administrators_only

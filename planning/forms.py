@@ -77,6 +77,14 @@ class PlanForm(GovukForm):
         required_message="Enter the number of days for due soon",
         help_text="Milestones due within this many days are shown as due soon.",
     )
+    update_window_days = days_field(
+        "Update window before each board meeting, in days",
+        what="The update window",
+        example=14,
+        required_message="Enter the number of days before a board meeting that owners update",
+        help_text="An objective's update is in for a board when its owner reports in this many "
+        "days before the meeting.",
+    )
     reason = reason_field(
         "Reason for the change (optional)", help_text="Recorded in the plan's history."
     )
@@ -93,6 +101,7 @@ class PlanForm(GovukForm):
                 "slip_tolerance_days": plan.slip_tolerance_days,
                 "stale_after_days": plan.stale_after_days,
                 "due_soon_days": plan.due_soon_days,
+                "update_window_days": plan.update_window_days,
                 "version": plan.version,
                 **date_initial("starts_on", plan.starts_on),
                 **date_initial("ends_on", plan.ends_on),
@@ -103,6 +112,7 @@ class PlanForm(GovukForm):
                 "slip_tolerance_days": 28,
                 "stale_after_days": 42,
                 "due_soon_days": 14,
+                "update_window_days": 14,
                 **initial,
             }
         super().__init__(*args, initial=initial, **kwargs)
@@ -120,6 +130,7 @@ class PlanForm(GovukForm):
     def plan_fields(self) -> dict:
         names = ("name", "organisation", "starts_on", "ends_on")
         names += ("slip_tolerance_days", "stale_after_days", "due_soon_days")
+        names += ("update_window_days",)
         return {name: self.cleaned_data[name] for name in names}
 
 

@@ -10,6 +10,16 @@ from django.core.exceptions import ValidationError
 from kit.govuk_forms import GovukForm, VersionField, date_boxes, date_initial, reason_field
 
 
+class OneMilestoneForm:
+    """A form about one milestone (``milestone=``): it keeps the milestone and starts at the
+    version it was read at."""
+
+    def __init__(self, *args, milestone, **kwargs):
+        self.milestone = milestone
+        initial = {"version": milestone.version, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+
+
 class MilestoneForm(GovukForm):
     title = forms.CharField(
         max_length=300,
@@ -59,7 +69,7 @@ class MilestoneEditForm(MilestoneForm):
         return cleaned
 
 
-class RebaselineForm(GovukForm):
+class RebaselineForm(OneMilestoneForm, GovukForm):
     baseline_date_day, baseline_date_month, baseline_date_year = date_boxes()
     reason = reason_field(
         "Why is the baseline changing?",
@@ -69,11 +79,6 @@ class RebaselineForm(GovukForm):
     version = VersionField()
 
     date_inputs = {"baseline_date": ("New baseline date", True)}
-
-    def __init__(self, *args, milestone, **kwargs):
-        self.milestone = milestone
-        initial = {"version": milestone.version, **(kwargs.pop("initial", None) or {})}
-        super().__init__(*args, initial=initial, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kit.form_pages import administrators_only, posted, run_service
+from kit.form_pages import FormPage, administrators_only, edit_fields
 from kit.formatting import long_date
-from kit.stale_edits import render_form
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
@@ -27,23 +26,17 @@ from . import forms, milestone_forms, selectors, services
 @require_http_methods(["GET", "POST"])
 def objective_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.ObjectiveForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        objective = run_service(
-            form,
-            lambda: objective_services.objective_create(
-                user=request.user,
-                plan=plan,
-                owner=form.cleaned_data["owner"],
-                **form.objective_fields(),
-            ),
+    page = FormPage(request)
+    form = page.bind(forms.ObjectiveForm, plan=plan)
+    if page.submit(
+        lambda data: objective_services.objective_create(
+            user=request.user, plan=plan, owner=data["owner"], **form.objective_fields()
         )
-        if objective is not None:
-            messages.success(request, f"Objective {objective.ref} created. Now add its milestones.")
-            return redirect("planning:objective_setup", pk=objective.pk)
-    return render(
-        request, "planning/objective_form.html", {"form": form, "plan": plan, "objective": None}
-    )
+    ):
+        objective = page.result
+        messages.success(request, f"Objective {objective.ref} created. Now add its milestones.")
+        return redirect("planning:objective_setup", pk=objective.pk)
+    return page.render("planning/objective_form.html", {"plan": plan, "objective": None})
 
 
 @administrators_only
@@ -69,26 +62,17 @@ def objective_setup(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def objective_edit(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
-    form = forms.ObjectiveForm(posted(request), plan=objective.plan, objective=objective)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: objective_services.objective_update(
-                objective=objective,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-                **form.objective_fields(),
-            ),
-            what="objective",
+    page = FormPage(request, what="objective")
+    form = page.bind(forms.ObjectiveForm, plan=objective.plan, objective=objective)
+    if page.submit(
+        lambda data: objective_services.objective_update(
+            objective=objective, user=request.user, **edit_fields(data), **form.objective_fields()
         )
-        if saved is not None:
-            messages.success(request, f"Objective {saved.ref} saved.")
-            return redirect("planning:objective_setup", pk=objective.pk)
-    return render_form(
-        request,
-        "planning/objective_form.html",
-        {"form": form, "plan": objective.plan, "objective": objective},
+    ):
+        messages.success(request, f"Objective {page.result.ref} saved.")
+        return redirect("planning:objective_setup", pk=objective.pk)
+    return page.render(
+        "planning/objective_form.html", {"plan": objective.plan, "objective": objective}
     )
 
 
@@ -96,27 +80,19 @@ def objective_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
-    form = milestone_forms.MilestoneForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        milestone = run_service(
-            form,
-            lambda: milestone_services.milestone_create(
-                user=request.user,
-                objective=objective,
-                title=form.cleaned_data["title"],
-                due_date=form.cleaned_data["due_date"],
-            ),
+    page = FormPage(request)
+    page.bind(milestone_forms.MilestoneForm)
+    if page.submit(
+        lambda data: milestone_services.milestone_create(
+            user=request.user, objective=objective, title=data["title"], due_date=data["due_date"]
         )
-        if milestone is not None:
-            messages.success(request, f"Milestone “{milestone.title}” added.")
-            if "add_another" in request.POST:
-                return redirect("planning:milestone_create", pk=objective.pk)
-            return redirect(reverse("planning:objective_setup", args=[pk]) + "#milestones")
-    return render(
-        request,
-        "planning/milestone_form.html",
-        {"form": form, "objective": objective, "plan": objective.plan, "milestone": None},
-    )
+    ):
+        messages.success(request, f"Milestone “{page.result.title}” added.")
+        if "add_another" in request.POST:
+            return redirect("planning:milestone_create", pk=objective.pk)
+        return redirect(_milestones_of(pk))
+    context = {"objective": objective, "plan": objective.plan, "milestone": None}
+    return page.render("planning/milestone_form.html", context)
 
 
 def milestone_or_404(pk: int) -> Milestone:
@@ -129,66 +105,42 @@ def milestone_or_404(pk: int) -> Milestone:
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk: int):
     milestone = milestone_or_404(pk)
-    form = milestone_forms.MilestoneEditForm(posted(request), milestone=milestone)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.milestone_edit(
-                user=request.user,
-                milestone=milestone,
-                title=form.cleaned_data["title"],
-                due_date=form.cleaned_data["due_date"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="milestone",
+    page = FormPage(request, what="milestone")
+    page.bind(milestone_forms.MilestoneEditForm, milestone=milestone)
+    if page.submit(
+        lambda data: services.milestone_edit(
+            user=request.user, milestone=milestone, **edit_fields(data, "title", "due_date")
         )
-        if saved is not None:
-            messages.success(request, f"Milestone “{saved.title}” saved.")
-            return redirect(
-                reverse("planning:objective_setup", args=[milestone.objective_id]) + "#milestones"
-            )
-    return render_form(
-        request,
-        "planning/milestone_form.html",
-        {
-            "form": form,
-            "objective": milestone.objective,
-            "plan": milestone.objective.plan,
-            "milestone": milestone,
-        },
-    )
+    ):
+        messages.success(request, f"Milestone “{page.result.title}” saved.")
+        return redirect(_milestones_of(milestone.objective_id))
+    objective = milestone.objective
+    context = {"objective": objective, "plan": objective.plan, "milestone": milestone}
+    return page.render("planning/milestone_form.html", context)
 
 
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def milestone_rebaseline(request, pk: int):
     milestone = milestone_or_404(pk)
-    form = milestone_forms.RebaselineForm(posted(request), milestone=milestone)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.milestone_rebaseline(
-                user=request.user,
-                milestone=milestone,
-                baseline_date=form.cleaned_data["baseline_date"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="milestone",
+    page = FormPage(request, what="milestone")
+    form = page.bind(milestone_forms.RebaselineForm, milestone=milestone)
+    if page.submit(
+        lambda data: services.milestone_rebaseline(
+            user=request.user, milestone=milestone, **edit_fields(data, "baseline_date")
         )
-        if saved is not None:
-            messages.success(
-                request,
-                f"Milestone “{saved.title}” re-baselined to {long_date(saved.baseline_date)}.",
-            )
-            return redirect(back_to(request, milestone.objective_id))
-        milestone.refresh_from_db()
-    return render_form(
-        request,
+    ):
+        saved = page.result
+        messages.success(
+            request,
+            f"Milestone “{saved.title}” re-baselined to {long_date(saved.baseline_date)}.",
+        )
+        return redirect(back_to(request, milestone.objective_id))
+    if request.method == "POST" and form.is_valid():
+        milestone.refresh_from_db()  # the service refused it: show the row as it is now
+    return page.render(
         "planning/milestone_rebaseline.html",
         {
-            "form": form,
             "milestone": milestone,
             "objective": milestone.objective,
             "plan": milestone.objective.plan,
@@ -209,4 +161,8 @@ def back_to(request, objective_id: int) -> str:
     milestones."""
     if safe_next(request) == "objective":
         return reverse("tracking:objective_detail", args=[objective_id])
+    return _milestones_of(objective_id)
+
+
+def _milestones_of(objective_id: int) -> str:
     return reverse("planning:objective_setup", args=[objective_id]) + "#milestones"

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from kit.form_pages import administrators_only, posted, run_service
+from kit.form_pages import FormPage, administrators_only, edit_fields, fields
 from kit.formatting import person_name
-from kit.stale_edits import render_form
 from objectives import services as objective_services
 from objectives.models import Objective, Plan
 from people import selectors as people_selectors
@@ -53,29 +52,22 @@ def accountability(request):
 @require_http_methods(["GET", "POST"])
 def objective_owner(request, pk: int):
     objective = get_object_or_404(Objective.objects.select_related("plan", "owner"), pk=pk)
-    form = owner_forms.OwnerForm(posted(request), objective=objective)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.owner_assign(
-                user=request.user,
-                objective=objective,
-                owner=form.cleaned_data["owner"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="objective",
+    page = FormPage(request, what="objective")
+    form = page.bind(owner_forms.OwnerForm, objective=objective)
+    if page.submit(
+        lambda data: services.owner_assign(
+            user=request.user, objective=objective, **edit_fields(data, "owner")
         )
-        if saved is not None:
-            messages.success(request, f"{person_name(saved.owner)} now owns objective {saved.ref}.")
-            return redirect(_owner_back_to(request, objective))
-        objective.refresh_from_db()
+    ):
+        saved = page.result
+        messages.success(request, f"{person_name(saved.owner)} now owns objective {saved.ref}.")
+        return redirect(_owner_back_to(request, objective))
+    if request.method == "POST" and form.is_valid():
+        objective.refresh_from_db()  # the service refused it: show the row as it is now
     history = selectors.ownership_history(Objective.objects.filter(pk=pk)).get(pk, [])
-    return render_form(
-        request,
+    return page.render(
         "planning/objective_owner.html",
         {
-            "form": form,
             "objective": objective,
             "plan": objective.plan,
             "ownership": history,
@@ -100,26 +92,20 @@ def bulk_reassign(request):
     source = request.GET.get("from", "")
     if request.method == "GET" and source.isdigit():
         initial["from_person"] = int(source)
-    form = owner_forms.BulkReassignForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        moved = run_service(
-            form,
-            lambda: objective_services.open_objectives_reassign(
-                user=request.user,
-                from_person=form.cleaned_data["from_person"],
-                to_person=form.cleaned_data["to_person"],
-                reason=form.cleaned_data["reason"],
-            ),
+    page = FormPage(request)
+    form = page.bind(owner_forms.BulkReassignForm, initial=initial)
+    if page.submit(
+        lambda data: objective_services.open_objectives_reassign(
+            user=request.user, **fields(data, "from_person", "to_person", "reason")
         )
-        if moved is not None:
-            count = len(moved)
-            messages.success(
-                request,
-                f"{count} open objective{'s' if count != 1 else ''} moved from "
-                f"{person_name(form.cleaned_data['from_person'])} to "
-                f"{person_name(form.cleaned_data['to_person'])}.",
-            )
-            return redirect("planning:accountability")
+    ):
+        count, data = len(page.result), form.cleaned_data
+        messages.success(
+            request,
+            f"{count} open objective{'s' if count != 1 else ''} moved from "
+            f"{person_name(data['from_person'])} to {person_name(data['to_person'])}.",
+        )
+        return redirect("planning:accountability")
     chosen = None
     if form.is_bound:
         chosen = form.cleaned_data.get("from_person")

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from django import forms
 
-from kit.govuk_forms import (
-    GovukForm,
-    VersionField,
-    date_boxes,
-    reason_field,
-)
+from kit.govuk_forms import GovukForm, VersionField, date_boxes, reason_field
+
+from .milestone_forms import OneMilestoneForm
 
 
-class CorrectCompletionForm(GovukForm):
+class CorrectCompletionForm(OneMilestoneForm, GovukForm):
     """Change the recorded completion date, or reopen the milestone."""
 
     CHANGE = "change"
@@ -41,11 +38,6 @@ class CorrectCompletionForm(GovukForm):
     version = VersionField()
 
     date_inputs = {"completed_on": ("Correct completion date", False)}
-
-    def __init__(self, *args, milestone, **kwargs):
-        self.milestone = milestone
-        initial = {"version": milestone.version, **(kwargs.pop("initial", None) or {})}
-        super().__init__(*args, initial=initial, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,9 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from board import update_cycle
 from milestones.models import Milestone
 from objectives.drift import natural_key
 from objectives.models import Objective, Plan
@@ -218,3 +220,14 @@ def plans_with_counts():
         ),
         theme_count=Count("themes", distinct=True),
     ).order_by("-starts_on", "name")
+
+
+def update_cycles(user, plans) -> list:
+    """The update cycle for the next board of each published plan, today (drafts have none:
+    their owners cannot see them)."""
+    today = timezone.localdate()
+    return [
+        update_cycle.panel_for(user, plan, today, today=today)
+        for plan in plans
+        if not plan.is_draft
+    ]

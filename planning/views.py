@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from board import selectors as board_selectors
-from kit.form_pages import FormPage, administrators_only, posted, run_service
-from kit.stale_edits import render_form
+from kit.form_pages import FormPage, administrators_only, edit_fields, fields
 from objectives import services as objective_services
 from objectives.models import Objective, Plan, Theme
 
@@ -28,22 +27,22 @@ from . import forms, selectors, services
 @administrators_only
 @require_http_methods(["GET"])
 def home(request):
-    return render(request, "planning/home.html", {"plans": selectors.plans_with_counts()})
+    plans = list(selectors.plans_with_counts())
+    context = {"plans": plans, "update_cycles": selectors.update_cycles(request.user, plans)}
+    return render(request, "planning/home.html", context)
 
 
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = forms.PlanForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        plan = run_service(
-            form,
-            lambda: objective_services.plan_create(user=request.user, **form.plan_fields()),
-        )
-        if plan is not None:
-            messages.success(request, f"Plan “{plan.name}” created. Now add its themes.")
-            return redirect("planning:plan_detail", pk=plan.pk)
-    return render(request, "planning/plan_form.html", {"form": form, "plan": None})
+    page = FormPage(request)
+    form = page.bind(forms.PlanForm)
+    if page.submit(
+        lambda _: objective_services.plan_create(user=request.user, **form.plan_fields())
+    ):
+        messages.success(request, f"Plan “{page.result.name}” created. Now add its themes.")
+        return redirect("planning:plan_detail", pk=page.result.pk)
+    return page.render("planning/plan_form.html", {"plan": None})
 
 
 @administrators_only
@@ -64,23 +63,16 @@ def plan_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.PlanForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: objective_services.plan_update(
-                plan=plan,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-                **form.plan_fields(),
-            ),
-            what="plan",
+    page = FormPage(request, what="plan")
+    form = page.bind(forms.PlanForm, plan=plan)
+    if page.submit(
+        lambda data: objective_services.plan_update(
+            plan=plan, user=request.user, **edit_fields(data), **form.plan_fields()
         )
-        if saved is not None:
-            messages.success(request, f"Plan “{saved.name}” saved.")
-            return redirect("planning:plan_detail", pk=plan.pk)
-    return render_form(request, "planning/plan_form.html", {"form": form, "plan": plan})
+    ):
+        messages.success(request, f"Plan “{page.result.name}” saved.")
+        return redirect("planning:plan_detail", pk=plan.pk)
+    return page.render("planning/plan_form.html", {"plan": plan})
 
 
 @administrators_only
@@ -115,43 +107,36 @@ def plan_publish(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def theme_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    form = forms.ThemeForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        theme = run_service(
-            form,
-            lambda: objective_services.theme_create(
-                user=request.user,
-                plan=plan,
-                name=form.cleaned_data["name"],
-                order=form.cleaned_data["order"],
-            ),
+    page = FormPage(request)
+    page.bind(forms.ThemeForm, plan=plan)
+    if page.submit(
+        lambda data: objective_services.theme_create(
+            user=request.user, plan=plan, **fields(data, "name", "order")
         )
-        if theme is not None:
-            messages.success(request, f"Theme “{theme.name}” added.")
-            return redirect(reverse("planning:plan_detail", args=[plan.pk]) + "#themes")
-    return render(request, "planning/theme_form.html", {"form": form, "plan": plan, "theme": None})
+    ):
+        messages.success(request, f"Theme “{page.result.name}” added.")
+        return redirect(_themes_of(plan.pk))
+    return page.render("planning/theme_form.html", {"plan": plan, "theme": None})
 
 
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def theme_edit(request, pk: int):
     theme = get_object_or_404(Theme.objects.select_related("plan"), pk=pk)
-    form = forms.ThemeForm(posted(request), plan=theme.plan, theme=theme)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: objective_services.theme_update(
-                theme=theme,
-                user=request.user,
-                name=form.cleaned_data["name"],
-                order=form.cleaned_data["order"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            what="theme",
+    page = FormPage(request, what="theme")
+    page.bind(forms.ThemeForm, plan=theme.plan, theme=theme)
+    if page.submit(
+        lambda data: objective_services.theme_update(
+            theme=theme,
+            user=request.user,
+            expected_version=data["version"],
+            **fields(data, "name", "order"),
         )
-        if saved is not None:
-            messages.success(request, f"Theme “{saved.name}” saved.")
-            return redirect(reverse("planning:plan_detail", args=[theme.plan_id]) + "#themes")
-    return render_form(
-        request, "planning/theme_form.html", {"form": form, "plan": theme.plan, "theme": theme}
-    )
+    ):
+        messages.success(request, f"Theme “{page.result.name}” saved.")
+        return redirect(_themes_of(theme.plan_id))
+    return page.render("planning/theme_form.html", {"plan": theme.plan, "theme": theme})
+
+
+def _themes_of(plan_id: int) -> str:
+    return reverse("planning:plan_detail", args=[plan_id]) + "#themes"

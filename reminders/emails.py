@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from kit import mail
-from kit.formatting import person_name
+from kit.formatting import long_date, person_name
 
-from .selectors import absolute_url
+from .selectors import absolute_url, objective_url
 
 
 def build(*, person, template: str, subject: str, context: dict, day=None) -> mail.Email:
@@ -37,34 +37,27 @@ def build(*, person, template: str, subject: str, context: dict, day=None) -> ma
     )
 
 
-def reminder_email(reminder) -> mail.Email:
+def _morning_email(item, template: str, name: str) -> mail.Email:
+    """A reminder or digest of a morning: its template reads it as ``name``, with its day."""
     return build(
-        person=reminder.person,
-        template="reminder",
-        subject=reminder.subject,
-        context={"reminder": reminder, "day": reminder.day},
-        day=reminder.day,
+        person=item.person,
+        template=template,
+        subject=item.subject,
+        context={name: item, "day": item.day},
+        day=item.day,
     )
+
+
+def reminder_email(reminder) -> mail.Email:
+    return _morning_email(reminder, "reminder", "reminder")
 
 
 def leadership_digest_email(digest) -> mail.Email:
-    return build(
-        person=digest.person,
-        template="leadership_digest",
-        subject=digest.subject,
-        context={"digest": digest, "day": digest.day},
-        day=digest.day,
-    )
+    return _morning_email(digest, "leadership_digest", "digest")
 
 
 def admin_digest_email(digest) -> mail.Email:
-    return build(
-        person=digest.person,
-        template="admin_digest",
-        subject=digest.subject,
-        context={"digest": digest, "day": digest.day},
-        day=digest.day,
-    )
+    return _morning_email(digest, "admin_digest", "digest")
 
 
 def invitation_email(*, person, set_password_url: str, invited_by) -> mail.Email:
@@ -76,5 +69,20 @@ def invitation_email(*, person, set_password_url: str, invited_by) -> mail.Email
             "set_password_url": set_password_url,
             "invited_by": person_name(invited_by) if invited_by else "",
             "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        },
+    )
+
+
+def board_update_email(*, person, cycle, rows, sender) -> mail.Email:
+    """The reminder before a board meeting: ``rows`` are the person's open objectives with no
+    update in the board's window (``board.update_cycle.UpdateCycle``)."""
+    return build(
+        person=person,
+        template="board_update",
+        subject=f"Your progress update for the improvement board on {long_date(cycle.held_on)}",
+        context={
+            "cycle": cycle,
+            "items": [{"ref": r.ref, "title": r.title, "url": objective_url(r.id)} for r in rows],
+            "sender": person_name(sender),
         },
     )

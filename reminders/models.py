@@ -5,14 +5,17 @@ before an email goes out; for the daily emails (reminders and digests) under a u
 constraint on person, kind and day, so a second run on the same day, or a second host running
 at the same time, finds the claim and sends nothing more. Emails sent when something happens
 (an invitation, a password reset link, a challenge raised or answered) may go to one person
-several times a day, and each has its own row. It is an operational log, not part of the
-plan's record, so it has no history table; ``Preference`` is the person's own choice and has.
+several times a day, and each has its own row. A reminder before a board meeting goes to each
+owner at most once per meeting, under a unique constraint on person and meeting. It is an
+operational log, not part of the plan's record, so it has no history table; ``Preference`` is
+the person's own choice and has.
 """
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 
+from board.models import BoardMeeting
 from objectives.history import unique_message
 from objectives.models import tracked_history
 
@@ -55,6 +58,7 @@ class SentEmail(models.Model):
         PASSWORD_RESET = "password_reset", "Password reset link"
         CHALLENGE_RAISED = "challenge_raised", "Challenge raised"
         CHALLENGE_ANSWERED = "challenge_answered", "Challenge answered"
+        BOARD_UPDATE = "board_update", "Update for the board"
 
     ONCE_A_DAY = (Kind.REMINDER, Kind.LEADERSHIP_DIGEST, Kind.ADMIN_DIGEST)
 
@@ -76,6 +80,14 @@ class SentEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    board_meeting = models.ForeignKey(
+        BoardMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reminders_sent",
+        help_text="The board meeting a reminder to update was for.",
+    )
 
     class Meta:
         ordering = ["-day", "-created_at", "-id"]
@@ -84,6 +96,15 @@ class SentEmail(models.Model):
                 fields=["person", "kind", "day"],
                 condition=models.Q(kind__in=["reminder", "leadership_digest", "admin_digest"]),
                 name="sent_email_once_per_person_kind_day",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "board_meeting"],
+                condition=models.Q(kind="board_update"),
+                name="sent_email_board_update_once_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="board_update") | models.Q(board_meeting__isnull=False),
+                name="sent_email_board_update_names_meeting",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["sending", "sent", "failed"]),

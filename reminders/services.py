@@ -111,40 +111,12 @@ class Planned:
 def plan_morning(day: date, *, digest: bool) -> list[Planned]:
     """Every email due on ``day``: reminders daily, digests on Mondays or when asked."""
     plans = selectors.published_plans(day)
-    planned = [
-        Planned(
-            r.person,
-            Kind.REMINDER,
-            day,
-            r.subject,
-            _lines_reminder(r),
-            lambda r=r: emails.reminder_email(r),
-        )
-        for r in selectors.owner_reminders(day, plans)
-    ]
+    planned = plan_morning_from(selectors.owner_reminders(day, plans), Kind.REMINDER, day)
     if digest:
-        planned += [
-            Planned(
-                d.person,
-                Kind.LEADERSHIP_DIGEST,
-                day,
-                d.subject,
-                _lines_leadership(d),
-                lambda d=d: emails.leadership_digest_email(d),
-            )
-            for d in digest_selectors.leadership_digests(day, plans)
-        ]
-        planned += [
-            Planned(
-                d.person,
-                Kind.ADMIN_DIGEST,
-                day,
-                d.subject,
-                _lines_admin(d),
-                lambda d=d: emails.admin_digest_email(d),
-            )
-            for d in digest_selectors.admin_digests(day, plans)
-        ]
+        leadership = digest_selectors.leadership_digests(day, plans)
+        planned += plan_morning_from(leadership, Kind.LEADERSHIP_DIGEST, day)
+        administrators = digest_selectors.admin_digests(day, plans)
+        planned += plan_morning_from(administrators, Kind.ADMIN_DIGEST, day)
     return planned
 
 
@@ -163,9 +135,12 @@ def _plan_one(person, kind: str, day: date) -> Planned | None:
 
 
 def plan_morning_from(found, kind: str, day: date) -> list[Planned]:
-    build = emails.leadership_digest_email if kind == Kind.LEADERSHIP_DIGEST else None
-    build = build or emails.admin_digest_email
-    lines = _lines_leadership if kind == Kind.LEADERSHIP_DIGEST else _lines_admin
+    """One planned email of ``kind`` for each reminder or digest found."""
+    lines, build = {
+        Kind.REMINDER: (_lines_reminder, emails.reminder_email),
+        Kind.LEADERSHIP_DIGEST: (_lines_leadership, emails.leadership_digest_email),
+        Kind.ADMIN_DIGEST: (_lines_admin, emails.admin_digest_email),
+    }[kind]
     return [Planned(d.person, kind, day, d.subject, lines(d), lambda d=d: build(d)) for d in found]
 
 

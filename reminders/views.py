@@ -27,7 +27,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from calendars.views import account_calendar
-from kit.form_pages import FormPage
+from kit.form_pages import FormPage, fields
 from kit.formatting import person_name
 from kit.security import client_address
 from objectives import permissions
@@ -54,10 +54,7 @@ def account(request):
     form = page.bind(forms.PreferenceForm, initial=initial)
     if page.submit(
         lambda data: services.preference_update(
-            user=request.user,
-            person=person,
-            daily_reminder=data["daily_reminder"],
-            weekly_digest=data["weekly_digest"],
+            user=request.user, person=person, **fields(data, "daily_reminder", "weekly_digest")
         )
     ):
         messages.success(request, "Your email choices have been saved.")

@@ -1,6 +1,7 @@
 """The shape of the code: apps import one another one way only, ``kit`` is the bottom,
 ``stockton_improve`` holds only the project's settings and URLs, every app's URLs have their
-namespace, templates link through ``{% url %}`` and template tags only format.
+namespace, templates link through ``{% url %}``, template tags only format, and no module of
+the app code grows past ``MAX_MODULE_LINES`` (a module that long is split by what it does).
 
 Each check is a function of a folder, tried first on small made-up projects (so each can be seen
 to fail) and then on this one. The app graph counts imports at module level and inside
@@ -23,6 +24,9 @@ PROJECT_FILES = {"__init__.py", "settings", "urls.py", "wsgi.py"}
 LINK = re.compile(r"""\b(href|action|src)\s*=\s*(["'])(.*?)\2""", re.S)
 # an address built by hand in a plain-text email, or a literal path as a link's fallback
 SITE_PATH = re.compile(r"""\{\{\s*site_url\s*\}\}/[\w/-]+|default:(["'])/[^"']*\1""")
+# The longest an app module may be; development and load tools are not app code.
+MAX_MODULE_LINES = 450
+NOT_APP_CODE = {"devtools", "loadtest"}
 
 
 def apps(root: Path) -> list[str]:
@@ -166,8 +170,22 @@ def tags_reading_data(root: Path) -> list[str]:
                     f"{node.module or ''}.{alias.name}" for alias in node.names
                 ]
             for name in names:
-                if {"selectors", "permissions"} & set(name.split(".")):
+                parts = name.split(".")
+                if "permissions" in parts or any(p.endswith("selectors") for p in parts):
                     found.append(f"{path.relative_to(root)}: {name.strip('.')}")
+    return found
+
+
+def long_modules(root: Path, limit: int = MAX_MODULE_LINES) -> list[str]:
+    """App modules (tests, migrations, development and load tools aside) over ``limit`` lines."""
+    found = []
+    for app in apps(root):
+        if app in NOT_APP_CODE:
+            continue
+        for path in _modules(root, app):
+            lines = len(path.read_text().splitlines())
+            if lines > limit:
+                found.append(f"{path.relative_to(root).as_posix()}: {lines} lines")
     return found
 
 
@@ -224,6 +242,25 @@ def test_anything_else_in_the_project_package_is_found(tmp_path):
     assert project_extras(root) == ["helpers.py"]
 
 
+def test_modules_over_the_limit_are_found_outside_tests_migrations_and_tools(tmp_path):
+    long = "x = 1\n" * 5
+    root = _write(
+        tmp_path,
+        {
+            "a/__init__.py": "",
+            "a/views.py": long,
+            "a/forms.py": "x = 1\n" * 4,
+            "a/migrations/0001_initial.py": long,
+            "a/tests/test_x.py": long,
+            "devtools/__init__.py": "",
+            "devtools/seed.py": long,
+            "tests/__init__.py": "",
+            "tests/test_y.py": long,
+        },
+    )
+    assert long_modules(root, limit=4) == ["a/views.py: 5 lines"]
+
+
 def test_urls_without_app_name_are_found(tmp_path):
     root = _write(
         tmp_path,
@@ -273,12 +310,14 @@ def test_template_tags_importing_selectors_or_permissions_are_found(tmp_path):
             "a/templatetags/reads.py": "from .. import selectors\n",
             "b/templatetags/asks.py": "from objectives import permissions\n",
             "c/templatetags/deep.py": "def f():\n    import c.selectors\n",
+            "d/templatetags/measures.py": "from impact import measure_selectors\n",
         },
     )
     assert tags_reading_data(root) == [
         "a/templatetags/reads.py: selectors",
         "b/templatetags/asks.py: objectives.permissions",
         "c/templatetags/deep.py: c.selectors",
+        "d/templatetags/measures.py: impact.measure_selectors",
     ]
 
 
@@ -316,3 +355,7 @@ def test_templates_link_through_url_names():
 
 def test_template_tags_only_format():
     assert tags_reading_data(ROOT) == []
+
+
+def test_no_app_module_is_longer_than_the_limit():
+    assert long_modules(ROOT) == [], f"split these by what they do (at most {MAX_MODULE_LINES})"

@@ -141,4 +141,4 @@ def test_reading_pages_does_not_write_the_session_every_time(client, manager):
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
-    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert not [q for q in queries if "kit_account_session" in q["sql"] and "UPDATE" in q["sql"]]

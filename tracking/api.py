@@ -17,13 +17,16 @@ def _iso(value):
 
 
 def milestone_json(m: MilestoneDrift) -> dict:
+    # Written out field by field: this runs for every milestone of the plan (750 at a
+    # council's size) on every request.
     state = m.state
+    baseline, due, completed = state.baseline_date, state.due_date, state.completed_on
     return {
         "id": state.id,
         "title": state.title,
-        "baseline_date": _iso(state.baseline_date),
-        "due_date": _iso(state.due_date),
-        "completed_on": _iso(state.completed_on if m.complete else None),
+        "baseline_date": baseline.isoformat() if baseline else None,
+        "due_date": due.isoformat() if due else None,
+        "completed_on": completed.isoformat() if completed and m.complete else None,
         "slip_days": m.slip_days,
         "overdue_days": m.overdue_days,
         "replans": m.replans,
@@ -70,12 +73,12 @@ def drift_api(request):
     for name, values in fields.items():
         for item in objectives:
             item[name] = values.get(item["id"], [])
-    return JsonResponse(
-        {
-            "plan": {"id": plan.pk, "name": plan.name},
-            "as_of": as_of.isoformat(),
-            "summary": result.summary,
-            "forecast": likely.json(),
-            "objectives": objectives,
-        }
-    )
+    body = {
+        "plan": {"id": plan.pk, "name": plan.name},
+        "as_of": as_of.isoformat(),
+        "summary": result.summary,
+        "forecast": likely.json(),
+        "objectives": objectives,
+    }
+    body.update(panels.drift_api_plan.build(plan, as_of, drift=result))
+    return JsonResponse(body)

@@ -48,7 +48,7 @@ User = get_user_model()
 CREATED, CHANGED, DELETED = "+", "~", "-"
 ORDER = ("history_date", "history_id")
 RECORD = ("id", "history_type", "history_date", "history_id")
-RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days")
+RULE_FIELDS = ("slip_tolerance_days", "stale_after_days", "due_soon_days", "update_window_days")
 _WHO = (
     "history_user_id",
     "history_user__first_name",

@@ -58,18 +58,25 @@ def _owner_changed_sql() -> str:
     )
 
 
+def recorded_after_condition(cutoff: datetime, *, plan=None) -> tuple[str, list]:
+    """The SQL condition (and its parameters) of ``recorded_after``, for a read that asks it
+    alongside its own rows (``tracking.live``)."""
+    value = connection.ops.adapt_datetimefield_value(cutoff)
+    sql, params = _recorded_after_sql().removeprefix("SELECT "), [value] * len(_tracked_models())
+    if plan is not None:
+        sql = f"{sql} OR {_owner_changed_sql()}"
+        params += [value, plan.pk]
+    return sql, params
+
+
 def recorded_after(cutoff: datetime, *, plan=None) -> bool:
     """Whether any plan history was recorded at or after ``cutoff`` (one query, on the index
     of each history table's dates). With ``plan``, also whether one of its owners' accounts as
     it stood at the cutoff differs from the live row (the account was renamed, left or came
     back since): then too the live rows are not the plan as it stood."""
-    value = connection.ops.adapt_datetimefield_value(cutoff)
-    sql, params = _recorded_after_sql(), [value] * len(_tracked_models())
-    if plan is not None:
-        sql = f"{sql} OR {_owner_changed_sql()}"
-        params += [value, plan.pk]
+    sql, params = recorded_after_condition(cutoff, plan=plan)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"SELECT {sql}", params)
         return bool(cursor.fetchone()[0])
 
 

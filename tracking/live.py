@@ -3,8 +3,9 @@
 The current rows are what history says at the end of today: every write goes through the
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
 ``manage.py check_history`` verifies it against history). Two queries whatever the size of the
-plan: objectives with their theme's name, owner's account and latest progress update, then
-milestones; nothing for the plan's rules (its own row).
+plan: objectives with their theme's name, owner's account and latest progress update (and
+whether history was recorded after the day, ``recorded_after``), then milestones; nothing for the
+plan's rules (its own row).
 """
 
 from __future__ import annotations
@@ -78,8 +79,10 @@ def _sql() -> dict[str, str]:
     return {  # names from the models; values are always parameters
         "objectives": (
             f"SELECT {c('o', ob, *fields)}, {c('t', th, 'name')}, {c('o', ob, 'owner')}, "  # noqa: S608
-            f"{c('u', us, *account)}, {latest('reported_on')}, {latest('rag')} "
-            f"FROM {t(ob)} o "
+            f"{c('u', us, *account)}, {latest('reported_on')}, {latest('rag')}"
+        ),
+        "objectives_from": (
+            f" FROM {t(ob)} o "  # noqa: S608
             f"LEFT JOIN {t(th)} t ON {c('t', th, 'id')} = {c('o', ob, 'theme')} "
             f"LEFT JOIN {t(us)} u ON {c('u', us, 'id')} = {c('o', ob, 'owner')} "
             f"WHERE {c('o', ob, 'plan')} = %s AND {c('o', ob, 'status')} <> %s"
@@ -97,11 +100,19 @@ def _sql() -> dict[str, str]:
 
 
 def plan_state(
-    plan: Plan, as_of: date, *, objective_ids: list[int] | None = None
-) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
+    plan: Plan,
+    as_of: date,
+    *,
+    objective_ids: list[int] | None = None,
+    unless_recorded_after=None,
+) -> tuple[drift.PlanRules, list[drift.ObjectiveState]] | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
     ``as_of`` that is today or later: two reads (objectives with their theme, owner's account
-    and latest update; then milestones)."""
+    and latest update; then milestones).
+
+    With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
+    the objectives' read asks it too, so a page straight after a write waits for one round trip
+    fewer (a plan with no objectives asks it on its own)."""
     sql = _sql()
     only, only_params = "", []
     if objective_ids is not None:
@@ -110,12 +121,22 @@ def plan_state(
         only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
         only_params = list(objective_ids)
     day = connection.ops.adapt_datefield_value(as_of)
+    later, later_params = "", []
+    if unless_recorded_after is not None:
+        condition, later_params = history_since.recorded_after_condition(
+            unless_recorded_after, plan=plan
+        )
+        later = f", ({condition})"
     with connection.cursor() as cursor:
         cursor.execute(
-            sql["objectives"] + only,
-            [day, day, plan.pk, Objective.Status.WITHDRAWN, *only_params],
+            sql["objectives"] + later + sql["objectives_from"] + only,
+            [day, day, *later_params, plan.pk, Objective.Status.WITHDRAWN, *only_params],
         )
         rows = cursor.fetchall()
+        if unless_recorded_after is not None:
+            if rows and rows[0][-1] or not rows and recorded_after(plan, unless_recorded_after):
+                return None
+            rows = [row[:-1] for row in rows]
         if not rows:
             return rules(plan), []
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])

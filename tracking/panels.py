@@ -8,7 +8,10 @@
   for their answer);
 - ``drift_api``: fields of each objective in ``/api/drift/``, each built from
   ``(plan, as_of, stale_after_days=...)`` as ``{objective id: list}`` (an objective it leaves out
-  gets an empty list).
+  gets an empty list);
+- ``drift_api_plan``: keys of the plan in ``/api/drift/``, each built from
+  ``(plan, as_of, drift=...)`` (the plan's drift at D) as any JSON value (the board's
+  ``board``).
 """
 
 from kit.panels import Panels
@@ -16,3 +19,4 @@ from kit.panels import Panels
 objective_page = Panels("objective page")
 worklist = Panels("worklist")
 drift_api = Panels("drift API")
+drift_api_plan = Panels("drift API plan")

@@ -30,6 +30,15 @@ from .history_accounts import ACCOUNT_FIELDS, Account  # noqa: F401 (likewise)
 
 User = get_user_model()
 WITHDRAWN = Objective.Status.WITHDRAWN
+# What the read path needs of a milestone as it stood (with the objective it belongs to).
+MILESTONE_FIELDS = (
+    "objective_id",
+    "title",
+    "baseline_date",
+    "due_date",
+    "completed_on",
+    "withdrawn_on",
+)
 
 
 @dataclass(frozen=True)
@@ -89,12 +98,7 @@ class PlanHistory:
         self.milestones = history.by_row(
             history.records(
                 Milestone,
-                "objective_id",
-                "title",
-                "baseline_date",
-                "due_date",
-                "completed_on",
-                "withdrawn_on",
+                *MILESTONE_FIELDS,
                 filter={"objective_id__in": objective_ids},
                 until=cutoff,
                 dated=dated,

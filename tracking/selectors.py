@@ -62,26 +62,31 @@ def is_past(day: date) -> bool:
 def _live_or_replayed(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
     """Today or later from the live rows, unless history was recorded after that day (only a
     clock set back does that): then from history, as for a past day."""
-    if live.recorded_after(plan, end_of_day(as_of)):
-        history = PlanHistory(plan, end_of_day(as_of), objective_ids=objective_ids)
+    cutoff = end_of_day(as_of)
+    state = live.plan_state(plan, as_of, objective_ids=objective_ids, unless_recorded_after=cutoff)
+    if state is None:
+        history = PlanHistory(plan, cutoff, objective_ids=objective_ids)
         return history.drift_at(as_of)
-    rules, states = live.plan_state(plan, as_of, objective_ids=objective_ids)
+    rules, states = state
     return PlanDrift(plan, as_of, rules, drift.plan_drift(states, as_of, rules))
 
 
 def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
     """The plan's rules and objectives as they stood at the end of ``as_of``."""
-    if not is_past(as_of) and not live.recorded_after(plan, end_of_day(as_of)):
-        return live.plan_state(plan, as_of)
+    if not is_past(as_of):
+        state = live.plan_state(plan, as_of, unless_recorded_after=end_of_day(as_of))
+        if state is not None:
+            return state
     return PlanHistory(plan, end_of_day(as_of)).state_at(as_of)
 
 
 def plan_drifts(
-    plan: Plan, days, summaries=()
+    plan: Plan, days, summaries=(), *, kept: pastdays.Kept | None = None
 ) -> tuple[dict[date, PlanDrift], dict[date, DaySummary]]:
     """The drift of ``plan`` at the end of each of ``days``, and the brief ``DaySummary`` at each
     of ``summaries``. Past days come from the cache, or else from one read of history replayed
-    to each missing day (then kept); today and later from the live rows."""
+    to each missing day (then kept); today and later from the live rows. A page that asks twice
+    passes the generation it read the first time as ``kept`` (one query fewer)."""
     days, summaries = set(days), set(summaries)
     full: dict[date, PlanDrift] = {}
     brief: dict[date, DaySummary] = {}
@@ -96,7 +101,7 @@ def plan_drifts(
     past_brief = {d for d in summaries if is_past(d)}
     if not past_full and not past_brief:
         return full, brief
-    kept = pastdays.kept(plan.pk)
+    kept = kept or pastdays.kept(plan.pk)
     for day, (rules, rows) in kept.get_many("drift", past_full).items():
         full[day] = PlanDrift(plan, day, rules, rows)
     brief.update(kept.get_many("summary", past_brief - set(full)))

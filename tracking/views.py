@@ -32,7 +32,7 @@ def my_objectives(request):
 
 
 _AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
-FRAGMENTS_VERSION = 1  # change with objectives/_trend.html or _timeline.html
+FRAGMENTS_VERSION = 2  # change with objectives/_trend.html, _timeline.html or _updates.html
 
 
 @require_GET

@@ -90,3 +90,46 @@ def test_bench_refuses_a_database_with_real_plans(admin_user):
     factories.make_plan(user=admin_user, name="Real plan")
     with pytest.raises(Exception, match="throwaway database"):
         call_command("bench", "--requests=1", stdout=io.StringIO())
+
+
+def test_bench_prints_where_each_pages_cold_time_goes():
+    out = io.StringIO()
+    call_command(
+        "bench", "--size=council", "--objectives=3", "--milestones=2", "--requests=2", stdout=out
+    )
+    text = out.getvalue()
+    assert "Where the cold time goes" in text
+    split = {
+        name: [float(part) for part in parts.split()]
+        for name, parts in re.findall(
+            r"^(dashboard, today|/api/drift/|objective page)\s+council\s+([\d.\s]+)$",
+            text,
+            re.M,
+        )
+    }
+    assert set(split) == {"dashboard, today", "/api/drift/", "objective page"}
+    for name, (cold, sql, templates, python, queries, cpu, cpu_ratio) in split.items():
+        assert sql > 0 and python > 0 and queries > 0 and cpu > 0 and cpu_ratio > 0, name
+        assert sql + templates <= cold * 1.5, name  # parts are medians of their own
+    assert split["dashboard, today"][2] > 0  # drawn by templates
+    assert split["/api/drift/"][2] == 0  # JSON: no template
+
+
+def test_split_time_counts_sql_run_while_rendering_as_sql():
+    from django.template import Context, Template
+
+    from devtools.timing import split_time
+
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0]
+
+    with split_time() as split:
+        read()
+        Template("{% for i in items %}{{ i }}{% endfor %}").render(Context({"items": [read]}))
+    assert split.sql > 0 and split.templates > 0
+    assert 0 < split.sql_in_templates < split.sql
+    sql, templates, python = split.parts(1000.0)
+    assert sql == split.sql and templates == split.templates - split.sql_in_templates
+    assert python == 1000.0 - sql - templates

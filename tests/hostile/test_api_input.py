@@ -48,7 +48,7 @@ def test_any_query_string_gets_json_and_never_a_500(signed_in, as_of, plan):
         assert isinstance(body["error"], str) and body["error"]
         assert "<script>" not in response.content.decode()
     else:
-        assert set(body) == {"plan", "as_of", "summary", "objectives"}
+        assert set(body) == {"plan", "as_of", "summary", "forecast", "objectives", "board"}
 
 
 @settings(

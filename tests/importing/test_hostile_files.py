@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
-from importing import archive
 from importing.parsing import read_workbook
 from importing.workbook import MAX_ROWS, NOT_A_WORKBOOK, WorkbookRefused
 from tests.importing import workbooks as wb
@@ -385,6 +384,8 @@ def test_a_huge_shared_strings_table_under_another_name_is_refused():
 
 def test_the_content_types_looked_for_are_openpyxls():
     from openpyxl.xml import constants
+
+    from importing import archive
 
     assert archive.SHARED_STRINGS_TYPE == constants.SHARED_STRINGS
     assert archive.WORKBOOK_TYPES == (

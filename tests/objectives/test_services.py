@@ -90,7 +90,9 @@ def test_service_refuses_a_target_before_the_start_with_a_field_error(admin_user
     assert "target_date" in error.value.message_dict
 
 
-@pytest.mark.parametrize("field", ["slip_tolerance_days", "stale_after_days", "due_soon_days"])
+@pytest.mark.parametrize(
+    "field", ["slip_tolerance_days", "stale_after_days", "due_soon_days", "update_window_days"]
+)
 def test_plan_tolerances_must_be_positive(admin_user, field):
     with pytest.raises(ValidationError):
         factories.make_plan(user=admin_user, **{field: 0})

@@ -28,6 +28,7 @@ def _plan_data(**extra) -> dict:
         "slip_tolerance_days": "21",
         "stale_after_days": "30",
         "due_soon_days": "10",
+        "update_window_days": "7",
         **_date("starts_on", date(2025, 4, 1)),
         **_date("ends_on", date(2027, 3, 31)),
     }
@@ -41,6 +42,7 @@ def test_create_a_plan_with_its_tolerances(admin_client, staff_admin):
     assert response.status_code == 302
     assert response.url == f"/manage/plans/{plan.pk}/"
     assert (plan.slip_tolerance_days, plan.stale_after_days, plan.due_soon_days) == (21, 30, 10)
+    assert plan.update_window_days == 7
     assert plan.starts_on == date(2025, 4, 1)
     assert plan.history.get().history_user == staff_admin
 

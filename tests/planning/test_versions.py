@@ -25,6 +25,7 @@ def _plan_form(plan, **changes) -> dict:
         "slip_tolerance_days": plan.slip_tolerance_days,
         "stale_after_days": plan.stale_after_days,
         "due_soon_days": plan.due_soon_days,
+        "update_window_days": plan.update_window_days,
         "version": plan.version,
         **_date("starts_on", plan.starts_on),
         **_date("ends_on", plan.ends_on),

@@ -94,7 +94,8 @@ def test_shape_is_exactly_the_contract(client, clock, leader, plan_with_history)
     response = get_json(client, leader, clock=clock, plan=plan_with_history.pk)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"plan", "as_of", "summary", "forecast", "objectives"}
+    assert set(body) == {"plan", "as_of", "summary", "forecast", "objectives", "board"}
+    assert body["board"] is None  # no board meeting is recorded in this plan
     assert body["plan"] == {"id": plan_with_history.pk, "name": "Children's services plan"}
     assert body["as_of"] == "2026-04-10"
     assert set(body["summary"]) == {"red", "amber", "green", "complete"}

@@ -9,7 +9,8 @@ before the plan, on event days and today, each surface is read as people read it
 the test client, the PDF's text, the workbooks, the digest email) and compared with
 ``/api/drift/`` for each objective's RAG, flags, owner and whether the owner had left at D, and
 with the record of what was done for the counts of open challenges, evidence, measures and
-updates at D.
+updates at D; the dashboard's and the pack's update cycle for the next board agree with the API's
+``board``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from dashboard.selectors import RAG_LABELS
 from impact import evidence_services as impact_evidence_services
 from impact import services as impact_services
 from impact import value_services as impact_value_services
+from impact.models import Evidence
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
@@ -380,7 +382,7 @@ def _one_event(
                 pk = rng.choice(current)
                 impact_evidence_services.evidence_withdraw(
                     user=admin,
-                    evidence=impact_evidence_services.Evidence.objects.get(pk=pk),
+                    evidence=Evidence.objects.get(pk=pk),
                     reason="Wrong file",
                 )
                 rec.evidence[pk][2] = moment
@@ -498,8 +500,22 @@ def dashboard(client, params):
         "findings": tuple(int(n) for n in register.groups()) if register else None,
         "challenges": number_in(page.ids["open-challenges"]["text"]),
         "measures": int(total.group(1)) if total else 0,
+        "board": board_of(html),
     }
     return rows, counts
+
+
+def board_of(html: str) -> dict | None:
+    """``board`` as ``/api/drift/`` gives it, from a page's "Updates for the board on ...: n of m
+    in" and its list of objectives with no update (None when the page says there is no board)."""
+    found = re.search(r"Updates for the board on (\d+) (\w+) (\d{4}): (\d+) of (\d+) in", html)
+    if found is None:
+        return None
+    day = datetime.strptime(" ".join(found.groups()[:3]), "%d %B %Y").date()
+    missing = re.search(r'data-missing="([^"]*)"', html)
+    refs = missing.group(1).split() if missing else []
+    assert int(found.group(5)) - int(found.group(4)) == len(refs), found.group(0)
+    return {"date": day.isoformat(), "updates_missing": refs}
 
 
 def accountability(client, params):
@@ -516,7 +532,8 @@ def accountability(client, params):
 
 
 def pack(client, params):
-    page = html_of(client, "/dashboard/report/", params)
+    html = get(client, "/dashboard/report/", params).content.decode()
+    page = parse(html)
     rows = {}
     for record in page.marked:
         if record["tag"] == "section" and "data-ref" in record:
@@ -537,6 +554,7 @@ def pack(client, params):
             if "data-challenge" in r
             and (waiting := re.search(r"Waiting for an answer from (.*)\.$", r["text"]))
         ],
+        "board": board_of(html),
     }
     return rows, counts
 
@@ -762,6 +780,14 @@ def compare_day(client, plan, day, today, rec, out: Findings, *, pdf: bool) -> i
     out.agree("dashboard", day, rows, ref, ROW)
     out.same("dashboard", day, "open challenges", counts["challenges"], open_challenges)
     out.same("dashboard", day, "measures", counts["measures"], measures)
+    board = data["board"]
+    if board is not None:  # the API's order is by ref, as the pages list them
+        board = {**board, "updates_missing": sorted(board["updates_missing"])}
+        counts["board"] = counts["board"] and {
+            **counts["board"],
+            "updates_missing": sorted(counts["board"]["updates_missing"]),
+        }
+    out.same("dashboard", day, "update cycle", counts["board"], board)
 
     out.agree("accountability page", day, accountability(client, params), ref, ROW)
 
@@ -779,6 +805,9 @@ def compare_day(client, plan, day, today, rec, out: Findings, *, pdf: bool) -> i
     out.same("board pack", day, "counts", counts["summary"], data["summary"])
     out.same("board pack", day, "open challenges", counts["challenges"], open_challenges)
     out.same("board pack", day, "measures", counts["measures"], measures)
+    if counts["board"] is not None:
+        counts["board"]["updates_missing"].sort()
+    out.same("board pack", day, "update cycle", counts["board"], board)
     names = {row["id"]: row["owner"] or "a named owner" for row in ref.values()}
     for pk, name in counts["waiting_for"]:
         if pk in names:

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from devtools import synthetic
+from devtools.timing import split_time
 from milestones.models import Milestone
 from objectives import services
 from objectives.models import Objective, Plan, ProgressUpdate
@@ -203,16 +204,22 @@ class Command(BaseCommand):
             user=writer, objective=objective, reported_on=today, rag="amber", summary="Busy."
         )
 
-    def _timed(self, client, path) -> tuple[float, int, int]:
+    def _timed(self, client, path, parts=None) -> tuple[float, int, int]:
+        """The request's time (ms), queries and length; with ``parts`` (a list), its SQL,
+        template and Python milliseconds, and the CPU time this process spent on it, are
+        appended to it."""
         # The query log holds the last 9,000 queries only: once the national copies have filled
         # it, its length stops growing and a request would seem to run none. Start it empty.
         reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries, split_time() as split:
+            started, cpu = time.perf_counter(), time.thread_time()
             response = client.get(path)
             took = (time.perf_counter() - started) * 1000
+            cpu = (time.thread_time() - cpu) * 1000
         if response.status_code != 200:
             raise CommandError(f"{path} answered {response.status_code}")
+        if parts is not None:
+            parts.append((*split.parts(took), cpu))
         return took, len(queries), len(response.content)
 
     def _measure(self, template: Plan, options, today) -> dict:
@@ -247,6 +254,7 @@ class Command(BaseCommand):
                 "first_queries": first_queries,
                 "warm": [],
                 "cold": [],
+                "cold_parts": [],
             }
         # Interleave the pages so that load from elsewhere on the machine hits them all alike.
         for _ in range(options["requests"]):
@@ -256,7 +264,7 @@ class Command(BaseCommand):
                 rows[name]["warm"].append(took)
                 rows[name]["warm_queries"] = queries
                 self._write(next(targets), writer, today)
-                took, queries, _ = self._timed(client, path)
+                took, queries, _ = self._timed(client, path, rows[name]["cold_parts"])
                 rows[name]["cold"].append(took)
                 rows[name]["cold_queries"] = queries
         for row in rows.values():
@@ -264,6 +272,8 @@ class Command(BaseCommand):
                 times = sorted(row[kind])
                 row[kind + "_median"] = statistics.median(times)
                 row[kind + "_p95"] = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            parts = zip(*row["cold_parts"], strict=True)
+            row["cold_split"] = [statistics.median(part) for part in parts]
         floor = rows["login page (floor)"]["warm_median"]
         other = self._other_plan_stays_warm(template, pages, signed_in, writer, today)
         return {"size": size, "rows": rows, "floor": floor, "other": other}
@@ -320,6 +330,7 @@ class Command(BaseCommand):
                         base = council["rows"][name]["cold_median"]
                         line += f" {row['cold_median'] / base:>15.2f}"
                 self.stdout.write(line)
+        self._report_split(results)
         self.stdout.write("")
         for label, result in results:
             rows = result["rows"]
@@ -329,9 +340,9 @@ class Command(BaseCommand):
                 return rows[name]["cold_median"] / floor
 
             self.stdout.write(
-                f"{label}: cold dashboard {cold('dashboard, today'):.2f}x the floor (target 10), "
-                f"cold objective page {cold('objective page'):.2f}x (target 10), "
-                f"cold /api/drift/ {cold('/api/drift/'):.2f}x (target 5)"
+                f"{label}: cold dashboard {cold('dashboard, today'):.2f}x the floor (target 6), "
+                f"cold objective page {cold('objective page'):.2f}x (target 5), "
+                f"cold /api/drift/ {cold('/api/drift/'):.2f}x (target 3)"
             )
             if result["other"]:
                 self.stdout.write(f"{label}: {result['other']}")
@@ -344,5 +355,33 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"national: slowest page against its council time (cold) {worst[0]:.2f}x "
-                f"({worst[1]}; target 1.5)"
+                f"({worst[1]}; target 1.2)"
             )
+
+    def _report_split(self, results) -> None:
+        """Where each page's cold time goes (medians of each part, so they need not add up to
+        the median of the whole exactly)."""
+        self.stdout.write("")
+        self.stdout.write(
+            "Where the cold time goes (medians, ms): SQL is the time inside the database's "
+            "execute (on SQLite a floor: rows fetched later count as Python); templates the "
+            "rendering, less the SQL run from it; Python the rest, from the middleware to the "
+            "response (the test client's own part included, as for the floor). CPU is the "
+            "time this process ran (a busy machine delays a request, but does not add to its "
+            "CPU time; the database server's own work is not in it)."
+        )
+        header = (
+            f"{'page':<34} {'size':<9} {'cold ms':>8} {'SQL':>7} {'templates':>10} "
+            f"{'Python':>7} {'queries':>8} {'CPU ms':>7} {'CPU x floor':>12}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for label, result in results:
+            floor_cpu = result["rows"]["login page (floor)"]["cold_split"][3]
+            for name, row in result["rows"].items():
+                sql, templates, python, cpu = row["cold_split"]
+                self.stdout.write(
+                    f"{name:<34} {label:<9} {row['cold_median']:>8.1f} {sql:>7.1f} "
+                    f"{templates:>10.1f} {python:>7.1f} {row['cold_queries']:>8} {cpu:>7.1f} "
+                    f"{cpu / floor_cpu:>12.2f}"
+                )

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--objectives", type=int, default=150)
         parser.add_argument("--plan-name", default=PLAN_NAME)
         parser.add_argument(
-            "--target", type=float, default=5.0, help="Seconds the PDF should render within."
+            "--target", type=float, default=3.0, help="Seconds the PDF should render within."
         )
         parser.add_argument(
             "--strict", action="store_true", help="Exit 1 when the PDF is over the target."
