@@ -104,6 +104,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:evidence_pack": ("challenger", ("GET",)),  # leadership and administrators
     # the sample pack was asked for by the leader: theirs and administrators' only
     "board:evidence_pack_wait": ("challenger", ("GET",)),
+    "board:evidence_pack_status": ("challenger", ("GET",)),  # what the wait page's script asks
     "board:evidence_pack_download": ("challenger", ("GET",)),
     "impact:manage_findings": ("admin", ("GET",)),
     "impact:finding_create": ("admin", ("GET", "POST")),
@@ -179,6 +180,7 @@ SAMPLE_FOR = {
     "impact:evidence_withdraw": "evidence",
     "impact:evidence_download": "evidence",
     "board:evidence_pack_wait": "evidence_pack",
+    "board:evidence_pack_status": "evidence_pack",
     "board:evidence_pack_download": "evidence_pack",
 }
 # URLs whose arguments are not one sample's pk.
