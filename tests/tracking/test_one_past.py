@@ -560,7 +560,8 @@ def pack(client, params):
             row = row_of(record, owner=False)
             row["owner"], row["left"] = owner_words(record["data-owner"])
             evidence = page.ids[f"{record['id']}-evidence"]["text"]
-            row["evidence"] = 0 if "none" in evidence else number_in(evidence)
+            none = evidence.lower().startswith("no evidence")
+            row["evidence"] = 0 if none else number_in(evidence)
             rows[record["data-ref"]] = row
     counts = {
         "summary": {rag: int(page.ids[f"count-{rag}"]["text"]) for rag in RAG_LABELS},
@@ -709,9 +710,9 @@ def digests(day: date):
         ):
             found["counts"][RAG_CODES[label]] = int(now)
             found["before"][RAG_CODES[label]] = int(before)
-        part = message.body.split("Objectives that turned red this week")[1].split(
-            "Milestones moved"
-        )[0]
+        # An empty section is left out of the email.
+        part = message.body.partition("Objectives that turned red this week")[2]
+        part = re.split(r"^(?:Milestones moved later|Completed)", part, maxsplit=1, flags=re.M)[0]
         found["turned_red"] = set(re.findall(r"^- (\S+) ", part, re.M))
     for message in admin:
         body = message.body
