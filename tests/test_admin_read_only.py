@@ -16,6 +16,7 @@ from django.utils import timezone
 from board import services as board_services
 from calendars import services as calendar_services
 from impact import value_services as impact_value_services
+from milestones.dependencies import milestone_dependency_add
 from objectives.admin import ReadOnlyAdmin
 from objectives.permissions import ADMINISTRATORS, LEADERSHIP
 from tests import factories
@@ -36,7 +37,13 @@ def every_model(root, manager, leader):
     plan = factories.make_plan(user=root, name="Plan")
     theme = factories.make_theme(plan, user=root, name="Workforce", order=1)
     objective = factories.make_objective(plan, user=root, ref="1.1", theme=theme, owner=manager)
-    factories.make_milestone(objective, user=root, title="Drive", due_date=date(2026, 6, 30))
+    drive = factories.make_milestone(
+        objective, user=root, title="Drive", due_date=date(2026, 6, 30)
+    )
+    plan_it = factories.make_milestone(
+        objective, user=root, title="Plan", due_date=date(2026, 6, 1)
+    )
+    milestone_dependency_add(user=root, milestone=drive, depends_on=plan_it, reason="Plan first")
     factories.make_update(objective, user=manager, reported_on=timezone.localdate())
     samples = factories.make_impact_samples(objective, admin=root)
     impact_value_services.measure_value_create(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from board import services as board_services
 from impact import value_services as impact_value_services
+from milestones.dependencies import milestone_dependency_add
 from tests import factories
 from tests.test_access_matrix import SAMPLE_FOR, TABLE
 from tracking.integrity import tracked_models
@@ -68,11 +69,15 @@ def world(db):
     theme = factories.make_theme(plan, user=admin)
     objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
     milestone = factories.make_milestone(objective, user=admin, due_date=date(2027, 1, 29))
+    waited_for = factories.make_milestone(objective, user=admin, due_date=date(2027, 2, 26))
     samples = {
         "plan": plan,
         "theme": theme,
         "objective": objective,
         "milestone": milestone,
+        "dependency": milestone_dependency_add(
+            user=admin, milestone=milestone, depends_on=waited_for, reason="Needs it first"
+        ),
         "person": person,
         "draft_plan": factories.make_plan(user=admin, published=False),
         "meeting": board_services.board_meeting_create(
