@@ -59,8 +59,9 @@ CHART_TEXT_JS = """() => {
 }"""
 
 # Regions that scroll sideways: focusable, named, and holding a table or a chart.
-REGIONS_JS = """() => [...document.querySelectorAll('main .app-table-wrapper, main .app-chart-scroll')]
-  .map(el => ({
+REGIONS_JS = """() => [
+  ...document.querySelectorAll('main .app-table-wrapper, main .app-chart-scroll')
+].map(el => ({
     tabindex: el.getAttribute('tabindex'),
     role: el.getAttribute('role'),
     named: Boolean(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')),
