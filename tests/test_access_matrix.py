@@ -76,6 +76,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "password_reset_confirm": ("public", ("GET", "POST")),
     "password_reset_complete": ("public", ("GET",)),
     "reminders:account": ("reader", ("GET", "POST")),
+    "reminders:password_change": ("reader", ("GET", "POST")),
     "reminders:email_log": ("admin", ("GET",)),
     "reminders:person_invite": ("admin", ("POST",)),
     "reminders:board_remind": ("admin", ("POST",)),
@@ -113,6 +114,10 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:evidence_download": ("reader", ("GET",)),
     "calendars:feed": ("public", ("GET", "HEAD")),
     "calendars:replace": ("reader", ("POST",)),
+    "service:accessibility": ("public", ("GET", "HEAD")),
+    "service:privacy": ("public", ("GET", "HEAD")),
+    "service:cookies": ("public", ("GET", "HEAD")),
+    "service:stay_signed_in": ("reader", ("POST",)),
     "healthz": ("public", ("GET", "HEAD")),
 }
 # Which sample object fills the URL's <pk>.

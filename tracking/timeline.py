@@ -165,6 +165,16 @@ class Change:
     new: str
     note: str = ""  # e.g. "59 days later"
 
+    @property
+    def was_empty(self) -> bool:
+        """A value set where there was none: "Completed on set to 4 December 2026"."""
+        return self.old in EMPTY_WORDS
+
+    @property
+    def now_empty(self) -> bool:
+        """A value taken away: "Completed on removed (was 4 December 2026)"."""
+        return self.new in EMPTY_WORDS and self.old not in ("", *EMPTY_WORDS)
+
 
 @dataclass
 class TimelineEntry:
@@ -180,6 +190,10 @@ class TimelineEntry:
     @property
     def time(self) -> str:
         return clock(self.when)
+
+
+# How an empty value reads in a change ("none" for an owner, theme or completion date).
+EMPTY_WORDS = ("none", "blank")
 
 
 def _display(records: ObjectiveRecords, name: str, value) -> str:
