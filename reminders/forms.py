@@ -94,30 +94,43 @@ class ResetRequestForm(PasswordResetForm):
         )
 
 
+# What a new password must be, shown under its box.
+STRONG_ENOUGH_HELP = (
+    "At least 8 characters; not a common password, not all numbers and not like your "
+    "name or username."
+)
+
+
+def word_new_password_fields(form) -> None:
+    """The GOV.UK wording of a new password typed twice (choosing one, or changing one's own)."""
+    first, second = form.fields["new_password1"], form.fields["new_password2"]
+    first.label = "New password"
+    first.help_text = STRONG_ENOUGH_HELP
+    first.error_messages["required"] = "Enter a new password"
+    second.label = "Confirm the new password"
+    second.help_text = ""
+    second.error_messages["required"] = "Confirm the new password"
+
+
+def clean_new_password(form):
+    """Both boxes the same, then the password rules, each error on its own box."""
+    form.validate_passwords("new_password1", "new_password2")
+    if not form.has_error("new_password2"):
+        form.validate_password_for_user(form.user, "new_password1")
+    return forms.Form.clean(form)
+
+
 class ChoosePasswordForm(SetPasswordForm):
     """Choosing a password from an invitation or a reset link, with GOV.UK wording."""
 
     error_messages = {"password_mismatch": "The passwords do not match"}
-    RULES_HELP_TEXT = (
-        "At least 8 characters; not a common password, not all numbers and not like your "
-        "name or username."
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        first, second = self.fields["new_password1"], self.fields["new_password2"]
-        first.label = "New password"
-        first.help_text = self.RULES_HELP_TEXT
-        first.error_messages["required"] = "Enter a new password"
-        second.label = "Confirm the new password"
-        second.help_text = ""
-        second.error_messages["required"] = "Confirm the new password"
+        word_new_password_fields(self)
 
     def clean(self):
-        self.validate_passwords("new_password1", "new_password2")
-        if not self.has_error("new_password2"):
-            self.validate_password_for_user(self.user, "new_password1")
-        return forms.Form.clean(self)
+        return clean_new_password(self)
 
     def save(self, commit=True):
         """The password is not part of the account's history, so no history record is made."""
@@ -147,19 +160,10 @@ class ChangePasswordForm(PasswordChangeForm):
         current.label = "Current password"
         current.error_messages["required"] = "Enter your current password"
         current.widget.attrs.pop("autofocus", None)
-        first, second = self.fields["new_password1"], self.fields["new_password2"]
-        first.label = "New password"
-        first.help_text = ChoosePasswordForm.RULES_HELP_TEXT
-        first.error_messages["required"] = "Enter a new password"
-        second.label = "Confirm the new password"
-        second.help_text = ""
-        second.error_messages["required"] = "Confirm the new password"
+        word_new_password_fields(self)
 
     def clean(self):
-        self.validate_passwords("new_password1", "new_password2")
-        if not self.has_error("new_password2"):
-            self.validate_password_for_user(self.user, "new_password1")
-        return forms.Form.clean(self)
+        return clean_new_password(self)
 
     def save(self, commit=True):
         raise NotImplementedError("Saved by reminders.services.password_change")

@@ -2,10 +2,10 @@
 
 The current rows are what history says at the end of today: every write goes through the
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
-``manage.py check_history`` verifies it against history). Two queries whatever the size of the
-plan: objectives with their theme's name, owner's account and latest progress update (and
-whether history was recorded after the day, ``recorded_after``), then milestones; nothing for the
-plan's rules (its own row).
+``manage.py check_history`` verifies it against history). Three queries whatever the size of
+the plan: objectives with their theme's name, owner's account and latest progress update (and
+whether history was recorded after the day, ``recorded_after``), milestones, and what each
+milestone waits for; nothing for the plan's rules (its own row).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
 from . import history_since
+from .dependencies import live_predecessors
 from .history import RULE_FIELDS
 from .history_accounts import Account
 
@@ -107,8 +108,8 @@ def plan_state(
     unless_recorded_after=None,
 ) -> tuple[drift.PlanRules, list[drift.ObjectiveState]] | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
-    ``as_of`` that is today or later: two reads (objectives with their theme, owner's account
-    and latest update; then milestones).
+    ``as_of`` that is today or later: three reads (objectives with their theme, owner's account
+    and latest update; milestones; what they wait for).
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
@@ -140,13 +141,22 @@ def plan_state(
         if not rows:
             return rules(plan), []
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
-        milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-        for pk, objective_id, title, baseline, due, completed, replans in cursor.fetchall():
-            milestones[objective_id].append(
-                drift.MilestoneState(
-                    pk, title, _day(baseline), _day(due), _day(completed), (), replans
-                )
+        milestone_rows = cursor.fetchall()
+    waits_for = live_predecessors(plan, as_of, objective_ids) if milestone_rows else {}
+    milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+    for pk, objective_id, title, baseline, due, completed, replans in milestone_rows:
+        milestones[objective_id].append(
+            drift.MilestoneState(
+                pk,
+                title,
+                _day(baseline),
+                _day(due),
+                _day(completed),
+                (),
+                replans,
+                waits_for.get(pk, ()),
             )
+        )
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []

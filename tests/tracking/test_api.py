@@ -129,7 +129,10 @@ def test_shape_is_exactly_the_contract(client, clock, leader, plan_with_history)
                 "rag",
                 "likely_finish",
                 "likely_finish_80",
+                "depends_on",  # added with dependencies (new keys may be added)
+                "knock_on_days",
             }
+            assert isinstance(m["depends_on"], list) and m["knock_on_days"] >= 0
             assert ISO_DATE.match(m["baseline_date"])
             assert ISO_DATE.match(m["due_date"])
             assert m["completed_on"] is None or ISO_DATE.match(m["completed_on"])
@@ -167,6 +170,8 @@ def test_values_as_worked_out_by_hand(client, clock, leader, plan_with_history):
         "rag": "amber",
         "likely_finish": None,  # too few finished milestones for a forecast
         "likely_finish_80": None,
+        "depends_on": [],
+        "knock_on_days": 0,
     }
     assert by_title["Workforce strategy"] == {
         "id": by_title["Workforce strategy"]["id"],
@@ -180,6 +185,8 @@ def test_values_as_worked_out_by_hand(client, clock, leader, plan_with_history):
         "rag": "complete",
         "likely_finish": None,  # complete: no likely finish
         "likely_finish_80": None,
+        "depends_on": [],
+        "knock_on_days": 0,
     }
     assert (done["rag"], done["flags"]) == ("complete", [])
 
