@@ -15,6 +15,8 @@ from django.utils import timezone
 from dashboard import charts
 from kit.formatting import long_date
 
+from . import pdf_tags
+
 STYLESHEET = Path(__file__).resolve().parent / "pack_print.css"
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -48,7 +50,7 @@ def render(html: str, *, base_url: str, top: str, bottom: str) -> tuple[bytes, i
     document = HTML(string=html, base_url=base_url).render(
         stylesheets=[CSS(filename=str(STYLESHEET)), margins], **options
     )
-    return document.write_pdf(**options), len(document.pages)
+    return document.write_pdf(finisher=pdf_tags.finish, **options), len(document.pages)
 
 
 def pack_pdf(pack, *, base_url: str, request=None) -> tuple[bytes, int]:

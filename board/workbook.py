@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from dashboard.colours import RAG_COLOURS, spreadsheet_fill
 from dashboard.selectors import RAG_LABELS
 from kit.formatting import long_date
 from kit.spreadsheets import xlsx_cell, xlsx_text
@@ -37,12 +38,8 @@ COLUMNS = (
     ("Milestones complete", 12),
     ("Update for the next board", 14),
 )
-RAG_FILLS = {
-    "red": ("D4351C", "FFFFFF"),
-    "amber": ("FFBF47", "0B0C0C"),
-    "green": ("00703C", "FFFFFF"),
-    "complete": ("D2E2F1", "0B0C0C"),
-}
+# The same fills as the dashboard's charts and workbook (dashboard.colours).
+RAG_FILLS = {rag: spreadsheet_fill(rag) for rag in RAG_COLOURS}
 OWN_RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 DATE_FORMAT = "d mmmm yyyy"
 HEADER_ROW = 5

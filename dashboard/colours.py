@@ -3,10 +3,13 @@ charts and the exported workbook. Fill, pattern ink and label colour (text contr
 4.5:1 on the fill)."""
 
 RAG_COLOURS = {
-    "red": {"fill": "#d4351c", "ink": "#ffffff", "label": "#ffffff", "name": "Red"},
-    "amber": {"fill": "#ffdd00", "ink": "#0b0c0c", "label": "#0b0c0c", "name": "Amber"},
-    "green": {"fill": "#00703c", "ink": "#ffffff", "label": "#ffffff", "name": "Green"},
-    "complete": {"fill": "#d2e2f1", "ink": "#1d70b8", "label": "#0b0c0c", "name": "Complete"},
+    # GOV.UK Frontend's palette, the same hues as the status tags (red, orange for amber, green,
+    # grey for complete). Each fill carries a pattern in its tag's tint, so no status is told
+    # apart by colour alone: red solid, amber stripes, green dots, complete cross-hatch.
+    "red": {"fill": "#ca3535", "ink": "#ca3535", "label": "#ffffff", "name": "Red"},
+    "amber": {"fill": "#f47738", "ink": "#fde4d7", "label": "#0b0c0c", "name": "Amber"},
+    "green": {"fill": "#0f7a52", "ink": "#cfe4dc", "label": "#ffffff", "name": "Green"},
+    "complete": {"fill": "#cecece", "ink": "#505a5f", "label": "#0b0c0c", "name": "Complete"},
 }
 
 

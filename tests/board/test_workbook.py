@@ -65,7 +65,7 @@ def test_the_workbook_is_set_up_for_printing(client, board, leader, clock):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     status = sheet.cell(row=HEADER_ROW + 1, column=5)
-    assert status.fill.fgColor.rgb.endswith("D4351C")
+    assert status.fill.fgColor.rgb.endswith("CA3535")  # GOV.UK red, as the tags and charts
 
 
 def test_people_s_text_is_never_a_formula(client, board, leader, clock, admin_user):

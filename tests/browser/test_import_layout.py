@@ -15,6 +15,7 @@ from tests import factories
 from tests.importing import workbooks as wb
 
 from .test_layout import WIDTHS, _sideways
+from .test_phone_reading import BROKEN_WORDS_JS
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,9 @@ def _check_at_each_width(page, assert_accessible, problems: list[str]) -> None:
         extra = _sideways(page)
         if extra > 0:
             problems.append(f"{url} at {width} px is {extra} px wider than the screen")
+        broken = page.evaluate(BROKEN_WORDS_JS)
+        if broken:
+            problems.append(f"{url} at {width} px breaks words in a table: {broken}")
         try:
             assert_accessible(page)
         except AssertionError as error:

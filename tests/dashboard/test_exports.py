@@ -204,7 +204,7 @@ def test_workbook_is_ready_for_a_board_paper(client, clock, leader, story):
     assert rows["2.2"][12].value is None
     assert rows["1.3"][10].value is None  # no open milestones: blank
     fills = {row[5].value: row[5].fill.fgColor.rgb[-6:] for row in rows.values()}
-    assert fills == {"red": "D4351C", "amber": "FFDD00", "complete": "D2E2F1"}
+    assert fills == {"red": "CA3535", "amber": "F47738", "complete": "CECECE"}  # GOV.UK palette
     assert rows["1.2"][5].font.color.rgb[-6:] == "FFFFFF"  # white on red
     assert rows["1.1"][5].font.color.rgb[-6:] == "0B0C0C"  # black on amber
 

@@ -339,3 +339,25 @@ def test_a_change_shows_at_once(client, clock, leader, admin_user, story):
         mo.is_active = False
         mo.save()
     assert headline(get(client, leader, clock), "red")[0] == red_before + 1
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+
+def test_the_board_paper_link_gives_the_board_workbook_and_the_data_is_for_bi_tools(
+    client, clock, leader, story
+):
+    response = get(client, leader, clock, as_of="2026-03-13")
+    html = response.content.decode()
+    board = html.split('id="board-paper-download"', 1)[1].split("</p>", 1)[0]
+    bi = html.split('id="bi-download"', 1)[1].split("</p>", 1)[0]
+    assert "For a board paper" in text(response)
+    href = re.search(r'href="([^"]+)"', board).group(1).replace("&amp;", "&")
+    assert href == "/dashboard/report.xlsx?as_of=2026-03-13"
+    assert "/dashboard/export." not in board
+    assert bi.lstrip().startswith(">For BI tools")
+    assert "/dashboard/export.csv?" in bi and "/dashboard/export.xlsx?" in bi
+    with clock(TODAY):
+        workbook = client.get(href)
+    assert workbook.status_code == 200
+    assert workbook["Content-Disposition"].endswith('.xlsx"')
