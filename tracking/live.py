@@ -4,8 +4,10 @@ The current rows are what history says at the end of today: every write goes thr
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
 ``manage.py check_history`` verifies it against history). Two queries whatever the size of the
 plan: objectives with their theme's name, owner's account and latest progress update (and
-whether history was recorded after the day, ``recorded_after``), then milestones; nothing for the
-plan's rules (its own row).
+whether history was recorded after the day, ``recorded_after``, and the plan's kept past days,
+``pastdays.kept``), then milestones; nothing for the plan's rules (its own row). What the likely
+finish needs of the same rows (the kept days' generation, the milestones finished by the day)
+comes back with the state, so it reads none of them again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -21,7 +24,7 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-from . import history_since
+from . import history_since, pastdays
 from .history import RULE_FIELDS
 from .history_accounts import Account
 
@@ -99,16 +102,29 @@ def _sql() -> dict[str, str]:
     }
 
 
+class LiveState(NamedTuple):
+    """A plan's state read from the live rows, with what the same reads found for the likely
+    finish (``tracking.forecasts``)."""
+
+    rules: drift.PlanRules
+    objectives: list[drift.ObjectiveState]
+    kept: pastdays.Kept | None  # the plan's kept past days, asked in the objectives' read
+    # (id, baseline date, completion date) of each of the plan's milestones finished by the day
+    # and not withdrawn by it, whatever its objective's status; None when only some objectives
+    # were read (or none were there to read).
+    finished: list[tuple[int, date, date]] | None
+
+
 def plan_state(
     plan: Plan,
     as_of: date,
     *,
     objective_ids: list[int] | None = None,
     unless_recorded_after=None,
-) -> tuple[drift.PlanRules, list[drift.ObjectiveState]] | None:
+) -> LiveState | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
     ``as_of`` that is today or later: two reads (objectives with their theme, owner's account
-    and latest update; then milestones).
+    and latest update, and the plan's kept past days; then milestones).
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
@@ -117,10 +133,11 @@ def plan_state(
     only, only_params = "", []
     if objective_ids is not None:
         if not objective_ids:
-            return rules(plan), []
+            return LiveState(rules(plan), [], None, None)
         only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
         only_params = list(objective_ids)
     day = connection.ops.adapt_datefield_value(as_of)
+    kept_columns, kept_params = pastdays.kept_columns(plan.pk)
     later, later_params = "", []
     if unless_recorded_after is not None:
         condition, later_params = history_since.recorded_after_condition(
@@ -129,8 +146,11 @@ def plan_state(
         later = f", ({condition})"
     with connection.cursor() as cursor:
         cursor.execute(
-            sql["objectives"] + later + sql["objectives_from"] + only,
-            [day, day, *later_params, plan.pk, Objective.Status.WITHDRAWN, *only_params],
+            sql["objectives"] + ", " + kept_columns + later + sql["objectives_from"] + only,
+            [
+                *(day, day, *kept_params, *later_params),
+                *(plan.pk, Objective.Status.WITHDRAWN, *only_params),
+            ],
         )
         rows = cursor.fetchall()
         if unless_recorded_after is not None:
@@ -138,21 +158,24 @@ def plan_state(
                 return None
             rows = [row[:-1] for row in rows]
         if not rows:
-            return rules(plan), []
+            return LiveState(rules(plan), [], None, None)
+        kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
         milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+        finished = [] if objective_ids is None else None
         for pk, objective_id, title, baseline, due, completed, replans in cursor.fetchall():
+            baseline, completed = _day(baseline), _day(completed)
             milestones[objective_id].append(
-                drift.MilestoneState(
-                    pk, title, _day(baseline), _day(due), _day(completed), (), replans
-                )
+                drift.MilestoneState(pk, title, baseline, _day(due), completed, (), replans)
             )
+            if finished is not None and completed is not None and completed <= as_of:
+                finished.append((pk, baseline, completed))
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []
     for row in rows:
         pk, ref, title, starts_on, target_date, status, theme = row[:7]
-        owner_id, username, first, last, active, last_reported_on, last_update_rag = row[7:]
+        owner_id, username, first, last, active, last_reported_on, last_update_rag = row[7:14]
         owner = Account(username, f"{first} {last}".strip(), bool(active)) if owner_id else None
         states.append(
             drift.ObjectiveState(
@@ -172,4 +195,4 @@ def plan_state(
                 last_update_rag=last_update_rag,
             )
         )
-    return rules(plan), states
+    return LiveState(rules(plan), states, kept, finished)
