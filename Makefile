@@ -11,6 +11,8 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(BOOTSTRAP)/bin/uv)
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and calendar feeds point at the address `make run` serves (unless set).
+SITE_URL ?= http://$(HOST):$(PORT)
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: help install assets browser pdf redis haproxy run test test-fast lint format bench load cluster clean
@@ -75,11 +77,11 @@ haproxy: ## Make sure Debian's HAProxy is there, for make cluster
 	  else echo "Install HAProxy (the Debian package haproxy) for make cluster"; exit 1; fi; \
 	fi
 
-run: install ## Set up, migrate, load the demo data and serve on 127.0.0.1:8000
+run: install ## Set up, migrate, load the demo data and serve on 127.0.0.1:8000 (PORT=, HOST= to change)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser redis ## Set up and run the whole test suite
 	$(PY) -m pytest

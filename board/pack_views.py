@@ -2,16 +2,18 @@
 it, the page to wait on while it is built in the background, and the download.
 
 ``/findings/pack.zip?plan=&as_of=`` sends the ZIP at once when a pack of the same record is
-ready; otherwise it starts the build and sends the person to the wait page, which refreshes
-itself every few seconds (and has a link to refresh by hand) until the download is ready. A
-pack is only ever shown to the person who asked for it, or an administrator: anyone else, and
-any id that does not exist, gets the same 404.
+ready; otherwise it starts the build and sends the person to the wait page. That page never
+refreshes itself (a timed refresh fails WCAG 2.2.1): it has a "Check again" link, and its script
+(``assets/src/js/evidence-pack-wait.mjs``) asks ``/findings/packs/<id>/status/`` every few
+seconds, says the stage in a polite live region and shows the download link when the pack is
+ready. A pack is only ever shown to the person who asked for it, or an administrator: anyone
+else, and any id that does not exist, gets the same 404.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,7 +25,7 @@ from tracking import selectors as tracking_selectors
 from . import evidence_pack, pack_builds, services
 from .models import EvidencePackBuild
 
-REFRESH_SECONDS = 5
+CHECK_EVERY_SECONDS = 5  # how often the wait page's script asks how far the build has got
 
 
 def _require_role(user) -> None:
@@ -37,6 +39,24 @@ def _build_for(request, pk: int) -> EvidencePackBuild:
     if build is None or not services.can_see_evidence_pack(request.user, build):
         raise Http404("There is no such evidence pack.")
     return build
+
+
+def _current(request, pk: int) -> EvidencePackBuild:
+    """The build as it is now, started here when nobody seems to be building it."""
+    build = _build_for(request, pk)
+    if pack_builds.needs_a_start(build):
+        pack_builds.start(build)
+        build.refresh_from_db()
+    return build
+
+
+def _stage_text(build: EvidencePackBuild) -> str:
+    """What the wait page says the build is doing, in the page and in the status answer."""
+    if build.status == EvidencePackBuild.Status.QUEUED:
+        return "Waiting to start"
+    if build.status == EvidencePackBuild.Status.BUILDING:
+        return build.stage or "Starting"
+    return build.get_status_display()
 
 
 def _again_url(build: EvidencePackBuild) -> str:
@@ -82,11 +102,7 @@ def evidence_pack_request(request):
 @require_GET
 def evidence_pack_wait(request, pk: int):
     """How far the build has got; the download link when it is ready."""
-    build = _build_for(request, pk)
-    if pack_builds.needs_a_start(build):
-        pack_builds.start(build)
-        build.refresh_from_db()
-    refresh = build.is_waiting and request.GET.get("refresh") != "off"
+    build = _current(request, pk)
     stages = []
     if build.is_waiting:
         current = (
@@ -98,11 +114,21 @@ def evidence_pack_wait(request, pk: int):
         ]
     context = {
         "build": build,
+        "stage_text": _stage_text(build),
         "stages": stages,
-        "refresh_seconds": REFRESH_SECONDS if refresh else None,
+        "check_every_seconds": CHECK_EVERY_SECONDS,
         "again_url": _again_url(build),
     }
     response = render(request, "board/evidence_pack_wait.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def evidence_pack_status(request, pk: int):
+    """The wait page's script asks this how far the build has got: ``{"status", "stage"}``."""
+    build = _current(request, pk)
+    response = JsonResponse({"status": build.status, "stage": _stage_text(build)})
     response["Cache-Control"] = "private, no-store"
     return response
 

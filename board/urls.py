@@ -20,6 +20,11 @@ urlpatterns = [
     path("findings/pack.zip", pack_views.evidence_pack_request, name="evidence_pack"),
     path("findings/packs/<int:pk>/", pack_views.evidence_pack_wait, name="evidence_pack_wait"),
     path(
+        "findings/packs/<int:pk>/status/",
+        pack_views.evidence_pack_status,
+        name="evidence_pack_status",
+    ),
+    path(
         "findings/packs/<int:pk>/pack.zip",
         pack_views.evidence_pack_download,
         name="evidence_pack_download",

@@ -212,10 +212,10 @@ class Dashboard:
 def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[int, str]:
     """How long each red or amber objective has been that colour, in words, judged at the month
     ends (oldest first, each with every objective's RAG that day): "since end of Jul 2026" when
-    it was that colour at every month end from July on, "new since 31 Oct 2026" when it was not
-    at the last one."""
+    it was that colour at every month end from July on, "turned red after 31 Oct 2026" when it
+    was another colour at the last one, "New since 31 Oct 2026" when it was not in the plan then."""
     since = {}
-    new_since = f"new since {format_date(month_ends[-1][0], 'j M Y')}" if month_ends else ""
+    last_end = format_date(month_ends[-1][0], "j M Y") if month_ends else ""
     label = functools.cache(lambda day: format_date(day, "M Y"))
     for row in rows:
         if row.rag not in (drift.RED, drift.AMBER) or not month_ends:
@@ -225,8 +225,10 @@ def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[in
             if rags.get(row.id) != row.rag:
                 break
             start = day
-        if start is None:
-            since[row.id] = new_since
+        if start is None and row.id not in month_ends[-1][1]:
+            since[row.id] = f"New since {last_end}"
+        elif start is None:
+            since[row.id] = f"turned {row.rag} after {last_end}"
         elif start == month_ends[0][0]:
             since[row.id] = f"since {label(start)} or earlier"
         else:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kit.form_pages import FormPage, run_service
+from kit.form_pages import FormPage, posted, run_service
 from milestones.models import Milestone
 from objectives import drafts
 from objectives.models import Objective, ProgressUpdate
@@ -17,7 +17,7 @@ from objectives.models import Objective, ProgressUpdate
 from . import evidence_services
 from .forms import EvidenceForm, WithdrawEvidenceForm
 from .models import Evidence, evidence_storage
-from .page_access import objective_url, posted, require_editor, require_viewer
+from .page_access import objective_url, require_editor, require_viewer
 from .uploads import MAX_BYTES
 
 

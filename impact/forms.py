@@ -6,10 +6,13 @@ from django import forms
 from django.utils import timezone
 
 from kit.govuk_forms import (
+    PARTS,
+    QUERY_DATE_MESSAGE,
     GovukForm,
     VersionedForm,
     VersionField,
     date_boxes,
+    query_date_boxes,
     reason_field,
     text_field,
 )
@@ -42,6 +45,58 @@ def number_field(label: str, what: str, **kwargs):
         **kwargs,
     )
     return field
+
+
+class FindingsRegisterForm(GovukForm):
+    """Which plan's findings register, as it stood at the end of which day (a GET form).
+
+    People fill in the GOV.UK day, month and year boxes; the address keeps ``?as_of=YYYY-MM-DD``,
+    which binds the boxes as if they had been filled in. No date is today. ``plan`` is None
+    when there are several plans and none was chosen (the page offers the choice)."""
+
+    date_inputs = {"as_of": ("Date to show", False)}
+    plan = forms.ChoiceField(
+        label="Plan",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a plan from the list"},
+    )
+    as_of_day, as_of_month, as_of_year = date_boxes()
+
+    def __init__(self, data, *, plans):
+        data = data.copy()
+        self.from_boxes = any((data.get(f"as_of_{part}") or "").strip() for part in PARTS)
+        self.query_error = ""
+        address_date = (data.get("as_of") or "").strip()
+        if not self.from_boxes and address_date:
+            boxes = query_date_boxes("as_of", address_date)
+            if boxes is None:
+                self.query_error = QUERY_DATE_MESSAGE
+            else:
+                data.update(boxes)
+        super().__init__(data)
+        self.plans = list(plans)
+        self.fields["plan"].choices = [
+            (str(p.pk), f"{p.name} (draft)" if p.is_draft else p.name) for p in self.plans
+        ]
+
+    def clean_plan(self):
+        chosen = self.cleaned_data.get("plan") or ""
+        if chosen:
+            return next(p for p in self.plans if str(p.pk) == chosen)
+        return self.plans[0] if len(self.plans) == 1 else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.query_error:
+            self.add_date_error("as_of", self.query_error)
+            return cleaned
+        if "as_of" in cleaned:
+            as_of = cleaned["as_of"] or timezone.localdate()
+            if as_of > timezone.localdate():
+                self.add_date_error("as_of", "Date to show must be today or in the past")
+            cleaned["as_of"] = as_of
+        return cleaned
 
 
 class FindingForm(GovukForm):

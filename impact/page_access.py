@@ -1,20 +1,12 @@
-"""Who may open impact's pages, which plan and day they ask for, and where they lead back to
-(shared by its views and the board's evidence pack)."""
+"""Who may open impact's pages and where they lead back to (shared by its views)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from objectives import drafts, permissions
 from objectives.models import Objective
-from tracking import selectors as tracking_selectors
-
-
-def posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def require_viewer(request) -> None:
@@ -38,21 +30,3 @@ def require_editor(request, objective: Objective) -> None:
 def objective_url(objective_or_pk, anchor: str = "") -> str:
     pk = getattr(objective_or_pk, "pk", objective_or_pk)
     return reverse("tracking:objective_detail", args=[pk]) + anchor
-
-
-def findings_day(request):
-    """The plan and day the findings register (or the evidence pack) asks for, as
-    ``(plan, day, None)``; or ``(None, None, answer)``, the register's 400 page saying what is
-    wrong (an unknown plan, a day that is not a date or is in the future)."""
-    try:
-        as_of = tracking_selectors.parse_as_of(request.GET.get("as_of"))
-        plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
-    except ValidationError as problem:
-        return None, None, _refused(request, " ".join(problem.messages))
-    if as_of > timezone.localdate():
-        return None, None, _refused(request, "Choose today or a date in the past.")
-    return plan, as_of, None
-
-
-def _refused(request, error: str):
-    return render(request, "impact/findings.html", {"error": error}, status=400)

@@ -8,34 +8,52 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kit.form_pages import FormPage, edit_fields, fields, run_service
-from objectives import permissions
+from kit.form_pages import FormPage, edit_fields, fields, posted, run_service
+from objectives import drafts, permissions
 from objectives.models import Objective, Plan
 
 from . import selectors, services
-from .forms import FindingEditForm, FindingForm, FindingLinksForm, MeasureEditForm, MeasureForm
+from .forms import (
+    FindingEditForm,
+    FindingForm,
+    FindingLinksForm,
+    FindingsRegisterForm,
+    MeasureEditForm,
+    MeasureForm,
+)
 from .models import MEASURE_FIELDS, Finding, Measure
-from .page_access import findings_day, objective_url, posted, require_admin, require_viewer
+from .page_access import objective_url, require_admin, require_viewer
 
 # --- the findings register (every role) ---------------------------------------------------------
 
 
 @require_GET
 def findings(request):
-    """Each finding with the objectives answering it and its status at D."""
+    """Each finding with the objectives answering it and its status at D. With several plans
+    and none chosen, the page asks which; the date comes from the boxes or ``?as_of=``."""
     require_viewer(request)
-    plan, as_of, refused = findings_day(request)
-    if refused is not None:
-        return refused
+    plans = drafts.visible_plans(request.user, Plan.objects.order_by("name", "pk"))
+    form = FindingsRegisterForm(request.GET, plans=plans)
+    if not form.is_valid():
+        return render(request, "impact/findings.html", {"form": form, "plans": plans}, status=400)
+    plan, as_of = form.cleaned_data["plan"], form.cleaned_data["as_of"]
     today = timezone.localdate()
+    if plan is None:  # several plans (or none yet) and none chosen: ask
+        return render(request, "impact/findings.html", {"form": form, "plans": plans})
+    if form.from_boxes:  # the address keeps the date as ?as_of=YYYY-MM-DD
+        query = f"?plan={plan.pk}" + (f"&as_of={as_of.isoformat()}" if as_of != today else "")
+        return redirect(reverse("impact:findings") + query)
     rows = selectors.findings_register(plan, as_of)
     return render(
         request,
         "impact/findings.html",
         {
+            "form": form,
+            "plans": plans,
             "plan": plan,
             "as_of": as_of,
             "past": as_of < today,

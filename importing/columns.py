@@ -22,6 +22,7 @@ class Column:
     note: str
     example: object
     also: tuple[str, ...] = ()  # other headings people use for it
+    added_later: bool = False  # optional, and absent from workbooks made from older templates
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -145,6 +146,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             None,
             ("completed", "completion date", "date completed", "done", "complete"),
         ),
+        Column(
+            "depends_on",
+            "Waits for",
+            False,
+            False,
+            "Optional. The milestones this one waits for, each as objective reference, colon, "
+            'milestone title, separated by semicolons: "2.3: Recruit staff; 1.4: Open the hub". '
+            "Any objective of the plan; links already in the plan are kept.",
+            None,
+            ("waits for", "depends on", "dependencies", "dependency", "predecessors", "after"),
+            added_later=True,
+        ),
     ),
 }
 
@@ -186,7 +199,7 @@ def guess_mapping(sheet: Sheet | None, sheet_name: str) -> dict[str, int | None]
 def headings_match_template(sheet: Sheet | None, sheet_name: str) -> bool:
     if sheet is None:
         return True
-    own = {normalise(c.name) for c in COLUMNS[sheet_name]}
+    own = {normalise(c.name) for c in COLUMNS[sheet_name] if not c.added_later}
     return own <= {normalise(h) for h in sheet.headings}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kit.formatting import long_date
 
-from . import selectors
+from . import dependencies, selectors
 from .columns import MILESTONES, OBJECTIVES
 from .preview_rows import LIMITS, MilestoneRow, SheetReader, outside_plan
 
@@ -27,6 +27,7 @@ def read_milestones(preview, sheet, mapping, existing, today) -> None:
         baseline = reader.date(values, number, "baseline_date")
         due = reader.date(values, number, "due_date")
         completed = reader.date(values, number, "completed_on")
+        waits_for = dependencies.read_cell(reader, values, number)
         if ref == "":
             reader.problem(
                 "objective_ref", number, "Enter the reference of this milestone's objective"
@@ -109,6 +110,8 @@ def read_milestones(preview, sheet, mapping, existing, today) -> None:
             baseline_date=baseline,
             due_date=due,
             completed_on=completed or None,
+            waits_for=waits_for,
+            waits_for_cell=reader.where("depends_on", number),
         )
         current = (
             current_milestones.get((current_objective.pk, title.lower()))
@@ -119,6 +122,7 @@ def read_milestones(preview, sheet, mapping, existing, today) -> None:
             row.existing = current
             _compare_milestone(row, current, reader, number, mapping)
         preview.milestones.append(row)
+    dependencies.check(preview, existing, current_milestones)
 
 
 def _compare_milestone(

@@ -68,6 +68,9 @@ class MilestoneRow:
     existing: object | None = None
     reforecast: bool = False
     complete: bool = False
+    waits_for: list[tuple[str, str]] = field(default_factory=list)  # (ref, title), lower case
+    waits_for_cell: str = ""
+    waits_for_shown: list[str] = field(default_factory=list)  # the new links, as written
 
 
 @dataclass
@@ -110,9 +113,15 @@ class Preview:
         ]
 
     @property
+    def links_new(self):
+        """The rows that gain links ("Waits for"), each with the links as written."""
+        return [m for m in self.milestones if m.waits_for_shown]
+
+    @property
     def has_changes(self) -> bool:
         return bool(
-            self.objectives_new
+            self.links_new
+            or self.objectives_new
             or self.objectives_changed
             or self.milestones_new
             or self.milestones_changed

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 
-from milestones.models import Milestone
+from milestones.models import Milestone, MilestoneDependency
 from objectives.models import Objective, Plan, Theme
 
 User = get_user_model()
@@ -45,3 +45,20 @@ def owner_for_email(email: str):
     if people:
         return None, f"{email} belongs to someone who has left; choose a current owner"
     return None, f"No one with an active account has the email {email}"
+
+
+def links_in_force(plan: Plan) -> list[tuple[int, int]]:
+    """(milestone id, id of the milestone it waits for) for each link in force in the plan."""
+    links = MilestoneDependency.objects.linked().filter(milestone__objective__plan=plan)
+    return list(links.values_list("milestone_id", "depends_on_id"))
+
+
+def milestones_by_key(plan: Plan) -> dict[tuple[str, str], Milestone]:
+    """The plan's milestones by (lower-case objective reference, lower-case title); the first
+    one wins, as in ``milestones_by_objective``."""
+    found: dict[tuple[str, str], Milestone] = {}
+    rows = Milestone.objects.filter(objective__plan=plan).select_related("objective")
+    for milestone in rows.order_by("id"):
+        key = (milestone.objective.ref.lower(), milestone.title.strip().lower())
+        found.setdefault(key, milestone)
+    return found

@@ -20,6 +20,7 @@ from objectives import permissions
 from objectives import services as objective_services
 from objectives.models import Objective, Plan, Theme
 
+from . import dependencies
 from .columns import Mapping
 from .preview import build_preview
 from .preview_rows import PlanChoice, Preview
@@ -45,6 +46,7 @@ class ImportResult:
     milestones_created: int = 0
     milestones_reforecast: int = 0
     milestones_completed: int = 0
+    dependencies_added: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -55,6 +57,7 @@ class ImportResult:
             (self.milestones_reforecast, "milestone re-forecast", "milestones re-forecast"),
             (self.milestones_completed, "milestone completed", "milestones completed"),
             (self.themes_created, "theme added", "themes added"),
+            (self.dependencies_added, "dependency added", "dependencies added"),
         ]
         said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
         return ", ".join(said) if said else "nothing to change"
@@ -154,8 +157,10 @@ def _write(preview: Preview, *, user, reason: str) -> ImportResult:
                 result.objectives_updated += 1
         objectives[row.ref.lower()] = objective
 
+    made = {}  # (ref, title), lower case -> the sheet's milestones as written
     for row in preview.milestones:
         milestone = row.existing
+        made[(row.objective_ref.lower(), row.title.strip().lower())] = milestone
         if milestone is None:
             objective = objectives.get(row.objective_ref.lower())
             if objective is None:  # an objective already in the plan, not on the sheet
@@ -163,6 +168,7 @@ def _write(preview: Preview, *, user, reason: str) -> ImportResult:
             milestone = milestone_services.milestone_create(
                 user=user, objective=objective, title=row.title, due_date=row.baseline_date
             )
+            made[(row.objective_ref.lower(), row.title.strip().lower())] = milestone
             result.milestones_created += 1
             if row.due_date != row.baseline_date:
                 milestone = milestone_services.milestone_reschedule(
@@ -184,4 +190,5 @@ def _write(preview: Preview, *, user, reason: str) -> ImportResult:
                 milestone=milestone, user=user, completed_on=row.completed_on, reason=reason
             )
             result.milestones_completed += 1
+    result.dependencies_added = dependencies.write(preview, made, plan, user=user, reason=reason)
     return result

@@ -46,3 +46,12 @@ def number(value) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def slip(days: int | None) -> str:
+    """A milestone's slip in words: "4 days late", "1 day early", "On time"."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "On time"
+    return f"{plural(abs(days), 'day')} {'late' if days > 0 else 'early'}"

@@ -108,3 +108,34 @@ class MilestoneCompleteForm(VersionedForm):
         if completed_on and completed_on > timezone.localdate():
             self.add_date_error("completed_on", "Completion date cannot be in the future")
         return cleaned
+
+
+class DependencyAddForm(GovukForm):
+    """Choose a milestone of the same plan this one waits for, with the reason."""
+
+    depends_on = forms.TypedChoiceField(
+        label="Milestone it waits for",
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": "Choose the milestone this one waits for",
+            "invalid_choice": "Choose a milestone from the list",
+        },
+    )
+    reason = reason_field(
+        "Reason",
+        required_message="Give a reason for adding the dependency",
+        help_text="Recorded in the objective\u2019s history with your name.",
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["depends_on"].choices = [("", "Choose a milestone"), *choices]
+
+
+class DependencyRemoveForm(VersionedForm):
+    reason = reason_field(
+        "Reason for removing it",
+        required_message="Give a reason for removing the dependency",
+        help_text="Recorded in the objective\u2019s history with your name.",
+    )

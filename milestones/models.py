@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from objectives.history import unique_message
 from objectives.models import Objective, tracked_history
 
 
@@ -64,3 +65,55 @@ class Milestone(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+
+class DependencyQuerySet(models.QuerySet):
+    def linked(self):
+        """Dependencies in force: not removed."""
+        return self.filter(removed_on__isnull=True)
+
+
+class MilestoneDependency(models.Model):
+    """``milestone`` cannot finish before ``depends_on`` does (same plan, any objective).
+
+    Never deleted: removing a dependency sets ``removed_on``, and it stays in history; the same
+    pair may be linked again later as a new row."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="dependencies")
+    depends_on = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="dependents")
+    removed_on = models.DateField(
+        null=True, blank=True, help_text="Set when the dependency is removed, with a reason."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = tracked_history()
+
+    objects = DependencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["milestone_id", "depends_on_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "depends_on"],
+                condition=models.Q(removed_on__isnull=True),
+                name="milestone_dependency_linked_once",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(milestone=models.F("depends_on")),
+                name="milestone_dependency_not_on_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} waits for {self.depends_on}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_on is not None
+
+
+unique_message(
+    MilestoneDependency,
+    ("milestone", "depends_on"),
+    field="depends_on",
+    message="This milestone already depends on that one",
+)

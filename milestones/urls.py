@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import dependency_views, views
 
 app_name = "milestones"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     ),
     path("milestones/<int:pk>/complete/", views.milestone_complete, name="milestone_complete"),
     path("objectives/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path(
+        "milestones/<int:pk>/dependencies/",
+        dependency_views.milestone_dependencies,
+        name="milestone_dependencies",
+    ),
+    path(
+        "milestones/dependencies/<int:pk>/remove/",
+        dependency_views.milestone_dependency_remove_page,
+        name="milestone_dependency_remove",
+    ),
 ]

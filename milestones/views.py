@@ -7,6 +7,7 @@ showing the milestone as it is now, and nothing is saved.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kit.form_pages import FormPage, edit_fields
 from kit.formatting import long_date
-from objectives import drafts, permissions
+from objectives import drafts, drift, permissions
 from objectives.views import objective_for_edit, objective_url, require_viewer
 
 from . import services
@@ -75,10 +76,11 @@ def milestone_create(request, pk: int):
     return page.render("milestones/milestone_form.html", context)
 
 
-def _versioned_edit(request, pk: int, form_class, template: str, save, success):
+def _versioned_edit(request, pk: int, form_class, template: str, save, success, extra=None):
     """Show or apply an edit form that carries the version it was loaded at.
 
-    ``save(milestone, cleaned_data)`` calls one service; ``success(saved)`` words the banner.
+    ``save(milestone, cleaned_data)`` calls one service; ``success(saved)`` words the banner;
+    ``extra(milestone)`` adds to the page's context.
     A form loaded at an older version gets the conflict page and changes nothing.
     """
     milestone = milestone_for_edit(request, pk)
@@ -98,8 +100,21 @@ def _versioned_edit(request, pk: int, form_class, template: str, save, success):
         "milestone": shown,
         "back_url": objective_url(shown.objective),
         "conflict": getattr(form, "conflict", None),
+        **(extra(shown) if extra else {}),
     }
     return page.render(template, context)
+
+
+def _red_lines(milestone) -> dict:
+    """Before a re-forecast is saved: the last date within the plan's slip tolerance, and
+    whether one more move later reaches the re-plan limit (either turns the objective red)."""
+    tolerance = milestone.objective.plan.slip_tolerance_days
+    return {
+        "tolerance_days": tolerance,
+        "red_after": milestone.baseline_date + timedelta(days=tolerance),
+        "replan_limit": drift.REPLAN_LIMIT,
+        "next_move_reaches_limit": milestone.replan_count + 1 >= drift.REPLAN_LIMIT,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,6 +131,7 @@ def milestone_reschedule(request, pk: int):
         success=lambda saved: (
             f"\u2018{saved.title}\u2019 is now forecast for {long_date(saved.due_date)}"
         ),
+        extra=_red_lines,
     )
 
 

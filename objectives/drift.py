@@ -37,6 +37,7 @@ FLAGS: dict[str, tuple[str, str]] = {
     "slipped": (AMBER, "A milestone has slipped"),
     "no_milestones": (AMBER, "No milestones"),
     "stale": (AMBER, "No recent progress update"),
+    "knock_on": (AMBER, "A milestone is waiting for a later one"),
 }
 REPLAN_LIMIT = 3
 
@@ -49,6 +50,18 @@ class PlanRules:
     update_window_days: int = 14  # the update cycle before a board, not a drift rule
 
 
+class Predecessor(NamedTuple):
+    """A milestone another one waits for, as it stood at D (``ref`` is its objective's ref).
+    ``withdrawn``: it, or its objective, was out of the picture at D."""
+
+    id: int
+    ref: str
+    title: str
+    due_date: date
+    completed_on: date | None = None
+    withdrawn: bool = False
+
+
 class MilestoneState(NamedTuple):
     """A milestone as it stood at D. ``due_dates`` is its due date in each recorded change."""
 
@@ -59,6 +72,7 @@ class MilestoneState(NamedTuple):
     completed_on: date | None = None
     due_dates: tuple[date, ...] = ()
     replans: int | None = None  # when known already (the live rows keep it): else from due_dates
+    predecessors: tuple[Predecessor, ...] = ()  # the milestones it was linked to wait for at D
 
 
 class ObjectiveState(NamedTuple):
@@ -90,10 +104,17 @@ class MilestoneDrift(NamedTuple):
     rag: str
     days_to_go: int | None  # days from D to the due date; None once complete
     due_soon: bool = False  # open and due from D to D + due_soon_days (shown, not a flag)
+    knock_on_days: int = 0
+    waiting_for: Predecessor | None = None  # the predecessor that gives ``knock_on_days``
 
     @property
     def id(self) -> int:
         return self.state.id
+
+    @property
+    def depends_on(self) -> tuple[int, ...]:
+        """The ids of the milestones it was linked to wait for at D."""
+        return tuple(p.id for p in self.state.predecessors)
 
     @property
     def title(self) -> str:
@@ -186,6 +207,24 @@ def count_replans(due_dates: Sequence[date]) -> int:
     return sum(1 for before, after in zip(due_dates, due_dates[1:], strict=False) if after > before)
 
 
+def knock_on(milestone: MilestoneState, as_of: date) -> tuple[int, Predecessor | None]:
+    """The largest (``p.due_date`` - ``m.due_date``) over the predecessors p in the picture and
+    not complete at D, when positive, with that predecessor; else (0, None). Open milestones
+    only; it never changes the milestone's own dates or RAG."""
+    if milestone.completed_on is not None and milestone.completed_on <= as_of:
+        return 0, None
+    waiting = [
+        p
+        for p in milestone.predecessors
+        if not p.withdrawn and (p.completed_on is None or p.completed_on > as_of)
+    ]
+    if not waiting:
+        return 0, None
+    latest = max(waiting, key=lambda p: (p.due_date, -p.id))
+    days = (latest.due_date - milestone.due_date).days
+    return (days, latest) if days > 0 else (0, None)
+
+
 def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) -> MilestoneDrift:
     complete = milestone.completed_on is not None and milestone.completed_on <= as_of
     end = milestone.completed_on if complete else milestone.due_date
@@ -195,6 +234,7 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
     replans = milestone.replans
     if replans is None:
         replans = count_replans(milestone.due_dates or (milestone.due_date,))
+    knock_on_days, waiting_for = knock_on(milestone, as_of)
     if complete:
         rag = COMPLETE
     elif overdue_days > 0 or slip_days > rules.slip_tolerance_days or replans >= REPLAN_LIMIT:
@@ -212,6 +252,8 @@ def milestone_drift(milestone: MilestoneState, as_of: date, rules: PlanRules) ->
         rag=rag,
         days_to_go=None if complete else (milestone.due_date - as_of).days,
         due_soon=not complete and 0 <= (milestone.due_date - as_of).days <= rules.due_soon_days,
+        knock_on_days=knock_on_days,
+        waiting_for=waiting_for,
     )
 
 
@@ -234,6 +276,7 @@ MILESTONE_FLAGS = {
     "repeatedly_replanned": lambda m, o, rules: m.replans >= REPLAN_LIMIT,
     "milestone_after_target": lambda m, o, rules: m.due_date > o.target_date,
     "slipped": lambda m, o, rules: 1 <= m.slip_days <= rules.slip_tolerance_days,
+    "knock_on": lambda m, o, rules: m.knock_on_days > 0,
 }
 
 

@@ -19,6 +19,18 @@ def _stale(state, rules) -> str:
     return f"{since} (more than {plural(rules.stale_after_days, 'day')})."
 
 
+def waiting_for(milestone: drift.MilestoneDrift) -> str:
+    """What an open milestone waits for, beside it: "Waiting for 2.3 ‘Recruit staff’,
+    due 3 May 2027, 12 days after this milestone"; "" when nothing holds it back."""
+    p = milestone.waiting_for
+    if p is None or milestone.knock_on_days <= 0:
+        return ""
+    return (
+        f"Waiting for {p.ref} ‘{p.title}’, due {long_date(p.due_date)}, "
+        f"{plural(milestone.knock_on_days, 'day')} after this milestone"
+    )
+
+
 WORDS = {
     "no_owner": lambda r, state, rules, as_of: "No named owner is accountable for this objective.",
     "owner_inactive": lambda r, state, rules, as_of: (
@@ -52,6 +64,10 @@ WORDS = {
         "The objective has no milestones, so there is no point to check progress."
     ),
     "stale": lambda r, state, rules, as_of: _stale(state, rules),
+    "knock_on": lambda r, state, rules, as_of: (
+        f"‘{r.milestone.title}’ (due {long_date(r.milestone.due_date)}): "
+        f"{waiting_for(r.milestone)}."
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from kit.formatting import person_name
 
-from . import permissions, record_rules
+from . import owner_notices, permissions, record_rules
 from .history import clean_reason, lock_for_edit, save_with_history
 from .models import Objective, Plan, ProgressUpdate, Theme
 
@@ -163,9 +163,12 @@ def objective_create(
         )
     if status == Objective.Status.COMPLETE:
         check_can_complete(objective)
-    return save_with_history(
+    objective = save_with_history(
         objective, user=user, reason="Objective created", recorded_at=recorded_at
     )
+    if recorded_at is None:
+        owner_notices.note(objective=objective, owner=owner, by=user)
+    return objective
 
 
 @transaction.atomic
@@ -229,8 +232,8 @@ def check_can_complete(objective: Objective) -> None:
         count = len(still_open)
         errors["status"] = (
             f"This objective cannot be complete while {count} "
-            f"milestone{'s are' if count != 1 else ' is'} still open: {titles}. Complete or "
-            "withdraw each milestone first"
+            f"milestone{'s are' if count != 1 else ' is'} still open: {titles}. Complete each "
+            "milestone first (an administrator can withdraw one that is no longer needed)"
         )
     if not (objective.closing_summary or "").strip():
         errors["closing_summary"] = "Write a closing summary of what the objective achieved"
@@ -275,7 +278,10 @@ def objective_assign_owner(
     _check_owner(owner)
     reason = clean_reason(reason, required=True, what="changing the owner")
     objective.owner = owner
-    return save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+    objective = save_with_history(objective, user=user, reason=reason, recorded_at=recorded_at)
+    if recorded_at is None:
+        owner_notices.note(objective=objective, owner=owner, by=user)
+    return objective
 
 
 @transaction.atomic

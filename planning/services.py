@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from milestones import services as milestone_services
 from milestones.models import Milestone
-from objectives import permissions
+from objectives import owner_notices, permissions
 from objectives import services as objective_services
 from objectives.history import lock_for_edit, save_with_history
 from objectives.models import Objective, Plan
@@ -107,4 +107,8 @@ def plan_publish(*, plan: Plan, user) -> Plan:
     if not plan.is_draft:
         raise ValidationError(f"Plan “{plan.name}” is already published.")
     plan.published_on = timezone.localdate()
-    return save_with_history(plan, user=user, reason="Plan published")
+    plan = save_with_history(plan, user=user, reason="Plan published")
+    owned = Objective.objects.open().filter(plan=plan, owner__isnull=False)
+    for objective in owned.select_related("owner", "plan"):
+        owner_notices.note(objective=objective, owner=objective.owner, by=user)
+    return plan

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from kit.form_pages import administrators_only
+from milestones import dependency_views
+
 from . import objective_views, owner_views, record_views, views
 
 app_name = "planning"
@@ -35,6 +38,18 @@ urlpatterns = [
         "milestones/<int:pk>/correct-completion/",
         record_views.milestone_correct_completion,
         name="milestone_correct_completion",
+    ),
+    path(
+        "milestones/<int:pk>/dependencies/",
+        administrators_only(dependency_views.milestone_dependencies),
+        {"place": "planning"},
+        name="milestone_dependencies",
+    ),
+    path(
+        "milestones/dependencies/<int:pk>/remove/",
+        administrators_only(dependency_views.milestone_dependency_remove_page),
+        {"place": "planning"},
+        name="milestone_dependency_remove",
     ),
     path(
         "milestones/<int:pk>/withdraw/",

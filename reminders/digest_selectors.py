@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
+from kit.roles import group_names
 from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan
@@ -22,6 +23,7 @@ from tracking.selectors import plan_drift
 
 from .selectors import (
     COMPLETE,
+    SERVICE,
     WEEK,
     WITHDRAWN,
     Item,
@@ -50,6 +52,15 @@ class PlanWeek:
     counts_before: dict[str, int] = field(default_factory=dict)
 
     @property
+    def has_news(self) -> bool:
+        return bool(self.turned_red or self.moved_later or self.completed)
+
+    def __bool__(self) -> bool:
+        """False for a plan with nothing to say: no objectives in the picture, now or a week
+        ago, and nothing happened (the digest leaves it out)."""
+        return self.has_news or any(self.counts.values()) or any(self.counts_before.values())
+
+    @property
     def count_rows(self) -> list[tuple[str, int, int]]:
         labels = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete"}
         return [(labels[k], self.counts.get(k, 0), self.counts_before.get(k, 0)) for k in labels]
@@ -73,8 +84,8 @@ class LeadershipDigest:
 
     @property
     def subject(self) -> str:
-        return (
-            f"Week to {self.day.day} {self.day:%B}: "
+        return SERVICE + (
+            f"week to {self.day.day} {self.day:%B}: "
             f"{plural(self._total('turned_red'), 'objective')} turned red, "
             f"{plural(self._total('moved_later'), 'milestone')} moved later, "
             f"{plural(self._total('completed'), 'completion')}"
@@ -103,7 +114,7 @@ class AdminDigest:
                 if parts
                 else plural(n, "objective") + " owned by someone who has left"
             )
-        return ", ".join(parts)
+        return SERVICE + ", ".join(parts)
 
 
 def is_digest_day(day: date) -> bool:
@@ -183,7 +194,8 @@ def plan_weeks(day: date, plans: list[Plan] | None = None) -> list[PlanWeek]:
         week.moved_later = _moved_later(plan, day, withdrawn)
         week.counts = drift.summarise(now)
         week.counts_before = drift.summarise(before.values())
-        weeks.append(week)
+        if week:
+            weeks.append(week)
     return weeks
 
 
@@ -208,6 +220,11 @@ def admin_items(day: date, plans: list[Plan] | None = None) -> tuple[list[Item],
 
 def _group_members(name: str):
     return User.objects.filter(groups__name=name).distinct().order_by("username", "pk")
+
+
+def gets_digest(person) -> bool:
+    """Is ``person`` in a group the weekly digest goes to (Leadership or Administrators)?"""
+    return bool(group_names(person) & {LEADERSHIP, ADMINISTRATORS})
 
 
 def leadership_digests(day: date, plans: list[Plan] | None = None) -> list[LeadershipDigest]:

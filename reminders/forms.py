@@ -1,4 +1,5 @@
-"""Forms: a person's email choices, and Django's password-reset forms in GOV.UK wording."""
+"""Forms: a person's email choices, and Django's password forms (reset, change) in GOV.UK
+wording."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.template.loader import render_to_string
 
 from kit import mail
@@ -29,6 +30,12 @@ class PreferenceForm(forms.Form):
         help_text="On Mondays, for Leadership: what turned red, what moved later and what was "
         "completed. For Administrators: objectives with no owner or an owner who has left.",
     )
+
+    def __init__(self, *args, offer_digest: bool = True, **kwargs):
+        """``offer_digest``: False for someone in neither group the digest goes to."""
+        super().__init__(*args, **kwargs)
+        if not offer_digest:
+            del self.fields["weekly_digest"]
 
 
 class ResetRequestForm(PasswordResetForm):
@@ -87,6 +94,32 @@ class ResetRequestForm(PasswordResetForm):
         )
 
 
+# What a new password must be, shown under its box.
+STRONG_ENOUGH_HELP = (
+    "At least 8 characters; not a common password, not all numbers and not like your "
+    "name or username."
+)
+
+
+def word_new_password_fields(form) -> None:
+    """The GOV.UK wording of a new password typed twice (choosing one, or changing one's own)."""
+    first, second = form.fields["new_password1"], form.fields["new_password2"]
+    first.label = "New password"
+    first.help_text = STRONG_ENOUGH_HELP
+    first.error_messages["required"] = "Enter a new password"
+    second.label = "Confirm the new password"
+    second.help_text = ""
+    second.error_messages["required"] = "Confirm the new password"
+
+
+def clean_new_password(form):
+    """Both boxes the same, then the password rules, each error on its own box."""
+    form.validate_passwords("new_password1", "new_password2")
+    if not form.has_error("new_password2"):
+        form.validate_password_for_user(form.user, "new_password1")
+    return forms.Form.clean(form)
+
+
 class ChoosePasswordForm(SetPasswordForm):
     """Choosing a password from an invitation or a reset link, with GOV.UK wording."""
 
@@ -94,22 +127,10 @@ class ChoosePasswordForm(SetPasswordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        first, second = self.fields["new_password1"], self.fields["new_password2"]
-        first.label = "New password"
-        first.help_text = (
-            "At least 8 characters; not a common password, not all numbers and not like your "
-            "name or username."
-        )
-        first.error_messages["required"] = "Enter a new password"
-        second.label = "Confirm the new password"
-        second.help_text = ""
-        second.error_messages["required"] = "Confirm the new password"
+        word_new_password_fields(self)
 
     def clean(self):
-        self.validate_passwords("new_password1", "new_password2")
-        if not self.has_error("new_password2"):
-            self.validate_password_for_user(self.user, "new_password1")
-        return forms.Form.clean(self)
+        return clean_new_password(self)
 
     def save(self, commit=True):
         """The password is not part of the account's history, so no history record is made."""
@@ -121,3 +142,28 @@ class ChoosePasswordForm(SetPasswordForm):
             finally:
                 del self.user.skip_history_when_saving
         return self.user
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Changing one's own password on the account page: the current one, then a new one twice.
+
+    The service (``reminders.services.password_change``) saves it; the form only checks."""
+
+    error_messages = {
+        "password_mismatch": "The passwords do not match",
+        "password_incorrect": "Your current password is not right. Enter it again",
+    }
+
+    def __init__(self, data=None, *, user):
+        super().__init__(user, data)
+        current = self.fields["old_password"]
+        current.label = "Current password"
+        current.error_messages["required"] = "Enter your current password"
+        current.widget.attrs.pop("autofocus", None)
+        word_new_password_fields(self)
+
+    def clean(self):
+        return clean_new_password(self)
+
+    def save(self, commit=True):
+        raise NotImplementedError("Saved by reminders.services.password_change")

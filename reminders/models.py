@@ -58,6 +58,7 @@ class SentEmail(models.Model):
         PASSWORD_RESET = "password_reset", "Password reset link"
         CHALLENGE_RAISED = "challenge_raised", "Challenge raised"
         CHALLENGE_ANSWERED = "challenge_answered", "Challenge answered"
+        OWNER_ASSIGNED = "owner_assigned", "Made an objective's owner"
         BOARD_UPDATE = "board_update", "Update for the board"
 
     ONCE_A_DAY = (Kind.REMINDER, Kind.LEADERSHIP_DIGEST, Kind.ADMIN_DIGEST)

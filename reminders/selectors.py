@@ -61,6 +61,10 @@ class Item:
         return objective_url(self.objective_id)
 
 
+# Every email's subject starts with the service's name, so it is known in a full inbox.
+SERVICE = "Improvement plan: "
+
+
 @dataclass
 class OwnerReminder:
     person: object
@@ -74,6 +78,11 @@ class OwnerReminder:
 
     @property
     def subject(self) -> str:
+        return SERVICE + self.summary
+
+    @property
+    def summary(self) -> str:
+        """ "1 milestone overdue, 2 due soon"."""
         parts = []
         if self.overdue:
             parts.append(plural(len(self.overdue), "milestone") + " overdue")

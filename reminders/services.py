@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,7 +32,9 @@ from . import digest_selectors, emails, selectors
 from .models import Preference, RequestCount, SentEmail
 from .sent_log import sent_email_log
 
+User = get_user_model()
 log = logging.getLogger("improve.reminders")
+security_log = logging.getLogger("improve.security")
 Kind = SentEmail.Kind
 Status = SentEmail.Status
 
@@ -221,6 +224,24 @@ def preference_update(*, user, person, daily_reminder: bool, weekly_digest: bool
     preference.daily_reminder = daily_reminder
     preference.weekly_digest = weekly_digest
     return save_with_history(preference, user=user, reason="Email choices changed")
+
+
+@transaction.atomic
+def password_change(*, user, new_password: str, ip: str = "-"):
+    """A person's own new password (already checked by the form: their current password and
+    the validators). Like a reset, the password is not part of the account's history; the
+    security log records the change."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in to change your password.")
+    person = User._default_manager.select_for_update().get(pk=user.pk)
+    person.set_password(new_password)
+    person.skip_history_when_saving = True
+    try:
+        person.save(update_fields=["password"])
+    finally:
+        del person.skip_history_when_saving
+    security_log.info("password-changed user=%s ip=%s", person.get_username(), ip)
+    return person
 
 
 def set_password_url(person) -> str:

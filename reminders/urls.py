@@ -9,6 +9,7 @@ app_name = "reminders"
 
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("account/password/", views.password_change, name="password_change"),
     path("manage/emails/", views.email_log, name="email_log"),
     path("manage/people/<int:pk>/invite/", views.person_invite, name="person_invite"),
     path("manage/plans/<int:pk>/remind-owners/", board_views.board_remind, name="board_remind"),

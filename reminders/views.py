@@ -18,7 +18,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -27,12 +27,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from calendars.views import account_calendar
-from kit.form_pages import FormPage, fields
+from kit.form_pages import FormPage
 from kit.formatting import person_name
 from kit.security import client_address
 from objectives import permissions
 
-from . import forms, selectors, services
+from . import digest_selectors, forms, selectors, services
 
 User = get_user_model()
 log = logging.getLogger("improve.security")
@@ -51,10 +51,15 @@ def account(request):
         "weekly_digest": preference.weekly_digest,
     }
     page = FormPage(request)
-    form = page.bind(forms.PreferenceForm, initial=initial)
+    form = page.bind(
+        forms.PreferenceForm, initial=initial, offer_digest=digest_selectors.gets_digest(person)
+    )
     if page.submit(
         lambda data: services.preference_update(
-            user=request.user, person=person, **fields(data, "daily_reminder", "weekly_digest")
+            user=request.user,
+            person=person,
+            daily_reminder=data["daily_reminder"],
+            weekly_digest=data.get("weekly_digest", preference.weekly_digest),
         )
     ):
         messages.success(request, "Your email choices have been saved.")
@@ -66,6 +71,26 @@ def account(request):
         {"form": form, "person": person, "roles": roles, **account_calendar(request)},
     )
     # The page may show the private calendar link: no copy is kept by the browser or a proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Every signed-in person with a password: change it (current password, new one twice).
+    They stay signed in here; their other sessions end."""
+    person = request.user
+    page = FormPage(request)
+    form = page.bind(forms.ChangePasswordForm, user=person)
+    if person.has_usable_password() and page.submit(
+        lambda data: services.password_change(
+            user=person, new_password=data["new_password1"], ip=client_address(request)
+        )
+    ):
+        update_session_auth_hash(request, page.result)
+        messages.success(request, "Your password has been changed.")
+        return redirect("reminders:account")
+    response = render(request, "reminders/password_change.html", {"form": form, "person": person})
     patch_cache_control(response, private=True, no_store=True)
     return response
 

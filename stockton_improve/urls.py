@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("reminders.auth_urls")),
     path("", include("reminders.urls")),
+    path("", include("kit.urls")),
     path("oidc/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("", include("board.urls")),

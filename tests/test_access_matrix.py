@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from board import services as board_services
 from impact import value_services as impact_value_services
+from milestones.dependencies import milestone_dependency_add
 from milestones.models import Milestone
 from tests import factories
 from tracking.integrity import tracked_models
@@ -40,6 +41,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "milestones:milestone_detail": ("reader", ("GET",)),
     "milestones:milestone_reschedule": ("editor", ("GET", "POST")),
     "milestones:milestone_complete": ("editor", ("GET", "POST")),
+    "milestones:milestone_dependencies": ("editor", ("GET", "POST")),
+    "milestones:milestone_dependency_remove": ("editor", ("GET", "POST")),
     "tracking:drift_api": ("api", ("GET",)),
     "dashboard:home": ("reader", ("GET",)),
     "dashboard:accountability": ("reader", ("GET",)),
@@ -61,6 +64,8 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "planning:milestone_rebaseline": ("admin", ("GET", "POST")),
     "planning:milestone_correct_completion": ("admin", ("GET", "POST")),
     "planning:milestone_withdraw": ("admin", ("GET", "POST")),
+    "planning:milestone_dependencies": ("admin", ("GET", "POST")),
+    "planning:milestone_dependency_remove": ("admin", ("GET", "POST")),
     "planning:objective_withdraw": ("admin", ("GET", "POST")),
     "planning:accountability": ("admin", ("GET",)),
     "planning:bulk_reassign": ("admin", ("GET", "POST")),
@@ -76,6 +81,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "password_reset_confirm": ("public", ("GET", "POST")),
     "password_reset_complete": ("public", ("GET",)),
     "reminders:account": ("reader", ("GET", "POST")),
+    "reminders:password_change": ("reader", ("GET", "POST")),
     "reminders:email_log": ("admin", ("GET",)),
     "reminders:person_invite": ("admin", ("POST",)),
     "reminders:board_remind": ("admin", ("POST",)),
@@ -98,6 +104,7 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "board:evidence_pack": ("challenger", ("GET",)),  # leadership and administrators
     # the sample pack was asked for by the leader: theirs and administrators' only
     "board:evidence_pack_wait": ("challenger", ("GET",)),
+    "board:evidence_pack_status": ("challenger", ("GET",)),  # what the wait page's script asks
     "board:evidence_pack_download": ("challenger", ("GET",)),
     "impact:manage_findings": ("admin", ("GET",)),
     "impact:finding_create": ("admin", ("GET", "POST")),
@@ -113,6 +120,10 @@ TABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "impact:evidence_download": ("reader", ("GET",)),
     "calendars:feed": ("public", ("GET", "HEAD")),
     "calendars:replace": ("reader", ("POST",)),
+    "service:accessibility": ("public", ("GET", "HEAD")),
+    "service:privacy": ("public", ("GET", "HEAD")),
+    "service:cookies": ("public", ("GET", "HEAD")),
+    "service:stay_signed_in": ("reader", ("POST",)),
     "healthz": ("public", ("GET", "HEAD")),
 }
 # Which sample object fills the URL's <pk>.
@@ -124,6 +135,8 @@ SAMPLE_FOR = {
     "milestones:milestone_detail": "milestone",
     "milestones:milestone_reschedule": "milestone",
     "milestones:milestone_complete": "milestone",
+    "milestones:milestone_dependencies": "milestone",
+    "milestones:milestone_dependency_remove": "dependency",
     "planning:plan_detail": "plan",
     "planning:plan_edit": "plan",
     "planning:plan_publish": "draft_plan",
@@ -138,6 +151,8 @@ SAMPLE_FOR = {
     "planning:milestone_rebaseline": "milestone",
     "planning:milestone_correct_completion": "milestone",
     "planning:milestone_withdraw": "milestone",
+    "planning:milestone_dependencies": "milestone",
+    "planning:milestone_dependency_remove": "dependency",
     "planning:objective_withdraw": "objective",
     "people:person_detail": "person",
     "people:person_edit": "person",
@@ -165,6 +180,7 @@ SAMPLE_FOR = {
     "impact:evidence_withdraw": "evidence",
     "impact:evidence_download": "evidence",
     "board:evidence_pack_wait": "evidence_pack",
+    "board:evidence_pack_status": "evidence_pack",
     "board:evidence_pack_download": "evidence_pack",
 }
 # URLs whose arguments are not one sample's pk.
@@ -204,6 +220,10 @@ def world(db):
     theme = factories.make_theme(plan, user=admin)
     objective = factories.make_objective(plan, user=admin, owner=owner, theme=theme)
     milestone = factories.make_milestone(objective, user=admin, due_date=date(2027, 1, 29))
+    waited_for = factories.make_milestone(objective, user=admin, due_date=date(2027, 2, 26))
+    dependency = milestone_dependency_add(
+        user=admin, milestone=milestone, depends_on=waited_for, reason="Needs it first"
+    )
     factories.publish_plan(plan, user=admin)
     challenge = board_services.challenge_raise(user=leader, objective=objective, question="Why?")
     impact = factories.make_impact_samples(objective, admin=admin)
@@ -223,6 +243,7 @@ def world(db):
             "theme": theme,
             "objective": objective,
             "milestone": milestone,
+            "dependency": dependency,
             "person": person,
             "draft_plan": factories.make_plan(user=admin, published=False),
             "challenge": challenge,

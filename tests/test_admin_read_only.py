@@ -50,6 +50,9 @@ def every_model(root, manager, leader):
     )
     board_services.challenge_raise(user=leader, objective=objective, question="Why late?")
     calendar_services.calendar_feed_start(user=manager)
+    board_services.evidence_pack_request(
+        user=root, plan=plan, as_of=timezone.localdate(), base_url="http://testserver/"
+    )
     AccessAttempt.objects.create(username="x", ip_address="127.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="127.0.0.1")
     AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1")

@@ -31,6 +31,8 @@ def milestone_json(m: MilestoneDrift) -> dict:
         "overdue_days": m.overdue_days,
         "replans": m.replans,
         "rag": m.rag,
+        "depends_on": list(m.depends_on),
+        "knock_on_days": m.knock_on_days,
     }
 
 

@@ -21,10 +21,10 @@ User = get_user_model()
 
 
 def _tracked_models():
-    from milestones.models import Milestone
+    from milestones.models import Milestone, MilestoneDependency
     from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-    return (Plan, Theme, Objective, Milestone, ProgressUpdate)
+    return (Plan, Theme, Objective, Milestone, MilestoneDependency, ProgressUpdate)
 
 
 @functools.cache

@@ -2,20 +2,20 @@
 
 The current rows are what history says at the end of today: every write goes through the
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
-``manage.py check_history`` verifies it against history). Two queries whatever the size of the
-plan: objectives with their theme's name, owner's account and latest progress update (and
+``manage.py check_history`` verifies it against history). Three queries whatever the size of
+the plan: objectives with their theme's name, owner's account and latest progress update (and
 whether history was recorded after the day, ``recorded_after``, and the plan's kept past days,
-``pastdays.kept``), then milestones; nothing for the plan's rules (its own row). What the likely
-finish needs of the same rows (the kept days' generation, the milestones finished by the day)
-comes back with the state, so it reads none of them again.
+``pastdays.kept``), milestones, and what each milestone waits for; nothing for the plan's rules
+(its own row). What the likely finish needs of the same rows (the kept days' generation, the
+milestones finished by the day) comes back with the state, so it reads none of them again.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -25,6 +25,7 @@ from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
 from . import history_since, pastdays
+from .dependencies import live_predecessors
 from .history import RULE_FIELDS
 from .history_accounts import Account
 
@@ -102,9 +103,10 @@ def _sql() -> dict[str, str]:
     }
 
 
-class LiveState(NamedTuple):
+@dataclass(frozen=True)
+class LiveState:
     """A plan's state read from the live rows, with what the same reads found for the likely
-    finish (``tracking.forecasts``)."""
+    finish (``tracking.forecasts``). Unpacks as ``rules, objectives``, like a replayed state."""
 
     rules: drift.PlanRules
     objectives: list[drift.ObjectiveState]
@@ -113,6 +115,9 @@ class LiveState(NamedTuple):
     # and not withdrawn by it, whatever its objective's status; None when only some objectives
     # were read (or none were there to read).
     finished: list[tuple[int, date, date]] | None
+
+    def __iter__(self):
+        return iter((self.rules, self.objectives))
 
 
 def plan_state(
@@ -123,8 +128,8 @@ def plan_state(
     unless_recorded_after=None,
 ) -> LiveState | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
-    ``as_of`` that is today or later: two reads (objectives with their theme, owner's account
-    and latest update, and the plan's kept past days; then milestones).
+    ``as_of`` that is today or later: three reads (objectives with their theme, owner's account
+    and latest update, and the plan's kept past days; milestones; what they wait for).
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
@@ -161,15 +166,19 @@ def plan_state(
             return LiveState(rules(plan), [], None, None)
         kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
-        milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-        finished = [] if objective_ids is None else None
-        for pk, objective_id, title, baseline, due, completed, replans in cursor.fetchall():
-            baseline, completed = _day(baseline), _day(completed)
-            milestones[objective_id].append(
-                drift.MilestoneState(pk, title, baseline, _day(due), completed, (), replans)
+        milestone_rows = cursor.fetchall()
+    waits_for = live_predecessors(plan, as_of, objective_ids) if milestone_rows else {}
+    milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+    finished = [] if objective_ids is None else None
+    for pk, objective_id, title, baseline, due, completed, replans in milestone_rows:
+        baseline, completed = _day(baseline), _day(completed)
+        milestones[objective_id].append(
+            drift.MilestoneState(
+                pk, title, baseline, _day(due), completed, (), replans, waits_for.get(pk, ())
             )
-            if finished is not None and completed is not None and completed <= as_of:
-                finished.append((pk, baseline, completed))
+        )
+        if finished is not None and completed is not None and completed <= as_of:
+            finished.append((pk, baseline, completed))
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []

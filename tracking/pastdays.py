@@ -169,7 +169,7 @@ def _affects_kept_days(day: date) -> bool:
 
 
 def _plan_of(history_instance) -> int | None:
-    from milestones.models import Milestone
+    from milestones.models import Milestone, MilestoneDependency
     from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
     model = history_instance.instance_type
@@ -177,6 +177,12 @@ def _plan_of(history_instance) -> int | None:
         return history_instance.id
     if model in (Objective, Theme):
         return history_instance.plan_id
+    if model is MilestoneDependency:
+        return (
+            Objective.objects.filter(milestones__id=history_instance.milestone_id)
+            .values_list("plan_id", flat=True)
+            .first()
+        )
     if model in (Milestone, ProgressUpdate):
         return (
             Objective.objects.filter(pk=history_instance.objective_id)
@@ -215,10 +221,18 @@ def _recorded(sender, history_instance, **kwargs) -> None:
 def _is_drift_history(sender) -> bool:
     from django.contrib.auth import get_user_model
 
-    from milestones.models import Milestone
+    from milestones.models import Milestone, MilestoneDependency
     from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-    models = (Plan, Theme, Objective, Milestone, ProgressUpdate, get_user_model())
+    models = (
+        Plan,
+        Theme,
+        Objective,
+        Milestone,
+        MilestoneDependency,
+        ProgressUpdate,
+        get_user_model(),
+    )
     return getattr(sender, "instance_type", None) in models
 
 

@@ -20,6 +20,7 @@ from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
 from . import history, history_accounts
+from .dependencies import DependencyHistory
 from .history import (  # noqa: F401 (the replay's names, kept where callers import them)
     CHANGED,
     CREATED,
@@ -126,6 +127,13 @@ class PlanHistory:
                 dated=dated,
             )
         )
+        self.dependencies = DependencyHistory(
+            cutoff,
+            dated=dated,
+            objective_ids=objective_ids,
+            milestones=self.milestones,
+            objectives=self.objectives,
+        )
         rows = [row for group in self.objectives.values() for row in group.records]
         theme_ids = {row["theme_id"] for row in rows} - {None}
         self.themes = dict(Theme.objects.filter(id__in=theme_ids).values_list("id", "name"))
@@ -161,6 +169,7 @@ class PlanHistory:
         if cutoff > self.cutoff or (cutoff < self.cutoff and not self.dated):
             raise ValueError(f"This history was read up to {self.cutoff}, not for {as_of}.")
         milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+        waits_for = self.dependencies.predecessors_at(as_of)
         for pk, group in self._upto(self.milestones, cutoff):
             row = group[-1]
             if row["history_type"] == DELETED:
@@ -176,6 +185,7 @@ class PlanHistory:
                     completed_on=row["completed_on"],
                     due_dates=(due_dates := tuple(r["due_date"] for r in group)),
                     replans=drift.count_replans(due_dates),
+                    predecessors=waits_for.get(pk, ()),
                 )
             )
         for states in milestones.values():

@@ -1,9 +1,9 @@
 """Reads of one objective's history: the timeline of every change, and the objective as it stood.
 
 ``load_records`` reads the history of an objective, its milestones (including ones that
-existed only in the past) and its progress updates through ``tracking.history`` in a fixed
-number of queries (three history tables, then the people and themes they mention); everything
-else here works on those rows without touching the database.
+existed only in the past), its progress updates and what its milestones wait for through
+``tracking.history`` in a fixed number of queries (four history tables, then the people and
+themes they mention); everything else here works on those rows without touching the database.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from kit.formatting import clock, long_date, person_name
 from milestones.models import Milestone
 from objectives.models import Objective, ProgressUpdate, Theme
 
-from . import history
+from . import dependency_timeline, history
 from .history import CHANGED, CREATED, DELETED
 
 User = get_user_model()
@@ -71,6 +71,7 @@ class ObjectiveRecords:
     updates: list[dict]
     users: dict[int, object]
     themes: dict[int, str]
+    links: list[dict] = field(default_factory=list)  # what its milestones wait for
 
     def user_name(self, user_id: int | None, default: str = "System") -> str:
         user = self.users.get(user_id) if user_id is not None else None
@@ -80,14 +81,14 @@ class ObjectiveRecords:
 
 
 def load_records(objective: Objective) -> ObjectiveRecords:
-    """Five queries, whatever the number of milestones, updates or changes."""
+    """Six queries, whatever the number of milestones, updates, links or changes."""
     return _load({"id": objective.pk}, {"objective_id": objective.pk}).get(
         objective.pk, ObjectiveRecords([], [], [], {}, {})
     )
 
 
 def load_plan_records(plan) -> dict[int, ObjectiveRecords]:
-    """objective id -> its records, for every objective of ``plan`` that has any: five queries
+    """objective id -> its records, for every objective of ``plan`` that has any: six queries
     for the whole plan, whatever its size."""
     return _load({"plan_id": plan.pk}, {"objective__plan_id": plan.pk})
 
@@ -108,7 +109,10 @@ def _load(objectives: dict, children: dict) -> dict[int, ObjectiveRecords]:
         filter=children,
         why=True,
     )
-    user_ids = {row["history_user_id"] for row in objective_rows + milestone_rows + update_rows}
+    link_rows = dependency_timeline.load_links(children)
+    user_ids = {
+        row["history_user_id"] for row in objective_rows + milestone_rows + update_rows + link_rows
+    }
     user_ids |= {row["owner_id"] for row in objective_rows}
     user_ids |= {row["author_id"] for row in update_rows}
     user_ids.discard(None)
@@ -130,6 +134,8 @@ def _load(objectives: dict, children: dict) -> dict[int, ObjectiveRecords]:
         of(row["objective_id"]).milestones.append(row)
     for row in update_rows:
         of(row["objective_id"]).updates.append(row)
+    for row in link_rows:
+        of(row["milestone__objective_id"]).links.append(row)
     return result
 
 
@@ -140,7 +146,7 @@ def records_key(records: ObjectiveRecords, *parts) -> str:
     shown = (
         [
             (max((r["history_id"] for r in rows), default=0), len(rows))
-            for rows in (records.objective, records.milestones, records.updates)
+            for rows in (records.objective, records.milestones, records.updates, records.links)
         ],
         sorted(
             (pk, u.get_username(), u.get_full_name(), u.is_active)
@@ -165,6 +171,16 @@ class Change:
     new: str
     note: str = ""  # e.g. "59 days later"
 
+    @property
+    def was_empty(self) -> bool:
+        """A value set where there was none: "Completed on set to 4 December 2026"."""
+        return self.old in EMPTY_WORDS
+
+    @property
+    def now_empty(self) -> bool:
+        """A value taken away: "Completed on removed (was 4 December 2026)"."""
+        return self.new in EMPTY_WORDS and self.old not in ("", *EMPTY_WORDS)
+
 
 @dataclass
 class TimelineEntry:
@@ -180,6 +196,10 @@ class TimelineEntry:
     @property
     def time(self) -> str:
         return clock(self.when)
+
+
+# How an empty value reads in a change ("none" for an owner, theme or completion date).
+EMPTY_WORDS = ("none", "blank")
 
 
 def _display(records: ObjectiveRecords, name: str, value) -> str:
@@ -299,6 +319,7 @@ def build_timeline(records: ObjectiveRecords, until: datetime | None = None) -> 
         *_entries(records, "objective", records.objective, OBJECTIVE_FIELDS, until),
         *_entries(records, "milestone", records.milestones, MILESTONE_FIELDS, until),
         *_entries(records, "update", records.updates, UPDATE_FIELDS, until),
+        *dependency_timeline.link_entries(records, until),
     ]
     entries.sort(key=lambda entry: entry.order, reverse=True)
     return entries

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "objectives.context_processors.roles",
                 "sso.context_processors.single_sign_on",
+                "kit.session_timeout.timeout_settings",
             ],
         },
     },
@@ -164,6 +165,9 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 if env("EMAIL_BACKEND", default=""):
     EMAIL_BACKEND = env("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="improvement-plan@localhost")
+# Where people write about the service (accessibility problems, their data): named on the
+# accessibility statement and the privacy notice.
+SERVICE_CONTACT_EMAIL = env("SERVICE_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Absolute links in emails start with this (no trailing slash).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Set-password links (invitations and resets) work for this long, once.
@@ -176,6 +180,8 @@ PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=30)
 # Sessions end after an hour without activity (kit.security.IdleSessionMiddleware,
 # which writes the session at most once a minute), and when the browser closes.
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
+# A signed-in page warns this long before the idle sign-out, with a way to stay signed in.
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Database sessions that name their account, so a request reads the session, the account and

@@ -52,6 +52,10 @@ def _wait(pk: int) -> str:
     return reverse("board:evidence_pack_wait", args=[pk])
 
 
+def _status(pk: int) -> str:
+    return reverse("board:evidence_pack_status", args=[pk])
+
+
 def _download(pk: int) -> str:
     return reverse("board:evidence_pack_download", args=[pk])
 
@@ -151,26 +155,31 @@ def test_only_the_person_who_asked_and_administrators_see_a_pack(
     client, clock, plan, leader, admin_user, manager
 ):
     other = factories.make_leader("lou_leader")
+
+    def each(pk):  # the wait page, the status its script asks for, the download
+        return [client.get(url(pk)) for url in (_wait, _status, _download)]
+
     with clock(TODAY):
         client.force_login(leader)
         _ask(client, plan)
         pk = _latest().pk
         client.force_login(other)
-        theirs = [client.get(_wait(pk)), client.get(_download(pk))]
-        guessed = [client.get(_wait(pk + 1000)), client.get(_download(pk + 1000))]
+        theirs, guessed = each(pk), each(pk + 1000)
         client.force_login(manager)
-        managers = [client.get(_wait(pk)), client.get(_download(pk))]
+        managers = each(pk)
         client.force_login(admin_user)
-        admins = [client.get(_wait(pk)), client.get(_download(pk))]
+        admins = each(pk)
         client.logout()
-        visitors = [client.get(_wait(pk)), client.get(_download(pk))]
-    assert [r.status_code for r in theirs] == [404, 404]
-    assert [r.status_code for r in guessed] == [404, 404]
-    assert [r.status_code for r in managers] == [403, 403]
-    assert [r.status_code for r in admins] == [200, 200]
+        visitors = each(pk)
+    assert [r.status_code for r in theirs] == [404, 404, 404]
+    assert [r.status_code for r in guessed] == [404, 404, 404]
+    assert [r.status_code for r in managers] == [403, 403, 403]
+    assert [r.status_code for r in admins] == [200, 200, 200]
+    assert admins[1].json() == {"status": "ready", "stage": "Ready"}
     assert all(r.status_code == 302 and "/accounts/login/" in r.url for r in visitors)
-    assert "Small plan" not in theirs[0].content.decode()
+    assert all("Small plan" not in r.content.decode() for r in theirs[:2])
     assert client.get("/findings/packs/abc/").status_code == 404
+    assert client.get("/findings/packs/abc/status/").status_code == 404
 
 
 def test_a_drafts_pack_is_for_administrators_only(client, clock, admin_user, leader):
@@ -184,6 +193,7 @@ def test_a_drafts_pack_is_for_administrators_only(client, clock, admin_user, lea
         pk = _latest().pk
         client.force_login(leader)
         assert client.get(_wait(pk)).status_code == 404
+        assert client.get(_status(pk)).status_code == 404
         assert client.get(_download(pk)).status_code == 404
     assert "Secret draft" not in refused.content.decode()
 
@@ -262,28 +272,6 @@ def test_the_build_goes_through_its_stages_in_order(client, clock, plan, leader,
     with clock(TODAY):
         _ask(client, plan)
     assert seen == ["Reading the record", "Adding the evidence files", "Laying out the PDF"]
-
-
-def test_the_wait_page_refreshes_and_shows_the_stage(client, clock, plan, leader):
-    client.force_login(leader)
-    with clock(TODAY):
-        build = board_services.evidence_pack_request(
-            user=leader, plan=plan, as_of=TODAY, base_url="http://testserver/"
-        )
-        queued = client.get(_wait(build.pk)).content.decode()
-        still = client.get(_wait(build.pk), {"refresh": "off"}).content.decode()
-        claimed = board_services.evidence_pack_claim(pk=build.pk, stage=evidence_pack.READING)
-        board_services.evidence_pack_stage(build=claimed, stage=evidence_pack.LAYING_OUT)
-        building = client.get(_wait(build.pk)).content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in queued
-    assert "Your evidence pack is being built" in queued and "Waiting to start" in queued
-    assert f'href="{_wait(build.pk)}"' in queued and "Refresh this page" in queued
-    assert "Stop it refreshing itself" in queued
-    assert 'http-equiv="refresh"' not in still and "Refresh this page" in still
-    assert '<h2 class="govuk-heading-m">Laying out the PDF</h2>' in building
-    assert "Reading the record: done" in building
-    assert "Adding the evidence files: done" in building
-    assert "Download the evidence pack" not in building
 
 
 def test_the_wait_page_starts_a_build_nobody_started(client, clock, plan, leader):

@@ -67,14 +67,14 @@ def test_each_red_and_amber_objective_shows_its_evidence_at_d(client, board, imp
     html = _pack(client, leader, clock, plan=board.plan.pk)
     red = html.split(f'id="objective-{board.red.pk}-evidence">', 1)[1].split("</p>")[0]
     amber = html.split(f'id="objective-{board.amber.pk}-evidence">', 1)[1].split("</p>")[0]
-    assert red == "Evidence: 2 items on 10 April 2026."  # the withdrawn draft left out
-    assert amber == "Evidence: none on 10 April 2026."
+    assert red == "2 items of evidence recorded by 10 April 2026."  # the withdrawn draft left out
+    assert amber == "No evidence recorded by 10 April 2026."
     with clock(TODAY):
         assert impact_selectors.evidence_for_objective(board.red, TODAY)["count"] == 2
     # on 1 April 1.1 was already red or amber, and the minutes of 2 April were not yet there
     past = _pack(client, leader, clock, plan=board.plan.pk, as_of="2026-04-01")
     red = past.split(f'id="objective-{board.red.pk}-evidence">', 1)[1].split("</p>")[0]
-    assert red == "Evidence: 1 item on 1 April 2026."
+    assert red == "1 item of evidence recorded by 1 April 2026."
 
 
 def test_the_impact_section_follows_the_red_and_amber_objectives(
@@ -107,8 +107,8 @@ def test_the_pdf_has_the_impact_section_and_evidence(
 ):
     path = _pdf(client, leader, clock, tmp_path)
     text = re.sub(r"\s+", " ", "\n".join(_pages(path)))
-    assert "Evidence: 2 items on 10 April 2026." in text
-    assert "Evidence: none on 10 April 2026." in text
+    assert "2 items of evidence recorded by 10 April 2026." in text
+    assert "No evidence recorded by 10 April 2026." in text
     assert "Impact" in text
     assert "Measures off track or behind" in text
     assert "Agency staff" in text and "Families kept" in text

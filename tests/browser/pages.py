@@ -59,7 +59,8 @@ def pages_for(user) -> list[str]:
 
 
 def anonymous_pages() -> list[str]:
-    """The pages before signing in: sign in and every step of resetting a password."""
+    """The pages before signing in: sign in, every step of resetting a password, and the
+    accessibility statement, privacy notice and cookies page."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
@@ -70,6 +71,9 @@ def anonymous_pages() -> list[str]:
         reverse("password_reset"),
         reverse("password_reset_done"),
         reverse("password_reset_complete"),
+        reverse("service:accessibility"),
+        reverse("service:privacy"),
+        reverse("service:cookies"),
     ]
     person = get_user_model().objects.filter(is_active=True).order_by("pk").first()
     if person is not None:
@@ -86,7 +90,8 @@ def _board_and_impact_pages(user, owned) -> list[str]:
     from board.models import Challenge
     from impact.models import Evidence, Measure
 
-    urls = [reverse("reminders:account"), reverse("board:report")]
+    urls = [reverse("reminders:account"), reverse("reminders:password_change")]
+    urls.append(reverse("board:report"))
     plan = Plan.objects.filter(published_on__isnull=False).order_by("pk").first()
     if plan is not None:  # as the dashboard and objective pages link to it
         urls.append(f"{reverse('impact:findings')}?plan={plan.pk}")

@@ -66,11 +66,13 @@ def test_colour_since():
         Row(id=2, rag="red"),
         Row(id=3, rag="amber"),
         Row(id=4, rag="green"),
+        Row(id=5, rag="red"),  # added in April
     ]
     assert selectors.colour_since(rows, ends) == {
         1: "since Jan 2026 or earlier",
         2: "since end of Feb 2026",
-        3: "new since 31 Mar 2026",
+        3: "turned amber after 31 Mar 2026",
+        5: "New since 31 Mar 2026",
     }
 
 
@@ -87,4 +89,5 @@ def test_on_a_month_end_since_looks_at_the_month_ends_before_it(clock, story):
     with clock(TODAY):
         data = selectors.dashboard(story.plan, date(2026, 3, 31), selectors.Filters())
     since = {row.ref: text for row, text in data.table}
-    assert since["2.1"] == "new since 28 Feb 2026"  # amber (stale) then; overdue from 2 March
+    # amber (stale) then; overdue from 2 March
+    assert since["2.1"] == "turned red after 28 Feb 2026"

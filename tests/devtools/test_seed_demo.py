@@ -288,3 +288,22 @@ def test_the_demo_has_one_withdrawn_milestone_and_one_corrected_completion(seede
     admin = User.objects.get(username="admin")
     record_demo.add_withdrawal_and_correction(plan, admin=admin, today=NOW.date())
     assert history_counts() == before
+
+
+def test_the_demo_has_a_few_dependencies_and_one_knock_on_today(seeded):
+    from devtools.demo import dependencies as dependency_demo
+    from milestones.models import MilestoneDependency
+    from objectives import explain
+
+    plan, _ = seeded
+    links = MilestoneDependency.objects.filter(milestone__objective__plan=plan)
+    assert links.linked().count() >= 3
+    assert links.filter(removed_on__isnull=False).count() == 1
+    result = selectors.plan_drift(plan, NOW.date())
+    waiting = [m for row in result.objectives for m in row.milestones if m.knock_on_days > 0]
+    assert len(waiting) == 1
+    assert explain.waiting_for(waiting[0]).startswith("Waiting for ")
+    before = history_counts()
+    admin = User.objects.get(username="admin")
+    dependency_demo.add_dependencies(plan, admin=admin, today=NOW.date())
+    assert history_counts() == before

@@ -121,14 +121,15 @@ def test_a_draft_plan_is_unknown_to_the_findings_register_for_anyone_but_adminis
 ):
     plan = plan_world["plan"]
     with clock(date(2025, 9, 1)):
-        draft = factories.make_plan(user=admin_user, published=False)
+        draft = factories.make_plan(user=admin_user, published=False, name="Secret plan")
         client.force_login(leader)
         only = client.get(reverse("impact:findings"))
         hidden = client.get(reverse("impact:findings"), {"plan": draft.pk})
         client.force_login(admin_user)
         shown = client.get(reverse("impact:findings"), {"plan": draft.pk})
     assert only.status_code == 200 and only.context["plan"] == plan
-    assert hidden.status_code == 400 and f"There is no plan {draft.pk}." in hidden.content.decode()
+    assert hidden.status_code == 400 and "Choose a plan from the list" in hidden.content.decode()
+    assert "Secret" not in hidden.content.decode()
     assert shown.status_code == 200
 
 
@@ -449,3 +450,76 @@ def test_changing_a_target_needs_a_reason_and_leaves_past_days_as_they_were(
     assert by_name["A up, renamed"].status == "off_track"  # 61 against a steeper line
     assert {m.name: m.status for m in before}["A up, renamed"] == "on_track"
     assert up.history.latest().history_change_reason == "Board raised the target"
+
+
+def test_the_findings_register_takes_the_date_in_day_month_and_year_boxes(
+    client, clock, plan_world, leader
+):
+    plan = plan_world["plan"]
+    client.force_login(leader)
+    url = reverse("impact:findings")
+    with clock(date(2025, 9, 1)):
+        boxes = {"plan": plan.pk, "as_of_day": "28", "as_of_month": "2", "as_of_year": "2025"}
+        moved = client.get(url, boxes)
+        assert moved.status_code == 302
+        assert moved.url == f"{url}?plan={plan.pk}&as_of=2025-02-28"
+        past = client.get(moved.url).content.decode()
+        today = client.get(url, {**boxes, "as_of_day": "1", "as_of_month": "9"})
+        missing = client.get(url, {**boxes, "as_of_month": ""})
+        unreal = client.get(url, {**boxes, "as_of_day": "30"})
+        future = client.get(url, {**boxes, "as_of_month": "10"})
+        words = client.get(url, {"plan": plan.pk, "as_of": "yesterday"})
+    assert "as it stood on 28 February 2025" in past
+    # the address's date fills the boxes
+    assert 'name="as_of_day" type="text" value="28"' in past.replace(' inputmode="numeric"', "")
+    assert today.status_code == 302 and today.url == f"{url}?plan={plan.pk}"
+    for response, message in (
+        (missing, "Date to show must include a month"),
+        (unreal, "Date to show must be a real date"),
+        (future, "Date to show must be today or in the past"),
+        (words, "The date in the address is not a date: write it like 2026-03-31"),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "<title>Error: Findings register" in html
+        assert 'class="govuk-error-summary"' in html and message in html
+        assert 'name="as_of_day"' in html and "govuk-input--error" in html
+
+
+def test_with_two_plans_and_none_chosen_the_register_asks_which(
+    client, clock, plan_world, leader, admin_user
+):
+    plan = plan_world["plan"]
+    with clock(date(2025, 9, 1)):
+        other = factories.make_plan(user=admin_user, name="Another plan")
+        client.force_login(leader)
+        response = client.get(reverse("impact:findings"))
+        dated = client.get(reverse("impact:findings"), {"as_of": "2025-02-28"})
+        chosen = client.get(
+            reverse("impact:findings"),
+            {"plan": other.pk, "as_of_day": "", "as_of_month": "", "as_of_year": ""},
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose a plan" in html and "There is a problem" not in html
+    for choice in (plan, other):
+        assert f'type="radio" value="{choice.pk}"' in html and choice.name in html
+    assert "Nothing answers this finding" not in html  # no register until a plan is chosen
+    assert dated.status_code == 200 and 'value="28"' in dated.content.decode()
+    assert chosen.status_code == 200 and chosen.context["plan"] == other
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"plan": "x" * 5000},
+        {"plan": "\x00"},
+        {"as_of_day": "\u202e", "as_of_month": "é" * 300, "as_of_year": "99999"},
+        {"as_of": "2025-02-28\n"},
+    ],
+)
+def test_no_query_breaks_the_findings_register(client, clock, plan_world, leader, query):
+    client.force_login(leader)
+    with clock(date(2025, 9, 1)):
+        response = client.get(reverse("impact:findings"), query)
+    assert response.status_code in (200, 302, 400)

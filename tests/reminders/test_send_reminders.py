@@ -63,7 +63,9 @@ def html(message):
 def test_the_owner_gets_overdue_due_soon_and_update_due_in_one_email(morning, clock):
     run(clock)
     email = only("mo")
-    assert email.subject == "1 milestone overdue, 1 due soon, 1 progress update due"
+    assert (
+        email.subject == "Improvement plan: 1 milestone overdue, 1 due soon, 1 progress update due"
+    )
     text = email.body
     objective_11 = morning.objectives["1.1"]
     assert "1.1 Objective 1.1" in text
@@ -92,7 +94,7 @@ def test_the_owner_gets_overdue_due_soon_and_update_due_in_one_email(morning, cl
 def test_an_update_is_due_from_stale_after_days_less_seven(morning, clock):
     run(clock)
     email = only("nat")
-    assert email.subject == "1 progress update due"
+    assert email.subject == "Improvement plan: 1 progress update due"
     assert "Objective 2.1" in email.body  # last update 35 days ago
     assert "Objective 2.2" not in email.body  # 34 days ago: not yet
     assert "Last update 26 January 2026 (35 days ago)" in email.body
@@ -150,7 +152,8 @@ def test_the_leadership_digest_has_the_week(morning, clock):
     run(clock)
     email = only("lee")
     assert email.subject == (
-        "Week to 2 March: 2 objectives turned red, 1 milestone moved later, 1 completion"
+        "Improvement plan: week to 2 March: 2 objectives turned red, 1 milestone moved later, "
+        "1 completion"
     )
     text = email.body
     assert "Objectives that turned red this week: 2" in text
@@ -167,7 +170,9 @@ def test_the_leadership_digest_has_the_week(morning, clock):
 def test_the_administrators_digest_names_objectives_without_an_active_owner(morning, clock):
     run(clock)
     email = only("ada")
-    assert email.subject == "1 objective with no owner, 1 owned by someone who has left"
+    assert email.subject == (
+        "Improvement plan: 1 objective with no owner, 1 owned by someone who has left"
+    )
     assert "3.3 Objective 3.3" in email.body
     assert "3.1 Objective 3.1" in email.body and "owner: Lou Leaver" in email.body
     assert "Objective 3.2" not in email.body and "Objective 4.1" not in email.body
@@ -178,7 +183,7 @@ def test_dry_run_prints_who_would_get_what_and_sends_nothing(morning, clock):
     assert mail.outbox == []
     assert SentEmail.objects.count() == 0
     assert (
-        "would send: Daily reminder to Mo Khan <mo@example.org>: "
+        "would send: Daily reminder to Mo Khan <mo@example.org>: Improvement plan: "
         "1 milestone overdue, 1 due soon, 1 progress update due"
     ) in output
     assert "overdue: 1.1 Objective 1.1: Recruit ten social workers, due 2026-02-25" in output
@@ -230,7 +235,7 @@ def test_a_failed_monday_digest_is_retried_on_tuesday(morning, clock):
     output = run(clock, day=date(2026, 3, 3))
     assert "(retrying the email for 2026-03-02)" in output
     email = only("lee")
-    assert email.subject.startswith("Week to 2 March:")
+    assert email.subject.startswith("Improvement plan: week to 2 March:")
     assert SentEmail.objects.get(person=morning.leader).status == "sent"
 
 
@@ -269,9 +274,34 @@ def test_due_soon_runs_from_today_to_due_soon_days_ahead(db, clock):
             factories.make_milestone(objective, user=admin, title=name, due_date=due)
     run(clock)
     email = only("edge")
-    assert email.subject == "1 milestone overdue, 2 due soon"
+    assert email.subject == "Improvement plan: 1 milestone overdue, 2 due soon"
     assert "Milestone: Due yesterday\n  Was due 1 March 2026 (1 day ago)" in email.body
     assert "Milestone: Due today\n  Due 2 March 2026 (today)" in email.body
     assert "Milestone: Due on the last day\n  Due 12 March 2026 (in 10 days)" in email.body
     assert "Due the day after" not in email.body
     assert "Progress updates due" not in email.body  # started yesterday
+
+
+def test_a_second_plan_with_nothing_to_say_leaves_its_sections_out(morning, clock):
+    with clock(date(2026, 1, 5)):
+        quiet = factories.make_plan(user=morning.admin, name="Quiet plan")
+        factories.make_objective(
+            quiet,
+            user=morning.admin,
+            ref="Q1",
+            owner=morning.nat,
+            starts_on=date(2026, 1, 1),
+            target_date=date(2026, 12, 31),
+        )
+        factories.make_plan(user=morning.admin, name="Empty plan")
+    run(clock)
+    email = only("lee")
+    text = email.body
+    quiet_part = text.split("Quiet plan")[1]
+    assert "Nothing turned red, moved later or was completed this week." in quiet_part
+    for empty_heading in ("this week: 0", "Milestones moved later this week"):
+        assert empty_heading not in quiet_part
+    assert text.count("Objectives that turned red this week:") == 1  # the first plan's
+    assert "Empty plan" not in text and "Empty plan" not in email.alternatives[0][0]
+    html = email.alternatives[0][0]
+    assert html.count("Nothing turned red, moved later or was completed this week.") == 1

@@ -59,7 +59,9 @@ def test_the_reminders_arrive_through_a_real_smtp_server(morning, clock, setting
     ]
     raw = received["mo@example.org"].as_bytes()
     parsed = email.message_from_bytes(raw, policy=policy.default)
-    assert parsed["Subject"] == "1 milestone overdue, 1 due soon, 1 progress update due"
+    assert parsed["Subject"] == (
+        "Improvement plan: 1 milestone overdue, 1 due soon, 1 progress update due"
+    )
     assert parsed["From"] == "Improvement plan <improvement-plan@example.org>"
     text = parsed.get_body(("plain",)).get_content()
     page = parsed.get_body(("html",)).get_content()

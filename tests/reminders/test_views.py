@@ -1,5 +1,6 @@
 """The account page, the administrators' email log and sending an invitation again."""
 
+import re
 from datetime import date
 
 import pytest
@@ -58,6 +59,8 @@ def test_the_email_log_shows_who_what_when_and_the_result(client, admin_user, ma
     assert "Mo_Manager Tester" in page and "1 milestone overdue" in page and "Sent" in page
     assert "Weekly digest for Leadership" in page and "Failed" in page
     assert "Connection unexpectedly closed" in page
+    # when, as the service writes times everywhere: "4 Dec 2026, 4:52pm"
+    assert len(re.findall(r"\d{4}, (?:\d{1,2}:\d{2}[ap]m|midday|midnight)</td>", page)) == 2
     client.force_login(leader)
     assert client.get("/manage/emails/").status_code == 403
 
@@ -76,3 +79,24 @@ def test_an_administrator_can_send_the_invitation_again(client, admin_user):
 def test_visitors_are_sent_to_sign_in(client, db, path):
     response = client.get(path)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("make", "offered"),
+    [
+        (factories.make_manager, False),
+        (factories.make_leader, True),
+        (factories.make_admin, True),
+    ],
+)
+def test_the_weekly_digest_is_offered_only_to_those_who_get_it(client, db, make, offered):
+    person = make("digest_chooser")
+    client.force_login(person)
+    html = client.get("/account/").content.decode()
+    assert ("Send me the weekly digest" in html) is offered
+    assert "Send me a daily reminder" in html
+    response = client.post("/account/", {"daily_reminder": "on", "weekly_digest": "on"})
+    assert response.status_code == 302
+    preference = Preference.objects.get(user=person)
+    assert preference.daily_reminder is True
+    assert preference.weekly_digest is True  # a manager's unseen choice is left as it was

@@ -3,8 +3,9 @@ says the same of it.
 
 Random plans are built through the real services, each change made at its own moment (the clock
 frozen there): objectives, milestones, re-forecasts, completions and their corrections,
-withdrawals, progress updates, leavers, returns and renames, challenges raised, answered and
-closed, measures and their values, evidence, board meetings and findings links. Then, for days
+dependencies between milestones added and removed, withdrawals, progress updates, leavers,
+returns and renames, challenges raised, answered and closed, measures and their values,
+evidence, board meetings and findings links. Then, for days
 before the plan, on event days and today, each surface is read as people read it (pages through
 the test client, the PDF's text, the workbooks, the digest email) and compared with
 ``/api/drift/`` for each objective's RAG, flags, owner and whether the owner had left at D, and
@@ -43,7 +44,8 @@ from impact import services as impact_services
 from impact import value_services as impact_value_services
 from impact.models import Evidence
 from milestones import services as milestone_services
-from milestones.models import Milestone
+from milestones.dependencies import milestone_dependency_add, milestone_dependency_remove
+from milestones.models import Milestone, MilestoneDependency
 from objectives import services as objective_services
 from objectives.drift import FLAGS
 from objectives.models import Objective
@@ -396,6 +398,24 @@ def _one_event(
         else:
             chosen = rng.sample(objectives, k=min(2, len(objectives)))
             rec.link(admin, rng.choice(findings), set(chosen), moment)
+    _link_or_unlink(random.Random(1000 + step), admin, milestones)
+
+
+def _link_or_unlink(side: random.Random, admin, milestones: list[int]) -> None:
+    """On its own stream (the plan's draws stay as they were): now and then one milestone comes
+    to wait for another (refused when it would close a loop), and a link is removed."""
+    if len(milestones) > 1 and side.random() < 0.25:
+        first, second = (Milestone.objects.get(pk=pk) for pk in side.sample(milestones, 2))
+        with suppress(*REFUSED):
+            milestone_dependency_add(
+                user=admin, milestone=first, depends_on=second, reason="Needs it first"
+            )
+    linked = list(MilestoneDependency.objects.linked().filter(milestone_id__in=milestones))
+    if linked and side.random() < 0.08:
+        link = side.choice(linked)
+        milestone_dependency_remove(
+            user=admin, dependency=link, reason="No longer needed", expected_version=link.version
+        )
 
 
 # --- reading the surfaces ----------------------------------------------------------------------
@@ -540,7 +560,8 @@ def pack(client, params):
             row = row_of(record, owner=False)
             row["owner"], row["left"] = owner_words(record["data-owner"])
             evidence = page.ids[f"{record['id']}-evidence"]["text"]
-            row["evidence"] = 0 if "none" in evidence else number_in(evidence)
+            none = evidence.lower().startswith("no evidence")
+            row["evidence"] = 0 if none else number_in(evidence)
             rows[record["data-ref"]] = row
     counts = {
         "summary": {rag: int(page.ids[f"count-{rag}"]["text"]) for rag in RAG_LABELS},
@@ -689,9 +710,9 @@ def digests(day: date):
         ):
             found["counts"][RAG_CODES[label]] = int(now)
             found["before"][RAG_CODES[label]] = int(before)
-        part = message.body.split("Objectives that turned red this week")[1].split(
-            "Milestones moved"
-        )[0]
+        # An empty section is left out of the email.
+        part = message.body.partition("Objectives that turned red this week")[2]
+        part = re.split(r"^(?:Milestones moved later|Completed)", part, maxsplit=1, flags=re.M)[0]
         found["turned_red"] = set(re.findall(r"^- (\S+) ", part, re.M))
     for message in admin:
         body = message.body

@@ -168,7 +168,7 @@ def test_loading_takes_a_fixed_number_of_queries(objective, manager, admin_user)
     with CaptureQueriesContext(connection) as queries:
         records = timeline.load_records(objective)
         entries = timeline.build_timeline(records)
-    assert len(queries) == 5  # three history tables, people, themes
+    assert len(queries) == 6  # four history tables (links too), people, themes
     assert len(entries) == 1 + 5 * 3
 
 

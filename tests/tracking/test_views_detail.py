@@ -124,7 +124,7 @@ def test_the_milestones_table_shows_baseline_forecast_completion_slip_and_replan
     row = html.split(f'id="milestone-{recruit.pk}"')[1].split("</tr>")[0]
     assert "30 Sep 2025" in row and "31 Dec 2025" in row
     assert "69 days overdue" in row
-    assert ">92<" in row  # slip in days
+    assert ">92 days late<" in row  # slip in words
     assert ">1<" in row  # one re-plan
     assert "govuk-tag--red" in row
     induction = story.milestones.get(title="Launch induction")
@@ -151,7 +151,8 @@ def test_the_timeline_shows_who_when_what_and_why(client, story, leader):
     assert "20 Sep 2025" in history
     assert "Description changed from Original description to New description" in history
     assert "Milestone completed" in history
-    assert "Completed on changed from none to 15 January 2026" in history
+    assert "Completed on set to 15 January 2026" in history
+    assert "changed from none" not in history
     assert "Objective created" in history
     assert "Alice_Admin Tester" in history and "Mo_Manager Tester" in history
     # newest first
@@ -302,8 +303,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client, admin_user, manager, as
     large_count = count_queries(client, f"/objectives/{large.pk}/{as_of}")
     assert small_count == large_count
     # 14 before the likely finish, which reads the plan's finished milestones (today, one) or
-    # their history (a past day, one); the rest it takes from the objective's own read.
-    assert large_count <= 15, large_count
+    # their history (a past day, one); the rest it takes from the objective's own read. What
+    # the milestones wait for is one query in the drift read and one for the timeline.
+    assert large_count <= 17, large_count
 
 
 # --- My objectives -------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 // inline script anywhere: the service can send a Content-Security-Policy without
 // 'unsafe-inline'.
 import { initAll } from './govuk-frontend.min.js'
+import { startTimeoutWarning } from './timeout-warning.mjs'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+startTimeoutWarning(document.getElementById('timeout-warning'))

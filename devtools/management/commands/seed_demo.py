@@ -29,6 +29,7 @@ from devtools.demo import milestones as record_demo
 from devtools.demo import people as people_demo
 from devtools.demo import story
 from devtools.demo.board import add_board_cycle
+from devtools.demo.dependencies import add_dependencies
 from devtools.demo.reminders import prepare_demo_emails
 from devtools.demo.story import Handover, MilestoneSpec, ObjectiveSpec, Step, ThemeSpec
 from devtools.events import Action, Event, Timeline
@@ -482,6 +483,7 @@ class Command(BaseCommand):
                 plan = Story(today=today, admin=users["admin"], people=people).build()
                 people_demo.show_accounts_and_drafts(plan, users["admin"])
                 record_demo.add_withdrawal_and_correction(plan, admin=users["admin"], today=today)
+                add_dependencies(plan, admin=users["admin"], today=today)
                 self.report(plan, today, clock.perf_counter() - started)
             prepare_demo_emails(plan, users)
             add_board_cycle(plan, admin=users["admin"], leader=users["leader"], today=today)
