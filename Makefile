@@ -51,11 +51,11 @@ pdf: ## Make sure Debian's Pango, the Liberation fonts and poppler (for the test
 	  else echo "Install the Debian packages $$missing for the board pack PDF"; exit 1; fi; \
 	fi
 
-browser: ## Make sure Debian's Chromium (and poppler's pdfinfo for the print tests) are there
-	@if [ ! -x $(CHROMIUM) ] || ! command -v pdfinfo >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
-	  else echo "Install Chromium and poppler-utils (Debian packages) to run the browser tests"; exit 1; fi; \
+browser: ## Make sure Debian's Chromium, poppler's pdfinfo (print tests) and Java (Nu Html Checker) are there
+	@if [ ! -x $(CHROMIUM) ] || ! command -v pdfinfo >/dev/null || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils default-jre-headless; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils default-jre-headless; \
+	  else echo "Install chromium, poppler-utils and default-jre-headless (Debian packages) to run the browser tests"; exit 1; fi; \
 	fi
 
 REDIS_START := redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
