@@ -189,7 +189,9 @@ class Pack:
     @functools.cached_property
     def likely(self) -> forecasts.PlanForecast:
         """The likely finish at D and the objectives likely to finish after their target."""
-        return forecasts.plan_forecast(self.plan, self.as_of, self.drift.objectives)
+        return forecasts.plan_forecast(
+            self.plan, self.as_of, self.drift.objectives, read=self.drift
+        )
 
     @functools.cached_property
     def rows(self) -> list[PackObjective]:

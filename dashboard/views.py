@@ -123,7 +123,7 @@ def dashboard(request):
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
-        "likely": forecasts.plan_forecast(plan, as_of, data.drift.objectives),
+        "likely": forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift),
         **shown,
     }
     content = render_to_string("dashboard/_dashboard.html", context, request=request)

@@ -69,7 +69,7 @@ def drift_api(request):
         return _error(" ".join(error.messages), 400)
     result = selectors.plan_drift(plan, as_of)
     objectives = [objective_json(r) for r in result.objectives]
-    likely = forecasts.plan_forecast(plan, as_of, result.objectives)
+    likely = forecasts.plan_forecast(plan, as_of, result.objectives, read=result)
     forecasts.add_to_json(objectives, likely)
     fields = panels.drift_api.build(plan, as_of, stale_after_days=result.rules.stale_after_days)
     for name, values in fields.items():

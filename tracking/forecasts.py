@@ -25,6 +25,7 @@ from objectives.forecast import Forecast, Likely, MilestoneRecord
 from objectives.models import Plan
 
 from . import history, live, pastdays
+from .replay import PlanDrift
 
 KIND = "forecast"
 FIRST_DAYS = "first-days"
@@ -70,12 +71,13 @@ def milestones_from(grouped: dict[int, history.Row], as_of: date) -> list[Milest
     return result
 
 
-def _first_days(plan: Plan, ids: list[int]) -> dict[int, date]:
+def _first_days(plan: Plan, ids: list[int], kept: pastdays.Kept | None = None) -> dict[int, date]:
     """Each milestone's first recorded day, kept in Django's cache under the plan's generation
     (a row's first record never changes; the generation keeps a cache that outlived its database
-    from answering for another's rows): one query for the generation, one more for milestones
-    not kept yet."""
-    key = f"{pastdays.PREFIX}:{FIRST_DAYS}:{plan.pk}:{pastdays.generation(plan.pk)}"
+    from answering for another's rows): one query for the generation unless ``kept`` (the
+    plan's kept days as the page read them) is given, one more for milestones not kept yet."""
+    kept = kept or pastdays.kept(plan.pk)
+    key = f"{pastdays.PREFIX}:{FIRST_DAYS}:{plan.pk}:{kept.generation}"
     known = cache.get(key) or {}
     missing = [pk for pk in ids if pk not in known]
     if missing:
@@ -84,34 +86,49 @@ def _first_days(plan: Plan, ids: list[int]) -> dict[int, date]:
     return known
 
 
-def _live_milestones(plan: Plan, as_of: date) -> list[MilestoneRecord]:
-    """The plan's milestones finished by ``as_of``, from the live rows (one query), each with
-    the day it was first recorded."""
-    rows = list(
+def _finished(plan: Plan, as_of: date) -> list[tuple[int, date, date]]:
+    """(id, baseline date, completion date) of the plan's milestones finished by ``as_of`` and
+    not withdrawn by then, from the live rows: one query."""
+    return list(
         Milestone.objects.filter(objective__plan=plan, completed_on__lte=as_of)
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of))
         .values_list("id", "baseline_date", "completed_on")
     )
-    first = _first_days(plan, [pk for pk, _, _ in rows])
+
+
+def _live_milestones(plan: Plan, finished, kept: pastdays.Kept | None) -> list[MilestoneRecord]:
+    """The finished milestones ``(id, baseline, completed)``, each with the day it was first
+    recorded."""
+    first = _first_days(plan, [pk for pk, _, _ in finished], kept)
     return [
         MilestoneRecord(first[pk], baseline, completed)
-        for pk, baseline, completed in rows
+        for pk, baseline, completed in finished
         if pk in first
     ]
 
 
-def reference_class(plan: Plan, as_of: date) -> Forecast:
+def reference_class(plan: Plan, as_of: date, read: PlanDrift | None = None) -> Forecast:
     """The plan's reference class at the end of ``as_of``: today and later from the live rows
     (unless history was recorded after that day, which only a clock set back does); a past day
-    kept, or read from history once."""
+    kept, or read from history once.
+
+    ``read`` is the page's drift of the plan that day (``tracking.selectors``): what its read
+    already found (whether the live rows stand for the day, the kept days' generation, the
+    finished milestones) is not read again."""
+    if read is not None and (read.plan.pk != plan.pk or read.as_of != as_of):
+        read = None
+    kept = read.kept if read is not None else None
     cutoff = history.end_of_day(as_of)
     if as_of >= timezone.localdate():
-        if live.recorded_after(plan, cutoff):
-            found = milestones_from(plan_milestone_records(plan, cutoff), as_of)
+        if (read is not None and read.live) or not live.recorded_after(plan, cutoff):
+            finished = read.finished if read is not None else None
+            if finished is None:
+                finished = _finished(plan, as_of)
+            found = _live_milestones(plan, finished, kept)
         else:
-            found = _live_milestones(plan, as_of)
+            found = milestones_from(plan_milestone_records(plan, cutoff), as_of)
         return forecast.reference_class(found, as_of)
-    kept = pastdays.kept(plan.pk)
+    kept = kept or pastdays.kept(plan.pk)
     found = kept.get_many(KIND, [as_of]).get(as_of)
     if found is None:
         kept.note_day(as_of)
@@ -160,8 +177,14 @@ def apply(stats: Forecast, rows: Iterable[ObjectiveDrift], as_of: date) -> PlanF
     objectives: dict[int, Likely] = {}
     late = []
     if stats.enough:
+        by_due: dict[date, Likely] = {}  # milestones due the same day finish alike
         for row in rows:
-            mine = {m.id: stats.likely(m.due_date, as_of) for m in row.open_milestones}
+            mine = {}
+            for m in row.open_milestones:
+                found = by_due.get(m.due_date)
+                if found is None:
+                    found = by_due[m.due_date] = stats.likely(m.due_date, as_of)
+                mine[m.id] = found
             milestones.update(mine)
             likely = forecast.latest(mine.values())
             if likely is None:
@@ -172,10 +195,13 @@ def apply(stats: Forecast, rows: Iterable[ObjectiveDrift], as_of: date) -> PlanF
     return PlanForecast(as_of, stats, milestones, objectives, late)
 
 
-def plan_forecast(plan: Plan, as_of: date, rows: Sequence[ObjectiveDrift]) -> PlanForecast:
+def plan_forecast(
+    plan: Plan, as_of: date, rows: Sequence[ObjectiveDrift], *, read: PlanDrift | None = None
+) -> PlanForecast:
     """The likely finish at the end of ``as_of`` of ``rows`` (the plan's drift that day, or
-    some of it), from the plan's whole reference class."""
-    return apply(reference_class(plan, as_of), rows, as_of)
+    some of it), from the plan's whole reference class. ``read`` is the drift the rows came
+    from, whose reads the reference class uses rather than reading them again."""
+    return apply(reference_class(plan, as_of, read), rows, as_of)
 
 
 def _iso(value: date | None) -> str | None:

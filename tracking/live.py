@@ -4,14 +4,17 @@ The current rows are what history says at the end of today: every write goes thr
 services, which record history and keep what the rules need (each milestone's ``replan_count``;
 ``manage.py check_history`` verifies it against history). Three queries whatever the size of
 the plan: objectives with their theme's name, owner's account and latest progress update (and
-whether history was recorded after the day, ``recorded_after``), milestones, and what each
-milestone waits for; nothing for the plan's rules (its own row).
+whether history was recorded after the day, ``recorded_after``, and the plan's kept past days,
+``pastdays.kept``), milestones, and what each milestone waits for; nothing for the plan's rules
+(its own row). What the likely finish needs of the same rows (the kept days' generation, the
+milestones finished by the day) comes back with the state, so it reads none of them again.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -21,7 +24,7 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
-from . import history_since
+from . import history_since, pastdays
 from .dependencies import live_predecessors
 from .history import RULE_FIELDS
 from .history_accounts import Account
@@ -100,16 +103,33 @@ def _sql() -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class LiveState:
+    """A plan's state read from the live rows, with what the same reads found for the likely
+    finish (``tracking.forecasts``). Unpacks as ``rules, objectives``, like a replayed state."""
+
+    rules: drift.PlanRules
+    objectives: list[drift.ObjectiveState]
+    kept: pastdays.Kept | None  # the plan's kept past days, asked in the objectives' read
+    # (id, baseline date, completion date) of each of the plan's milestones finished by the day
+    # and not withdrawn by it, whatever its objective's status; None when only some objectives
+    # were read (or none were there to read).
+    finished: list[tuple[int, date, date]] | None
+
+    def __iter__(self):
+        return iter((self.rules, self.objectives))
+
+
 def plan_state(
     plan: Plan,
     as_of: date,
     *,
     objective_ids: list[int] | None = None,
     unless_recorded_after=None,
-) -> tuple[drift.PlanRules, list[drift.ObjectiveState]] | None:
+) -> LiveState | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
     ``as_of`` that is today or later: three reads (objectives with their theme, owner's account
-    and latest update; milestones; what they wait for).
+    and latest update, and the plan's kept past days; milestones; what they wait for).
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
@@ -118,10 +138,11 @@ def plan_state(
     only, only_params = "", []
     if objective_ids is not None:
         if not objective_ids:
-            return rules(plan), []
+            return LiveState(rules(plan), [], None, None)
         only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
         only_params = list(objective_ids)
     day = connection.ops.adapt_datefield_value(as_of)
+    kept_columns, kept_params = pastdays.kept_columns(plan.pk)
     later, later_params = "", []
     if unless_recorded_after is not None:
         condition, later_params = history_since.recorded_after_condition(
@@ -130,8 +151,11 @@ def plan_state(
         later = f", ({condition})"
     with connection.cursor() as cursor:
         cursor.execute(
-            sql["objectives"] + later + sql["objectives_from"] + only,
-            [day, day, *later_params, plan.pk, Objective.Status.WITHDRAWN, *only_params],
+            sql["objectives"] + ", " + kept_columns + later + sql["objectives_from"] + only,
+            [
+                *(day, day, *kept_params, *later_params),
+                *(plan.pk, Objective.Status.WITHDRAWN, *only_params),
+            ],
         )
         rows = cursor.fetchall()
         if unless_recorded_after is not None:
@@ -139,30 +163,28 @@ def plan_state(
                 return None
             rows = [row[:-1] for row in rows]
         if not rows:
-            return rules(plan), []
+            return LiveState(rules(plan), [], None, None)
+        kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
         milestone_rows = cursor.fetchall()
     waits_for = live_predecessors(plan, as_of, objective_ids) if milestone_rows else {}
     milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
+    finished = [] if objective_ids is None else None
     for pk, objective_id, title, baseline, due, completed, replans in milestone_rows:
+        baseline, completed = _day(baseline), _day(completed)
         milestones[objective_id].append(
             drift.MilestoneState(
-                pk,
-                title,
-                _day(baseline),
-                _day(due),
-                _day(completed),
-                (),
-                replans,
-                waits_for.get(pk, ()),
+                pk, title, baseline, _day(due), completed, (), replans, waits_for.get(pk, ())
             )
         )
+        if finished is not None and completed is not None and completed <= as_of:
+            finished.append((pk, baseline, completed))
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []
     for row in rows:
         pk, ref, title, starts_on, target_date, status, theme = row[:7]
-        owner_id, username, first, last, active, last_reported_on, last_update_rag = row[7:]
+        owner_id, username, first, last, active, last_reported_on, last_update_rag = row[7:14]
         owner = Account(username, f"{first} {last}".strip(), bool(active)) if owner_id else None
         states.append(
             drift.ObjectiveState(
@@ -182,4 +204,4 @@ def plan_state(
                 last_update_rag=last_update_rag,
             )
         )
-    return rules(plan), states
+    return LiveState(rules(plan), states, kept, finished)

@@ -26,7 +26,7 @@ generation it has not seen simply finds nothing.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.cache import cache
@@ -98,23 +98,43 @@ class Kept:
         if values:
             cache.set_many({self._key(kind, day): v for day, v in values.items()}, timeout=TIMEOUT)
 
-    def note_day(self, day: date) -> None:
-        """Called before a past day is worked out: writes dated on or before it must bump."""
+    def note_day(self, day: date) -> Kept:
+        """Called before a past day is worked out: writes dated on or before it must bump. The
+        kept days as they are now (with that day as the horizon when it is later)."""
         if self.horizon is None or self.horizon < day:
             _upsert(_horizon_key(self.plan_id), day.toordinal(), bump=False)
+            return replace(self, horizon=day)
+        return self
+
+
+def _keys(plan_id: int) -> tuple[str, str, str]:
+    return (_plan_key(plan_id), ACCOUNTS, _horizon_key(plan_id))
+
+
+def kept_from(plan_id: int, plan_value, accounts_value, horizon_value) -> Kept:
+    """The ``Kept`` of the values of ``plan_id``'s keys (None for a key with no row)."""
+    return Kept(
+        plan_id,
+        f"{plan_value or 0}.{accounts_value or 0}",
+        date.fromordinal(horizon_value) if horizon_value else None,
+    )
 
 
 def kept(plan_id: int) -> Kept:
     """The current generation of ``plan_id``'s kept days (and of accounts), and the latest day
     it has had kept: one query."""
-    keys = (_plan_key(plan_id), ACCOUNTS, _horizon_key(plan_id))
+    keys = _keys(plan_id)
     found = dict(PastGeneration.objects.filter(key__in=keys).values_list("key", "value"))
-    horizon = found.get(keys[2])
-    return Kept(
-        plan_id,
-        f"{found.get(keys[0], 0)}.{found.get(keys[1], 0)}",
-        date.fromordinal(horizon) if horizon else None,
-    )
+    return kept_from(plan_id, *(found.get(key) for key in keys))
+
+
+def kept_columns(plan_id: int) -> tuple[str, list]:
+    """The values of ``kept`` as three columns (SQL and parameters) for a read that asks them
+    alongside its own rows (``tracking.live``); ``kept_from`` makes them a ``Kept``."""
+    table = connection.ops.quote_name(PastGeneration._meta.db_table)
+    key_col, value_col = connection.ops.quote_name("key"), connection.ops.quote_name("value")
+    one = f"(SELECT {value_col} FROM {table} WHERE {key_col} = %s)"  # noqa: S608 (names)
+    return ", ".join([one] * 3), list(_keys(plan_id))
 
 
 def generation(plan_id: int) -> str:

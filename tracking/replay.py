@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
@@ -28,6 +29,9 @@ from .history import (  # noqa: F401 (the replay's names, kept where callers imp
     end_of_day,
 )
 from .history_accounts import ACCOUNT_FIELDS, Account  # noqa: F401 (likewise)
+
+if TYPE_CHECKING:
+    from .pastdays import Kept
 
 User = get_user_model()
 WITHDRAWN = Objective.Status.WITHDRAWN
@@ -48,6 +52,13 @@ class PlanDrift:
     as_of: date
     rules: drift.PlanRules
     objectives: list[drift.ObjectiveDrift]
+    # What the read found beside the drift, for the likely finish (``tracking.forecasts``) to
+    # use rather than read again: whether it came from the live rows (nothing recorded after
+    # the day), the plan's kept past days as it saw them, and the plan's milestones finished by
+    # the day (``tracking.live.LiveState.finished``). None (False) where the read did not.
+    live: bool = False
+    kept: Kept | None = None
+    finished: list[tuple[int, date, date]] | None = None
 
     @property
     def summary(self) -> dict[str, int]:

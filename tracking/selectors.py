@@ -9,7 +9,7 @@ wording ``objectives.explain``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -67,8 +67,8 @@ def _live_or_replayed(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
     if state is None:
         history = PlanHistory(plan, cutoff, objective_ids=objective_ids)
         return history.drift_at(as_of)
-    rules, states = state
-    return PlanDrift(plan, as_of, rules, drift.plan_drift(states, as_of, rules))
+    rows = drift.plan_drift(state.objectives, as_of, state.rules)
+    return PlanDrift(plan, as_of, state.rules, rows, True, state.kept, state.finished)
 
 
 def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.ObjectiveState]]:
@@ -76,7 +76,7 @@ def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.Obj
     if not is_past(as_of):
         state = live.plan_state(plan, as_of, unless_recorded_after=end_of_day(as_of))
         if state is not None:
-            return state
+            return state.rules, state.objectives
     return PlanHistory(plan, end_of_day(as_of)).state_at(as_of)
 
 
@@ -103,19 +103,19 @@ def plan_drifts(
         return full, brief
     kept = kept or pastdays.kept(plan.pk)
     for day, (rules, rows) in kept.get_many("drift", past_full).items():
-        full[day] = PlanDrift(plan, day, rules, rows)
+        full[day] = PlanDrift(plan, day, rules, rows, kept=kept)
     brief.update(kept.get_many("summary", past_brief - set(full)))
     brief.update({d: DaySummary.of(full[d]) for d in past_brief if d in full})
     missing = (past_full - set(full)) | (past_brief - set(brief))
     if missing:
         latest = max(missing)
-        kept.note_day(latest)
+        kept = kept.note_day(latest)
         history = PlanHistory(plan, end_of_day(latest), dated=len(missing) > 1)
         new_full, new_brief = {}, {}
         for day in sorted(missing):
             result = history.drift_at(day)
             if day in past_full:
-                full[day] = result
+                full[day] = replace(result, kept=kept)
                 new_full[day] = (result.rules, result.objectives)
             new_brief[day] = DaySummary.of(result)
             if day in past_brief:
@@ -133,14 +133,19 @@ def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:
     return plan_drifts(plan, {as_of})[0][as_of]
 
 
+def objective_plan_drift(objective: Objective, as_of: date) -> PlanDrift:
+    """The drift at the end of ``as_of`` of the plan with only ``objective`` in it (no row when
+    it was not in the picture): read from its own rows or its own history only."""
+    if not is_past(as_of):
+        return _live_or_replayed(objective.plan, as_of, objective_ids=[objective.pk])
+    history = PlanHistory(objective.plan, end_of_day(as_of), objective_ids=[objective.pk])
+    return history.drift_at(as_of)
+
+
 def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules, object]:
     """One objective's drift at the end of ``as_of`` (None when it was not in the picture),
     with the plan's rules then: read from its own rows or its own history only."""
-    if not is_past(as_of):
-        result = _live_or_replayed(objective.plan, as_of, objective_ids=[objective.pk])
-    else:
-        history = PlanHistory(objective.plan, end_of_day(as_of), objective_ids=[objective.pk])
-        result = history.drift_at(as_of)
+    result = objective_plan_drift(objective, as_of)
     return result.rules, next(iter(result.objectives), None)
 
 

@@ -69,7 +69,8 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     today = timezone.localdate()
     past = as_of < today
     cutoff = selectors.end_of_day(as_of)
-    rules, row = selectors.objective_drift(objective, as_of)
+    read = selectors.objective_plan_drift(objective, as_of)
+    rules, row = read.rules, next(iter(read.objectives), None)
     records = timeline.load_records(objective)
     if past:
         recorded = timeline.objective_as_of(records, cutoff)
@@ -87,7 +88,9 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         objective.is_withdrawn and not permissions.is_administrator(request.user)
     )
     reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
-    likely = forecasts.plan_forecast(objective.plan, as_of, [row] if row and shown else [])
+    likely = forecasts.plan_forecast(
+        objective.plan, as_of, [row] if row and shown else [], read=read
+    )
     context = {
         "objective": objective,
         "shown": shown,

@@ -59,14 +59,14 @@ def test_query_counts_do_not_grow_with_the_plan(client, clock, admin_user, leade
         # The board's comparison and open challenges, and the impact panel's measures and
         # findings, add a fixed handful to the drift's own queries. A past day's generation is
         # read from the database (one query), and the first page to keep a plan's latest day
-        # so far records that day there (one more, once). The likely finish today reads the
-        # finished milestones, checks nothing was recorded after the day and reads the plan's
-        # generation (three), and their first recorded days when not kept yet (one more); a past
-        # day's is kept under that generation (one). The session, the account and its roles
-        # are one query (kit.sessions). The update cycle reads the next board as recorded (one)
-        # and, when there is one, the updates in its window (one more). What milestones wait
-        # for is one query more in the live read and one in a replay.
-        assert cold <= 27
-        assert warm <= 17  # today from the live rows; past days kept
+        # so far records that day there (one more, once). The likely finish takes what the
+        # drift's read found (today the finished milestones and the generation, asked in the
+        # live read; a past day the generation): it reads only the first recorded days not kept
+        # yet (one) and a past day's milestone history once. The session, the account and its
+        # roles are one query (kit.sessions). The update cycle reads the next board as recorded
+        # (one) and, when there is one, the updates in its window (one more). What milestones
+        # wait for is one query more in the live read and one in a replay.
+        assert cold <= 23
+        assert warm <= 13  # today from the live rows; past days kept
         assert warm <= cold
-    assert small_counts["/dashboard/?as_of=2026-03-01"][1] <= 11
+    assert small_counts["/dashboard/?as_of=2026-03-01"][1] <= 10
