@@ -202,16 +202,17 @@ def test_one_is_created_and_the_others_see_the_forms_message(build):
 
 
 def test_a_person_saving_their_email_choices_twice_at_once_gets_one_row():
-    manager = factories.make_manager("race_manager")
-    responses = post_together(_clients(manager), "/account/", {"daily_reminder": "on"})
+    # A leader is offered both choices (the digest is not offered to managers).
+    leader = factories.make_leader("race_leader")
+    responses = post_together(_clients(leader), "/account/", {"daily_reminder": "on"})
     failures = [getattr(r, "status_code", repr(r)) for r in responses]
     assert [f for f in failures if f not in (200, 302)] == []
     for response in responses:
         if response.status_code == 200:
             assert "There is a problem" in response.content.decode()
-    assert Preference.objects.filter(user=manager).count() == 1
-    assert Preference.objects.get(user=manager).daily_reminder is True
-    assert Preference.objects.get(user=manager).weekly_digest is False
+    assert Preference.objects.filter(user=leader).count() == 1
+    assert Preference.objects.get(user=leader).daily_reminder is True
+    assert Preference.objects.get(user=leader).weekly_digest is False
 
 
 def test_themes_renamed_to_the_same_name_at_once_keep_one_and_tell_the_rest():
