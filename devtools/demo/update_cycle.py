@@ -46,10 +46,11 @@ def add_updates_for_next_board(plan, *, today: date) -> int:
     cycle = update_cycle.update_cycle(plan, today)
     if cycle is None:
         return 0
-    now = timezone.now()
-    moment = min(
-        datetime.combine(today, time(9), tzinfo=timezone.get_default_timezone()),
-        now - timedelta(minutes=5),
+    zone = timezone.get_default_timezone()
+    # Recorded on the day itself, never in the future: 9am, or earlier today if it is not yet 9.
+    moment = max(
+        datetime.combine(today, time(0), tzinfo=zone),
+        min(datetime.combine(today, time(9), tzinfo=zone), timezone.now() - timedelta(minutes=5)),
     )
     reported = 0
     for n, row in enumerate(cycle.missing):
