@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from dashboard import rows as dashboard_rows
 from dashboard import selectors as dashboard_selectors
 from dashboard.dates import month_ends
 from impact import summary_selectors as impact_summary_selectors
@@ -192,6 +193,11 @@ class Pack:
         return forecasts.plan_forecast(
             self.plan, self.as_of, self.drift.objectives, read=self.drift
         )
+
+    @functools.cached_property
+    def likely_late_items(self):
+        """The objectives likely to finish after their target, drawn as list items."""
+        return dashboard_rows.likely_late(self.likely, as_of=self.as_of)
 
     @functools.cached_property
     def rows(self) -> list[PackObjective]:

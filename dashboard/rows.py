@@ -100,3 +100,15 @@ def owner_rows(rows: list[ObjectiveDrift], *, past: date | None) -> SafeString:
     """One owner's objectives: ref, objective and theme, status, what needs attention, the
     milestone furthest behind, last update."""
     return draw(ROW_TEMPLATES[1], [(row, {"past": past}) for row in rows])
+
+
+def likely_late(likely, *, as_of: date, past: date | None = None, link: bool = False) -> SafeString:
+    """The objectives likely to finish after their target (``likely.late``, from
+    ``tracking.forecasts``), one list item each, linked to their pages when ``link``."""
+    return draw(
+        "includes/_likely_late_item.html",
+        [
+            (row, {"when": when, "as_of": as_of, "past": past, "link": link})
+            for row, when in likely.late
+        ],
+    )

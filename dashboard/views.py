@@ -123,9 +123,13 @@ def dashboard(request):
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
-        "likely": forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift),
         **shown,
     }
+    likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)
+    context["likely"] = likely
+    context["late_items"] = rows.likely_late(
+        likely, as_of=as_of, past=as_of if data.is_past else None, link=True
+    )
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
     impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
     context = {"form": form, "data": data, "content": content, "impact_panel": impact}
