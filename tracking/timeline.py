@@ -158,6 +158,12 @@ def records_key(records: ObjectiveRecords, *parts) -> str:
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
+def mark_key(mark: tuple, *parts) -> str:
+    """The same for a page that has not read the records: a digest of their mark
+    (``tracking.history_since.objective_mark``), which changes with any of them, and ``parts``."""
+    return hashlib.blake2b(repr(("mark", mark, parts)).encode(), digest_size=16).hexdigest()
+
+
 # ---------------------------------------------------------------------------------------------
 # The timeline
 # ---------------------------------------------------------------------------------------------

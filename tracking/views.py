@@ -17,7 +17,7 @@ from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
 
-from . import forecasts, panels, selectors, timeline, trend, worklist
+from . import forecasts, history_since, panels, selectors, timeline, trend, worklist
 
 
 @require_GET
@@ -71,12 +71,20 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     cutoff = selectors.end_of_day(as_of)
     read = selectors.objective_plan_drift(objective, as_of)
     rules, row = read.rules, next(iter(read.objectives), None)
-    records = timeline.load_records(objective)
+    parts = (as_of, today, past, FRAGMENTS_VERSION)
     if past:
+        records = timeline.load_records(objective)
         recorded = timeline.objective_as_of(records, cutoff)
         shown = _shown_from_history(recorded, records) if recorded else None
+        records_key = timeline.records_key(records, *parts)
+        first_recorded = timeline.first_recorded(records)
     else:
+        # The fragments drawn from the records are kept under a mark of them: the records
+        # are read only when one of them is drawn anew.
+        records = SimpleLazyObject(lambda: timeline.load_records(objective))
         shown = _shown_from_objective(objective)
+        records_key = timeline.mark_key(history_since.objective_mark(objective), *parts)
+        first_recorded = None  # shown only when the objective was not there yet
     if shown and row:  # the owner's account as it stood at D, as drift reads it
         shown["owner"] = row.state.owner_name if row.state.owner_id else ""
         shown["owner_active"] = row.state.owner_active
@@ -104,7 +112,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "likely": likely,
         "likely_finish": likely.objectives.get(row.id) if row else None,
-        "updates": timeline.updates_as_of(records, cutoff),
+        "updates": SimpleLazyObject(lambda: timeline.updates_as_of(records, cutoff)),
         # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
         "timeline": SimpleLazyObject(
             lambda: timeline.build_timeline(records, until=cutoff if past else None)
@@ -112,11 +120,11 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "trend": SimpleLazyObject(
             lambda: trend.milestone_trend(objective, as_of, rows=records.milestones)
         ),
-        "records_key": timeline.records_key(records, as_of, today, past, FRAGMENTS_VERSION),
-        "first_recorded": timeline.first_recorded(records),
+        "records_key": records_key,
+        "first_recorded": first_recorded,
         "can_edit": can_edit,
         "update_form": ProgressUpdateForm() if can_edit else None,
-        "withdrawals": selectors.withdrawals(objective),
+        "withdrawals": SimpleLazyObject(lambda: selectors.withdrawals(objective)),
     }
     # The board's challenges and the impact's findings and measures, read when drawn.
     context.update(panels.objective_page.lazy(request, objective, as_of, past, rules))

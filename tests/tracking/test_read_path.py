@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from milestones import dependencies as milestone_dependencies
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from objectives import services as objective_services
@@ -381,3 +382,38 @@ def test_the_objective_page_draws_its_timeline_and_trend_afresh_after_a_change(
     assert "Venue moved" in after
     assert "20 March 2026" in after.split('id="history"', 1)[-1] or "20 March 2026" in after
     assert "Morgan" in renamed
+
+
+def test_the_objective_page_names_what_its_milestones_wait_for_afresh(
+    client, clock, admin_user, manager, leader
+):
+    """The timeline names the milestone a link waits for (in another objective) and the people
+    who made each change: a rename of either shows at once, though this objective's own
+    records did not change."""
+    with clock(date(2026, 1, 5)):
+        plan = factories.make_plan(user=admin_user)
+        objective = factories.make_objective(plan, user=admin_user, owner=manager, ref="1.1")
+        other = factories.make_objective(plan, user=admin_user, owner=manager, ref="2.1")
+        waiting = factories.make_milestone(objective, user=admin_user, title="Panel convened")
+        waited = factories.make_milestone(other, user=admin_user, title="Venue booked")
+        milestone_dependencies.milestone_dependency_add(
+            user=admin_user, milestone=waiting, depends_on=waited, reason="Needs a room"
+        )
+    client.force_login(leader)
+    with clock(date(2026, 1, 6)):
+        before = client.get(f"/objectives/{objective.pk}/").content.decode()
+        milestone_services.milestone_update_title(
+            milestone=waited, user=admin_user, title="Hall booked"
+        )
+        retitled = client.get(f"/objectives/{objective.pk}/").content.decode()
+        admin_user.last_name = "Renamed-Administrator"
+        admin_user.save()
+        renamed = client.get(f"/objectives/{objective.pk}/").content.decode()
+    before, retitled, renamed = (
+        html.split('id="history"', 1)[1] for html in (before, retitled, renamed)
+    )
+    assert "2.1 \u2018Venue booked\u2019" in before
+    assert "2.1 \u2018Hall booked\u2019" in retitled
+    assert "Venue booked" not in retitled
+    assert "Renamed-Administrator" not in retitled
+    assert "Renamed-Administrator" in renamed
