@@ -15,5 +15,10 @@ class BoardConfig(AppConfig):
         dashboard_panels.dashboard.register("board", dashboard.panel)
         dashboard_panels.dashboard.register("update_cycle", update_cycle.dashboard_panel)
         tracking_panels.drift_api_plan.register("board", update_cycle.api_board)
-        tracking_panels.objective_page.register("challenges", panels.objective_challenges)
+        tracking_panels.objective_page.register(
+            "challenges",
+            panels.objective_challenges,
+            marks=panels.objective_challenges_marks,
+            templates=panels.OBJECTIVE_CHALLENGES_TEMPLATES,
+        )
         tracking_panels.worklist.register("waiting_challenges", panels.waiting_challenges)

@@ -4,7 +4,17 @@ signed-in owner's answer on their worklist. Their templates only draw what these
 
 from __future__ import annotations
 
+from django.db import connection
+
+from tracking.history_since import latest_record_sql
+
 from . import selectors, services
+from .models import Challenge
+
+OBJECTIVE_CHALLENGES_TEMPLATES = (
+    "board/_objective_challenges.html",
+    "board/_challenge_question.html",
+)
 
 
 def objective_challenges(request, objective, as_of, past, rules) -> dict:
@@ -35,6 +45,14 @@ def objective_challenges(request, objective, as_of, past, rules) -> dict:
         and not objective.is_withdrawn
         and selectors.plan_visible_to(objective.plan, user),
     }
+
+
+def objective_challenges_marks(objective) -> list[tuple[str, list]]:
+    """What the objective page's challenges show, in brief (see ``kit.panels``): the latest
+    record of the objective's challenges. The people named and who may do what (their roles,
+    the objective, its plan) are in the page's own mark and key."""
+    q = connection.ops.quote_name
+    return [(latest_record_sql(Challenge, f"{q('objective_id')} = %s"), [objective.pk])]
 
 
 def waiting_challenges(request) -> list:

@@ -11,5 +11,10 @@ class ImpactConfig(AppConfig):
 
         from . import measure_selectors, panels
 
-        tracking_panels.objective_page.register("impact", panels.objective_panel)
+        tracking_panels.objective_page.register(
+            "impact",
+            panels.objective_panel,
+            marks=panels.objective_panel_marks,
+            templates=panels.OBJECTIVE_PANEL_TEMPLATES,
+        )
         tracking_panels.drift_api.register("measures", measure_selectors.measures_json)

@@ -5,10 +5,22 @@ Their templates only draw what these read."""
 
 from __future__ import annotations
 
+from django.db import connection
+
 from objectives import permissions
+from tracking.history_since import latest_record_sql, recorded_ids_sql
 
 from . import charts, measure_selectors, selectors, summary_selectors, value_services
 from .measure_rules import LABELS, STATUSES
+from .models import Evidence, Finding, Measure, MeasureValue, ObjectiveFinding
+
+OBJECTIVE_PANEL_TEMPLATES = (
+    "impact/_objective_impact.html",
+    "impact/_objective_panel.html",
+    "impact/_measure_tag.html",
+    "impact/_measure_chart.svg.html",
+    "includes/_chart_text.svg.html",
+)
 
 
 def objective_panel(request, objective, as_of, past, rules) -> dict:
@@ -32,6 +44,23 @@ def objective_panel(request, objective, as_of, past, rules) -> dict:
         # the values this person may correct or withdraw now (none on a past day's page)
         "changeable": value_services.values_changeable_by(user, objective) if can_edit else set(),
     }
+
+
+def objective_panel_marks(objective) -> list[tuple[str, list]]:
+    """What the objective page's panel shows, in brief (see ``kit.panels``): the latest record
+    of the objective's finding links, measures, their values and evidence, and of its plan's
+    findings. The rest it shows (the objective, its milestones and updates, people) is in the
+    page's own mark."""
+    q = connection.ops.quote_name
+    mine = f"{q('objective_id')} = %s"
+    measures = recorded_ids_sql(Measure, mine)
+    return [
+        (latest_record_sql(ObjectiveFinding, mine), [objective.pk]),
+        (latest_record_sql(Finding, f"{q('plan_id')} = %s"), [objective.plan_id]),
+        (latest_record_sql(Measure, mine), [objective.pk]),
+        (latest_record_sql(MeasureValue, f"{q('measure_id')} IN ({measures})"), [objective.pk]),
+        (latest_record_sql(Evidence, mine), [objective.pk]),
+    ]
 
 
 def dashboard_panel(plan, as_of, *, drift=None, measures=None) -> dict:

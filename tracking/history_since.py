@@ -122,47 +122,61 @@ def recorded_mark(day: date) -> str:
 # --- what an objective's page draws from the record ----------------------------------------------
 
 
+def latest_record_sql(model, where: str) -> str:
+    """A scalar subquery: the latest history id of ``model`` among its records matching
+    ``where`` (SQL on its history table, with ``%s`` for parameters), for a mark."""
+    q = connection.ops.quote_name
+    table = q(model.history.model._meta.db_table)
+    return f"(SELECT MAX({q('history_id')}) FROM {table} WHERE {where})"  # noqa: S608 (model names)
+
+
+def recorded_ids_sql(model, where: str) -> str:
+    """A subquery: the ids of ``model``'s rows with a record matching ``where`` (SQL on its
+    history table), for a mark of records that belong to them."""
+    q = connection.ops.quote_name
+    table = q(model.history.model._meta.db_table)
+    return f"SELECT {q('id')} FROM {table} WHERE {where}"  # noqa: S608 (model names)
+
+
 @functools.cache
 def _objective_mark_sql() -> str:
     from milestones.models import Milestone, MilestoneDependency
-    from objectives.models import Objective, ProgressUpdate, Theme
+    from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
     q = connection.ops.quote_name
-    hid, pk = q("history_id"), q("id")
-    live_milestones = q(Milestone._meta.db_table)
+    pk, live_milestones = q("id"), q(Milestone._meta.db_table)
     links = q(MilestoneDependency.history.model._meta.db_table)
     own = f"SELECT {pk} FROM {live_milestones} WHERE {q('objective_id')} = %s"  # noqa: S608
     # The milestones its milestones ever waited for (a link names them and their objectives).
     waited = f"SELECT {q('depends_on_id')} FROM {links} WHERE {q('milestone_id')} IN ({own})"  # noqa: S608
-    milestones = f"{q('objective_id')} = %s OR {pk} IN ({waited})"
     objectives = (
         f"{pk} = %s OR {pk} IN (SELECT {q('objective_id')} FROM {live_milestones} "  # noqa: S608
         f"WHERE {pk} IN ({waited}))"
     )
-
-    def latest(model, where: str) -> str:
-        table = q(model.history.model._meta.db_table)
-        return f"(SELECT MAX({hid}) FROM {table} WHERE {where})"  # noqa: S608 (model names)
-
     marks = (
-        latest(Objective, objectives),
-        latest(Milestone, milestones),
-        latest(ProgressUpdate, f"{q('objective_id')} = %s"),
-        latest(MilestoneDependency, f"{q('milestone_id')} IN ({own})"),
-        latest(Theme, f"{q('plan_id')} = %s"),
-        latest(User, "1 = 1"),
+        latest_record_sql(Objective, objectives),
+        latest_record_sql(Milestone, f"{q('objective_id')} = %s OR {pk} IN ({waited})"),
+        latest_record_sql(ProgressUpdate, f"{q('objective_id')} = %s"),
+        latest_record_sql(MilestoneDependency, f"{q('milestone_id')} IN ({own})"),
+        latest_record_sql(Theme, f"{q('plan_id')} = %s"),
+        latest_record_sql(Plan, f"{pk} = %s"),
+        latest_record_sql(User, "1 = 1"),
     )
     return "SELECT " + ", ".join(marks)
 
 
-def objective_mark(objective) -> tuple:
+def objective_mark(objective, extra: list[tuple[str, list]] = ()) -> tuple:
     """A fingerprint of everything an objective's history, timeline and trend are drawn from
     (one query): the latest history id of the objective, of its milestones and progress updates
     and what its milestones wait for, of the milestones they waited for and their objectives
-    (a link names them), of its plan's themes and of every account (a timeline names people).
-    History is never edited, so the mark changes whenever one of them is recorded."""
+    (a link names them), of its plan and the plan's themes and of every account (a timeline
+    names people); then the values of ``extra`` (scalar subqueries with their parameters: the
+    marks of the page's panels). History is never edited, so the mark changes whenever one of
+    them is recorded."""
     pk = objective.pk
-    params = [pk] * 6 + [objective.plan_id]
+    sql = _objective_mark_sql() + "".join(f", {part}" for part, _ in extra)
+    params = [pk] * 6 + [objective.plan_id, objective.plan_id]
+    params += [value for _, values in extra for value in values]
     with connection.cursor() as cursor:
-        cursor.execute(_objective_mark_sql(), params)
+        cursor.execute(sql, params)
         return tuple(value or 0 for value in cursor.fetchone())

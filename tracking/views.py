@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from kit import roles
 from kit.formatting import person_name
 from objectives import drafts, drift, explain, permissions
 from objectives.forms import AsOfForm, ProgressUpdateForm
@@ -72,6 +73,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     read = selectors.objective_plan_drift(objective, as_of)
     rules, row = read.rules, next(iter(read.objectives), None)
     parts = (as_of, today, past, FRAGMENTS_VERSION)
+    panels_key = None  # the panels are drawn each time unless kept under a key (today)
     if past:
         records = timeline.load_records(objective)
         recorded = timeline.objective_as_of(records, cutoff)
@@ -83,8 +85,16 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         # are read only when one of them is drawn anew.
         records = SimpleLazyObject(lambda: timeline.load_records(objective))
         shown = _shown_from_objective(objective)
-        records_key = timeline.mark_key(history_since.objective_mark(objective), *parts)
+        page_panels = panels.objective_page
+        extra = page_panels.marks(objective) if page_panels.marked() else None
+        mark = history_since.objective_mark(objective, extra or [])
+        records_key = timeline.mark_key(mark, objective.pk, *parts)
         first_recorded = None  # shown only when the objective was not there yet
+        if extra is not None:  # the panels too, with who is asking and what they may do
+            user = request.user
+            asking = (user.pk, user.is_superuser, sorted(roles.group_names(user)), rules)
+            digest = page_panels.templates_digest()
+            panels_key = timeline.mark_key(mark, objective.pk, *parts, *asking, digest)
     if shown and row:  # the owner's account as it stood at D, as drift reads it
         shown["owner"] = row.state.owner_name if row.state.owner_id else ""
         shown["owner_active"] = row.state.owner_active
@@ -121,6 +131,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
             lambda: trend.milestone_trend(objective, as_of, rows=records.milestones)
         ),
         "records_key": records_key,
+        "panels_key": panels_key,
         "first_recorded": first_recorded,
         "can_edit": can_edit,
         "update_form": ProgressUpdateForm() if can_edit else None,

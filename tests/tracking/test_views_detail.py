@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from board import services as board_services
 from milestones import services as milestone_services
 from objectives import services
 from tests import factories
@@ -305,13 +306,14 @@ def test_the_page_runs_a_fixed_number_of_queries(client, admin_user, manager, as
     # Drawn the first time: the likely finish reads the plan's finished milestones (today,
     # one) or their history (a past day, one); the rest it takes from the objective's own read.
     # What the milestones wait for is one query in the drift read and one for the timeline.
-    # Today the records' mark is one more.
+    # Today the page's mark is one more.
     assert first[1] == (18 if not as_of else 16), first
-    # Drawn before: today the history, timeline, trend, updates and withdrawals are kept under
-    # the records' mark, so the six reads of the records and the withdrawals' are left out; a
-    # past day still reads the records (the objective as it stood comes from them), and its
-    # drift and likely finish are kept days.
-    assert again[1] == (12 if not as_of else 14), again
+    # Drawn before: today the history, timeline, trend, updates, withdrawals and the panels
+    # (findings, measures, evidence, challenges) are kept under the page's mark, so the six
+    # reads of the records, the withdrawals' and the panels' five are left out; a past day
+    # still reads the records (the objective as it stood comes from them) and draws its panels,
+    # and its drift and likely finish are kept days.
+    assert again[1] == (7 if not as_of else 14), again
 
 
 def test_a_write_elsewhere_in_the_plan_leaves_the_page_drawn(client, story, admin_user, leader):
@@ -321,6 +323,24 @@ def test_a_write_elsewhere_in_the_plan_leaves_the_page_drawn(client, story, admi
     before = count_queries(client, f"/objectives/{story.pk}/")
     factories.make_update(other, user=admin_user, reported_on=date(2026, 3, 9))
     assert count_queries(client, f"/objectives/{story.pk}/") == before
+
+
+def test_the_panels_kept_drawn_show_each_person_what_they_may_do_and_every_change(
+    client, story, admin_user, manager, leader
+):
+    url = f"/objectives/{story.pk}/"
+    assert "Add evidence" not in page(client, leader, url)[1]  # drawn for a leader first
+    assert "Add evidence" in page(client, manager, url)[1]  # the owner may add evidence
+    assert "Add a measure" not in page(client, manager, url)[1]
+    assert "Add a measure" in page(client, admin_user, url)[1]
+    factories.make_measure(story, user=admin_user, name="Caseloads under 18")
+    assert "Caseloads under 18" in page(client, leader, url)[1]
+    board_services.challenge_raise(user=leader, objective=story, question="Why the delay?")
+    assert "Why the delay?" in page(client, leader, url)[1]
+    leader.first_name = "Rowan"
+    leader.save()
+    challenges = page(client, admin_user, url)[1].split('id="challenges"', 1)[1]
+    assert "Rowan" in challenges.split('id="history"', 1)[0]  # the one who asked, renamed
 
 
 # --- My objectives -------------------------------------------------------------------------
