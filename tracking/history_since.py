@@ -149,13 +149,15 @@ def _objective_mark_sql() -> str:
     own = f"SELECT {pk} FROM {live_milestones} WHERE {q('objective_id')} = %s"  # noqa: S608
     # The milestones its milestones ever waited for (a link names them and their objectives).
     waited = f"SELECT {q('depends_on_id')} FROM {links} WHERE {q('milestone_id')} IN ({own})"  # noqa: S608
-    objectives = (
-        f"{pk} = %s OR {pk} IN (SELECT {q('objective_id')} FROM {live_milestones} "  # noqa: S608
-        f"WHERE {pk} IN ({waited}))"
+    waited_objectives = (
+        f"SELECT {q('objective_id')} FROM {live_milestones} WHERE {pk} IN ({waited})"  # noqa: S608
     )
+    # One subquery for each condition (not one with OR), so each can use its index.
     marks = (
-        latest_record_sql(Objective, objectives),
-        latest_record_sql(Milestone, f"{q('objective_id')} = %s OR {pk} IN ({waited})"),
+        latest_record_sql(Objective, f"{pk} = %s"),
+        latest_record_sql(Objective, f"{pk} IN ({waited_objectives})"),
+        latest_record_sql(Milestone, f"{q('objective_id')} = %s"),
+        latest_record_sql(Milestone, f"{pk} IN ({waited})"),
         latest_record_sql(ProgressUpdate, f"{q('objective_id')} = %s"),
         latest_record_sql(MilestoneDependency, f"{q('milestone_id')} IN ({own})"),
         latest_record_sql(Theme, f"{q('plan_id')} = %s"),
@@ -163,6 +165,20 @@ def _objective_mark_sql() -> str:
         latest_record_sql(User, "1 = 1"),
     )
     return "SELECT " + ", ".join(marks)
+
+
+def plan_milestones_mark(plan_id: int) -> tuple[str, list]:
+    """The latest record of any milestone of the plan (a scalar subquery for ``extra``): what
+    the plan's likely finish is worked out from (tracking.forecasts)."""
+    from milestones.models import Milestone
+    from objectives.models import Objective
+
+    q = connection.ops.quote_name
+    plan = f"SELECT {q('id')} FROM {q(Objective._meta.db_table)} WHERE {q('plan_id')} = %s"  # noqa: S608
+    return latest_record_sql(Milestone, f"{q('objective_id')} IN ({plan})"), [plan_id]
+
+
+MARK_SIZE = 9  # the values of objective_mark before its extra ones
 
 
 def objective_mark(objective, extra: list[tuple[str, list]] = ()) -> tuple:

@@ -33,7 +33,9 @@ def my_objectives(request):
 
 
 _AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
-FRAGMENTS_VERSION = 2  # change with objectives/_trend.html, _timeline.html or _updates.html
+# Change with objectives/_trend.html, _timeline.html, _updates.html, _likely_finish.html or
+# milestones/_withdrawn.html (the panels' keys have their templates' digest).
+FRAGMENTS_VERSION = 3
 
 
 @require_GET
@@ -73,7 +75,8 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     read = selectors.objective_plan_drift(objective, as_of)
     rules, row = read.rules, next(iter(read.objectives), None)
     parts = (as_of, today, past, FRAGMENTS_VERSION)
-    panels_key = None  # the panels are drawn each time unless kept under a key (today)
+    # The likely finish and the panels are drawn each time unless kept under a key (today).
+    likely_key = panels_key = None
     if past:
         records = timeline.load_records(objective)
         recorded = timeline.objective_as_of(records, cutoff)
@@ -87,9 +90,15 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         shown = _shown_from_objective(objective)
         page_panels = panels.objective_page
         extra = page_panels.marks(objective) if page_panels.marked() else None
-        mark = history_since.objective_mark(objective, extra or [])
-        records_key = timeline.mark_key(mark, objective.pk, *parts)
+        plan_milestones = history_since.plan_milestones_mark(objective.plan_id)
+        mark = history_since.objective_mark(objective, [plan_milestones, *(extra or [])])
+        records_mark = mark[: history_since.MARK_SIZE]
+        records_key = timeline.mark_key(records_mark, objective.pk, *parts)
         first_recorded = None  # shown only when the objective was not there yet
+        if row:  # the likely finish: the plan's milestones, and this one's open ones
+            dates = [(m.id, m.due_date) for m in row.open_milestones]
+            mine = (mark[history_since.MARK_SIZE], read.live, dates)
+            likely_key = timeline.mark_key(mine, objective.pk, *parts)
         if extra is not None:  # the panels too, with who is asking and what they may do
             user = request.user
             asking = (user.pk, user.is_superuser, sorted(roles.group_names(user)), rules)
@@ -106,8 +115,10 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         objective.is_withdrawn and not permissions.is_administrator(request.user)
     )
     reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
-    likely = forecasts.plan_forecast(
-        objective.plan, as_of, [row] if row and shown else [], read=read
+    likely = SimpleLazyObject(
+        lambda: forecasts.plan_forecast(
+            objective.plan, as_of, [row] if row and shown else [], read=read
+        )
     )
     context = {
         "objective": objective,
@@ -121,7 +132,8 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "red_reasons": [r["text"] for r in reasons if r["rag"] == drift.RED],
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "likely": likely,
-        "likely_finish": likely.objectives.get(row.id) if row else None,
+        "likely_finish": SimpleLazyObject(lambda: likely.objectives.get(row.id)) if row else None,
+        "likely_key": likely_key,
         "updates": SimpleLazyObject(lambda: timeline.updates_as_of(records, cutoff)),
         # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
         "timeline": SimpleLazyObject(

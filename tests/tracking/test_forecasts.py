@@ -163,6 +163,24 @@ def test_the_objective_page_today_and_on_a_past_day(client, clock, leader, plan)
     assert "Likely to finish around" not in past.content.decode()
 
 
+def test_the_objective_page_shows_a_new_likely_finish_when_another_objective_finishes_one(
+    client, clock, leader, plan
+):
+    """The likely finish is kept drawn under the plan's milestones' latest record: a milestone
+    finished in another objective of the plan changes it at once."""
+    objective = plan.objectives.get(ref="2.1")
+    client.force_login(leader)
+    with clock(TODAY):
+        before = client.get(f"/objectives/{objective.pk}/").content.decode()
+        done = plan.objectives.get(ref="1.1")
+        add_finished(done, first=FIRST, planned=20, taken=60, title="Slow step")
+        after = client.get(f"/objectives/{objective.pk}/").content.decode()
+    assert "A forecast from the 10 milestones" in before
+    assert "A forecast from the 11 milestones" in after
+    assert "Likely to finish around 10 August 2026" in before
+    assert "Likely to finish around 10 August 2026" not in after
+
+
 def test_the_dashboard_counts_and_lists_objectives_likely_after_target(client, clock, leader, plan):
     client.force_login(leader)
     with clock(TODAY):
