@@ -33,8 +33,9 @@ def my_objectives(request):
 
 
 _AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
-# Change with objectives/_trend.html, _timeline.html, _updates.html, _likely_finish.html or
-# milestones/_withdrawn.html (the panels' keys have their templates' digest).
+# Change with objectives/_trend.html, _timeline.html, _updates.html, _likely_finish.html,
+# _milestones_table.html or milestones/_withdrawn.html (the panels' keys have their templates'
+# digest).
 FRAGMENTS_VERSION = 3
 
 
@@ -111,9 +112,8 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         account = selectors.owner_at(objective, recorded["owner_id"], as_of)
         shown["owner"], shown["owner_active"] = account.name, account.is_active
     can_edit = not past and permissions.can_edit_objective(request.user, objective)
-    can_edit = can_edit and not (
-        objective.is_withdrawn and not permissions.is_administrator(request.user)
-    )
+    administrator = permissions.is_administrator(request.user)
+    can_edit = can_edit and not (objective.is_withdrawn and not administrator)
     reasons = explain.explain_drift(row, rules, as_of) if row and shown else []
     likely = SimpleLazyObject(
         lambda: forecasts.plan_forecast(
@@ -146,6 +146,12 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "panels_key": panels_key,
         "first_recorded": first_recorded,
         "can_edit": can_edit,
+        # The milestones table shows only the drift read's rows and these: kept under them.
+        "milestones_key": timeline.mark_key(
+            (row and row.milestones, shown and shown["ref"], can_edit, administrator, rules),
+            objective.pk,
+            *parts,
+        ),
         "update_form": ProgressUpdateForm() if can_edit else None,
         "withdrawals": SimpleLazyObject(lambda: selectors.withdrawals(objective)),
     }
