@@ -122,12 +122,17 @@ def recorded_mark(day: date) -> str:
 # --- what an objective's page draws from the record ----------------------------------------------
 
 
-def latest_record_sql(model, where: str) -> str:
+def latest_record_sql(model, where: str | None = None) -> str:
     """A scalar subquery: the latest history id of ``model`` among its records matching
-    ``where`` (SQL on its history table, with ``%s`` for parameters), for a mark."""
+    ``where`` (SQL on its history table, with ``%s`` for parameters; all when None), for a
+    mark. With ``where``, the id is read as ``history_id + 0``: the database then finds the
+    few matching records by the index of their condition, rather than walking the history
+    table's newest records back (all plans') until one matches."""
     q = connection.ops.quote_name
-    table = q(model.history.model._meta.db_table)
-    return f"(SELECT MAX({q('history_id')}) FROM {table} WHERE {where})"  # noqa: S608 (model names)
+    table, hid = q(model.history.model._meta.db_table), q("history_id")
+    if where is None:
+        return f"(SELECT MAX({hid}) FROM {table})"  # noqa: S608 (model names)
+    return f"(SELECT MAX({hid} + 0) FROM {table} WHERE {where})"  # noqa: S608 (model names)
 
 
 def recorded_ids_sql(model, where: str) -> str:
@@ -162,7 +167,7 @@ def _objective_mark_sql() -> str:
         latest_record_sql(MilestoneDependency, f"{q('milestone_id')} IN ({own})"),
         latest_record_sql(Theme, f"{q('plan_id')} = %s"),
         latest_record_sql(Plan, f"{pk} = %s"),
-        latest_record_sql(User, "1 = 1"),
+        latest_record_sql(User),
     )
     return "SELECT " + ", ".join(marks)
 

@@ -9,9 +9,11 @@ wording ``objectives.explain``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from .replay import PlanDrift, PlanHistory, end_of_day
 
 __all__ = ["PlanDrift", "PlanHistory", "end_of_day"]
 
+KEPT_DRIFT = "objective-drift:v1"
 EARLIEST_AS_OF = date(1900, 1, 1)
 LATEST_AS_OF = date(9998, 12, 31)
 
@@ -140,6 +143,23 @@ def objective_plan_drift(objective: Objective, as_of: date) -> PlanDrift:
         return _live_or_replayed(objective.plan, as_of, objective_ids=[objective.pk])
     history = PlanHistory(objective.plan, end_of_day(as_of), objective_ids=[objective.pk])
     return history.drift_at(as_of)
+
+
+def kept_objective_plan_drift(objective: Objective, as_of: date, mark: tuple) -> PlanDrift:
+    """``objective_plan_drift`` for today or a later day, kept in Django's cache under ``mark``
+    (the objective's records' mark, ``tracking.history_since.objective_mark``), the objective
+    and the day: every row the read takes (the objective, its milestones, latest update and
+    owner, what its milestones wait for and their objectives, the plan's themes and rules) is
+    recorded in the history the mark covers, so the same mark reads the same drift. A kept
+    copy carries neither the kept days' generation nor the plan's finished milestones (the
+    likely finish reads its own)."""
+    shown = (objective.pk, as_of, timezone.localdate(), mark)
+    key = f"{KEPT_DRIFT}:{hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = objective_plan_drift(objective, as_of)
+        cache.set(key, replace(found, kept=None, finished=None), timeout=pastdays.TIMEOUT)
+    return found
 
 
 def objective_drift(objective: Objective, as_of: date) -> tuple[drift.PlanRules, object]:

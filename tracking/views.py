@@ -73,12 +73,12 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     today = timezone.localdate()
     past = as_of < today
     cutoff = selectors.end_of_day(as_of)
-    read = selectors.objective_plan_drift(objective, as_of)
-    rules, row = read.rules, next(iter(read.objectives), None)
     parts = (as_of, today, past, FRAGMENTS_VERSION)
     # The likely finish and the panels are drawn each time unless kept under a key (today).
     likely_key = panels_key = None
     if past:
+        read = selectors.objective_plan_drift(objective, as_of)
+        rules, row = read.rules, next(iter(read.objectives), None)
         records = timeline.load_records(objective)
         recorded = timeline.objective_as_of(records, cutoff)
         shown = _shown_from_history(recorded, records) if recorded else None
@@ -95,6 +95,8 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         mark = history_since.objective_mark(objective, [plan_milestones, *(extra or [])])
         records_mark = mark[: history_since.MARK_SIZE]
         records_key = timeline.mark_key(records_mark, objective.pk, *parts)
+        read = selectors.kept_objective_plan_drift(objective, as_of, records_mark)
+        rules, row = read.rules, next(iter(read.objectives), None)
         first_recorded = None  # shown only when the objective was not there yet
         if row:  # the likely finish: the plan's milestones, and this one's open ones
             dates = [(m.id, m.due_date) for m in row.open_milestones]

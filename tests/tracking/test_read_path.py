@@ -417,3 +417,32 @@ def test_the_objective_page_names_what_its_milestones_wait_for_afresh(
     assert "Venue booked" not in retitled
     assert "Renamed-Administrator" not in retitled
     assert "Renamed-Administrator" in renamed
+
+
+def test_the_objective_page_today_reads_a_change_to_what_it_waits_for_at_once(
+    client, clock, admin_user, manager, leader
+):
+    """The page keeps its drift read under the mark of its records: a milestone it waits for,
+    in another objective, moved earlier takes the knock-on away at once."""
+    with clock(date(2026, 1, 5)):
+        plan = factories.make_plan(user=admin_user)
+        objective = factories.make_objective(plan, user=admin_user, owner=manager, ref="1.1")
+        other = factories.make_objective(plan, user=admin_user, owner=manager, ref="2.1")
+        waiting = factories.make_milestone(
+            objective, user=admin_user, title="Panel convened", due_date=date(2026, 2, 1)
+        )
+        waited = factories.make_milestone(
+            other, user=admin_user, title="Venue booked", due_date=date(2026, 3, 1)
+        )
+        milestone_dependencies.milestone_dependency_add(
+            user=admin_user, milestone=waiting, depends_on=waited, reason="Needs a room"
+        )
+    client.force_login(leader)
+    with clock(date(2026, 1, 6)):
+        before = client.get(f"/objectives/{objective.pk}/").content.decode()
+        milestone_services.milestone_reschedule(
+            milestone=waited, user=manager, due_date=date(2026, 1, 20), reason="Sooner"
+        )
+        after = client.get(f"/objectives/{objective.pk}/").content.decode()
+    assert "app-knock-on" in before
+    assert "app-knock-on" not in after
