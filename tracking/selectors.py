@@ -133,6 +133,12 @@ def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:
     return plan_drifts(plan, {as_of})[0][as_of]
 
 
+def objective_drifts(plan: Plan, as_of: date, objective_ids: list[int]) -> PlanDrift:
+    """The drift of some of the plan's objectives at the end of ``as_of``, today or later, read
+    from their own rows (what their milestones wait for read wherever it is)."""
+    return _live_or_replayed(plan, as_of, objective_ids=objective_ids)
+
+
 def objective_plan_drift(objective: Objective, as_of: date) -> PlanDrift:
     """The drift at the end of ``as_of`` of the plan with only ``objective`` in it (no row when
     it was not in the picture): read from its own rows or its own history only."""
