@@ -106,14 +106,17 @@ def _digest(*values) -> str:
 
 
 @functools.cache
-def _sql() -> str:
+def _sql() -> tuple[str, str]:
+    """The stamps' read: what it selects, and where from (the caller adds its own columns
+    between them)."""
     q = connection.ops.quote_name
     ob, st = Objective._meta, ObjectiveStamp._meta
     o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))
     return (
-        f"SELECT o.{o_id}, o.{o_status}, s.{q('value')} FROM {q(ob.db_table)} o "  # noqa: S608
+        f"SELECT o.{o_id}, o.{o_status}, s.{q('value')}, ",
+        f" FROM {q(ob.db_table)} o "  # noqa: S608
         f"LEFT JOIN {q(st.db_table)} s ON s.{q('objective_id')} = o.{o_id} "
-        f"WHERE o.{o_plan} = %s ORDER BY o.{o_id}"
+        f"WHERE o.{o_plan} = %s ORDER BY o.{o_id}",
     )
 
 
@@ -125,17 +128,24 @@ class Stamp(NamedTuple):
 
 def _stamps(plan: Plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, bool]:
     """The stamps of the plan's objectives, its kept days, and whether history was recorded
-    after ``as_of`` (then the live rows do not stand for the day): two queries."""
+    after ``as_of`` (then the live rows do not stand for the day): one query, with the kept
+    days and the condition asked beside each objective's row (two with no objective)."""
     kept_columns, kept_params = pastdays.kept_columns(plan.pk)
     condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
+    asked, asked_params = f"{kept_columns}, ({condition})", [*kept_params, *params]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {kept_columns}, ({condition})", [*kept_params, *params])
-        *kept_values, later = cursor.fetchone()
-        cursor.execute(_sql(), [plan.pk])
-        stamps = [
-            Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
-            for pk, status, value in cursor.fetchall()
-        ]
+        select, tables = _sql()
+        cursor.execute(select + asked + tables, [*asked_params, plan.pk])
+        rows = cursor.fetchall()
+        if rows:
+            *kept_values, later = rows[0][3:]
+        else:
+            cursor.execute(f"SELECT {asked}", asked_params)
+            *kept_values, later = cursor.fetchone()
+    stamps = [
+        Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
+        for pk, status, value, *_ in rows
+    ]
     return stamps, pastdays.kept_from(plan.pk, *kept_values), bool(later)
 
 
