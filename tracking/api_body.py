@@ -11,7 +11,6 @@ for byte, as the one written out whole (``tracking.api``; a test holds them to i
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from datetime import date
@@ -19,15 +18,13 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
 
 from objectives import drift, forecast
 from objectives.drift import MilestoneDrift, ObjectiveDrift
-from objectives.models import Objective, Plan
+from objectives.models import Plan
 
-from . import forecasts, history_since, live, panels, pastdays, selectors
-from .models import ObjectiveStamp
-from .replay import end_of_day
+from . import forecasts, live, panels, selectors
+from . import stamps as objective_stamps
 
 PREFIX = "api:v1"
 TIMEOUT = 60 * 60 * 24
@@ -105,50 +102,6 @@ def _digest(*values) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-@functools.cache
-def _sql() -> tuple[str, str]:
-    """The stamps' read: what it selects, and where from (the caller adds its own columns
-    between them)."""
-    q = connection.ops.quote_name
-    ob, st = Objective._meta, ObjectiveStamp._meta
-    o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))
-    return (
-        f"SELECT o.{o_id}, o.{o_status}, s.{q('value')}, ",
-        f" FROM {q(ob.db_table)} o "  # noqa: S608
-        f"LEFT JOIN {q(st.db_table)} s ON s.{q('objective_id')} = o.{o_id} "
-        f"WHERE o.{o_plan} = %s ORDER BY o.{o_id}",
-    )
-
-
-class Stamp(NamedTuple):
-    objective_id: int
-    shown: bool  # in the picture (not withdrawn): withdrawn ones count only for the forecast
-    value: int
-
-
-def _stamps(plan: Plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, bool]:
-    """The stamps of the plan's objectives, its kept days, and whether history was recorded
-    after ``as_of`` (then the live rows do not stand for the day): one query, with the kept
-    days and the condition asked beside each objective's row (two with no objective)."""
-    kept_columns, kept_params = pastdays.kept_columns(plan.pk)
-    condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
-    asked, asked_params = f"{kept_columns}, ({condition})", [*kept_params, *params]
-    with connection.cursor() as cursor:
-        select, tables = _sql()
-        cursor.execute(select + asked + tables, [*asked_params, plan.pk])
-        rows = cursor.fetchall()
-        if rows:
-            *kept_values, later = rows[0][3:]
-        else:
-            cursor.execute(f"SELECT {asked}", asked_params)
-            *kept_values, later = cursor.fetchone()
-    stamps = [
-        Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
-        for pk, status, value, *_ in rows
-    ]
-    return stamps, pastdays.kept_from(plan.pk, *kept_values), bool(later)
-
-
 class Entry(NamedTuple):
     """What is kept of one objective under its stamp: its milestones in the likely finish's
     reference class, and its part as drawn with the forecast ``forecast`` (a digest)."""
@@ -178,7 +131,7 @@ def _draw(plan: Plan, as_of: date, ids: list[int], stats, rules) -> dict[int, Pa
 def body(plan: Plan, as_of: date) -> str | None:
     """The API's body for ``plan`` at the end of ``as_of`` (today or later), or None when the
     live rows do not stand for that day (a clock set back): the caller writes it out whole."""
-    stamps, kept, later = _stamps(plan, as_of)
+    stamps, kept, later = objective_stamps.read(plan, as_of)
     if later:
         return None
     rules = live.rules(plan)

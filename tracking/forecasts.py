@@ -102,20 +102,16 @@ def finished_by_objective(
     """The reference class's records of the milestones of ``objective_ids`` (all the plan's
     when None) finished by ``as_of`` and not withdrawn by then, by objective, from the live
     rows: one query, and one more for first recorded days not kept yet."""
-    rows = Milestone.objects.filter(objective__plan=plan, completed_on__lte=as_of).filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of)
-    )
-    if objective_ids is not None:
-        rows = rows.filter(objective_id__in=objective_ids)
-    rows = list(rows.values_list("objective_id", "id", "baseline_date", "completed_on"))
-    first = _first_days(plan, [pk for _, pk, _, _ in rows], kept)
-    found: dict[int, list[MilestoneRecord]] = {}
-    for objective_id, pk, baseline, completed in rows:
-        if pk in first:
-            found.setdefault(objective_id, []).append(
-                MilestoneRecord(first[pk], baseline, completed)
-            )
-    return found
+    found = live.finished_by_objective(plan, as_of, objective_ids)
+    first = _first_days(plan, [pk for items in found.values() for pk, _, _ in items], kept)
+    return {
+        objective_id: [
+            MilestoneRecord(first[pk], baseline, completed)
+            for pk, baseline, completed in items
+            if pk in first
+        ]
+        for objective_id, items in found.items()
+    }
 
 
 def _live_milestones(plan: Plan, finished, kept: pastdays.Kept | None) -> list[MilestoneRecord]:

@@ -15,11 +15,18 @@ any other model with an ``objective_id`` touches that objective.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
+from typing import NamedTuple
 
 from django.db import connection
 
+from objectives.models import Objective
+
+from . import history_since, pastdays
+from .history import end_of_day
 from .models import ObjectiveStamp
 
 _RESOLVERS: dict[type, Callable[[object], Iterable[int]]] = {}
@@ -102,3 +109,50 @@ def connect() -> None:
             bump(touched_by(history_instance))
 
     post_create_historical_record.connect(receiver, weak=False, dispatch_uid="objective-stamps")
+
+
+# --- reading them ----------------------------------------------------------------------------
+
+
+@functools.cache
+def _sql() -> tuple[str, str]:
+    """The stamps' read: what it selects, and where from (the caller adds its own columns
+    between them)."""
+    q = connection.ops.quote_name
+    ob, st = Objective._meta, ObjectiveStamp._meta
+    o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))
+    return (
+        f"SELECT o.{o_id}, o.{o_status}, s.{q('value')}, ",
+        f" FROM {q(ob.db_table)} o "  # noqa: S608
+        f"LEFT JOIN {q(st.db_table)} s ON s.{q('objective_id')} = o.{o_id} "
+        f"WHERE o.{o_plan} = %s ORDER BY o.{o_id}",
+    )
+
+
+class Stamp(NamedTuple):
+    objective_id: int
+    shown: bool  # in the picture (not withdrawn): withdrawn ones count only for the forecast
+    value: int
+
+
+def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, bool]:
+    """The stamps of the plan's objectives, its kept days, and whether history was recorded
+    after ``as_of`` (then the live rows do not stand for the day): one query, with the kept
+    days and the condition asked beside each objective's row (two with no objective)."""
+    kept_columns, kept_params = pastdays.kept_columns(plan.pk)
+    condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
+    asked, asked_params = f"{kept_columns}, ({condition})", [*kept_params, *params]
+    with connection.cursor() as cursor:
+        select, tables = _sql()
+        cursor.execute(select + asked + tables, [*asked_params, plan.pk])
+        rows = cursor.fetchall()
+        if rows:
+            *kept_values, later = rows[0][3:]
+        else:
+            cursor.execute(f"SELECT {asked}", asked_params)
+            *kept_values, later = cursor.fetchone()
+    stamps = [
+        Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
+        for pk, status, value, *_ in rows
+    ]
+    return stamps, pastdays.kept_from(plan.pk, *kept_values), bool(later)

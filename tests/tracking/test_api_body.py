@@ -1,6 +1,7 @@
-"""/api/drift/ today keeps each objective's part under its stamp: after every kind of write the
-body is the same, byte for byte, as the body written out whole, and only the objectives the
-write touched are drawn again."""
+"""Today's drift keeps each objective under its stamp (tracking.today) and /api/drift/ each
+objective's part (tracking.api_body): after every kind of write both are the same as read and
+written out whole (the body byte for byte), and only the objectives the write touched are
+drawn again."""
 
 from datetime import date
 from decimal import Decimal
@@ -11,10 +12,11 @@ from django.http import JsonResponse
 from milestones import dependencies
 from milestones import services as milestone_services
 from milestones.models import Milestone
+from objectives import drift
 from objectives import services as objective_services
 from people import services as people_services
 from tests import factories
-from tracking import api, api_body
+from tracking import api, api_body, live, selectors, today
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +26,27 @@ TODAY = date(2026, 4, 10)
 
 @pytest.fixture
 def drawn(monkeypatch):
-    """The ids of the objectives each request drew afresh."""
-    calls = []
-    real = api_body._draw
+    """The ids of the objectives each request drew afresh (the API's parts), and those today's
+    drift read afresh (``drawn.read``)."""
+    calls, reads = Calls(), []
+    calls.read = reads
+    real_draw, real_read = api_body._draw, today._read
 
-    def spy(plan, as_of, ids, stats, rules):
+    def spy_draw(plan, as_of, ids, stats, rules):
         calls.append(sorted(ids))
-        return real(plan, as_of, ids, stats, rules)
+        return real_draw(plan, as_of, ids, stats, rules)
 
-    monkeypatch.setattr(api_body, "_draw", spy)
+    def spy_read(plan, as_of, stamps, rules, **kwargs):
+        reads.append(sorted(s.objective_id for s in stamps if s.shown))
+        return real_read(plan, as_of, stamps, rules, **kwargs)
+
+    monkeypatch.setattr(api_body, "_draw", spy_draw)
+    monkeypatch.setattr(today, "_read", spy_read)
     return calls
+
+
+class Calls(list):
+    read: list
 
 
 def same_as_whole(client, plan) -> dict:
@@ -42,7 +55,27 @@ def same_as_whole(client, plan) -> dict:
     assert response["Content-Type"] == "application/json"
     whole = JsonResponse(api.whole_body(plan, TODAY)).content
     assert response.content == whole
+    assert picture(selectors.plan_drift(plan, TODAY)) == live_picture(plan)
     return response.json()
+
+
+def picture(result):
+    return (
+        result.rules,
+        [(row.state, row.rag, row.flags, row.milestones, row.reasons) for row in result.objectives],
+        sorted(result.finished),
+    )
+
+
+def live_picture(plan):
+    """The plan today read and judged whole from the live rows, nothing kept."""
+    state = live.plan_state(plan, TODAY)
+    rows = drift.plan_drift(state.objectives, TODAY, state.rules)
+    return (
+        state.rules,
+        [(r.state, r.rag, r.flags, r.milestones, r.reasons) for r in rows],
+        sorted(state.finished),
+    )
 
 
 def test_each_write_draws_only_what_it_touched_and_the_body_matches_the_whole(
@@ -63,9 +96,11 @@ def test_each_write_draws_only_what_it_touched_and_the_body_matches_the_whole(
 
         def after(write, touched):
             drawn.clear()
+            drawn.read.clear()
             write()
             same_as_whole(client, plan)
             assert drawn == ([sorted(o.pk for o in touched)] if touched else [])
+            assert drawn.read == drawn or not touched
 
         a_first = a.milestones.order_by("id").first()
         b_second = b.milestones.order_by("id").last()
