@@ -16,25 +16,25 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 
-from objectives import drift
+from objectives import drift, forecast
 from objectives.drift import ObjectiveDrift
 from objectives.models import Plan
 
-from . import live
+from . import forecasts, live
 from . import stamps as objective_stamps
 from .replay import PlanDrift
 
 # Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
-PREFIX = "today:v1"
+PREFIX = "today:v2"
 TIMEOUT = 60 * 60 * 24
 
 
 class Entry(NamedTuple):
     """One objective as kept: its drift (None when withdrawn) and its milestones finished by
-    the day and not withdrawn by it, as ``(id, baseline date, completion date)``."""
+    the day and not withdrawn by it, as the likely finish's records (``objectives.forecast``)."""
 
     row: ObjectiveDrift | None
-    finished: tuple
+    records: tuple
 
 
 def digest(*values) -> str:
@@ -42,7 +42,7 @@ def digest(*values) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def _read(plan: Plan, as_of: date, stamps, rules, *, everything: bool) -> dict[int, Entry]:
+def _read(plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool) -> dict[int, Entry]:
     """The entries of objectives ``stamps`` (``everything``: all the plan's), from their live
     rows."""
     ids = None if everything else [s.objective_id for s in stamps]
@@ -51,8 +51,9 @@ def _read(plan: Plan, as_of: date, stamps, rules, *, everything: bool) -> dict[i
     finished = state.finished_by_objective
     if not state.objectives:  # only withdrawn objectives: their milestones were not read
         finished = live.finished_by_objective(plan, as_of, ids)
+    records = forecasts.records_by_objective(plan, finished, kept)
     return {
-        s.objective_id: Entry(rows.get(s.objective_id), tuple(finished.get(s.objective_id, ())))
+        s.objective_id: Entry(rows.get(s.objective_id), records.get(s.objective_id, ()))
         for s in stamps
     }
 
@@ -69,7 +70,8 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     found = {keys[key].objective_id: entry for key, entry in cache.get_many(list(keys)).items()}
     missing = [s for s in stamps if s.objective_id not in found]
     if missing:
-        read = _read(plan, as_of, missing, rules, everything=len(missing) == len(stamps))
+        everything = len(missing) == len(stamps)
+        read = _read(plan, as_of, missing, rules, kept, everything=everything)
         cache.set_many(
             {key: read[s.objective_id] for key, s in keys.items() if s.objective_id in read},
             timeout=TIMEOUT,
@@ -77,5 +79,5 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
         found.update(read)
     entries = [found[s.objective_id] for s in stamps]
     rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
-    finished = [item for e in entries for item in e.finished]
-    return PlanDrift(plan, as_of, rules, rows, True, kept, finished)
+    reference = forecast.reference_class((r for e in entries for r in e.records), as_of)
+    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference)

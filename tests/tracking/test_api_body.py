@@ -16,7 +16,7 @@ from objectives import drift
 from objectives import services as objective_services
 from people import services as people_services
 from tests import factories
-from tracking import api, api_body, live, selectors, today
+from tracking import api, api_body, forecasts, live, selectors, today
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,9 @@ def drawn(monkeypatch):
         calls.append(sorted(ids))
         return real_draw(plan, as_of, ids, stats, rules)
 
-    def spy_read(plan, as_of, stamps, rules, **kwargs):
+    def spy_read(plan, as_of, stamps, *args, **kwargs):
         reads.append(sorted(s.objective_id for s in stamps if s.shown))
-        return real_read(plan, as_of, stamps, rules, **kwargs)
+        return real_read(plan, as_of, stamps, *args, **kwargs)
 
     monkeypatch.setattr(api_body, "_draw", spy_draw)
     monkeypatch.setattr(today, "_read", spy_read)
@@ -55,7 +55,9 @@ def same_as_whole(client, plan) -> dict:
     assert response["Content-Type"] == "application/json"
     whole = JsonResponse(api.whole_body(plan, TODAY)).content
     assert response.content == whole
-    assert picture(selectors.plan_drift(plan, TODAY)) == live_picture(plan)
+    kept = selectors.plan_drift(plan, TODAY)
+    assert picture(kept) == live_picture(plan)
+    assert forecasts.reference_class(plan, TODAY, kept) == forecasts.reference_class(plan, TODAY)
     return response.json()
 
 
@@ -63,7 +65,6 @@ def picture(result):
     return (
         result.rules,
         [(row.state, row.rag, row.flags, row.milestones, row.reasons) for row in result.objectives],
-        sorted(result.finished),
     )
 
 
@@ -71,11 +72,7 @@ def live_picture(plan):
     """The plan today read and judged whole from the live rows, nothing kept."""
     state = live.plan_state(plan, TODAY)
     rows = drift.plan_drift(state.objectives, TODAY, state.rules)
-    return (
-        state.rules,
-        [(r.state, r.rag, r.flags, r.milestones, r.reasons) for r in rows],
-        sorted(state.finished),
-    )
+    return (state.rules, [(r.state, r.rag, r.flags, r.milestones, r.reasons) for r in rows])
 
 
 def test_each_write_draws_only_what_it_touched_and_the_body_matches_the_whole(
