@@ -42,7 +42,9 @@ def digest(*values) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def _read(plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool) -> dict[int, Entry]:
+def read_entries(
+    plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool
+) -> dict[int, Entry]:
     """The entries of objectives ``stamps`` (``everything``: all the plan's), from their live
     rows."""
     ids = None if everything else [s.objective_id for s in stamps]
@@ -71,7 +73,7 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     missing = [s for s in stamps if s.objective_id not in found]
     if missing:
         everything = len(missing) == len(stamps)
-        read = _read(plan, as_of, missing, rules, kept, everything=everything)
+        read = read_entries(plan, as_of, missing, rules, kept, everything=everything)
         cache.set_many(
             {key: read[s.objective_id] for key, s in keys.items() if s.objective_id in read},
             timeout=TIMEOUT,
