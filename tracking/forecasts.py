@@ -96,6 +96,24 @@ def _finished(plan: Plan, as_of: date) -> list[tuple[int, date, date]]:
     )
 
 
+def finished_by_objective(
+    plan: Plan, as_of: date, objective_ids: list[int] | None, kept: pastdays.Kept | None
+) -> dict[int, list[MilestoneRecord]]:
+    """The reference class's records of the milestones of ``objective_ids`` (all the plan's
+    when None) finished by ``as_of`` and not withdrawn by then, by objective, from the live
+    rows: one query, and one more for first recorded days not kept yet."""
+    found = live.finished_by_objective(plan, as_of, objective_ids)
+    first = _first_days(plan, [pk for items in found.values() for pk, _, _ in items], kept)
+    return {
+        objective_id: [
+            MilestoneRecord(first[pk], baseline, completed)
+            for pk, baseline, completed in items
+            if pk in first
+        ]
+        for objective_id, items in found.items()
+    }
+
+
 def _live_milestones(plan: Plan, finished, kept: pastdays.Kept | None) -> list[MilestoneRecord]:
     """The finished milestones ``(id, baseline, completed)``, each with the day it was first
     recorded."""
