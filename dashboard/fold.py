@@ -58,10 +58,11 @@ def objectives(
     """The dashboard's objectives (``table``, in the contract's order) in two groups."""
     lead = [item for item in table if item[0].rag in ATTENTION]
     rest = [item for item in table if item[0].rag not in ATTENTION]
+    attention, folded = rows.dashboard_tables([lead, rest], past=past, impact=impact)
     return Objectives(
-        attention=rows.dashboard_rows(lead, past=past, impact=impact),
+        attention=attention,
         attention_count=len(lead),
-        rest=rows.dashboard_rows(rest, past=past, impact=impact),
+        rest=folded,
         rest_count=len(rest),
         open=rest_open(filters, shown=len(table), attention=len(lead)),
         past=past,
