@@ -62,19 +62,33 @@ def _shown(row: ObjectiveDrift, extra) -> tuple:
 def draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
     """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
     from the cache when a row showing the same was drawn before."""
+    return draw_groups(name, [items])[0]
+
+
+def draw_groups(name: str, groups: list[list[tuple[ObjectiveDrift, dict]]]) -> list[SafeString]:
+    """``draw`` for several groups of rows (the tables of one page), with one cache read."""
     digest = template_digest(name, *INCLUDED)
     keys = []
-    for row, context in items:
-        shown = repr(_shown(row, tuple(sorted(context.items()))))
-        keys.append(f"row:{digest}:{hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()}")
-    found = cache.get_many(keys)
+    for items in groups:
+        for row, context in items:
+            shown = repr(_shown(row, tuple(sorted(context.items()))))
+            digest_of_row = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+            keys.append(f"row:{digest}:{digest_of_row}")
+    found = cache.get_many(keys) if keys else {}
     new = {}
+    items = [item for group in groups for item in group]
     for key, (row, context) in zip(keys, items, strict=True):
         if key not in found and key not in new:
             new[key] = render_to_string(name, {"row": row, **context})
     if new:
         cache.set_many(new, timeout=TIMEOUT)
-    return mark_safe("".join(found.get(key) or new[key] for key in keys))  # noqa: S308 (templates)
+    drawn, start = [], 0
+    for group in groups:
+        group_keys = keys[start : start + len(group)]
+        start += len(group)
+        html = "".join(found.get(key) or new[key] for key in group_keys)
+        drawn.append(mark_safe(html))  # noqa: S308 (templates)
+    return drawn
 
 
 def dashboard_rows(
@@ -86,12 +100,25 @@ def dashboard_rows(
     """The dashboard's rows: ref, objective, theme, owner, status (and since when), impact (its
     measures by status in words, from ``impact``), what needs attention, the milestone furthest
     behind. ``past`` is the date shown when it is not today."""
+    return dashboard_tables([table], past=past, impact=impact)[0]
+
+
+def dashboard_tables(
+    tables: list[list[tuple[ObjectiveDrift, str]]],
+    *,
+    past: date | None,
+    impact: dict[int, str] | None = None,
+) -> list[SafeString]:
+    """``dashboard_rows`` for each of several tables, read from the cache at once."""
     impact = impact or {}
-    return draw(
+    return draw_groups(
         ROW_TEMPLATES[0],
         [
-            (row, {"since": since, "past": past, "impact": impact.get(row.id, "No measures")})
-            for row, since in table
+            [
+                (row, {"since": since, "past": past, "impact": impact.get(row.id, "No measures")})
+                for row, since in table
+            ]
+            for table in tables
         ],
     )
 
