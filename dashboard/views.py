@@ -125,6 +125,7 @@ def dashboard(request):
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
+        "drawn_by": rows.template_digest("dashboard/_dashboard.html"),
         **shown,
     }
     likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)
