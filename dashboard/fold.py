@@ -54,11 +54,13 @@ def objectives(
     *,
     past: date | None,
     impact: dict[int, str] | None = None,
+    marks: dict | None = None,
 ) -> Objectives:
-    """The dashboard's objectives (``table``, in the contract's order) in two groups."""
+    """The dashboard's objectives (``table``, in the contract's order) in two groups (``marks``
+    as ``rows.draw_groups`` takes them)."""
     lead = [item for item in table if item[0].rag in ATTENTION]
     rest = [item for item in table if item[0].rag not in ATTENTION]
-    attention, folded = rows.dashboard_tables([lead, rest], past=past, impact=impact)
+    attention, folded = rows.dashboard_tables([lead, rest], past=past, impact=impact, marks=marks)
     return Objectives(
         attention=attention,
         attention_count=len(lead),

@@ -118,6 +118,7 @@ def dashboard(request):
             data.filters,
             past=as_of if data.is_past else None,
             impact=impact_summary_selectors.impact_by_objective(plan, as_of, measures=measures),
+            marks=data.drift.marks,
         ),
         "fold_after": fold.LONG,
         "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
@@ -131,7 +132,7 @@ def dashboard(request):
     likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)
     context["likely"] = likely
     context["late_items"] = rows.likely_late(
-        likely, as_of=as_of, past=as_of if data.is_past else None, link=True
+        likely, as_of=as_of, past=as_of if data.is_past else None, link=True, marks=data.drift.marks
     )
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
     impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
@@ -183,7 +184,7 @@ def accountability(request):
     form.set_options(themes=[], owners=[])
     past = as_of if as_of < today else None
     context["people"] = [
-        (person, rows.owner_rows(person.objectives, past=past))
+        (person, rows.owner_rows(person.objectives, past=past, marks=result.marks))
         for person in accountable.people_accountable(result)
     ]
     context["content"] = render_to_string(

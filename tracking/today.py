@@ -80,6 +80,7 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
         )
         found.update(read)
     entries = [found[s.objective_id] for s in stamps]
+    marks = {s.objective_id: key for key, s in keys.items() if s.shown}
     rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
     reference = forecast.reference_class((r for e in entries for r in e.records), as_of)
-    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference)
+    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference, marks=marks)
