@@ -8,8 +8,10 @@ class ImpactConfig(AppConfig):
 
     def ready(self):
         from tracking import panels as tracking_panels
+        from tracking import stamps
 
         from . import measure_selectors, panels
+        from .models import MeasureValue
 
         tracking_panels.objective_page.register(
             "impact",
@@ -18,3 +20,4 @@ class ImpactConfig(AppConfig):
             templates=panels.OBJECTIVE_PANEL_TEMPLATES,
         )
         tracking_panels.drift_api.register("measures", measure_selectors.measures_json)
+        stamps.register(MeasureValue, panels.objectives_of_value)

@@ -31,6 +31,8 @@ from .history import (  # noqa: F401 (the replay's names, kept where callers imp
 from .history_accounts import ACCOUNT_FIELDS, Account  # noqa: F401 (likewise)
 
 if TYPE_CHECKING:
+    from objectives.forecast import Forecast
+
     from .pastdays import Kept
 
 User = get_user_model()
@@ -59,6 +61,12 @@ class PlanDrift:
     live: bool = False
     kept: Kept | None = None
     finished: list[tuple[int, date, date]] | None = None
+    # The likely finish's reference class at the day, when the read worked it out
+    # (``tracking.today``); ``tracking.forecasts`` then takes it as it is.
+    reference: Forecast | None = None
+    # Each objective's mark, when the read has one (``tracking.today``): a string that changes
+    # whenever anything its drift shows can change, so what is drawn of it can be kept under it.
+    marks: dict[int, str] | None = None
 
     @property
     def summary(self) -> dict[str, int]:
