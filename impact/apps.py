@@ -8,8 +8,11 @@ class ImpactConfig(AppConfig):
 
     def ready(self):
         from tracking import panels as tracking_panels
+        from tracking import stamps
 
         from . import measure_selectors, panels
+        from .models import MeasureValue
 
         tracking_panels.objective_page.register("impact", panels.objective_panel)
         tracking_panels.drift_api.register("measures", measure_selectors.measures_json)
+        stamps.register(MeasureValue, panels.objectives_of_value)

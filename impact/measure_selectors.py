@@ -90,6 +90,7 @@ def plan_measures(
     as_of: date,
     *,
     objective_id: int | None = None,
+    objective_ids: list[int] | None = None,
     stale_after_days: int | None = None,
 ) -> dict[int, list[MeasureAt]]:
     """objective id -> its measures at the end of ``as_of`` (two queries, one when there are no
@@ -100,6 +101,9 @@ def plan_measures(
     if objective_id is not None:
         measure_rows["objective_id"] = objective_id
         value_rows["measure__objective_id"] = objective_id
+    if objective_ids is not None:
+        measure_rows["objective_id__in"] = objective_ids
+        value_rows["measure__objective_id__in"] = objective_ids
     measures = history.rows_at(Measure, as_of, "objective_id", *MEASURE_FIELDS, filter=measure_rows)
     if not measures:  # nothing measured yet: no values to read
         return {}
@@ -188,7 +192,12 @@ def measure_json(m: MeasureAt) -> dict:
     }
 
 
-def measures_json(plan: Plan, as_of: date, *, stale_after_days: int | None = None) -> dict:
-    """``{objective id: [its measures as JSON]}`` for the drift API (one read for the plan)."""
-    measures = plan_measures(plan, as_of, stale_after_days=stale_after_days)
+def measures_json(
+    plan: Plan, as_of: date, *, stale_after_days: int | None = None, objective_ids=None
+) -> dict:
+    """``{objective id: [its measures as JSON]}`` for the drift API (one read for the plan, or
+    for ``objective_ids``)."""
+    measures = plan_measures(
+        plan, as_of, stale_after_days=stale_after_days, objective_ids=objective_ids
+    )
     return {pk: [measure_json(m) for m in items] for pk, items in measures.items()}

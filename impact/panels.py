@@ -44,3 +44,10 @@ def dashboard_panel(plan, as_of, *, drift=None, measures=None) -> dict:
         "impact": data,
         "statuses": [(s, LABELS[s], data.counts[s]) for s in STATUSES],
     }
+
+
+def objectives_of_value(record) -> list[int]:
+    """The objective a measure value's history record touches (``tracking.stamps``)."""
+    from .models import Measure
+
+    return list(Measure.objects.filter(pk=record.measure_id).values_list("objective_id", flat=True))

@@ -3,52 +3,13 @@ ones may be added, none change."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from objectives import drafts, permissions
-from objectives.drift import MilestoneDrift, ObjectiveDrift
 
-from . import forecasts, panels, selectors
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-def milestone_json(m: MilestoneDrift) -> dict:
-    # Written out field by field: this runs for every milestone of the plan (750 at a
-    # council's size) on every request.
-    state = m.state
-    baseline, due, completed = state.baseline_date, state.due_date, state.completed_on
-    return {
-        "id": state.id,
-        "title": state.title,
-        "baseline_date": baseline.isoformat() if baseline else None,
-        "due_date": due.isoformat() if due else None,
-        "completed_on": completed.isoformat() if completed and m.complete else None,
-        "slip_days": m.slip_days,
-        "overdue_days": m.overdue_days,
-        "replans": m.replans,
-        "rag": m.rag,
-        "depends_on": list(m.depends_on),
-        "knock_on_days": m.knock_on_days,
-    }
-
-
-def objective_json(row: ObjectiveDrift) -> dict:
-    state = row.state
-    return {
-        "id": state.id,
-        "ref": state.ref,
-        "title": state.title,
-        "theme": state.theme,
-        "owner": state.owner_username,
-        "target_date": _iso(state.target_date),
-        "rag": row.rag,
-        "flags": list(row.flags),
-        "milestones": [milestone_json(m) for m in row.milestones],
-    }
+from . import api_body, forecasts, panels, selectors
+from .api_body import objective_json
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -67,6 +28,16 @@ def drift_api(request):
         plan = drafts.resolve_plan_for(request.user, request.GET.get("plan"))
     except ValidationError as error:
         return _error(" ".join(error.messages), 400)
+    if not selectors.is_past(as_of):
+        text = api_body.body(plan, as_of)
+        if text is not None:
+            return HttpResponse(text, content_type="application/json")
+    return JsonResponse(whole_body(plan, as_of))
+
+
+def whole_body(plan, as_of) -> dict:
+    """The API's body written out whole: a past day (kept by ``tracking.pastdays``), or today
+    when ``api_body`` cannot stand for it."""
     result = selectors.plan_drift(plan, as_of)
     objectives = [objective_json(r) for r in result.objectives]
     likely = forecasts.plan_forecast(plan, as_of, result.objectives, read=result)
@@ -83,4 +54,4 @@ def drift_api(request):
         "objectives": objectives,
     }
     body.update(panels.drift_api_plan.build(plan, as_of, drift=result))
-    return JsonResponse(body)
+    return body

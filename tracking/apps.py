@@ -7,6 +7,7 @@ class TrackingConfig(AppConfig):
     verbose_name = "Drift: reading the plan"
 
     def ready(self):
-        from . import pastdays
+        from . import pastdays, stamps
 
         pastdays.connect()
+        stamps.connect()

@@ -96,6 +96,31 @@ def _finished(plan: Plan, as_of: date) -> list[tuple[int, date, date]]:
     )
 
 
+def records_by_objective(
+    plan: Plan, finished: dict[int, list[tuple[int, date, date]]], kept: pastdays.Kept | None
+) -> dict[int, tuple[MilestoneRecord, ...]]:
+    """The reference class's records of finished milestones ``(id, baseline, completed)`` by
+    objective, each with the day it was first recorded (kept once read)."""
+    first = _first_days(plan, [pk for items in finished.values() for pk, _, _ in items], kept)
+    return {
+        objective_id: tuple(
+            MilestoneRecord(first[pk], baseline, completed)
+            for pk, baseline, completed in items
+            if pk in first
+        )
+        for objective_id, items in finished.items()
+    }
+
+
+def finished_by_objective(
+    plan: Plan, as_of: date, objective_ids: list[int] | None, kept: pastdays.Kept | None
+) -> dict[int, list[MilestoneRecord]]:
+    """The reference class's records of the milestones of ``objective_ids`` (all the plan's
+    when None) finished by ``as_of`` and not withdrawn by then, by objective, from the live
+    rows: one query, and one more for first recorded days not kept yet."""
+    return records_by_objective(plan, live.finished_by_objective(plan, as_of, objective_ids), kept)
+
+
 def _live_milestones(plan: Plan, finished, kept: pastdays.Kept | None) -> list[MilestoneRecord]:
     """The finished milestones ``(id, baseline, completed)``, each with the day it was first
     recorded."""
@@ -120,6 +145,8 @@ def reference_class(plan: Plan, as_of: date, read: PlanDrift | None = None) -> F
     kept = read.kept if read is not None else None
     cutoff = history.end_of_day(as_of)
     if as_of >= timezone.localdate():
+        if read is not None and read.live and read.reference is not None:
+            return read.reference
         if (read is not None and read.live) or not live.recorded_after(plan, cutoff):
             finished = read.finished if read is not None else None
             if finished is None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Q
 
 from milestones.models import Milestone
 from objectives import drift
@@ -115,6 +116,9 @@ class LiveState:
     # and not withdrawn by it, whatever its objective's status; None when only some objectives
     # were read (or none were there to read).
     finished: list[tuple[int, date, date]] | None
+    # The same, by objective, of the objectives read (withdrawn ones among ``objective_ids``
+    # too); empty when no objective in the picture was read.
+    finished_by_objective: dict[int, list[tuple[int, date, date]]] = field(default_factory=dict)
 
     def __iter__(self):
         return iter((self.rules, self.objectives))
@@ -170,6 +174,7 @@ def plan_state(
     waits_for = live_predecessors(plan, as_of, objective_ids) if milestone_rows else {}
     milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
     finished = [] if objective_ids is None else None
+    finished_by: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
     for pk, objective_id, title, baseline, due, completed, replans in milestone_rows:
         baseline, completed = _day(baseline), _day(completed)
         milestones[objective_id].append(
@@ -177,8 +182,10 @@ def plan_state(
                 pk, title, baseline, _day(due), completed, (), replans, waits_for.get(pk, ())
             )
         )
-        if finished is not None and completed is not None and completed <= as_of:
-            finished.append((pk, baseline, completed))
+        if completed is not None and completed <= as_of:
+            finished_by[objective_id].append((pk, baseline, completed))
+            if finished is not None:
+                finished.append((pk, baseline, completed))
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []
@@ -204,4 +211,23 @@ def plan_state(
                 last_update_rag=last_update_rag,
             )
         )
-    return LiveState(rules(plan), states, kept, finished)
+    return LiveState(rules(plan), states, kept, finished, finished_by)
+
+
+def finished_by_objective(
+    plan: Plan, as_of: date, objective_ids: list[int] | None = None
+) -> dict[int, list[tuple[int, date, date]]]:
+    """objective id -> ``(id, baseline date, completion date)`` of its milestones finished by
+    ``as_of`` and not withdrawn by then, whatever the objective's status (the likely finish's
+    reference class), for ``objective_ids`` (all the plan's when None): one query."""
+    rows = Milestone.objects.filter(objective__plan=plan, completed_on__lte=as_of).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of)
+    )
+    if objective_ids is not None:
+        rows = rows.filter(objective_id__in=objective_ids)
+    found: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
+    for objective_id, pk, baseline, completed in rows.values_list(
+        "objective_id", "id", "baseline_date", "completed_on"
+    ):
+        found[objective_id].append((pk, baseline, completed))
+    return found

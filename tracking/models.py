@@ -19,3 +19,16 @@ class PastGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
+
+
+class ObjectiveStamp(models.Model):
+    """A number that changes, in the same transaction, with every recorded change that can
+    alter what an objective shows today (``tracking.stamps``): what is kept drawn of it is kept
+    under this number, so a write makes only its own objectives' parts cold. Not part of the
+    plan's record: no history."""
+
+    objective_id = models.BigIntegerField(primary_key=True)
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"objective {self.objective_id} = {self.value}"

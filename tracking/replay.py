@@ -31,6 +31,8 @@ from .history import (  # noqa: F401 (the replay's names, kept where callers imp
 from .history_accounts import ACCOUNT_FIELDS, Account  # noqa: F401 (likewise)
 
 if TYPE_CHECKING:
+    from objectives.forecast import Forecast
+
     from .pastdays import Kept
 
 User = get_user_model()
@@ -59,6 +61,9 @@ class PlanDrift:
     live: bool = False
     kept: Kept | None = None
     finished: list[tuple[int, date, date]] | None = None
+    # The likely finish's reference class at the day, when the read worked it out
+    # (``tracking.today``); ``tracking.forecasts`` then takes it as it is.
+    reference: Forecast | None = None
 
     @property
     def summary(self) -> dict[str, int]:

@@ -19,7 +19,7 @@ from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan
 
-from . import history, live, pastdays
+from . import history, live, pastdays, today
 from .replay import PlanDrift, PlanHistory, end_of_day
 
 __all__ = ["PlanDrift", "PlanHistory", "end_of_day"]
@@ -62,6 +62,10 @@ def is_past(day: date) -> bool:
 def _live_or_replayed(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
     """Today or later from the live rows, unless history was recorded after that day (only a
     clock set back does that): then from history, as for a past day."""
+    if objective_ids is None:
+        result = today.plan_drift(plan, as_of)
+        if result is not None:
+            return result
     cutoff = end_of_day(as_of)
     state = live.plan_state(plan, as_of, objective_ids=objective_ids, unless_recorded_after=cutoff)
     if state is None:
@@ -131,6 +135,12 @@ def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:
     if not is_past(as_of):
         return _live_or_replayed(plan, as_of)
     return plan_drifts(plan, {as_of})[0][as_of]
+
+
+def objective_drifts(plan: Plan, as_of: date, objective_ids: list[int]) -> PlanDrift:
+    """The drift of some of the plan's objectives at the end of ``as_of``, today or later, read
+    from their own rows (what their milestones wait for read wherever it is)."""
+    return _live_or_replayed(plan, as_of, objective_ids=objective_ids)
 
 
 def objective_plan_drift(objective: Objective, as_of: date) -> PlanDrift:

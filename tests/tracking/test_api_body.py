@@ -1,0 +1,189 @@
+"""Today's drift keeps each objective under its stamp (tracking.today) and /api/drift/ each
+objective's part (tracking.api_body): after every kind of write both are the same as read and
+written out whole (the body byte for byte), and only the objectives the write touched are
+drawn again."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.http import JsonResponse
+
+from milestones import dependencies
+from milestones import services as milestone_services
+from milestones.models import Milestone
+from objectives import drift
+from objectives import services as objective_services
+from people import services as people_services
+from tests import factories
+from tracking import api, api_body, forecasts, live, selectors, today
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/drift/"
+TODAY = date(2026, 4, 10)
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The ids of the objectives each request drew afresh (the API's parts), and those today's
+    drift read afresh (``drawn.read``)."""
+    calls, reads = Calls(), []
+    calls.read = reads
+    real_draw, real_read = api_body._draw, today._read
+
+    def spy_draw(plan, as_of, ids, stats, rules):
+        calls.append(sorted(ids))
+        return real_draw(plan, as_of, ids, stats, rules)
+
+    def spy_read(plan, as_of, stamps, *args, **kwargs):
+        reads.append(sorted(s.objective_id for s in stamps if s.shown))
+        return real_read(plan, as_of, stamps, *args, **kwargs)
+
+    monkeypatch.setattr(api_body, "_draw", spy_draw)
+    monkeypatch.setattr(today, "_read", spy_read)
+    return calls
+
+
+class Calls(list):
+    read: list
+
+
+def same_as_whole(client, plan) -> dict:
+    response = client.get(URL, {"plan": plan.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    whole = JsonResponse(api.whole_body(plan, TODAY)).content
+    assert response.content == whole
+    kept = selectors.plan_drift(plan, TODAY)
+    assert picture(kept) == live_picture(plan)
+    assert forecasts.reference_class(plan, TODAY, kept) == forecasts.reference_class(plan, TODAY)
+    return response.json()
+
+
+def picture(result):
+    return (
+        result.rules,
+        [(row.state, row.rag, row.flags, row.milestones, row.reasons) for row in result.objectives],
+    )
+
+
+def live_picture(plan):
+    """The plan today read and judged whole from the live rows, nothing kept."""
+    state = live.plan_state(plan, TODAY)
+    rows = drift.plan_drift(state.objectives, TODAY, state.rules)
+    return (state.rules, [(r.state, r.rag, r.flags, r.milestones, r.reasons) for r in rows])
+
+
+def test_each_write_draws_only_what_it_touched_and_the_body_matches_the_whole(
+    client, clock, admin_user, leader, drawn
+):
+    owners = [factories.make_manager(f"owner{i}") for i in range(3)]
+    plan = factories.make_plan_with_history(
+        clock, admin=admin_user, owners=owners, count=24, name="Stamped"
+    )
+    a, b, c = plan.objectives.order_by("id")[:3]
+    client.force_login(leader)
+    with clock(TODAY):
+        body = same_as_whole(client, plan)
+        assert body["forecast"]["class_size"] >= 10  # the likely finish is in the parts
+        assert len(drawn[-1]) == 24
+        same_as_whole(client, plan)
+        assert len(drawn) == 1  # nothing written: nothing drawn
+
+        def after(write, touched):
+            drawn.clear()
+            drawn.read.clear()
+            write()
+            same_as_whole(client, plan)
+            assert drawn == ([sorted(o.pk for o in touched)] if touched else [])
+            assert drawn.read == drawn or not touched
+
+        a_first = a.milestones.order_by("id").first()
+        b_second = b.milestones.order_by("id").last()
+        after(
+            lambda: factories.make_update(a, user=admin_user, reported_on=TODAY, rag="red"),
+            [a],
+        )
+        after(
+            lambda: milestone_services.milestone_reschedule(
+                milestone=a_first, user=admin_user, due_date=date(2026, 5, 1), reason="Later"
+            ),
+            [a],
+        )
+        after(  # a's milestone now waits for b's, due later: knock-on shows on a
+            lambda: dependencies.milestone_dependency_add(
+                user=admin_user, milestone=a_first, depends_on=b_second, reason="Needs it"
+            ),
+            [a],
+        )
+        after(  # b's milestone moves: a, which waits for it, is drawn again too
+            lambda: milestone_services.milestone_reschedule(
+                milestone=Milestone.objects.get(pk=b_second.pk),
+                user=admin_user,
+                due_date=date(2026, 9, 1),
+                reason="Later still",
+            ),
+            [a, b],
+        )
+        theme = c.theme
+        others = list(plan.objectives.filter(theme=theme))
+        after(
+            lambda: objective_services.theme_update(theme=theme, user=admin_user, name="Renamed"),
+            others,
+        )
+        owner = c.owner
+        owned = list(plan.objectives.filter(owner=owner))
+        after(
+            lambda: people_services.person_update(
+                user=admin_user,
+                person=owner,
+                first_name="Renamed",
+                last_name="Owner",
+                email=owner.email,
+                roles=list(owner.groups.all()),
+                reason="Married",
+                expected_version=people_services.account_version(owner),
+            ),
+            owned,
+        )
+        measure = factories.make_measure(c, user=admin_user)
+        drawn.clear()
+        same_as_whole(client, plan)
+        from impact import value_services
+
+        after(
+            lambda: value_services.measure_value_create(
+                user=admin_user, measure=measure, period_end=date(2026, 3, 31), value=Decimal(61)
+            ),
+            [c],
+        )
+        after(
+            lambda: objective_services.objective_withdraw(
+                objective=c, user=admin_user, reason="Merged", expected_version=None
+            ),
+            [],  # it leaves the picture: nothing to draw
+        )
+        assert c.pk not in {o["id"] for o in same_as_whole(client, plan)["objectives"]}
+
+
+def test_a_completion_that_changes_the_likely_finish_draws_every_part_again(
+    client, clock, admin_user, leader, drawn
+):
+    owners = [factories.make_manager(f"owner{i}") for i in range(3)]
+    plan = factories.make_plan_with_history(
+        clock, admin=admin_user, owners=owners, count=24, name="Forecast"
+    )
+    client.force_login(leader)
+    with clock(TODAY):
+        before = same_as_whole(client, plan)["forecast"]
+        milestone = Milestone.objects.filter(
+            objective__plan=plan, completed_on__isnull=True
+        ).first()
+        drawn.clear()
+        milestone_services.milestone_complete(
+            milestone=milestone, user=admin_user, completed_on=TODAY
+        )
+        after = same_as_whole(client, plan)["forecast"]
+    assert after["class_size"] == before["class_size"] + 1
+    assert drawn == [sorted(plan.objectives.values_list("id", flat=True))]  # every likely finish

@@ -1,0 +1,176 @@
+"""The body of ``/api/drift/`` for today or a later day, each objective's part kept drawn.
+
+Straight after a write the whole plan would be read, judged and written out as JSON again
+(most of the API's time at a council's size) although one objective changed. Each objective's
+part (its JSON text, its colour and its place in the contract's order) is kept in Django's cache
+under its stamp (``tracking.stamps``), the plan's generation and rules, the day, and the plan's
+likely-finish figures: a write gives its objectives new stamps, so only their parts are drawn
+again, and a part is never shown for a state it was not drawn from. The body is the same, byte
+for byte, as the one written out whole (``tracking.api``; a test holds them to it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+
+from objectives import drift, forecast
+from objectives.drift import MilestoneDrift, ObjectiveDrift
+from objectives.models import Plan
+
+from . import forecasts, live, panels, selectors
+from . import stamps as objective_stamps
+
+PREFIX = "api:v1"
+TIMEOUT = 60 * 60 * 24
+
+
+class Part(NamedTuple):
+    """One objective's part of the body, and what ordering and counting it needs."""
+
+    id: int
+    ref: str
+    rag: str
+    order: tuple
+    text: str
+
+
+class Brief(NamedTuple):
+    """The plan's drift in brief, for the API's plan keys (``panels.drift_api_plan``): its rules
+    and each objective's id, ref and colour, in the contract's order."""
+
+    rules: drift.PlanRules
+    objectives: list[Part]
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def milestone_json(m: MilestoneDrift) -> dict:
+    # Written out field by field: this runs for every milestone of the plan (750 at a
+    # council's size) on every request.
+    state = m.state
+    baseline, due, completed = state.baseline_date, state.due_date, state.completed_on
+    return {
+        "id": state.id,
+        "title": state.title,
+        "baseline_date": baseline.isoformat() if baseline else None,
+        "due_date": due.isoformat() if due else None,
+        "completed_on": completed.isoformat() if completed and m.complete else None,
+        "slip_days": m.slip_days,
+        "overdue_days": m.overdue_days,
+        "replans": m.replans,
+        "rag": m.rag,
+        "depends_on": list(m.depends_on),
+        "knock_on_days": m.knock_on_days,
+    }
+
+
+def objective_json(row: ObjectiveDrift) -> dict:
+    state = row.state
+    return {
+        "id": state.id,
+        "ref": state.ref,
+        "title": state.title,
+        "theme": state.theme,
+        "owner": state.owner_username,
+        "target_date": _iso(state.target_date),
+        "rag": row.rag,
+        "flags": list(row.flags),
+        "milestones": [milestone_json(m) for m in row.milestones],
+    }
+
+
+def dumps(value) -> str:
+    """JSON as ``JsonResponse`` writes it."""
+    return json.dumps(value, cls=DjangoJSONEncoder)
+
+
+def objects_json(pairs) -> str:
+    """``{"key": value, ...}`` from (key, JSON text) pairs, as ``json.dumps`` writes a dict."""
+    return "{" + ", ".join(f"{dumps(key)}: {text}" for key, text in pairs) + "}"
+
+
+def _digest(*values) -> str:
+    """A digest of values' reprs, the same in every process (unlike ``hash``)."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+
+
+class Entry(NamedTuple):
+    """What is kept of one objective under its stamp: its milestones in the likely finish's
+    reference class, and its part as drawn with the forecast ``forecast`` (a digest)."""
+
+    finished: tuple
+    forecast: str
+    part: Part | None
+
+
+def _draw(plan: Plan, as_of: date, ids: list[int], stats, rules) -> dict[int, Part]:
+    """The parts of objectives ``ids``, read from their live rows and judged afresh."""
+    result = selectors.objective_drifts(plan, as_of, ids)
+    likely = forecasts.apply(stats, result.objectives, as_of)
+    items = [objective_json(row) for row in result.objectives]
+    forecasts.add_to_json(items, likely)
+    fields = panels.drift_api.build(
+        plan, as_of, stale_after_days=rules.stale_after_days, objective_ids=ids
+    )
+    parts = {}
+    for row, item in zip(result.objectives, items, strict=True):
+        for name, values in fields.items():
+            item[name] = values.get(row.id, [])
+        parts[row.id] = Part(row.id, row.ref, row.rag, drift.drift_order(row), dumps(item))
+    return parts
+
+
+def body(plan: Plan, as_of: date) -> str | None:
+    """The API's body for ``plan`` at the end of ``as_of`` (today or later), or None when the
+    live rows do not stand for that day (a clock set back): the caller writes it out whole."""
+    stamps, kept, later = objective_stamps.read(plan, as_of)
+    if later:
+        return None
+    rules = live.rules(plan)
+    common = f"{kept.generation}:{as_of.isoformat()}:{_digest(rules)}"
+    keys = {f"{PREFIX}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
+    found = {keys[key].objective_id: e for key, e in cache.get_many(list(keys)).items()}
+    unread = [s.objective_id for s in stamps if s.objective_id not in found]
+    if unread:
+        everything = len(unread) == len(stamps)
+        records = forecasts.finished_by_objective(plan, as_of, None if everything else unread, kept)
+        found.update({pk: Entry(tuple(records.get(pk, ())), "", None) for pk in unread})
+    stats = forecast.reference_class(
+        (record for entry in found.values() for record in entry.finished), as_of
+    )
+    digest = _digest(stats)
+    stale = [s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != digest]
+    changed = set(unread)
+    if stale:
+        drawn = _draw(plan, as_of, stale, stats, rules)
+        for pk in stale:
+            found[pk] = Entry(found[pk].finished, digest, drawn.get(pk))
+        changed.update(stale)
+    if changed:
+        cache.set_many(
+            {key: found[s.objective_id] for key, s in keys.items() if s.objective_id in changed},
+            timeout=TIMEOUT,
+        )
+    parts = sorted(
+        (found[s.objective_id].part for s in stamps if s.shown and found[s.objective_id].part),
+        key=lambda part: part.order,
+    )
+    summary = drift.summarise(parts)
+    likely = forecasts.PlanForecast(as_of, stats)
+    head = [
+        ("plan", dumps({"id": plan.pk, "name": plan.name})),
+        ("as_of", dumps(as_of.isoformat())),
+        ("summary", dumps(summary)),
+        ("forecast", dumps(likely.json())),
+        ("objectives", "[" + ", ".join(part.text for part in parts) + "]"),
+    ]
+    extra = panels.drift_api_plan.build(plan, as_of, drift=Brief(rules, parts))
+    return objects_json(head + [(key, dumps(value)) for key, value in extra.items()])

@@ -1,0 +1,158 @@
+"""Each objective's stamp: a number that changes with every recorded change that can alter
+what the objective shows on a day that is not over (its own row, its milestones, their links and
+what they wait for, its updates, its theme's name, its owner's account, its measures).
+
+Pages keep parts drawn from the live rows under the stamps of the objectives they show
+(``tracking.api_body``): a write makes only its own objectives' parts cold, and every process
+and host sees the new stamp the moment the write commits, since the stamps are rows in the
+database bumped in the same transaction as the history record (like ``tracking.pastdays``'
+generations, which do the same for days that are over).
+
+Which objectives a history record touches is said here for the plan's own models; apps above
+tracking say it for theirs with ``register`` (impact: measures and their values). A record of
+any other model with an ``objective_id`` touches that objective.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import NamedTuple
+
+from django.db import connection
+
+from objectives.models import Objective
+
+from . import history_since, pastdays
+from .history import end_of_day
+from .models import ObjectiveStamp
+
+_RESOLVERS: dict[type, Callable[[object], Iterable[int]]] = {}
+
+
+def register(model: type, objectives_of: Callable[[object], Iterable[int]]) -> None:
+    """Say which objectives a history record of ``model`` touches (called from ``ready``)."""
+    _RESOLVERS[model] = objectives_of
+
+
+def bump(objective_ids: Iterable[int]) -> None:
+    """Give each objective a new stamp (larger than any it had), in the caller's transaction."""
+    ids = sorted(set(objective_ids))  # in one order, so two writers never wait on each other
+    if not ids:
+        return
+    table = connection.ops.quote_name(ObjectiveStamp._meta.db_table)
+    pk, value = connection.ops.quote_name("objective_id"), connection.ops.quote_name("value")
+    now = time.time_ns()
+    rows = ", ".join(["(%s, %s)"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({pk}, {value}) VALUES {rows} "  # noqa: S608 (names)
+            f"ON CONFLICT ({pk}) DO UPDATE SET {value} = CASE "
+            f"WHEN {table}.{value} + 1 > excluded.{value} THEN {table}.{value} + 1 "
+            f"ELSE excluded.{value} END",
+            [v for pk_ in ids for v in (pk_, now)],
+        )
+
+
+def _waiting_on(objective_ids: Iterable[int] = (), milestone_ids: Iterable[int] = ()) -> set[int]:
+    """The objectives with a milestone that waits for a milestone of ``objective_ids`` or for
+    one of ``milestone_ids`` (what it waits for is shown with its ref, title and dates)."""
+    from django.db.models import Q
+
+    from milestones.models import MilestoneDependency
+
+    objective_ids, milestone_ids = list(objective_ids), list(milestone_ids)
+    if not objective_ids and not milestone_ids:
+        return set()
+    links = MilestoneDependency.objects.filter(
+        Q(depends_on__objective_id__in=objective_ids) | Q(depends_on_id__in=milestone_ids)
+    )
+    return set(links.values_list("milestone__objective_id", flat=True))
+
+
+def touched_by(record) -> set[int]:
+    """The objectives whose showing on a day not over ``record`` (a history record) can alter."""
+    from django.contrib.auth import get_user_model
+
+    from milestones.models import Milestone, MilestoneDependency
+    from objectives.models import Objective, ProgressUpdate, Theme
+
+    model = record.instance_type
+    if model in _RESOLVERS:
+        return set(_RESOLVERS[model](record))
+    if model is Objective:
+        return {record.id} | _waiting_on(objective_ids=[record.id])
+    if model is Milestone:
+        return {record.objective_id} | _waiting_on(milestone_ids=[record.id])
+    if model is MilestoneDependency:
+        return set(
+            Milestone.objects.filter(pk=record.milestone_id).values_list("objective_id", flat=True)
+        )
+    if model is ProgressUpdate:
+        return {record.objective_id}
+    if model is Theme:
+        return set(Objective.objects.filter(theme_id=record.id).values_list("id", flat=True))
+    if model is get_user_model():
+        return set(Objective.objects.filter(owner_id=record.id).values_list("id", flat=True))
+    objective_id = getattr(record, "objective_id", None)
+    return {objective_id} if objective_id is not None else set()
+
+
+def connect() -> None:
+    """Listen for new history records (called once, when the app is ready)."""
+    from simple_history.signals import post_create_historical_record
+
+    def receiver(sender, history_instance, **kwargs):
+        if getattr(sender, "instance_type", None) is not None:
+            bump(touched_by(history_instance))
+
+    post_create_historical_record.connect(receiver, weak=False, dispatch_uid="objective-stamps")
+
+
+# --- reading them ----------------------------------------------------------------------------
+
+
+@functools.cache
+def _sql() -> tuple[str, str]:
+    """The stamps' read: what it selects, and where from (the caller adds its own columns
+    between them)."""
+    q = connection.ops.quote_name
+    ob, st = Objective._meta, ObjectiveStamp._meta
+    o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))
+    return (
+        f"SELECT o.{o_id}, o.{o_status}, s.{q('value')}, ",
+        f" FROM {q(ob.db_table)} o "  # noqa: S608
+        f"LEFT JOIN {q(st.db_table)} s ON s.{q('objective_id')} = o.{o_id} "
+        f"WHERE o.{o_plan} = %s ORDER BY o.{o_id}",
+    )
+
+
+class Stamp(NamedTuple):
+    objective_id: int
+    shown: bool  # in the picture (not withdrawn): withdrawn ones count only for the forecast
+    value: int
+
+
+def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, bool]:
+    """The stamps of the plan's objectives, its kept days, and whether history was recorded
+    after ``as_of`` (then the live rows do not stand for the day): one query, with the kept
+    days and the condition asked beside each objective's row (two with no objective)."""
+    kept_columns, kept_params = pastdays.kept_columns(plan.pk)
+    condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
+    asked, asked_params = f"{kept_columns}, ({condition})", [*kept_params, *params]
+    with connection.cursor() as cursor:
+        select, tables = _sql()
+        cursor.execute(select + asked + tables, [*asked_params, plan.pk])
+        rows = cursor.fetchall()
+        if rows:
+            *kept_values, later = rows[0][3:]
+        else:
+            cursor.execute(f"SELECT {asked}", asked_params)
+            *kept_values, later = cursor.fetchone()
+    stamps = [
+        Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
+        for pk, status, value, *_ in rows
+    ]
+    return stamps, pastdays.kept_from(plan.pk, *kept_values), bool(later)

@@ -1,0 +1,83 @@
+"""A plan's drift for today (or a later day) with each objective's drift kept under its stamp.
+
+The live read (``tracking.live``) reads and judges every objective of the plan; straight after
+a write, all but the objectives it touched are as they were. Each objective's drift, and its
+milestones finished by the day (for the likely finish), are kept in Django's cache under its
+stamp (``tracking.stamps``), the plan's generation and rules, and the day: only objectives whose
+stamp changed are read and judged again. What it gives is what the live read gives (a test holds
+them to it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import NamedTuple
+
+from django.core.cache import cache
+
+from objectives import drift, forecast
+from objectives.drift import ObjectiveDrift
+from objectives.models import Plan
+
+from . import forecasts, live
+from . import stamps as objective_stamps
+from .replay import PlanDrift
+
+# Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
+PREFIX = "today:v2"
+TIMEOUT = 60 * 60 * 24
+
+
+class Entry(NamedTuple):
+    """One objective as kept: its drift (None when withdrawn) and its milestones finished by
+    the day and not withdrawn by it, as the likely finish's records (``objectives.forecast``)."""
+
+    row: ObjectiveDrift | None
+    records: tuple
+
+
+def digest(*values) -> str:
+    """A digest of values' reprs, the same in every process (unlike ``hash``)."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+
+
+def _read(plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool) -> dict[int, Entry]:
+    """The entries of objectives ``stamps`` (``everything``: all the plan's), from their live
+    rows."""
+    ids = None if everything else [s.objective_id for s in stamps]
+    state = live.plan_state(plan, as_of, objective_ids=ids)
+    rows = {row.id: row for row in drift.plan_drift(state.objectives, as_of, rules)}
+    finished = state.finished_by_objective
+    if not state.objectives:  # only withdrawn objectives: their milestones were not read
+        finished = live.finished_by_objective(plan, as_of, ids)
+    records = forecasts.records_by_objective(plan, finished, kept)
+    return {
+        s.objective_id: Entry(rows.get(s.objective_id), records.get(s.objective_id, ()))
+        for s in stamps
+    }
+
+
+def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
+    """The plan's drift at the end of ``as_of`` (today or later), or None when the live rows do
+    not stand for that day (history recorded after it: only a clock set back does that)."""
+    stamps, kept, later = objective_stamps.read(plan, as_of)
+    if later:
+        return None
+    rules = live.rules(plan)
+    common = f"{kept.generation}:{as_of.isoformat()}:{digest(rules)}"
+    keys = {f"{PREFIX}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
+    found = {keys[key].objective_id: entry for key, entry in cache.get_many(list(keys)).items()}
+    missing = [s for s in stamps if s.objective_id not in found]
+    if missing:
+        everything = len(missing) == len(stamps)
+        read = _read(plan, as_of, missing, rules, kept, everything=everything)
+        cache.set_many(
+            {key: read[s.objective_id] for key, s in keys.items() if s.objective_id in read},
+            timeout=TIMEOUT,
+        )
+        found.update(read)
+    entries = [found[s.objective_id] for s in stamps]
+    rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
+    reference = forecast.reference_class((r for e in entries for r in e.records), as_of)
+    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference)
