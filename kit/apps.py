@@ -9,4 +9,6 @@ class KitConfig(AppConfig):
 
     def ready(self):
         # Sign-in and refusal events go to the security log.
-        from . import security  # noqa: F401
+        from . import memory, security  # noqa: F401
+
+        memory.connect()
