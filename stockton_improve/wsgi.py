@@ -7,7 +7,6 @@ For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
-import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -17,12 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stockton_improve.settings.produ
 application = get_wsgi_application()
 
 # Each worker loads WeasyPrint (Pango, fonts, the PDF's stylesheets) as it starts, so the first
-# board pack PDF it serves does not wait most of a second for it.
+# board pack PDF it serves does not wait most of a second for it; being loaded by the end of
+# the first request, it is frozen out of the garbage collector's walks then (kit/memory.py).
 from board import pdf  # noqa: E402 (needs the apps loaded above)
 
 pdf.load()
-
-# What a worker has loaded by now (Django, the apps, WeasyPrint) lives as long as the worker:
-# the garbage collector need not walk it again on every full collection. A long request that
-# makes many objects, such as the board pack PDF, spends about a tenth less time.
-gc.freeze()
