@@ -3,7 +3,7 @@
 The page furniture (the plan, the "as at" and "compared with" dates on every page, page
 numbers) is in the page margins, set from ``board/pack_print.css`` and a few lines made here.
 
-What keeps it fast (docs/architecture.md, "The PDF"):
+What keeps it fast (docs/architecture.md, "A fast PDF"):
 
 - WeasyPrint is loaded once per process, by the web server as it starts (``load``), not by
   the first request that asks for a PDF.
@@ -36,7 +36,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # WeasyPrint's user-agent stylesheet styles six pseudo-elements of *every* element (``::marker``
 # and the footnote and note calls and markers), so each element of the pack carries six more
-# computed styles than it needs: about a sixth of the PDF's time. Our documents have no
+# computed styles than it needs: some 15 per cent of the PDF's time. Our documents have no
 # footnotes or notes, and only list items show a marker, so those rules are narrowed to what
 # they style here. (Using footnotes or notes in a PDF would mean putting their rules back.)
 UA_MARKER = ("::marker {", "li::marker {")
