@@ -25,6 +25,7 @@ class BoardPanel:
     since_form: SinceForm
     open_challenges: int
     rows: list
+    marks: dict | None = None  # the rows' marks (tracking.today), for drawing them
 
     @property
     def query(self) -> str:
@@ -47,6 +48,7 @@ class BoardPanel:
         return rows.draw(
             "board/_owner_gap.html",
             [(gap.row, {"words": gap.owner_view_words}) for gap in self.owner_gaps],
+            self.marks,
         )
 
     @property
@@ -70,4 +72,5 @@ def panel(request, data) -> BoardPanel:
         since_form=since_form,
         open_challenges=state.open_challenges,
         rows=data.drift.objectives,
+        marks=data.drift.marks,
     )

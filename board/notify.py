@@ -38,7 +38,8 @@ def challenge_raised(challenge, *, site_url: str = "") -> None:
     )
     _send(
         objective.owner,
-        f"A question about objective {objective.ref} from {person_name(challenge.raised_by)}",
+        f"{mail.SUBJECT_START}a question about objective {objective.ref} "
+        f"from {person_name(challenge.raised_by)}",
         "challenge_raised",
         {
             "challenge": challenge,
@@ -57,7 +58,7 @@ def challenge_answered(challenge, *, site_url: str = "") -> None:
     answerer = person_name(challenge.answered_by)
     _send(
         challenge.raised_by,
-        f"{answerer} answered your question about objective {objective.ref}",
+        f"{mail.SUBJECT_START}{answerer} answered your question about objective {objective.ref}",
         "challenge_answered",
         {
             "challenge": challenge,

@@ -59,22 +59,44 @@ def _shown(row: ObjectiveDrift, extra) -> tuple:
     )
 
 
-def draw(name: str, items: list[tuple[ObjectiveDrift, dict]]) -> SafeString:
+def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None) -> SafeString:
     """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
     from the cache when a row showing the same was drawn before."""
+    return draw_groups(name, [items], marks)[0]
+
+
+def draw_groups(
+    name: str, groups: list[list[tuple[ObjectiveDrift, dict]]], marks: dict | None = None
+) -> list[SafeString]:
+    """``draw`` for several groups of rows (the tables of one page), with one cache read.
+
+    ``marks`` (``PlanDrift.marks``, today's read) stand for everything a row's drift shows, so
+    a marked row is known by its mark and its context rather than by all it shows."""
     digest = template_digest(name, *INCLUDED)
+    marks = marks or {}
     keys = []
-    for row, context in items:
-        shown = repr(_shown(row, tuple(sorted(context.items()))))
-        keys.append(f"row:{digest}:{hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()}")
-    found = cache.get_many(keys)
+    for items in groups:
+        for row, context in items:
+            extra = tuple(sorted(context.items()))
+            mark = marks.get(row.id)
+            shown = f"{mark}|{extra!r}" if mark else repr(_shown(row, extra))
+            digest_of_row = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+            keys.append(f"row:{digest}:{digest_of_row}")
+    found = cache.get_many(keys) if keys else {}
     new = {}
+    items = [item for group in groups for item in group]
     for key, (row, context) in zip(keys, items, strict=True):
         if key not in found and key not in new:
             new[key] = render_to_string(name, {"row": row, **context})
     if new:
         cache.set_many(new, timeout=TIMEOUT)
-    return mark_safe("".join(found.get(key) or new[key] for key in keys))  # noqa: S308 (templates)
+    drawn, start = [], 0
+    for group in groups:
+        group_keys = keys[start : start + len(group)]
+        start += len(group)
+        html = "".join(found.get(key) or new[key] for key in group_keys)
+        drawn.append(mark_safe(html))  # noqa: S308 (templates)
+    return drawn
 
 
 def dashboard_rows(
@@ -86,23 +108,40 @@ def dashboard_rows(
     """The dashboard's rows: ref, objective, theme, owner, status (and since when), impact (its
     measures by status in words, from ``impact``), what needs attention, the milestone furthest
     behind. ``past`` is the date shown when it is not today."""
+    return dashboard_tables([table], past=past, impact=impact)[0]
+
+
+def dashboard_tables(
+    tables: list[list[tuple[ObjectiveDrift, str]]],
+    *,
+    past: date | None,
+    impact: dict[int, str] | None = None,
+    marks: dict | None = None,
+) -> list[SafeString]:
+    """``dashboard_rows`` for each of several tables, read from the cache at once."""
     impact = impact or {}
-    return draw(
+    return draw_groups(
         ROW_TEMPLATES[0],
         [
-            (row, {"since": since, "past": past, "impact": impact.get(row.id, "No measures")})
-            for row, since in table
+            [
+                (row, {"since": since, "past": past, "impact": impact.get(row.id, "No measures")})
+                for row, since in table
+            ]
+            for table in tables
         ],
+        marks,
     )
 
 
-def owner_rows(rows: list[ObjectiveDrift], *, past: date | None) -> SafeString:
+def owner_rows(rows: list[ObjectiveDrift], *, past: date | None, marks=None) -> SafeString:
     """One owner's objectives: ref, objective and theme, status, what needs attention, the
     milestone furthest behind, last update."""
-    return draw(ROW_TEMPLATES[1], [(row, {"past": past}) for row in rows])
+    return draw(ROW_TEMPLATES[1], [(row, {"past": past}) for row in rows], marks)
 
 
-def likely_late(likely, *, as_of: date, past: date | None = None, link: bool = False) -> SafeString:
+def likely_late(
+    likely, *, as_of: date, past: date | None = None, link: bool = False, marks=None
+) -> SafeString:
     """The objectives likely to finish after their target (``likely.late``, from
     ``tracking.forecasts``), one list item each, linked to their pages when ``link``."""
     return draw(
@@ -111,4 +150,15 @@ def likely_late(likely, *, as_of: date, past: date | None = None, link: bool = F
             (row, {"when": when, "as_of": as_of, "past": past, "link": link})
             for row, when in likely.late
         ],
+        marks,
+    )
+
+
+def due_soon(items, *, marks=None) -> SafeString:
+    """The dashboard's milestones due soon (``(row, milestone)`` pairs, from
+    ``objectives.drift.due_soon``), one list item each, with their objectives named."""
+    return draw(
+        "includes/_due_soon_item.html",
+        [(row, {"milestone": milestone, "show_objective": True}) for row, milestone in items],
+        marks,
     )

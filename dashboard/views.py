@@ -16,7 +16,7 @@ from objectives import drafts, permissions
 from objectives.drift import FLAGS
 from tracking import forecasts
 
-from . import accountable, charts, exports, owners, panels, rows, selectors
+from . import accountable, charts, exports, fold, owners, panels, rows, selectors
 from .forms import DashboardForm
 
 PARAMS = ("plan", "as_of", "theme", "owner", "rag", "flag")
@@ -113,26 +113,37 @@ def dashboard(request):
         "data": data,
         "links": _links(_query(plan, as_of, data.filters, plans, today=data.today)),
         "keep": list(data.filters.params().items()),
-        "table_rows": rows.dashboard_rows(
+        "objectives": fold.objectives(
             data.table,
+            data.filters,
             past=as_of if data.is_past else None,
             impact=impact_summary_selectors.impact_by_objective(plan, as_of, measures=measures),
+            marks=data.drift.marks,
         ),
+        "fold_after": fold.LONG,
         "trend_chart": charts.rag_trend([(p.day, p.counts) for p in data.trend]),
         "slip_chart": charts.slip_by_theme(data.theme_slips),
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
+        "drawn_by": rows.template_digest("dashboard/_dashboard.html"),
+        "due_soon_items": rows.due_soon(data.due_soon, marks=data.drift.marks),
         **shown,
     }
     likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)
     context["likely"] = likely
     context["late_items"] = rows.likely_late(
-        likely, as_of=as_of, past=as_of if data.is_past else None, link=True
+        likely, as_of=as_of, past=as_of if data.is_past else None, link=True, marks=data.drift.marks
     )
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
     impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
-    context = {"form": form, "data": data, "content": content, "impact_panel": impact}
+    context = {
+        "form": form,
+        "data": data,
+        "content": content,
+        "impact_panel": impact,
+        "fold_after": fold.LONG,
+    }
     return render(request, "dashboard/dashboard.html", context)
 
 
@@ -174,7 +185,7 @@ def accountability(request):
     form.set_options(themes=[], owners=[])
     past = as_of if as_of < today else None
     context["people"] = [
-        (person, rows.owner_rows(person.objectives, past=past))
+        (person, rows.owner_rows(person.objectives, past=past, marks=result.marks))
         for person in accountable.people_accountable(result)
     ]
     context["content"] = render_to_string(

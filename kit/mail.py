@@ -27,6 +27,9 @@ from django.utils import timezone
 
 log = logging.getLogger("improve.mail")
 
+# Every email's subject starts with the service's name, so it is known in a full inbox.
+SUBJECT_START = "Improvement plan: "
+
 HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 

@@ -98,9 +98,9 @@ def owner_email(owner, objective_ids) -> mail.Email | None:
         for o in objectives
     ]
     if len(items) == 1:
-        subject = f"Improvement plan: you now own objective {objectives[0].ref}"
+        subject = f"{mail.SUBJECT_START}you now own objective {objectives[0].ref}"
     else:
-        subject = f"Improvement plan: you now own {len(items)} objectives"
+        subject = f"{mail.SUBJECT_START}you now own {len(items)} objectives"
     return mail.compose(
         person=owner,
         kind="owner_assigned",

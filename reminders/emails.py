@@ -64,7 +64,7 @@ def invitation_email(*, person, set_password_url: str, invited_by) -> mail.Email
     return build(
         person=person,
         template="invitation",
-        subject="You have been invited to the improvement plan",
+        subject=f"{mail.SUBJECT_START}you have been invited to use the service",
         context={
             "set_password_url": set_password_url,
             "invited_by": person_name(invited_by) if invited_by else "",
@@ -79,7 +79,9 @@ def board_update_email(*, person, cycle, rows, sender) -> mail.Email:
     return build(
         person=person,
         template="board_update",
-        subject=f"Your progress update for the improvement board on {long_date(cycle.held_on)}",
+        subject=(
+            f"{mail.SUBJECT_START}your progress update for the board on {long_date(cycle.held_on)}"
+        ),
         context={
             "cycle": cycle,
             "items": [{"ref": r.ref, "title": r.title, "url": objective_url(r.id)} for r in rows],

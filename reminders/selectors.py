@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from kit import mail
 from milestones.models import Milestone
 from objectives import drift
 from objectives.models import Objective, Plan
@@ -61,8 +62,7 @@ class Item:
         return objective_url(self.objective_id)
 
 
-# Every email's subject starts with the service's name, so it is known in a full inbox.
-SERVICE = "Improvement plan: "
+SERVICE = mail.SUBJECT_START  # every email's subject starts with the service's name
 
 
 @dataclass

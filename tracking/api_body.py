@@ -23,7 +23,7 @@ from objectives import drift, forecast
 from objectives.drift import MilestoneDrift, ObjectiveDrift
 from objectives.models import Plan
 
-from . import forecasts, live, panels, selectors
+from . import forecasts, live, panels, selectors, today
 from . import stamps as objective_stamps
 
 PREFIX = "api:v1"
@@ -111,17 +111,16 @@ class Entry(NamedTuple):
     part: Part | None
 
 
-def _draw(plan: Plan, as_of: date, ids: list[int], stats, rules) -> dict[int, Part]:
-    """The parts of objectives ``ids``, read from their live rows and judged afresh."""
-    result = selectors.objective_drifts(plan, as_of, ids)
-    likely = forecasts.apply(stats, result.objectives, as_of)
-    items = [objective_json(row) for row in result.objectives]
+def _draw(plan: Plan, as_of: date, rows: list[ObjectiveDrift], stats, rules) -> dict[int, Part]:
+    """The parts of ``rows`` (objectives judged afresh)."""
+    likely = forecasts.apply(stats, rows, as_of)
+    items = [objective_json(row) for row in rows]
     forecasts.add_to_json(items, likely)
     fields = panels.drift_api.build(
-        plan, as_of, stale_after_days=rules.stale_after_days, objective_ids=ids
+        plan, as_of, stale_after_days=rules.stale_after_days, objective_ids=[r.id for r in rows]
     )
     parts = {}
-    for row, item in zip(result.objectives, items, strict=True):
+    for row, item in zip(rows, items, strict=True):
         for name, values in fields.items():
             item[name] = values.get(row.id, [])
         parts[row.id] = Part(row.id, row.ref, row.rag, drift.drift_order(row), dumps(item))
@@ -138,19 +137,28 @@ def body(plan: Plan, as_of: date) -> str | None:
     common = f"{kept.generation}:{as_of.isoformat()}:{_digest(rules)}"
     keys = {f"{PREFIX}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
     found = {keys[key].objective_id: e for key, e in cache.get_many(list(keys)).items()}
-    unread = [s.objective_id for s in stamps if s.objective_id not in found]
-    if unread:
-        everything = len(unread) == len(stamps)
-        records = forecasts.finished_by_objective(plan, as_of, None if everything else unread, kept)
-        found.update({pk: Entry(tuple(records.get(pk, ())), "", None) for pk in unread})
+    unread = [s for s in stamps if s.objective_id not in found]
+    fresh: dict[int, ObjectiveDrift] = {}
+    if unread:  # read and judged once, for the forecast's records and for their parts
+        read = today.read_entries(
+            plan, as_of, unread, rules, kept, everything=len(unread) == len(stamps)
+        )
+        for pk, entry in read.items():
+            found[pk] = Entry(entry.records, "", None)
+            if entry.row is not None:
+                fresh[pk] = entry.row
     stats = forecast.reference_class(
         (record for entry in found.values() for record in entry.finished), as_of
     )
     digest = _digest(stats)
     stale = [s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != digest]
-    changed = set(unread)
-    if stale:
-        drawn = _draw(plan, as_of, stale, stats, rules)
+    changed = {s.objective_id for s in unread}
+    if stale:  # new objectives, or every one when the forecast's figures changed
+        others = [pk for pk in stale if pk not in fresh]
+        rows = [fresh[pk] for pk in stale if pk in fresh]
+        if others:
+            rows += selectors.objective_drifts(plan, as_of, others).objectives
+        drawn = _draw(plan, as_of, rows, stats, rules)
         for pk in stale:
             found[pk] = Entry(found[pk].finished, digest, drawn.get(pk))
         changed.update(stale)

@@ -64,6 +64,9 @@ class PlanDrift:
     # The likely finish's reference class at the day, when the read worked it out
     # (``tracking.today``); ``tracking.forecasts`` then takes it as it is.
     reference: Forecast | None = None
+    # Each objective's mark, when the read has one (``tracking.today``): a string that changes
+    # whenever anything its drift shows can change, so what is drawn of it can be kept under it.
+    marks: dict[int, str] | None = None
 
     @property
     def summary(self) -> dict[str, int]:

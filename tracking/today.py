@@ -42,7 +42,9 @@ def digest(*values) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def _read(plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool) -> dict[int, Entry]:
+def read_entries(
+    plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool
+) -> dict[int, Entry]:
     """The entries of objectives ``stamps`` (``everything``: all the plan's), from their live
     rows."""
     ids = None if everything else [s.objective_id for s in stamps]
@@ -71,13 +73,14 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     missing = [s for s in stamps if s.objective_id not in found]
     if missing:
         everything = len(missing) == len(stamps)
-        read = _read(plan, as_of, missing, rules, kept, everything=everything)
+        read = read_entries(plan, as_of, missing, rules, kept, everything=everything)
         cache.set_many(
             {key: read[s.objective_id] for key, s in keys.items() if s.objective_id in read},
             timeout=TIMEOUT,
         )
         found.update(read)
     entries = [found[s.objective_id] for s in stamps]
+    marks = {s.objective_id: key for key, s in keys.items() if s.shown}
     rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
     reference = forecast.reference_class((r for e in entries for r in e.records), as_of)
-    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference)
+    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference, marks=marks)

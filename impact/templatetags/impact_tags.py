@@ -16,8 +16,10 @@ def objective_impact(panel):
 
 
 @register.inclusion_tag("impact/_dashboard_panel.html")
-def dashboard_impact(panel):
-    return dict(panel)
+def dashboard_impact(panel, fold_after=0):
+    """The dashboard's impact panel; its table folded under a details when it has more than
+    ``fold_after`` rows (0: never)."""
+    return {**dict(panel), "fold_after": fold_after}
 
 
 @register.filter

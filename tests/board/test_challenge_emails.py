@@ -4,6 +4,7 @@ each one (several a day to one person are all kept)."""
 from django.core import mail
 
 from board import services
+from kit.formatting import person_name
 from reminders.models import SentEmail
 
 from .conftest import TODAY
@@ -32,3 +33,17 @@ def test_raised_and_answered_challenges_are_marked_automatic_and_logged(
     answered = SentEmail.objects.get(person=leader, kind=SentEmail.Kind.CHALLENGE_ANSWERED)
     assert answered.status == SentEmail.Status.SENT
     assert answered.subject == mail.outbox[2].subject
+
+
+def test_challenge_emails_start_with_the_service_name_like_every_other_email(
+    board, leader, manager, clock, django_capture_on_commit_callbacks
+):
+    with clock(TODAY), django_capture_on_commit_callbacks(execute=True):
+        challenge = services.challenge_raise(user=leader, objective=board.red, question="Why?")
+    with clock(TODAY), django_capture_on_commit_callbacks(execute=True):
+        services.challenge_answer(user=manager, challenge=challenge, answer="Recruiting now.")
+    ref = board.red.ref
+    assert [m.subject for m in mail.outbox] == [
+        f"Improvement plan: a question about objective {ref} from {person_name(leader)}",
+        f"Improvement plan: {person_name(manager)} answered your question about objective {ref}",
+    ]

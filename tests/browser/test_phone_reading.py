@@ -1,7 +1,8 @@
 """The dashboard and the board pack read on a phone (390 px) and a desktop (1280 px): no word in
 a table is broken across lines, chart text is at least 12 px as drawn on screen, every table or
 chart that may scroll sideways is a labelled region a keyboard can reach, and axe-core finds
-nothing. Screenshots of each page at each width are written for a person to look at.
+nothing, with the folds closed and opened. Screenshots of each page at each width are written
+for a person to look at.
 """
 
 from pathlib import Path
@@ -100,4 +101,10 @@ def test_tables_and_charts_read_on_a_phone_and_a_desktop(
             assert region["named"] and region["holds"], region
         if width == 390:  # the charts keep their size on a phone, so they scroll
             assert any(r["scrolls"] for r in regions)
+        assert_accessible(page)
+        # What the page folds reads as well once opened.
+        page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true })")
+        assert _sideways(page) <= 0, f"{url} opened scrolls sideways at {width} px"
+        broken = page.evaluate(BROKEN_WORDS_JS)
+        assert broken == [], f"{url} opened at {width} px: {broken}"
         assert_accessible(page)

@@ -13,11 +13,22 @@ from tests import factories
 from .conftest import TODAY, cached
 
 URL = "/dashboard/"
+TABLES = ("objectives-table", "objectives-rest-table")  # red and amber; green and complete
 
 
 def _rows(response) -> dict[str, list[str]]:
     """ref -> the row's cells as words."""
-    table = response.content.decode().split('id="objectives-table"', 1)[1].split("</table>")[0]
+    html = response.content.decode()
+    tables = [
+        html.split(f'id="{t}"', 1)[1].split("</table>")[0] for t in TABLES if f'id="{t}"' in html
+    ]
+    found = {}
+    for table in tables:
+        found.update(_cells(table))
+    return found
+
+
+def _cells(table) -> dict[str, list[str]]:
     found = {}
     for row in re.findall(r"<tr class=\"govuk-table__row\"[^>]*>(.*?)</tr>", table, flags=re.S)[1:]:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)

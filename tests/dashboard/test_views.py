@@ -31,10 +31,20 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def objective_tables(response) -> str:
+    """The objectives' tables, red and amber then (folded or not) green and complete."""
+    html = response.content.decode()
+    return "".join(
+        table.split("</table>")[0]
+        for table in html.split('class="govuk-table__caption')[1:]
+        if 'id="objectives-' in table.split("</caption>")[0]
+    )
+
+
 def refs(response) -> list[str]:
-    table = response.content.decode().split('id="objectives-table"', 1)[1].split("</table>")[0]
     return re.findall(
-        r'<tr class="govuk-table__row"[^>]*>\s*<td class="govuk-table__cell">([^<]+)</td>', table
+        r'<tr class="govuk-table__row"[^>]*>\s*<td class="govuk-table__cell">([^<]+)</td>',
+        objective_tables(response),
     )
 
 

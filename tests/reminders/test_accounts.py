@@ -54,7 +54,7 @@ def test_a_reset_link_lets_the_person_choose_a_password_once(client, manager):
     assert response.status_code == 302 and response.url == "/accounts/password_reset/done/"
     (message,) = mail.outbox
     assert message.to == [manager.email]
-    assert message.subject == "Choose a new password for the improvement plan"
+    assert message.subject == "Improvement plan: choose a new password"
     assert message.alternatives and "Choose a new password" in message.alternatives[0][0]
     link = _link(message)
     assert link.startswith("https://improve.example.org/accounts/reset/")
@@ -175,7 +175,7 @@ def test_a_new_person_gets_an_invitation_and_chooses_their_password(client, admi
     assert not person.has_usable_password()
     (message,) = mail.outbox
     assert message.to == ["sam.jones@example.org"]
-    assert message.subject == "You have been invited to the improvement plan"
+    assert message.subject == "Improvement plan: you have been invited to use the service"
     assert "Your username is: sam.jones" in message.body
     assert "an administrator of the improvement plan added you" in message.body
     page = client.get(response.url).content.decode()

@@ -46,7 +46,7 @@ def test_one_email_per_missing_owner_with_their_objectives(client, clock, cp, ad
         "nat_manager@example.org",
     ]
     (mo,) = [m for m in mail.outbox if m.to == ["mo_manager@example.org"]]
-    assert mo.subject == "Your progress update for the improvement board on 14 May 2026"
+    assert mo.subject == "Improvement plan: your progress update for the board on 14 May 2026"
     assert "2.1 Virtual school training" in mo.body
     assert "1.1" not in mo.body  # mo's 1.1 is in
     assert f"/objectives/{cp.never.pk}/" in mo.body

@@ -1,5 +1,6 @@
 """Every email the service sends goes through one sender: marked as sent by a machine (so
-out-of-office replies are not sent back) and recorded in the sent-email log."""
+out-of-office replies are not sent back), recorded in the sent-email log, and with a subject that
+starts with the service's name."""
 
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -13,6 +14,7 @@ AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "Al
 
 
 def assert_automatic_and_logged(message, kind):
+    assert message.subject.startswith("Improvement plan: ")
     for header, value in AUTOMATIC.items():
         assert message.extra_headers.get(header) == value
         assert message.message()[header] == value

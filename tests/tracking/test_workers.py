@@ -288,3 +288,27 @@ def test_sign_in_failures_lock_the_account_on_every_worker(server):
         assert len(answers) < MOST
         answers.append(sign_in(factories.PASSWORD))
     assert set(answers) == {429}, answers
+
+
+def test_a_leaver_today_is_seen_on_today_by_every_worker_at_once(server, story):
+    """Today's API keeps each objective's part under its stamp (tracking.api_body): the write
+    bumps the stamp in the database, so no worker shows the part it kept before."""
+    _day, plan, admin, leader, owner = story
+    cookies = _session(leader)
+    url = "/api/drift/?" + urlencode({"plan": plan.pk})
+
+    before, workers = _ask_until_every_worker_answered(server, url, cookies, BEFORE)
+    assert workers == WORKERS
+    assert not any(before)
+
+    people_services.person_mark_leaver(
+        user=admin,
+        person=owner,
+        reason="Left the council",
+        expected_version=people_services.account_version(owner),
+    )
+
+    after, workers = _ask_until_every_worker_answered(server, url, cookies, AFTER)
+    assert workers == WORKERS
+    stale = after.count(False)
+    assert stale == 0, f"{stale} of {len(after)} answers still show the owner as active"

@@ -4,7 +4,9 @@
 // 'unsafe-inline'.
 import { initAll } from './govuk-frontend.min.js'
 import { startTimeoutWarning } from './timeout-warning.mjs'
+import { startPrintDetails } from './print-details.mjs'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
 startTimeoutWarning(document.getElementById('timeout-warning'))
+startPrintDetails()
