@@ -152,3 +152,13 @@ def likely_late(
         ],
         marks,
     )
+
+
+def due_soon(items, *, marks=None) -> SafeString:
+    """The dashboard's milestones due soon (``(row, milestone)`` pairs, from
+    ``objectives.drift.due_soon``), one list item each, with their objectives named."""
+    return draw(
+        "includes/_due_soon_item.html",
+        [(row, {"milestone": milestone, "show_objective": True}) for row, milestone in items],
+        marks,
+    )

@@ -127,6 +127,7 @@ def dashboard(request):
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
         "drawn_by": rows.template_digest("dashboard/_dashboard.html"),
+        "due_soon_items": rows.due_soon(data.due_soon, marks=data.drift.marks),
         **shown,
     }
     likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)

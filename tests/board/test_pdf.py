@@ -111,3 +111,21 @@ def test_people_s_text_of_any_kind_makes_a_pdf(client, board, leader, clock, tmp
         )
     path = _pdf(client, leader, clock, tmp_path)
     assert _info(path)["Tagged"] == "yes"
+
+
+def test_the_pdf_is_drawn_with_weasyprint_s_stylesheet_narrowed_to_what_it_styles_here():
+    import weasyprint
+    from weasyprint.html import UA
+
+    from board import pdf
+
+    lean = pdf.lean_user_agent_css(UA)
+    # Only list items keep a marker; no rule styles a pseudo-element of every element.
+    assert "\nli::marker {" in lean
+    assert not re.search(r"^::", lean, re.MULTILINE)
+    assert "::footnote-call" not in lean and "::note-marker" not in lean
+    assert UA.count("\n") - lean.count("\n") == 5  # the five note rules, nothing else
+    # WeasyPrint still asks the document for its user-agent stylesheets, and gets the narrow one.
+    assert callable(getattr(weasyprint.HTML, "_ua_stylesheets", None))
+    weasy = pdf._weasyprint()
+    assert weasy.HTML(string="<p>x</p>")._ua_stylesheets() == [weasy.user_agent]
