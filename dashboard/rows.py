@@ -10,26 +10,19 @@ old one is never shown: nothing needs invalidating, and entries expire unused.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from datetime import date
 
 from django.core.cache import cache
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from kit.panels import template_digest
 from objectives.drift import ObjectiveDrift
 
 TIMEOUT = 60 * 60 * 24
 ROW_TEMPLATES = ("dashboard/_objective_row.html", "dashboard/_owner_row.html")
 INCLUDED = ("includes/_rag_tag.html", "includes/_flags.html", "dashboard/_worst_milestone.html")
-
-
-@functools.cache
-def template_digest(*names: str) -> str:
-    """A digest of templates' text, for keys of what they drew: a changed template draws anew."""
-    text = "".join(get_template(n).template.source for n in names)
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def _shown(row: ObjectiveDrift, extra) -> tuple:
