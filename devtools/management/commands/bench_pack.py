@@ -17,6 +17,7 @@ import time
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -46,6 +47,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, objectives: int, plan_name: str, target: float, strict: bool, **options
     ):
+        call_command("migrate", verbosity=0, interactive=False)  # a fresh database works too
         today = timezone.localdate()
         plan = self._plan(plan_name, objectives, today)
         count = Objective.objects.filter(plan=plan).count()
