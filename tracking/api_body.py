@@ -11,7 +11,6 @@ for byte, as the one written out whole (``tracking.api``; a test holds them to i
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from typing import NamedTuple
@@ -23,7 +22,7 @@ from objectives import drift, forecast
 from objectives.drift import MilestoneDrift, ObjectiveDrift
 from objectives.models import Plan
 
-from . import forecasts, live, panels, selectors, today
+from . import forecasts, panels, selectors, today
 from . import stamps as objective_stamps
 
 PREFIX = "api:v1"
@@ -97,11 +96,6 @@ def objects_json(pairs) -> str:
     return "{" + ", ".join(f"{dumps(key)}: {text}" for key, text in pairs) + "}"
 
 
-def _digest(*values) -> str:
-    """A digest of values' reprs, the same in every process (unlike ``hash``)."""
-    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
-
-
 class Entry(NamedTuple):
     """What is kept of one objective under its stamp: its milestones in the likely finish's
     reference class, and its part as drawn with the forecast ``forecast`` (a digest)."""
@@ -130,27 +124,24 @@ def _draw(plan: Plan, as_of: date, rows: list[ObjectiveDrift], stats, rules) -> 
 def body(plan: Plan, as_of: date) -> str | None:
     """The API's body for ``plan`` at the end of ``as_of`` (today or later), or None when the
     live rows do not stand for that day (a clock set back): the caller writes it out whole."""
-    stamps, kept, later = objective_stamps.read(plan, as_of)
-    if later:
+    read = objective_stamps.kept_for(PREFIX, plan, as_of)
+    if read is None:
         return None
-    rules = live.rules(plan)
-    common = f"{kept.generation}:{as_of.isoformat()}:{_digest(rules)}"
-    keys = {f"{PREFIX}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
-    found = {keys[key].objective_id: e for key, e in cache.get_many(list(keys)).items()}
+    stamps, kept, rules, keys, found = read.stamps, read.kept, read.rules, read.keys, read.found
     unread = [s for s in stamps if s.objective_id not in found]
     fresh: dict[int, ObjectiveDrift] = {}
     if unread:  # read and judged once, for the forecast's records and for their parts
-        read = today.read_entries(
+        entries = today.read_entries(
             plan, as_of, unread, rules, kept, everything=len(unread) == len(stamps)
         )
-        for pk, entry in read.items():
+        for pk, entry in entries.items():
             found[pk] = Entry(entry.records, "", None)
             if entry.row is not None:
                 fresh[pk] = entry.row
     stats = forecast.reference_class(
         (record for entry in found.values() for record in entry.finished), as_of
     )
-    digest = _digest(stats)
+    digest = objective_stamps.digest(stats)
     stale = [s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != digest]
     changed = {s.objective_id for s in unread}
     if stale:  # new objectives, or every one when the forecast's figures changed

@@ -16,11 +16,14 @@ any other model with an ``objective_id`` touches that objective.
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db import connection
 
 from objectives.models import Objective
@@ -156,3 +159,38 @@ def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, bool]:
         for pk, status, value, *_ in rows
     ]
     return stamps, pastdays.kept_from(plan.pk, *kept_values), bool(later)
+
+
+def digest(*values) -> str:
+    """A digest of values' reprs, the same in every process (unlike ``hash``), for keys."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class StampedRead:
+    """What a read found kept under the stamps of a plan's objectives for a day: the stamps,
+    the plan's kept days and rules, each objective's key and what was found under it (by
+    objective id)."""
+
+    stamps: list[Stamp]
+    kept: pastdays.Kept
+    rules: object
+    keys: dict[str, Stamp]
+    found: dict[int, object]
+
+
+def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
+    """What is kept under ``prefix`` for each of the plan's objectives at the end of ``as_of``
+    (today or later), under its stamp, the plan's generation and rules and the day; None when
+    the live rows do not stand for that day (history recorded after it: only a clock set back
+    does that)."""
+    from . import live
+
+    stamps, kept, later = read(plan, as_of)
+    if later:
+        return None
+    rules = live.rules(plan)
+    common = f"{kept.generation}:{as_of.isoformat()}:{digest(rules)}"
+    keys = {f"{prefix}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
+    found = {keys[key].objective_id: value for key, value in cache.get_many(list(keys)).items()}
+    return StampedRead(stamps, kept, rules, keys, found)

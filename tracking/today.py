@@ -10,7 +10,6 @@ them to it).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import NamedTuple
 
@@ -37,11 +36,6 @@ class Entry(NamedTuple):
     records: tuple
 
 
-def digest(*values) -> str:
-    """A digest of values' reprs, the same in every process (unlike ``hash``)."""
-    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
-
-
 def read_entries(
     plan: Plan, as_of: date, stamps, rules, kept, *, everything: bool
 ) -> dict[int, Entry]:
@@ -63,22 +57,19 @@ def read_entries(
 def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     """The plan's drift at the end of ``as_of`` (today or later), or None when the live rows do
     not stand for that day (history recorded after it: only a clock set back does that)."""
-    stamps, kept, later = objective_stamps.read(plan, as_of)
-    if later:
+    read = objective_stamps.kept_for(PREFIX, plan, as_of)
+    if read is None:
         return None
-    rules = live.rules(plan)
-    common = f"{kept.generation}:{as_of.isoformat()}:{digest(rules)}"
-    keys = {f"{PREFIX}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
-    found = {keys[key].objective_id: entry for key, entry in cache.get_many(list(keys)).items()}
+    stamps, kept, rules, keys, found = read.stamps, read.kept, read.rules, read.keys, read.found
     missing = [s for s in stamps if s.objective_id not in found]
     if missing:
         everything = len(missing) == len(stamps)
-        read = read_entries(plan, as_of, missing, rules, kept, everything=everything)
+        entries = read_entries(plan, as_of, missing, rules, kept, everything=everything)
         cache.set_many(
-            {key: read[s.objective_id] for key, s in keys.items() if s.objective_id in read},
+            {key: entries[s.objective_id] for key, s in keys.items() if s.objective_id in entries},
             timeout=TIMEOUT,
         )
-        found.update(read)
+        found.update(entries)
     entries = [found[s.objective_id] for s in stamps]
     marks = {s.objective_id: key for key, s in keys.items() if s.shown}
     rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
