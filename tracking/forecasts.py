@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
 from milestones.models import Milestone
@@ -89,11 +88,7 @@ def _first_days(plan: Plan, ids: list[int], kept: pastdays.Kept | None = None) -
 def _finished(plan: Plan, as_of: date) -> list[tuple[int, date, date]]:
     """(id, baseline date, completion date) of the plan's milestones finished by ``as_of`` and
     not withdrawn by then, from the live rows: one query."""
-    return list(
-        Milestone.objects.filter(objective__plan=plan, completed_on__lte=as_of)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of))
-        .values_list("id", "baseline_date", "completed_on")
-    )
+    return [item for items in live.finished_by_objective(plan, as_of).values() for item in items]
 
 
 def records_by_objective(
@@ -112,24 +107,10 @@ def records_by_objective(
     }
 
 
-def finished_by_objective(
-    plan: Plan, as_of: date, objective_ids: list[int] | None, kept: pastdays.Kept | None
-) -> dict[int, list[MilestoneRecord]]:
-    """The reference class's records of the milestones of ``objective_ids`` (all the plan's
-    when None) finished by ``as_of`` and not withdrawn by then, by objective, from the live
-    rows: one query, and one more for first recorded days not kept yet."""
-    return records_by_objective(plan, live.finished_by_objective(plan, as_of, objective_ids), kept)
-
-
 def _live_milestones(plan: Plan, finished, kept: pastdays.Kept | None) -> list[MilestoneRecord]:
     """The finished milestones ``(id, baseline, completed)``, each with the day it was first
     recorded."""
-    first = _first_days(plan, [pk for pk, _, _ in finished], kept)
-    return [
-        MilestoneRecord(first[pk], baseline, completed)
-        for pk, baseline, completed in finished
-        if pk in first
-    ]
+    return list(records_by_objective(plan, {0: finished}, kept).get(0, ()))
 
 
 def reference_class(plan: Plan, as_of: date, read: PlanDrift | None = None) -> Forecast:

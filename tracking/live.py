@@ -112,13 +112,19 @@ class LiveState:
     rules: drift.PlanRules
     objectives: list[drift.ObjectiveState]
     kept: pastdays.Kept | None  # the plan's kept past days, asked in the objectives' read
-    # (id, baseline date, completion date) of each of the plan's milestones finished by the day
-    # and not withdrawn by it, whatever its objective's status; None when only some objectives
-    # were read (or none were there to read).
-    finished: list[tuple[int, date, date]] | None
-    # The same, by objective, of the objectives read (withdrawn ones among ``objective_ids``
-    # too); empty when no objective in the picture was read.
+    # (id, baseline date, completion date) of the milestones finished by the day and not
+    # withdrawn by it, whatever their objective's status, by objective, of the objectives read
+    # (withdrawn ones among ``objective_ids`` too); empty when none in the picture was read.
     finished_by_objective: dict[int, list[tuple[int, date, date]]] = field(default_factory=dict)
+    whole: bool = False  # the whole plan was read
+
+    @property
+    def finished(self) -> list[tuple[int, date, date]] | None:
+        """The same for the whole plan; None when only some objectives were read (or none were
+        there to read)."""
+        if not self.whole:
+            return None
+        return [item for items in self.finished_by_objective.values() for item in items]
 
     def __iter__(self):
         return iter((self.rules, self.objectives))
@@ -142,7 +148,7 @@ def plan_state(
     only, only_params = "", []
     if objective_ids is not None:
         if not objective_ids:
-            return LiveState(rules(plan), [], None, None)
+            return LiveState(rules(plan), [], None)
         only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
         only_params = list(objective_ids)
     day = connection.ops.adapt_datefield_value(as_of)
@@ -167,13 +173,12 @@ def plan_state(
                 return None
             rows = [row[:-1] for row in rows]
         if not rows:
-            return LiveState(rules(plan), [], None, None)
+            return LiveState(rules(plan), [], None)
         kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
         milestone_rows = cursor.fetchall()
     waits_for = live_predecessors(plan, as_of, objective_ids) if milestone_rows else {}
     milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
-    finished = [] if objective_ids is None else None
     finished_by: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
     for pk, objective_id, title, baseline, due, completed, replans in milestone_rows:
         baseline, completed = _day(baseline), _day(completed)
@@ -184,8 +189,6 @@ def plan_state(
         )
         if completed is not None and completed <= as_of:
             finished_by[objective_id].append((pk, baseline, completed))
-            if finished is not None:
-                finished.append((pk, baseline, completed))
     for states in milestones.values():
         states.sort(key=lambda m: (m.baseline_date, m.id))
     states = []
@@ -211,7 +214,7 @@ def plan_state(
                 last_update_rag=last_update_rag,
             )
         )
-    return LiveState(rules(plan), states, kept, finished, finished_by)
+    return LiveState(rules(plan), states, kept, finished_by, whole=objective_ids is None)
 
 
 def finished_by_objective(
