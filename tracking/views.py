@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from kit import roles
 from kit.formatting import person_name
 from objectives import drafts, drift, explain, permissions
 from objectives.forms import AsOfForm, ProgressUpdateForm
 from objectives.models import Objective
 from objectives.views import objective_url, require_viewer
 
-from . import forecasts, history_since, panels, selectors, timeline, trend, worklist
+from . import forecasts, objective_reads, panels, selectors, timeline, trend, worklist
 
 
 @require_GET
@@ -74,39 +73,14 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
     past = as_of < today
     cutoff = selectors.end_of_day(as_of)
     parts = (as_of, today, past, FRAGMENTS_VERSION)
-    # The likely finish and the panels are drawn each time unless kept under a key (today).
-    likely_key = panels_key = None
     if past:
-        read = selectors.objective_plan_drift(objective, as_of)
-        rules, row = read.rules, next(iter(read.objectives), None)
-        records = timeline.load_records(objective)
-        recorded = timeline.objective_as_of(records, cutoff)
-        shown = _shown_from_history(recorded, records) if recorded else None
-        records_key = timeline.records_key(records, *parts)
-        first_recorded = timeline.first_recorded(records)
+        page = objective_reads.past(objective, as_of, parts)
+        recorded = page.recorded
+        shown = _shown_from_history(recorded, page.records) if recorded else None
     else:
-        # The fragments drawn from the records are kept under a mark of them: the records
-        # are read only when one of them is drawn anew.
-        records = SimpleLazyObject(lambda: timeline.load_records(objective))
+        page = objective_reads.today(request.user, objective, as_of, parts)
         shown = _shown_from_objective(objective)
-        page_panels = panels.objective_page
-        extra = page_panels.marks(objective) if page_panels.marked() else None
-        plan_milestones = history_since.plan_milestones_mark(objective.plan_id)
-        mark = history_since.objective_mark(objective, [plan_milestones, *(extra or [])])
-        records_mark = mark[: history_since.MARK_SIZE]
-        records_key = timeline.mark_key(records_mark, objective.pk, *parts)
-        read = selectors.kept_objective_plan_drift(objective, as_of, records_mark)
-        rules, row = read.rules, next(iter(read.objectives), None)
-        first_recorded = None  # shown only when the objective was not there yet
-        if row:  # the likely finish: the plan's milestones, and this one's open ones
-            dates = [(m.id, m.due_date) for m in row.open_milestones]
-            mine = (mark[history_since.MARK_SIZE], read.live, dates)
-            likely_key = timeline.mark_key(mine, objective.pk, *parts)
-        if extra is not None:  # the panels too, with who is asking and what they may do
-            user = request.user
-            asking = (user.pk, user.is_superuser, sorted(roles.group_names(user)), rules)
-            digest = page_panels.templates_digest()
-            panels_key = timeline.mark_key(mark, objective.pk, *parts, *asking, digest)
+    read, records, rules, row = page.read, page.records, page.rules, page.row
     if shown and row:  # the owner's account as it stood at D, as drift reads it
         shown["owner"] = row.state.owner_name if row.state.owner_id else ""
         shown["owner_active"] = row.state.owner_active
@@ -135,7 +109,7 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "amber_reasons": [r["text"] for r in reasons if r["rag"] == drift.AMBER],
         "likely": likely,
         "likely_finish": SimpleLazyObject(lambda: likely.objectives.get(row.id)) if row else None,
-        "likely_key": likely_key,
+        "likely_key": page.likely_key,
         "updates": SimpleLazyObject(lambda: timeline.updates_as_of(records, cutoff)),
         # Worked out only when drawn: the page keeps both, drawn, under ``records_key``.
         "timeline": SimpleLazyObject(
@@ -144,9 +118,9 @@ def objective_page(request, objective: Objective, as_of: date) -> dict:
         "trend": SimpleLazyObject(
             lambda: trend.milestone_trend(objective, as_of, rows=records.milestones)
         ),
-        "records_key": records_key,
-        "panels_key": panels_key,
-        "first_recorded": first_recorded,
+        "records_key": page.records_key,
+        "panels_key": page.panels_key,
+        "first_recorded": page.first_recorded,
         "can_edit": can_edit,
         # The milestones table shows only the drift read's rows and these: kept under them.
         "milestones_key": timeline.mark_key(
