@@ -87,21 +87,29 @@ class Forecast:
         )
 
 
-def reference_class(milestones: Iterable[MilestoneRecord], as_of: date) -> Forecast:
-    """The forecast the plan's milestones (as they stood at D) support at D."""
-    # Each milestone in the class (``in_class``, written out: this runs for every milestone of
-    # the plan) as (days taken / days planned, days taken, days planned), sorted by a float of
-    # the ratio (exact enough to order ratios of whole days; far quicker than fractions); the
-    # chosen ones give their overrun exactly.
-    ordered = []
+ClassItem = tuple[float, int, int]  # (days taken / days planned, days taken, days planned)
+
+
+def class_items(milestones: Iterable[MilestoneRecord], as_of: date) -> tuple[ClassItem, ...]:
+    """The milestones in the reference class at D (``in_class``, written out: this runs for
+    every milestone of the plan), each as (days taken / days planned, days taken, days
+    planned): all ``from_class`` needs, and plain numbers, quick to keep and to read back."""
+    items = []
     for first, baseline, completed in milestones:
         if completed is None or completed > as_of:
             continue
         planned = (baseline - first).days
         if planned >= MIN_PLANNED_DAYS:
             taken = (completed - first).days
-            ordered.append((taken / planned, taken, planned))
-    ordered.sort()
+            items.append((taken / planned, taken, planned))
+    return tuple(items)
+
+
+def from_class(items: Iterable[ClassItem]) -> Forecast:
+    """The forecast of a reference class given by ``class_items``."""
+    # Sorted by a float of the ratio (exact enough to order ratios of whole days; far quicker
+    # than fractions); the chosen ones give their overrun exactly.
+    ordered = sorted(items)
     if len(ordered) < MIN_CLASS_SIZE:
         return Forecast(len(ordered))
 
@@ -110,6 +118,11 @@ def reference_class(milestones: Iterable[MilestoneRecord], as_of: date) -> Forec
         return Fraction(taken, planned) - 1
 
     return Forecast(len(ordered), chosen(LIKELY), chosen(LIKELY_80))
+
+
+def reference_class(milestones: Iterable[MilestoneRecord], as_of: date) -> Forecast:
+    """The forecast the plan's milestones (as they stood at D) support at D."""
+    return from_class(class_items(milestones, as_of))
 
 
 def likely_finish(due_date: date, as_of: date, r: Fraction) -> date:

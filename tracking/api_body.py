@@ -25,7 +25,7 @@ from objectives.models import Plan
 from . import forecasts, panels, selectors, today
 from . import stamps as objective_stamps
 
-PREFIX = "api:v1"
+PREFIX = "api:v2"
 TIMEOUT = 60 * 60 * 24
 
 
@@ -98,9 +98,10 @@ def objects_json(pairs) -> str:
 
 class Entry(NamedTuple):
     """What is kept of one objective under its stamp: its milestones in the likely finish's
-    reference class, and its part as drawn with the forecast ``forecast`` (a digest)."""
+    reference class (``objectives.forecast.class_items``), and its part as drawn with the
+    forecast ``forecast`` (a digest)."""
 
-    finished: tuple
+    in_class: tuple
     forecast: str
     part: Part | None
 
@@ -135,12 +136,10 @@ def body(plan: Plan, as_of: date) -> str | None:
             plan, as_of, unread, rules, kept, everything=len(unread) == len(stamps)
         )
         for pk, entry in entries.items():
-            found[pk] = Entry(entry.records, "", None)
+            found[pk] = Entry(entry.in_class, "", None)
             if entry.row is not None:
                 fresh[pk] = entry.row
-    stats = forecast.reference_class(
-        (record for entry in found.values() for record in entry.finished), as_of
-    )
+    stats = forecast.from_class(item for entry in found.values() for item in entry.in_class)
     digest = objective_stamps.digest(stats)
     stale = [s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != digest]
     changed = {s.objective_id for s in unread}
@@ -151,7 +150,7 @@ def body(plan: Plan, as_of: date) -> str | None:
             rows += selectors.objective_drifts(plan, as_of, others).objectives
         drawn = _draw(plan, as_of, rows, stats, rules)
         for pk in stale:
-            found[pk] = Entry(found[pk].finished, digest, drawn.get(pk))
+            found[pk] = Entry(found[pk].in_class, digest, drawn.get(pk))
         changed.update(stale)
     if changed:
         cache.set_many(

@@ -24,16 +24,17 @@ from . import stamps as objective_stamps
 from .replay import PlanDrift
 
 # Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
-PREFIX = "today:v2"
+PREFIX = "today:v3"
 TIMEOUT = 60 * 60 * 24
 
 
 class Entry(NamedTuple):
     """One objective as kept: its drift (None when withdrawn) and its milestones finished by
-    the day and not withdrawn by it, as the likely finish's records (``objectives.forecast``)."""
+    the day and not withdrawn by it that are in the likely finish's reference class
+    (``objectives.forecast.class_items``)."""
 
     row: ObjectiveDrift | None
-    records: tuple
+    in_class: tuple
 
 
 def read_entries(
@@ -49,7 +50,9 @@ def read_entries(
         finished = live.finished_by_objective(plan, as_of, ids)
     records = forecasts.records_by_objective(plan, finished, kept)
     return {
-        s.objective_id: Entry(rows.get(s.objective_id), records.get(s.objective_id, ()))
+        s.objective_id: Entry(
+            rows.get(s.objective_id), forecast.class_items(records.get(s.objective_id, ()), as_of)
+        )
         for s in stamps
     }
 
@@ -73,5 +76,5 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     entries = [found[s.objective_id] for s in stamps]
     marks = {s.objective_id: key for key, s in keys.items() if s.shown}
     rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
-    reference = forecast.reference_class((r for e in entries for r in e.records), as_of)
+    reference = forecast.from_class(item for e in entries for item in e.in_class)
     return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference, marks=marks)
