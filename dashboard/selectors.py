@@ -19,7 +19,7 @@ from django.utils.dateformat import format as format_date
 from objectives import drift
 from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
-from tracking import pastdays, selectors
+from tracking import selectors
 from tracking.selectors import DaySummary, PlanDrift
 
 from .accountable import by_owner
@@ -278,10 +278,9 @@ def owners_red_amber(rows) -> list[OwnerRedAmber]:
 def dashboard(plan: Plan, as_of: date, filters: Filters) -> Dashboard:
     """The plan at D, four weeks earlier and at the last twelve month ends."""
     earlier = as_of - timedelta(days=COMPARE_DAYS)
-    kept = pastdays.kept(plan.pk)
-    full, days = selectors.plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)}, kept=kept)
+    full, days = selectors.plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)})
     return Dashboard(
-        kept=kept,
+        kept=full[as_of].kept,  # as the read saw the kept days, for a day compared later
         plan=plan,
         as_of=as_of,
         today=timezone.localdate(),

@@ -108,7 +108,8 @@ def plan_drifts(
     past_brief = {d for d in summaries if is_past(d)}
     if not past_full and not past_brief:
         return full, brief
-    kept = kept or pastdays.kept(plan.pk)
+    # Today's read found the kept days beside its stamps: no need to ask again.
+    kept = kept or next((r.kept for r in full.values() if r.kept), None) or pastdays.kept(plan.pk)
     for day, (rules, rows) in kept.get_many("drift", past_full).items():
         full[day] = PlanDrift(plan, day, rules, rows, kept=kept)
     brief.update(kept.get_many("summary", past_brief - set(full)))
