@@ -58,14 +58,33 @@ def _owner_changed_sql() -> str:
     )
 
 
+def _owner_recorded_after_sql() -> str:
+    """An owner of the plan whose account has a record at or after the cutoff."""
+    from objectives.models import Objective
+
+    q = connection.ops.quote_name
+    table = q(User.history.model._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {table} WHERE {q('history_date')} >= %s "  # noqa: S608
+        f"AND {q('id')} IN (SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
+        f"WHERE {q('plan_id')} = %s))"
+    )
+
+
 def recorded_after_condition(cutoff: datetime, *, plan=None) -> tuple[str, list]:
     """The SQL condition (and its parameters) of ``recorded_after``, for a read that asks it
-    alongside its own rows (``tracking.live``)."""
+    alongside its own rows (``tracking.live``).
+
+    An owner's account as it stood at the cutoff can differ from the live row only when the
+    account has a record at or after the cutoff (every account as it stands is its latest
+    record); that is asked first, on the index of the dates, and the databases go no further
+    when it is false, as on every read of today (comparing each owner's records took about
+    1 ms of a read on PostgreSQL)."""
     value = connection.ops.adapt_datetimefield_value(cutoff)
     sql, params = _recorded_after_sql().removeprefix("SELECT "), [value] * len(_tracked_models())
     if plan is not None:
-        sql = f"{sql} OR {_owner_changed_sql()}"
-        params += [value, plan.pk]
+        sql = f"{sql} OR ({_owner_recorded_after_sql()} AND {_owner_changed_sql()})"
+        params += [value, plan.pk, value, plan.pk]
     return sql, params
 
 
