@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from kit import bundles
 from kit.panels import template_digest
 from objectives.drift import ObjectiveDrift
 
@@ -75,19 +75,23 @@ def draw_groups(
             shown = f"{mark}|{extra!r}" if mark else repr(_shown(row, extra))
             digest_of_row = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
             keys.append(f"row:{digest}:{digest_of_row}")
-    found = cache.get_many(keys) if keys else {}
-    new = {}
     items = [item for group in groups for item in group]
+    # The same rows are read together again and again: kept together too (``kit.bundles``),
+    # under the template and the objectives shown.
+    shown = hashlib.blake2b(repr([row.id for row, _ in items]).encode(), digest_size=12)
+    read = bundles.read(f"rows:{digest}:{shown.hexdigest()}", keys) if keys else None
+    found = read.found if read else {}
+    new = {}
     for key, (row, context) in zip(keys, items, strict=True):
         if key not in found and key not in new:
             new[key] = render_to_string(name, {"row": row, **context})
-    if new:
-        cache.set_many(new, timeout=TIMEOUT)
+    if read:
+        read.keep(new, timeout=TIMEOUT)
     drawn, start = [], 0
     for group in groups:
         group_keys = keys[start : start + len(group)]
         start += len(group)
-        html = "".join(found.get(key) or new[key] for key in group_keys)
+        html = "".join(found[key] for key in group_keys)
         drawn.append(mark_safe(html))  # noqa: S308 (templates)
     return drawn
 

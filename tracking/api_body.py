@@ -15,7 +15,6 @@ import json
 from datetime import date
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
 from objectives import drift, forecast
@@ -128,7 +127,7 @@ def body(plan: Plan, as_of: date) -> str | None:
     read = objective_stamps.kept_for(PREFIX, plan, as_of)
     if read is None:
         return None
-    stamps, kept, rules, keys, found = read.stamps, read.kept, read.rules, read.keys, read.found
+    stamps, kept, rules, found = read.stamps, read.kept, read.rules, read.found
     unread = [s for s in stamps if s.objective_id not in found]
     fresh: dict[int, ObjectiveDrift] = {}
     if unread:  # read and judged once, for the forecast's records and for their parts
@@ -153,10 +152,7 @@ def body(plan: Plan, as_of: date) -> str | None:
             found[pk] = Entry(found[pk].in_class, digest, drawn.get(pk))
         changed.update(stale)
     if changed:
-        cache.set_many(
-            {key: found[s.objective_id] for key, s in keys.items() if s.objective_id in changed},
-            timeout=TIMEOUT,
-        )
+        read.keep({pk: found[pk] for pk in changed}, timeout=TIMEOUT)
     parts = sorted(
         (found[s.objective_id].part for s in stamps if s.shown and found[s.objective_id].part),
         key=lambda part: part.order,

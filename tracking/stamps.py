@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 
+from kit import bundles
 from objectives.models import Objective
 
 from . import history_since, pastdays
@@ -177,6 +177,16 @@ class StampedRead:
     rules: object
     keys: dict[str, Stamp]
     found: dict[int, object]
+    bundle: bundles.Read
+
+    def keep(self, values: dict[int, object], timeout: int) -> None:
+        """Keep ``values`` (by objective id) under their objectives' stamps; the plan's bundle
+        is written again once a tenth of its objectives have changed since it was (reading a
+        few objectives by their own keys costs less than writing them all again)."""
+        new = {
+            key: values[s.objective_id] for key, s in self.keys.items() if s.objective_id in values
+        }
+        self.bundle.keep(new, refresh_after=len(self.keys) // 10, timeout=timeout)
 
 
 def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
@@ -192,5 +202,6 @@ def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
     rules = live.rules(plan)
     common = f"{kept.generation}:{as_of.isoformat()}:{digest(rules)}"
     keys = {f"{prefix}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
-    found = {keys[key].objective_id: value for key, value in cache.get_many(list(keys)).items()}
-    return StampedRead(stamps, kept, rules, keys, found)
+    bundle = bundles.read(f"{prefix}:{plan.pk}:all:{common}", list(keys))
+    found = {keys[key].objective_id: value for key, value in bundle.found.items()}
+    return StampedRead(stamps, kept, rules, keys, found, bundle)

@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from django.core.cache import cache
-
 from objectives import drift, forecast
 from objectives.drift import ObjectiveDrift
 from objectives.models import Plan
@@ -68,10 +66,7 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     if missing:
         everything = len(missing) == len(stamps)
         entries = read_entries(plan, as_of, missing, rules, kept, everything=everything)
-        cache.set_many(
-            {key: entries[s.objective_id] for key, s in keys.items() if s.objective_id in entries},
-            timeout=TIMEOUT,
-        )
+        read.keep(entries, timeout=TIMEOUT)
         found.update(entries)
     entries = [found[s.objective_id] for s in stamps]
     marks = {s.objective_id: key for key, s in keys.items() if s.shown}
