@@ -8,9 +8,15 @@ class BoardConfig(AppConfig):
 
     def ready(self):
         from dashboard import panels as dashboard_panels
+        from objectives.models import Objective
         from tracking import panels as tracking_panels
+        from tracking import plan_marks
 
         from . import dashboard, panels, update_cycle
+        from .models import BoardMeeting, Challenge
+
+        plan_marks.register(BoardMeeting)
+        plan_marks.register(Challenge, ("objective_id", Objective))
 
         dashboard_panels.dashboard.register("board", dashboard.panel)
         dashboard_panels.dashboard.register("update_cycle", update_cycle.dashboard_panel)

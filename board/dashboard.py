@@ -60,7 +60,7 @@ def panel(request, data) -> BoardPanel:
     """The board's panel for the dashboard's data (``dashboard.selectors.Dashboard``)."""
     plan, as_of = data.plan, data.as_of
     since_form = SinceForm.from_request(request.GET, as_of=as_of)
-    state = selectors.board_state(plan, as_of, since_form.since())
+    state = selectors.board_state(plan, as_of, since_form.since(), plan_marks=data.drift.plan_marks)
     comparison = state.comparison
     if since_form.since() is None and not since_form.errors:  # nothing picked: show the default
         since_form = SinceForm(as_of=as_of)

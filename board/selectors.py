@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from kit.formatting import long_date
 from objectives import drafts
 from objectives.models import Plan
+from tracking import plan_marks as plan_marks_of
 from tracking.selectors import end_of_day
 
 from .models import BoardMeeting, Challenge
@@ -86,14 +87,21 @@ class BoardState:
     open_challenges: int
 
 
-def board_state(plan: Plan, as_of: date, since: date | None = None) -> BoardState:
+def board_state(
+    plan: Plan, as_of: date, since: date | None = None, *, plan_marks=None
+) -> BoardState:
     """The comparison date and the number of challenges open at the end of ``as_of`` (two
-    short queries)."""
-    challenges = Challenge.objects.filter(objective__plan=plan).open_at(end_of_day(as_of))
-    return BoardState(
-        comparison=comparison_date(plan, as_of, since),
-        open_challenges=challenges.count(),
-    )
+    short queries; none when kept under ``plan_marks``, ``PlanDrift.plan_marks``)."""
+
+    def read() -> BoardState:
+        challenges = Challenge.objects.filter(objective__plan=plan).open_at(end_of_day(as_of))
+        return BoardState(
+            comparison=comparison_date(plan, as_of, since),
+            open_challenges=challenges.count(),
+        )
+
+    tables = (plan_marks_of.table(BoardMeeting), plan_marks_of.table(Challenge))
+    return plan_marks_of.kept(plan_marks, tables, ("board_state", plan.pk, as_of, since), read)
 
 
 # --- challenges ----------------------------------------------------------------------------------

@@ -51,11 +51,17 @@ class Meeting:
     held_on: date
 
 
-def next_meeting_on_or_after(plan: Plan, as_of: date) -> Meeting | None:
+def next_meeting_on_or_after(plan: Plan, as_of: date, plan_marks=None) -> Meeting | None:
     """The plan's next board meeting on or after ``as_of`` as recorded at the end of that day,
-    leaving out one cancelled by then: one query."""
+    leaving out one cancelled by then: one query (none when kept under ``plan_marks``)."""
     rows = history.rows_at(
-        BoardMeeting, as_of, "held_on", "name", "cancelled_on", filter={"plan_id": plan.pk}
+        BoardMeeting,
+        as_of,
+        "held_on",
+        "name",
+        "cancelled_on",
+        filter={"plan_id": plan.pk},
+        plan_marks=plan_marks,
     )
     held = [
         row
@@ -134,7 +140,7 @@ def updated_in(plan: Plan, window: Window, as_of: date) -> frozenset[int]:
 def update_cycle(plan: Plan, as_of: date, *, plan_drift=None) -> UpdateCycle | None:
     """The update cycle for the next board on or after ``as_of``, or None when none is
     recorded. ``plan_drift`` is the plan's drift at ``as_of`` when the caller has it."""
-    meeting = next_meeting_on_or_after(plan, as_of)
+    meeting = next_meeting_on_or_after(plan, as_of, getattr(plan_drift, "plan_marks", None))
     if meeting is None:
         return None
     if plan_drift is None:

@@ -104,7 +104,10 @@ def dashboard(request):
         if getattr(panel, "compare_day", None):
             data.compare_with(panel.compare_day)
     measures = impact_measure_selectors.plan_measures(
-        plan, as_of, stale_after_days=data.drift.rules.stale_after_days
+        plan,
+        as_of,
+        stale_after_days=data.drift.rules.stale_after_days,
+        plan_marks=data.drift.plan_marks,
     )
     form.set_options(themes=data.theme_options, owners=data.owner_options)
     context = {

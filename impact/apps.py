@@ -7,11 +7,18 @@ class ImpactConfig(AppConfig):
     verbose_name = "Findings, measures and evidence"
 
     def ready(self):
+        from objectives.models import Objective
         from tracking import panels as tracking_panels
-        from tracking import stamps
+        from tracking import plan_marks, stamps
 
         from . import measure_selectors, panels
-        from .models import MeasureValue
+        from .models import Finding, Measure, MeasureValue, ObjectiveFinding
+
+        to_objective = ("objective_id", Objective)
+        plan_marks.register(Measure, to_objective)
+        plan_marks.register(MeasureValue, ("measure_id", Measure), to_objective)
+        plan_marks.register(Finding)
+        plan_marks.register(ObjectiveFinding, ("finding_id", Finding))
 
         tracking_panels.objective_page.register(
             "impact",

@@ -92,6 +92,7 @@ def plan_measures(
     objective_id: int | None = None,
     objective_ids: list[int] | None = None,
     stale_after_days: int | None = None,
+    plan_marks: dict | None = None,
 ) -> dict[int, list[MeasureAt]]:
     """objective id -> its measures at the end of ``as_of`` (two queries, one when there are no
     measures, and one more for the plan's ``stale_after_days`` at D unless the caller knows it
@@ -104,7 +105,14 @@ def plan_measures(
     if objective_ids is not None:
         measure_rows["objective_id__in"] = objective_ids
         value_rows["measure__objective_id__in"] = objective_ids
-    measures = history.rows_at(Measure, as_of, "objective_id", *MEASURE_FIELDS, filter=measure_rows)
+    measures = history.rows_at(
+        Measure,
+        as_of,
+        "objective_id",
+        *MEASURE_FIELDS,
+        filter=measure_rows,
+        plan_marks=plan_marks,
+    )
     if not measures:  # nothing measured yet: no values to read
         return {}
     values = history.rows_at(
@@ -116,6 +124,7 @@ def plan_measures(
         "note",
         "withdrawn_on",
         filter=value_rows,
+        plan_marks=plan_marks,
     )
     readings: dict[int, list[dict]] = defaultdict(list)
     for value in values.values():
@@ -193,11 +202,20 @@ def measure_json(m: MeasureAt) -> dict:
 
 
 def measures_json(
-    plan: Plan, as_of: date, *, stale_after_days: int | None = None, objective_ids=None
+    plan: Plan,
+    as_of: date,
+    *,
+    stale_after_days: int | None = None,
+    objective_ids=None,
+    plan_marks=None,
 ) -> dict:
     """``{objective id: [its measures as JSON]}`` for the drift API (one read for the plan, or
-    for ``objective_ids``)."""
+    for ``objective_ids``; kept under ``plan_marks`` when given)."""
     measures = plan_measures(
-        plan, as_of, stale_after_days=stale_after_days, objective_ids=objective_ids
+        plan,
+        as_of,
+        stale_after_days=stale_after_days,
+        objective_ids=objective_ids,
+        plan_marks=plan_marks,
     )
     return {pk: [measure_json(m) for m in items] for pk, items in measures.items()}

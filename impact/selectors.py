@@ -86,13 +86,17 @@ def finding_status(rags: list[str]) -> str:
 def findings_register(plan: Plan, as_of: date, *, drift=None) -> list[FindingRow]:
     """Each finding of ``plan`` at the end of ``as_of``, with the objectives answering it then
     and its status; findings that nothing answers first, then by ref."""
-    findings = history.rows_at(Finding, as_of, "ref", "source", "text", filter={"plan_id": plan.pk})
+    marks = getattr(drift, "plan_marks", None)
+    findings = history.rows_at(
+        Finding, as_of, "ref", "source", "text", filter={"plan_id": plan.pk}, plan_marks=marks
+    )
     links = history.rows_at(
         ObjectiveFinding,
         as_of,
         "objective_id",
         "finding_id",
         filter={"finding__plan_id": plan.pk},
+        plan_marks=marks,
     )
     drift = drift or objective_selectors.plan_drift(plan, as_of)
     by_objective = {row.id: row for row in drift.objectives}

@@ -44,6 +44,7 @@ class Brief(NamedTuple):
 
     rules: drift.PlanRules
     objectives: list[Part]
+    plan_marks: dict[str, str] | None = None  # as in ``PlanDrift``
 
 
 def _iso(value):
@@ -105,13 +106,19 @@ class Entry(NamedTuple):
     part: Part | None
 
 
-def _draw(plan: Plan, as_of: date, rows: list[ObjectiveDrift], stats, rules) -> dict[int, Part]:
+def _draw(
+    plan: Plan, as_of: date, rows: list[ObjectiveDrift], stats, rules, plan_marks
+) -> dict[int, Part]:
     """The parts of ``rows`` (objectives judged afresh)."""
     likely = forecasts.apply(stats, rows, as_of)
     items = [objective_json(row) for row in rows]
     forecasts.add_to_json(items, likely)
     fields = panels.drift_api.build(
-        plan, as_of, stale_after_days=rules.stale_after_days, objective_ids=[r.id for r in rows]
+        plan,
+        as_of,
+        stale_after_days=rules.stale_after_days,
+        objective_ids=[r.id for r in rows],
+        plan_marks=plan_marks,
     )
     parts = {}
     for row, item in zip(rows, items, strict=True):
@@ -147,7 +154,7 @@ def body(plan: Plan, as_of: date) -> str | None:
         rows = [fresh[pk] for pk in stale if pk in fresh]
         if others:
             rows += selectors.objective_drifts(plan, as_of, others).objectives
-        drawn = _draw(plan, as_of, rows, stats, rules)
+        drawn = _draw(plan, as_of, rows, stats, rules, read.plan_marks)
         for pk in stale:
             found[pk] = Entry(found[pk].in_class, digest, drawn.get(pk))
         changed.update(stale)
@@ -166,5 +173,5 @@ def body(plan: Plan, as_of: date) -> str | None:
         ("forecast", dumps(likely.json())),
         ("objectives", "[" + ", ".join(part.text for part in parts) + "]"),
     ]
-    extra = panels.drift_api_plan.build(plan, as_of, drift=Brief(rules, parts))
+    extra = panels.drift_api_plan.build(plan, as_of, drift=Brief(rules, parts, read.plan_marks))
     return objects_json(head + [(key, dumps(value)) for key, value in extra.items()])

@@ -43,6 +43,9 @@ from django.db.models import Exists, Min, OuterRef, Q, Subquery
 
 from objectives import drift
 
+from .plan_marks import kept as kept_under_marks
+from .plan_marks import table as marked_table
+
 User = get_user_model()
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
@@ -161,12 +164,23 @@ def as_it_stood(grouped: dict[int, Row], cutoff: datetime | None = None) -> dict
 
 
 def rows_at(
-    model: type[models.Model], day: date, *fields: str, filter: dict | Q | None = None
+    model: type[models.Model],
+    day: date,
+    *fields: str,
+    filter: dict | Q | None = None,
+    plan_marks: dict | None = None,
 ) -> dict[int, dict]:
     """row id -> the row as it stood at the end of ``day`` (its record), rows deleted by then
-    or not yet made left out: one query."""
+    or not yet made left out: one query. With ``plan_marks`` (``PlanDrift.plan_marks``) and a
+    ``filter`` within one plan's records of a table marked for it, kept under its mark
+    (``tracking.plan_marks``)."""
     cutoff = end_of_day(day)
-    return as_it_stood(by_row(records(model, *fields, filter=filter, until=cutoff)))
+    return kept_under_marks(
+        plan_marks,
+        (marked_table(model),),
+        ("rows_at", day, fields, repr(filter)),
+        lambda: as_it_stood(by_row(records(model, *fields, filter=filter, until=cutoff))),
+    )
 
 
 def created_by(model: type[models.Model], day: date, ref: str = "pk") -> Exists:

@@ -67,6 +67,10 @@ class PlanDrift:
     # Each objective's mark, when the read has one (``tracking.today``): a string that changes
     # whenever anything its drift shows can change, so what is drawn of it can be kept under it.
     marks: dict[int, str] | None = None
+    # The marks of what the plan records outside its objectives (``tracking.plan_marks``),
+    # when the read asked for them (``tracking.today``): reads of those tables are kept under
+    # them.
+    plan_marks: dict[str, str] | None = None
 
     @property
     def summary(self) -> dict[str, int]:

@@ -28,7 +28,7 @@ from django.db import connection
 from kit import bundles
 from objectives.models import Objective
 
-from . import history_since, pastdays
+from . import history_since, pastdays, plan_marks
 from .history import end_of_day
 from .models import ObjectiveStamp
 
@@ -138,27 +138,31 @@ class Stamp(NamedTuple):
     value: int
 
 
-def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, bool]:
-    """The stamps of the plan's objectives, its kept days, and whether history was recorded
-    after ``as_of`` (then the live rows do not stand for the day): one query, with the kept
-    days and the condition asked beside each objective's row (two with no objective)."""
+def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, dict[str, str], bool]:
+    """The stamps of the plan's objectives, its kept days, the marks of what it records
+    elsewhere (``tracking.plan_marks``) and whether history was recorded after ``as_of`` (then
+    the live rows do not stand for the day): one query, with the kept days, the marks and the
+    condition asked beside each objective's row (two with no objective)."""
     kept_columns, kept_params = pastdays.kept_columns(plan.pk)
+    marked, mark_columns, mark_params = plan_marks.columns(plan.pk)
     condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
-    asked, asked_params = f"{kept_columns}, ({condition})", [*kept_params, *params]
+    asked = ", ".join(part for part in (kept_columns, mark_columns, f"({condition})") if part)
+    asked_params = [*kept_params, *mark_params, *params]
     with connection.cursor() as cursor:
         select, tables = _sql()
         cursor.execute(select + asked + tables, [*asked_params, plan.pk])
         rows = cursor.fetchall()
-        if rows:
-            *kept_values, later = rows[0][3:]
-        else:
+        extra = rows[0][3:] if rows else None
+        if not rows:
             cursor.execute(f"SELECT {asked}", asked_params)
-            *kept_values, later = cursor.fetchone()
+            extra = cursor.fetchone()
+    kept_values, mark_values, later = extra[:3], extra[3:-1], extra[-1]
     stamps = [
         Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
         for pk, status, value, *_ in rows
     ]
-    return stamps, pastdays.kept_from(plan.pk, *kept_values), bool(later)
+    marks = dict(zip(marked, mark_values, strict=True))
+    return stamps, pastdays.kept_from(plan.pk, *kept_values), marks, bool(later)
 
 
 def digest(*values) -> str:
@@ -178,6 +182,7 @@ class StampedRead:
     keys: dict[str, Stamp]
     found: dict[int, object]
     bundle: bundles.Read
+    plan_marks: dict[str, str]
 
     def keep(self, values: dict[int, object], timeout: int) -> None:
         """Keep ``values`` (by objective id) under their objectives' stamps; the plan's bundle
@@ -196,7 +201,7 @@ def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
     does that)."""
     from . import live
 
-    stamps, kept, later = read(plan, as_of)
+    stamps, kept, marks, later = read(plan, as_of)
     if later:
         return None
     rules = live.rules(plan)
@@ -204,4 +209,4 @@ def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
     keys = {f"{prefix}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
     bundle = bundles.read(f"{prefix}:{plan.pk}:all:{common}", list(keys))
     found = {keys[key].objective_id: value for key, value in bundle.found.items()}
-    return StampedRead(stamps, kept, rules, keys, found, bundle)
+    return StampedRead(stamps, kept, rules, keys, found, bundle, marks)

@@ -72,4 +72,14 @@ def plan_drift(plan: Plan, as_of: date) -> PlanDrift | None:
     marks = {s.objective_id: key for key, s in keys.items() if s.shown}
     rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
     reference = forecast.from_class(item for e in entries for item in e.in_class)
-    return PlanDrift(plan, as_of, rules, rows, True, kept, reference=reference, marks=marks)
+    return PlanDrift(
+        plan,
+        as_of,
+        rules,
+        rows,
+        True,
+        kept,
+        reference=reference,
+        marks=marks,
+        plan_marks=read.plan_marks,
+    )

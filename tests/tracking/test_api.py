@@ -389,6 +389,7 @@ def test_query_count_does_not_grow_with_the_plan(client, clock, admin_user, lead
     # Today, with nothing kept: the session, the plan, the stamps (with the kept days'
     # generation), the live read's three, the finished milestones' first recorded days, the
     # impact's measures and the board's next meeting. Again with nothing written:
-    # each objective's part is kept under its stamp (tracking.api_body), so only the session,
-    # the plan, the stamps and the board's next meeting.
-    assert today[0] == today[1] == [9, 4]
+    # each objective's part is kept under its stamp (tracking.api_body) and the board's next
+    # meeting under the plan's marks (tracking.plan_marks), so only the session, the plan and
+    # the stamps.
+    assert today[0] == today[1] == [9, 3]

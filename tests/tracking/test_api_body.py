@@ -34,9 +34,9 @@ def drawn(monkeypatch):
     calls.read = reads
     real_draw, real_read = api_body._draw, today.read_entries
 
-    def spy_draw(plan, as_of, rows, stats, rules):
+    def spy_draw(plan, as_of, rows, *args):
         calls.append(sorted(row.id for row in rows))
-        return real_draw(plan, as_of, rows, stats, rules)
+        return real_draw(plan, as_of, rows, *args)
 
     def spy_read(plan, as_of, stamps, *args, **kwargs):
         reads.append(sorted(s.objective_id for s in stamps if s.shown))

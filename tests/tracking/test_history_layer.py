@@ -29,6 +29,7 @@ LAYER = {
     "tracking/history.py",
     "tracking/history_accounts.py",  # accounts at D (their roles from the groups history)
     "tracking/history_since.py",  # whether anything was recorded after a moment
+    "tracking/plan_marks.py",  # how much a plan has recorded in a table, for keeping reads
     "tracking/replay.py",
 }
 # Modules that read history to check the rules of the record, not to answer "as of D".
