@@ -210,12 +210,14 @@ def measures_json(
     plan_marks=None,
 ) -> dict:
     """``{objective id: [its measures as JSON]}`` for the drift API (one read for the plan, or
-    for ``objective_ids``; kept under ``plan_marks`` when given)."""
+    for ``objective_ids``). With ``plan_marks`` the whole plan's measures are read, as the
+    dashboard reads them, and kept under the marks: any objective's are then found kept."""
     measures = plan_measures(
         plan,
         as_of,
         stale_after_days=stale_after_days,
-        objective_ids=objective_ids,
+        objective_ids=None if plan_marks else objective_ids,
         plan_marks=plan_marks,
     )
-    return {pk: [measure_json(m) for m in items] for pk, items in measures.items()}
+    wanted = set(objective_ids) if objective_ids is not None else set(measures)
+    return {pk: [measure_json(m) for m in items] for pk, items in measures.items() if pk in wanted}
