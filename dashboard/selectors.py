@@ -19,7 +19,7 @@ from django.utils.dateformat import format as format_date
 from objectives import drift
 from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
-from tracking import selectors
+from tracking import plan_marks, selectors
 from tracking.selectors import DaySummary, PlanDrift
 
 from .accountable import by_owner
@@ -180,9 +180,13 @@ class Dashboard:
     def theme_options(self) -> list[tuple[str, str]]:
         """The plan's themes with objectives on D, in the plan's order, and "No theme"."""
         plan = self.plan
-        names = list(
-            Theme.objects.filter(plan=plan).order_by("order", "name").values_list("name", flat=True)
-        )
+
+        def read() -> list[str]:
+            themes = Theme.objects.filter(plan=plan).order_by("order", "name")
+            return list(themes.values_list("name", flat=True))
+
+        table = plan_marks.table(Theme)
+        names = plan_marks.kept(self.drift.plan_marks, (table,), ("themes", plan.pk), read)
         seen = {r.state.theme for r in self.drift.objectives}
         options = [(name, name) for name in names if name in seen]
         if None in seen:

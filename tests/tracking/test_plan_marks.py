@@ -28,6 +28,7 @@ MARKED = (
     "impact_historicalmeasure",
     "impact_historicalmeasurevalue",
     "impact_historicalobjectivefinding",
+    "objectives_historicaltheme",
 )
 
 
@@ -146,3 +147,24 @@ def test_the_dashboard_shows_a_new_challenge_after_a_kept_read(world, clock, cli
         board_services.challenge_raise(user=admin_user, objective=objectives[0], question="How?")
         page = client.get("/dashboard/").content.decode()
     assert "1 open challenge" in page
+
+
+def test_the_theme_filter_follows_a_theme_reordered(world, clock, admin_user):
+    from dashboard import selectors as dashboard_selectors
+    from objectives import services
+
+    plan, objectives, _ = world
+    with clock(D - timedelta(days=20)):
+        first = factories.make_theme(plan, user=admin_user, name="Early help", order=1)
+        second = factories.make_theme(plan, user=admin_user, name="Care leavers", order=2)
+        for objective, theme in zip(objectives, (first, second, second), strict=False):
+            services.objective_update(objective=objective, user=admin_user, theme=theme)
+
+    def options():
+        filters = dashboard_selectors.Filters()
+        return [name for name, _ in dashboard_selectors.dashboard(plan, D, filters).theme_options]
+
+    with clock(D):
+        assert options() == ["Early help", "Care leavers"]
+        services.theme_update(theme=second, user=admin_user, order=0)
+        assert options() == ["Care leavers", "Early help"]
