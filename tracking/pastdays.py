@@ -35,6 +35,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
+from . import plan_marks
 from .models import PastGeneration
 
 # The version is part of every key: raise it when the shape of what is kept changes (the
@@ -126,6 +127,19 @@ def kept(plan_id: int) -> Kept:
     keys = _keys(plan_id)
     found = dict(PastGeneration.objects.filter(key__in=keys).values_list("key", "value"))
     return kept_from(plan_id, *(found.get(key) for key in keys))
+
+
+def kept_and_marks(plan_id: int) -> tuple[Kept, dict[str, str]]:
+    """``kept`` and the marks of what the plan records outside its objectives
+    (``tracking.plan_marks``), for a past day's page to keep its other reads under: one
+    query."""
+    kept_sql, kept_params = kept_columns(plan_id)
+    tables, marks_sql, marks_params = plan_marks.columns(plan_id)
+    asked = ", ".join(part for part in (kept_sql, marks_sql) if part)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {asked}", [*kept_params, *marks_params])
+        row = cursor.fetchone()
+    return kept_from(plan_id, *row[:3]), dict(zip(tables, row[3:], strict=True))
 
 
 def kept_columns(plan_id: int) -> tuple[str, list]:

@@ -108,10 +108,14 @@ def plan_drifts(
     past_brief = {d for d in summaries if is_past(d)}
     if not past_full and not past_brief:
         return full, brief
-    # Today's read found the kept days beside its stamps: no need to ask again.
-    kept = kept or next((r.kept for r in full.values() if r.kept), None) or pastdays.kept(plan.pk)
+    # Today's read found the kept days beside its stamps: no need to ask again. Else they are
+    # read with the plan's marks, for a past day's page to keep its other reads under.
+    marks = None
+    kept = kept or next((r.kept for r in full.values() if r.kept), None)
+    if kept is None:
+        kept, marks = pastdays.kept_and_marks(plan.pk)
     for day, (rules, rows) in kept.get_many("drift", past_full).items():
-        full[day] = PlanDrift(plan, day, rules, rows, kept=kept)
+        full[day] = PlanDrift(plan, day, rules, rows, kept=kept, plan_marks=marks)
     brief.update(kept.get_many("summary", past_brief - set(full)))
     brief.update({d: DaySummary.of(full[d]) for d in past_brief if d in full})
     missing = (past_full - set(full)) | (past_brief - set(brief))
@@ -123,7 +127,7 @@ def plan_drifts(
         for day in sorted(missing):
             result = history.drift_at(day)
             if day in past_full:
-                full[day] = replace(result, kept=kept)
+                full[day] = replace(result, kept=kept, plan_marks=marks)
                 new_full[day] = (result.rules, result.objectives)
             new_brief[day] = DaySummary.of(result)
             if day in past_brief:
