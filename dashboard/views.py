@@ -129,7 +129,7 @@ def dashboard(request):
         "owners_chart": charts.owners_most_red(data.owners_most_red),
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
-        "drawn_by": rows.template_digest("dashboard/_dashboard.html"),
+        "drawn_by": rows.template_digest("dashboard/_dashboard.html", "includes/_rag_tag.html"),
         "due_soon_items": rows.due_soon(data.due_soon, marks=data.drift.marks),
         **shown,
     }
