@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q
 
-from milestones.models import Milestone
+from milestones.models import Milestone, MilestoneDependency
 from objectives import drift
 from objectives.models import Objective, Plan, ProgressUpdate, Theme
 
@@ -68,7 +68,7 @@ def _sql() -> dict[str, str]:
     def c(alias: str, model, *fields: str) -> str:
         return ", ".join(f"{alias}.{q(model._meta.get_field(f).column)}" for f in fields)
 
-    ob, mi, pu, th, us = Objective, Milestone, ProgressUpdate, Theme, User
+    ob, mi, pu, th, us, dep = Objective, Milestone, ProgressUpdate, Theme, User, MilestoneDependency
     fields = ("id", "ref", "title", "starts_on", "target_date", "status")
     account = (User.USERNAME_FIELD, "first_name", "last_name", "is_active")
 
@@ -94,7 +94,10 @@ def _sql() -> dict[str, str]:
         ),
         "milestones": (
             f"SELECT {c('m', mi, 'id', 'objective', 'title', 'baseline_date')}, "  # noqa: S608
-            f"{c('m', mi, 'due_date', 'completed_on', 'replan_count')} FROM {t(mi)} m "
+            f"{c('m', mi, 'due_date', 'completed_on', 'replan_count')}, "
+            # whether it waits for anything: what it waits for is read only when one does
+            f"EXISTS (SELECT 1 FROM {t(dep)} d WHERE {c('d', dep, 'milestone')} = "
+            f"{c('m', mi, 'id')} AND {c('d', dep, 'removed_on')} IS NULL) FROM {t(mi)} m "
             f"JOIN {t(ob)} o ON {c('o', ob, 'id')} = {c('m', mi, 'objective')} "
             f"WHERE {c('o', ob, 'plan')} = %s "
             f"AND ({c('m', mi, 'withdrawn_on')} IS NULL "
@@ -139,7 +142,8 @@ def plan_state(
 ) -> LiveState | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
     ``as_of`` that is today or later: three reads (objectives with their theme, owner's account
-    and latest update, and the plan's kept past days; milestones; what they wait for).
+    and latest update, and the plan's kept past days; milestones; what they wait for, only
+    when one of them waits for anything).
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
@@ -177,10 +181,11 @@ def plan_state(
         kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
         milestone_rows = cursor.fetchall()
-    waits_for = live_predecessors(plan, as_of, objective_ids) if milestone_rows else {}
+    waiting = any(row[-1] for row in milestone_rows)
+    waits_for = live_predecessors(plan, as_of, objective_ids) if waiting else {}
     milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
     finished_by: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
-    for pk, objective_id, title, baseline, due, completed, replans in milestone_rows:
+    for pk, objective_id, title, baseline, due, completed, replans, _ in milestone_rows:
         baseline, completed = _day(baseline), _day(completed)
         milestones[objective_id].append(
             drift.MilestoneState(
