@@ -78,8 +78,8 @@ def draw_groups(
     items = [item for group in groups for item in group]
     # The same rows are read together again and again: kept together too (``kit.bundles``),
     # under the template and the objectives shown.
-    shown = hashlib.blake2b(repr([row.id for row, _ in items]).encode(), digest_size=12)
-    read = bundles.read(f"rows:{digest}:{shown.hexdigest()}", keys) if keys else None
+    objectives = hashlib.blake2b(repr([row.id for row, _ in items]).encode(), digest_size=12)
+    read = bundles.read(f"rows:{digest}:{objectives.hexdigest()}", keys) if keys else None
     found = read.found if read else {}
     new = {}
     for key, (row, context) in zip(keys, items, strict=True):
