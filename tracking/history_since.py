@@ -29,11 +29,14 @@ def _tracked_models():
 
 @functools.cache
 def _recorded_after_sql() -> str:
-    # Table and column names come from the models, never from a request.
+    # Table and column names come from the models, never from a request. Each table's latest
+    # date is read on the index of its dates whatever the cutoff, so a query prepared once
+    # (PostgreSQL's plan for any cutoff) does not walk a table with no record after it, as an
+    # EXISTS with a range on the dates may (about 200 ms at a national size).
     q = connection.ops.quote_name
     tests = [
-        f"EXISTS (SELECT 1 FROM {q(model.history.model._meta.db_table)} "  # noqa: S608
-        f"WHERE {q('history_date')} >= %s)"
+        f"(SELECT MAX({q('history_date')}) "  # noqa: S608
+        f"FROM {q(model.history.model._meta.db_table)}) >= %s"
         for model in _tracked_models()
     ]
     return "SELECT " + " OR ".join(tests)
@@ -65,9 +68,9 @@ def _owner_recorded_after_sql() -> str:
     q = connection.ops.quote_name
     table = q(User.history.model._meta.db_table)
     return (
-        f"EXISTS (SELECT 1 FROM {table} WHERE {q('history_date')} >= %s "  # noqa: S608
-        f"AND {q('id')} IN (SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
-        f"WHERE {q('plan_id')} = %s))"
+        f"(SELECT MAX({q('history_date')}) FROM {table} "  # noqa: S608
+        f"WHERE {q('id')} IN (SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
+        f"WHERE {q('plan_id')} = %s)) >= %s"
     )
 
 
@@ -84,7 +87,7 @@ def recorded_after_condition(cutoff: datetime, *, plan=None) -> tuple[str, list]
     sql, params = _recorded_after_sql().removeprefix("SELECT "), [value] * len(_tracked_models())
     if plan is not None:
         sql = f"{sql} OR ({_owner_recorded_after_sql()} AND {_owner_changed_sql()})"
-        params += [value, plan.pk, value, plan.pk]
+        params += [plan.pk, value, value, plan.pk]
     return sql, params
 
 
