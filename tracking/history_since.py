@@ -61,6 +61,7 @@ def _owner_changed_sql() -> str:
     )
 
 
+@functools.cache
 def _owner_recorded_after_sql() -> str:
     """An owner of the plan whose account has a record at or after the cutoff."""
     from objectives.models import Objective

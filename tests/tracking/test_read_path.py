@@ -388,6 +388,22 @@ def test_the_objective_page_draws_its_timeline_and_trend_afresh_after_a_change(
     assert "Morgan" in renamed
 
 
+def _waiting_on_another_objective(admin, owner, *, waiting_due=None, waited_due=None):
+    """Objective 1.1 with a milestone "Panel convened" that waits for "Venue booked" in
+    objective 2.1: (1.1, the milestone waited for)."""
+    plan = factories.make_plan(user=admin)
+    objective = factories.make_objective(plan, user=admin, owner=owner, ref="1.1")
+    other = factories.make_objective(plan, user=admin, owner=owner, ref="2.1")
+    waiting = factories.make_milestone(
+        objective, user=admin, title="Panel convened", due_date=waiting_due
+    )
+    waited = factories.make_milestone(other, user=admin, title="Venue booked", due_date=waited_due)
+    milestone_dependencies.milestone_dependency_add(
+        user=admin, milestone=waiting, depends_on=waited, reason="Needs a room"
+    )
+    return objective, waited
+
+
 def test_the_objective_page_names_what_its_milestones_wait_for_afresh(
     client, clock, admin_user, manager, leader
 ):
@@ -395,14 +411,7 @@ def test_the_objective_page_names_what_its_milestones_wait_for_afresh(
     who made each change: a rename of either shows at once, though this objective's own
     records did not change."""
     with clock(date(2026, 1, 5)):
-        plan = factories.make_plan(user=admin_user)
-        objective = factories.make_objective(plan, user=admin_user, owner=manager, ref="1.1")
-        other = factories.make_objective(plan, user=admin_user, owner=manager, ref="2.1")
-        waiting = factories.make_milestone(objective, user=admin_user, title="Panel convened")
-        waited = factories.make_milestone(other, user=admin_user, title="Venue booked")
-        milestone_dependencies.milestone_dependency_add(
-            user=admin_user, milestone=waiting, depends_on=waited, reason="Needs a room"
-        )
+        objective, waited = _waiting_on_another_objective(admin_user, manager)
     client.force_login(leader)
     with clock(date(2026, 1, 6)):
         before = client.get(f"/objectives/{objective.pk}/").content.decode()
@@ -429,17 +438,8 @@ def test_the_objective_page_today_reads_a_change_to_what_it_waits_for_at_once(
     """The page keeps its drift read under the mark of its records: a milestone it waits for,
     in another objective, moved earlier takes the knock-on away at once."""
     with clock(date(2026, 1, 5)):
-        plan = factories.make_plan(user=admin_user)
-        objective = factories.make_objective(plan, user=admin_user, owner=manager, ref="1.1")
-        other = factories.make_objective(plan, user=admin_user, owner=manager, ref="2.1")
-        waiting = factories.make_milestone(
-            objective, user=admin_user, title="Panel convened", due_date=date(2026, 2, 1)
-        )
-        waited = factories.make_milestone(
-            other, user=admin_user, title="Venue booked", due_date=date(2026, 3, 1)
-        )
-        milestone_dependencies.milestone_dependency_add(
-            user=admin_user, milestone=waiting, depends_on=waited, reason="Needs a room"
+        objective, waited = _waiting_on_another_objective(
+            admin_user, manager, waiting_due=date(2026, 2, 1), waited_due=date(2026, 3, 1)
         )
     client.force_login(leader)
     with clock(date(2026, 1, 6)):
