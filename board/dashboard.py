@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from django.utils.http import urlencode
 
 from dashboard import rows
+from tracking.stamps import digest
 
 from . import pack_selectors, selectors
 from .forms import SinceForm
+
+# The templates that draw the panel, in the key it is kept drawn under.
+TEMPLATES = (
+    "board/_dashboard_comparison.html",
+    "board/_owner_gap.html",
+    "includes/_error_summary.html",
+    "includes/_date_input.html",
+)
 
 
 @dataclass
@@ -50,6 +59,18 @@ class BoardPanel:
             [(gap.row, {"words": gap.owner_view_words}) for gap in self.owner_gaps],
             self.marks,
         )
+
+    @functools.cached_property
+    def drawn_key(self) -> str | None:
+        """What the panel shows (besides the dashboard's plan, day and count, which the page
+        adds) and the templates that draw it: the key it is kept drawn under. None while the
+        date form shows errors (drawn every time)."""
+        if self.since_form.errors:
+            return None
+        boxes = [self.since_form[f"since_{part}"].value() for part in ("day", "month", "year")]
+        gaps = [(g.row.id, g.row.ref, g.row.title, g.owner_view_words) for g in self.owner_gaps]
+        shown = (self.comparison.sentence, self.query, self.open_challenges, boxes, gaps)
+        return rows.template_digest(*TEMPLATES) + digest(shown)
 
     @property
     def compare_day(self):

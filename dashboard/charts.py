@@ -13,6 +13,7 @@ inline styles).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from django.utils.dateformat import format as format_date
@@ -31,6 +32,9 @@ TEMPLATES = (
     "dashboard/_chart_legend.svg.html",
     "includes/_chart_text.svg.html",
 )
+# Part of every chart's key with the templates' digest: raise it when the way the scales are
+# worked out here changes, so that charts drawn before are not shown.
+SCALES = "v2"
 
 
 def _n(value: float) -> str:
@@ -87,11 +91,29 @@ def _legend(x: float, y: float, statuses=RAG_ORDER) -> list[dict]:
     return items
 
 
-def _keyed(chart: dict) -> dict:
-    """The chart with ``key``: everything it shows and the templates that draw it, the key the
-    dashboard keeps it drawn under (``{% cache %}``)."""
-    chart["key"] = rows.template_digest(*TEMPLATES) + repr(chart)
-    return chart
+class Chart(Mapping):
+    """A chart's scales, worked out on first reading, and its ``key``: what it is drawn from and
+    the templates that draw it, the key the dashboard keeps it drawn under (``{% cache %}``).
+    A chart found drawn in the cache is never worked out."""
+
+    def __init__(self, kind: str, inputs: tuple, build: Callable[[], dict]):
+        self.key = f"{rows.template_digest(*TEMPLATES)}:{SCALES}:{kind}{inputs!r}"
+        self._build = build
+        self._chart: dict | None = None
+
+    def _worked_out(self) -> dict:
+        if self._chart is None:
+            self._chart = {**self._build(), "key": self.key}
+        return self._chart
+
+    def __getitem__(self, name):
+        return self.key if name == "key" else self._worked_out()[name]
+
+    def __iter__(self):
+        return iter(self._worked_out())
+
+    def __len__(self) -> int:
+        return len(self._worked_out())
 
 
 def _chart(prefix: str, width: int, height: int, title: str, desc: str, legend: list) -> dict:
@@ -106,8 +128,13 @@ def _chart(prefix: str, width: int, height: int, title: str, desc: str, legend: 
     }
 
 
-def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend") -> dict:
+def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend") -> Chart:
     """Stacked bars: how many objectives were red, amber, green and complete at each month end."""
+    shown = tuple((day, tuple(counts.get(r, 0) for r in RAG_ORDER)) for day, counts in points)
+    return Chart("trend", (shown, prefix), lambda: _rag_trend(points, prefix))
+
+
+def _rag_trend(points: list[tuple[date, dict[str, int]]], prefix: str) -> dict:
     width, height = 720, 340
     left, right, top, bottom = 48, 16, 44, 52
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -179,7 +206,7 @@ def rag_trend(points: list[tuple[date, dict[str, int]]], *, prefix: str = "trend
             else None
         )
         bars.append({"segments": segments, "month": month, "year": year})
-    return _keyed(chart)
+    return chart
 
 
 def horizontal_bars(
@@ -190,8 +217,13 @@ def horizontal_bars(
     prefix: str,
     legend: tuple[str, ...] = (),
     label_width: int = 250,
-) -> dict:
+) -> Chart:
     """Horizontal bars, one per row: (label, [(status, value), ...] stacked, text after the bar)."""
+    inputs = (rows, title, desc, prefix, legend, label_width)
+    return Chart("bars", inputs, lambda: _horizontal_bars(*inputs))
+
+
+def _horizontal_bars(rows, title, desc, prefix, legend, label_width) -> dict:
     width = 720
     row_h = 30
     top = 40 if legend else 12
@@ -223,10 +255,10 @@ def horizontal_bars(
     chart["bar_height"] = row_h - 8
     chart["empty"] = None if rows else _text(plot_left, top + 19, "Nothing to show", muted=True)
     chart["axis"] = {"x": plot_left, "y1": top - 2, "y2": height - 10}
-    return _keyed(chart)
+    return chart
 
 
-def slip_by_theme(slips, *, prefix: str = "slip") -> dict:
+def slip_by_theme(slips, *, prefix: str = "slip") -> Chart:
     """Total days open milestones are later than agreed, for each theme."""
     rows = [
         (
@@ -248,7 +280,7 @@ def slip_by_theme(slips, *, prefix: str = "slip") -> dict:
     )
 
 
-def owners_most_red(loads, *, prefix: str = "owners") -> dict:
+def owners_most_red(loads, *, prefix: str = "owners") -> Chart:
     """Owners with the most red objectives (amber stacked after red)."""
     rows = [
         (
