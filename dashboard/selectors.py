@@ -282,7 +282,8 @@ def owners_red_amber(rows) -> list[OwnerRedAmber]:
 def dashboard(plan: Plan, as_of: date, filters: Filters) -> Dashboard:
     """The plan at D, four weeks earlier and at the last twelve month ends."""
     earlier = as_of - timedelta(days=COMPARE_DAYS)
-    full, days = selectors.plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)})
+    # The dashboard shows no finished milestone: today's read may leave them out.
+    full, days = selectors.plan_drifts(plan, {as_of}, {earlier, *month_ends(as_of)}, open_only=True)
     return Dashboard(
         kept=full[as_of].kept,  # as the read saw the kept days, for a day compared later
         plan=plan,

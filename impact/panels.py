@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from django.db import connection
 
+from kit.panels import template_digest
 from objectives import permissions
 from tracking.history_since import latest_record_sql, recorded_ids_sql
+from tracking.stamps import digest
 
 from . import charts, measure_selectors, selectors, summary_selectors, value_services
 from .measure_rules import LABELS, STATUSES
@@ -63,15 +65,25 @@ def objective_panel_marks(objective) -> list[tuple[str, list]]:
     ]
 
 
+DASHBOARD_PANEL_TEMPLATES = (
+    "impact/_dashboard_panel.html",
+    "impact/_measure_tag.html",
+    "includes/_rag_tag.html",
+)
+
+
 def dashboard_panel(plan, as_of, *, drift=None, measures=None) -> dict:
     """The dashboard's measures by status and delivery beside impact (pass the plan's drift and
-    measures when the dashboard has read them)."""
+    measures when the dashboard has read them), with ``key``: what it shows and the templates
+    that draw it, the key it is kept drawn under."""
     data = summary_selectors.dashboard_impact(plan, as_of, drift=drift, measures=measures)
+    shown = (plan.pk, as_of, data)
     return {
         "plan": plan,
         "as_of": as_of,
         "impact": data,
         "statuses": [(s, LABELS[s], data.counts[s]) for s in STATUSES],
+        "key": template_digest(*DASHBOARD_PANEL_TEMPLATES) + digest(shown),
     }
 
 

@@ -339,6 +339,18 @@ def plan_drift(
     return sorted((objective_drift(o, as_of, rules) for o in objectives), key=drift_order)
 
 
+def open_part(row: ObjectiveDrift) -> ObjectiveDrift:
+    """The objective's drift with its finished milestones left out, its RAG, flags and reasons
+    as judged on all of them: what a page that shows no finished milestone needs (the
+    dashboard), and in a long plan about a third of the whole to keep and to read back."""
+    if not any(m.complete for m in row.milestones):
+        return row
+    milestones = tuple(m for m in row.milestones if not m.complete)
+    shown = {m.state for m in milestones}
+    state = row.state._replace(milestones=tuple(m for m in row.state.milestones if m in shown))
+    return row._replace(state=state, milestones=milestones)
+
+
 def due_soon(rows: Iterable[ObjectiveDrift]) -> list[tuple[ObjectiveDrift, MilestoneDrift]]:
     """Every open milestone due soon across ``rows``, soonest first, with its objective."""
     items = [(row, m) for row in rows for m in row.due_soon]

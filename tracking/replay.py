@@ -71,6 +71,9 @@ class PlanDrift:
     # when the read asked for them (``tracking.today``): reads of those tables are kept under
     # them.
     plan_marks: dict[str, str] | None = None
+    # Each objective holds its open milestones only (``objectives.drift.open_part``): the
+    # dashboard's read of today, which shows no finished milestone.
+    open_only: bool = False
 
     @property
     def summary(self) -> dict[str, int]:

@@ -62,11 +62,14 @@ def is_past(day: date) -> bool:
     return day < timezone.localdate()
 
 
-def _live_or_replayed(plan: Plan, as_of: date, objective_ids=None) -> PlanDrift:
+def _live_or_replayed(
+    plan: Plan, as_of: date, objective_ids=None, *, open_only: bool = False
+) -> PlanDrift:
     """Today or later from the live rows, unless history was recorded after that day (only a
-    clock set back does that): then from history, as for a past day."""
+    clock set back does that): then from history, as for a past day. ``open_only``: the kept
+    read may give each objective its open milestones only (``tracking.today``)."""
     if objective_ids is None:
-        result = today.plan_drift(plan, as_of)
+        result = today.plan_drift(plan, as_of, open_only=open_only)
         if result is not None:
             return result
     cutoff = end_of_day(as_of)
@@ -88,18 +91,25 @@ def plan_state(plan: Plan, as_of: date) -> tuple[drift.PlanRules, list[drift.Obj
 
 
 def plan_drifts(
-    plan: Plan, days, summaries=(), *, kept: pastdays.Kept | None = None
+    plan: Plan,
+    days,
+    summaries=(),
+    *,
+    kept: pastdays.Kept | None = None,
+    open_only: bool = False,
 ) -> tuple[dict[date, PlanDrift], dict[date, DaySummary]]:
     """The drift of ``plan`` at the end of each of ``days``, and the brief ``DaySummary`` at each
     of ``summaries``. Past days come from the cache, or else from one read of history replayed
     to each missing day (then kept); today and later from the live rows. A page that asks twice
-    passes the generation it read the first time as ``kept`` (one query fewer)."""
+    passes the generation it read the first time as ``kept`` (one query fewer). A page that
+    shows no finished milestone passes ``open_only``: today's objectives may then hold their
+    open milestones only (``PlanDrift.open_only`` says whether they do)."""
     days, summaries = set(days), set(summaries)
     full: dict[date, PlanDrift] = {}
     brief: dict[date, DaySummary] = {}
     for day in days | summaries:
         if not is_past(day):
-            result = _live_or_replayed(plan, day)
+            result = _live_or_replayed(plan, day, open_only=open_only)
             if day in days:
                 full[day] = result
             if day in summaries:

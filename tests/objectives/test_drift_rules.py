@@ -13,6 +13,7 @@ from objectives.drift import (
     PlanRules,
     milestone_drift,
     objective_drift,
+    open_part,
     plan_drift,
     summarise,
 )
@@ -668,3 +669,17 @@ def test_full_order_of_a_mixed_plan():
         ("complete", "0.1"),
     ]
     assert summarise(result) == {"red": 3, "amber": 3, "green": 2, "complete": 1}
+
+
+def test_the_open_part_leaves_out_finished_milestones_and_keeps_the_judgement():
+    finished = milestone(id=1, baseline=day(-60), due=day(-20), completed_on=day(-10))
+    overdue = milestone(id=2, baseline=day(-40), due=day(-5))
+    row = objective_drift(objective(milestones=(finished, overdue)), D, RULES)
+    part = open_part(row)
+    assert [m.id for m in part.milestones] == [2]
+    assert [m.id for m in part.state.milestones] == [2]
+    assert (part.rag, part.flags, part.reasons) == (row.rag, row.flags, row.reasons)
+    assert part.worst_milestone == row.worst_milestone
+    assert row.milestones_complete == 1 and part.milestones_complete == 0
+    nothing_finished = objective_drift(objective(milestones=(overdue,)), D, RULES)
+    assert open_part(nothing_finished) is nothing_finished

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.http import JsonResponse
 
+from dashboard import rows as dashboard_rows
 from milestones import dependencies
 from milestones import services as milestone_services
 from milestones.models import Milestone
@@ -59,17 +60,23 @@ def same_as_whole(client, plan) -> dict:
     assert response.content == whole
     kept = selectors.plan_drift(plan, TODAY)
     assert picture(kept) == live_picture(plan)
+    # The dashboard's read: each objective with its open milestones only, kept apart.
+    kept_open = today.plan_drift(plan, TODAY, open_only=True)
+    assert kept_open.open_only and not kept.open_only
+    assert picture(kept_open) == live_picture(plan, drift.open_part)
     assert forecasts.reference_class(plan, TODAY, kept) == forecasts.reference_class(plan, TODAY)
     return response.json()
 
 
 def dashboard_as_drawn_afresh(client, plan) -> None:
     """The dashboard's rows, kept under each objective's mark, as drawn with nothing kept (then
-    the API's parts are drawn again, so that the next write starts from a full cache)."""
+    the API's parts and today's whole drift are read again, so that the next write starts from
+    a full cache: the dashboard reads its own, open milestones only)."""
     tables = dashboard_tables(client, plan)
     cache.clear()
     assert dashboard_tables(client, plan) == tables
     client.get(URL, {"plan": plan.pk})
+    selectors.plan_drift(plan, TODAY)
 
 
 def dashboard_tables(client, plan) -> list[str]:
@@ -86,10 +93,11 @@ def picture(result):
     )
 
 
-def live_picture(plan):
-    """The plan today read and judged whole from the live rows, nothing kept."""
+def live_picture(plan, part=lambda row: row):
+    """The plan today read and judged whole from the live rows, nothing kept (each row as
+    ``part`` gives it)."""
     state = live.plan_state(plan, TODAY)
-    rows = drift.plan_drift(state.objectives, TODAY, state.rules)
+    rows = [part(row) for row in drift.plan_drift(state.objectives, TODAY, state.rules)]
     return (state.rules, [(r.state, r.rag, r.flags, r.milestones, r.reasons) for r in rows])
 
 
@@ -208,3 +216,21 @@ def test_a_completion_that_changes_the_likely_finish_draws_every_part_again(
         after = same_as_whole(client, plan)["forecast"]
     assert after["class_size"] == before["class_size"] + 1
     assert drawn == [sorted(plan.objectives.values_list("id", flat=True))]  # every likely finish
+
+
+def test_the_dashboard_draws_the_same_rows_from_open_milestones_only(clock, admin_user):
+    owners = [factories.make_manager("owner")]
+    plan = factories.make_plan_with_history(
+        clock, admin=admin_user, owners=owners, count=6, name="Open"
+    )
+    with clock(TODAY):
+        whole = selectors.plan_drift(plan, TODAY).objectives
+        shown = today.plan_drift(plan, TODAY, open_only=True).objectives
+    finished = sum(m.complete for row in whole for m in row.milestones)
+    assert finished and not any(m.complete for row in shown for m in row.milestones)
+    assert [row.id for row in shown] == [row.id for row in whole]
+    table = [(row, "since May 2026") for row in whole]
+    open_table = [(row, "since May 2026") for row in shown]
+    assert dashboard_rows.dashboard_rows(open_table, past=None) == dashboard_rows.dashboard_rows(
+        table, past=None
+    )
