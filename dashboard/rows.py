@@ -52,6 +52,10 @@ def _shown(row: ObjectiveDrift, extra) -> tuple:
     )
 
 
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None) -> SafeString:
     """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
     from the cache when a row showing the same was drawn before."""
@@ -68,13 +72,21 @@ def draw_groups(
     digest = template_digest(name, *INCLUDED)
     marks = marks or {}
     keys = []
+    extras: dict[tuple, str] = {}  # rows share their context's few values: each digested once
     for items in groups:
         for row, context in items:
             extra = tuple(sorted(context.items()))
             mark = marks.get(row.id)
-            shown = f"{mark}|{extra!r}" if mark else repr(_shown(row, extra))
-            digest_of_row = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
-            keys.append(f"row:{digest}:{digest_of_row}")
+            if mark:  # a mark is short and names what the row shows by itself
+                try:
+                    digest_of_extra = extras.get(extra) or extras.setdefault(
+                        extra, _digest(repr(extra))
+                    )
+                except TypeError:  # a value that cannot be a dictionary key: digested each time
+                    digest_of_extra = _digest(repr(extra))
+                keys.append(f"row:{digest}:{mark}:{digest_of_extra}")
+            else:
+                keys.append(f"row:{digest}:{_digest(repr(_shown(row, extra)))}")
     items = [item for group in groups for item in group]
     # The same rows are read together again and again: kept together too (``kit.bundles``),
     # under the template and the objectives shown.

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -37,9 +38,20 @@ RAG_LABELS = {
 }
 
 
+@functools.cache
+def _plans_sql() -> tuple[str, tuple]:
+    return Plan.objects.order_by("name", "id").query.sql_with_params()
+
+
 def plans() -> list[Plan]:
-    """Every plan by name."""
-    return list(Plan.objects.order_by("name", "id"))
+    """Every plan by name (its SQL built once: building it through the ORM on every page took
+    longer than the read)."""
+    sql, params = _plans_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        columns = [column[0] for column in cursor.description]
+    return [Plan.from_db(connection.alias, columns, row) for row in rows]
 
 
 def plan_drift(plan: Plan, as_of: date) -> PlanDrift:
@@ -221,22 +233,24 @@ def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[in
     since = {}
     last_end = format_date(month_ends[-1][0], "j M Y") if month_ends else ""
     label = functools.cache(lambda day: format_date(day, "M Y"))
+    latest_first = list(reversed(month_ends))
     for row in rows:
-        if row.rag not in (drift.RED, drift.AMBER) or not month_ends:
+        rag = row.rag
+        if rag not in (drift.RED, drift.AMBER) or not month_ends:
             continue
-        start = None
-        for day, rags in reversed(month_ends):
-            if rags.get(row.id) != row.rag:
+        pk, start = row.id, None
+        for day, rags in latest_first:
+            if rags.get(pk) != rag:
                 break
             start = day
-        if start is None and row.id not in month_ends[-1][1]:
-            since[row.id] = f"New since {last_end}"
+        if start is None and pk not in month_ends[-1][1]:
+            since[pk] = f"New since {last_end}"
         elif start is None:
-            since[row.id] = f"turned {row.rag} after {last_end}"
+            since[pk] = f"turned {rag} after {last_end}"
         elif start == month_ends[0][0]:
-            since[row.id] = f"since {label(start)} or earlier"
+            since[pk] = f"since {label(start)} or earlier"
         else:
-            since[row.id] = f"since end of {label(start)}"
+            since[pk] = f"since end of {label(start)}"
     return since
 
 

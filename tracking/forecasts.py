@@ -188,15 +188,18 @@ def apply(stats: Forecast, rows: Iterable[ObjectiveDrift], as_of: date) -> PlanF
         by_due: dict[date, Likely] = {}  # milestones due the same day finish alike
         for row in rows:
             mine = {}
-            for m in row.open_milestones:
-                found = by_due.get(m.due_date)
+            for m in row.milestones:  # the open ones (read through their states: quicker)
+                if m.complete:
+                    continue
+                due = m.state.due_date
+                found = by_due.get(due)
                 if found is None:
-                    found = by_due[m.due_date] = stats.likely(m.due_date, as_of)
-                mine[m.id] = found
+                    found = by_due[due] = stats.likely(due, as_of)
+                mine[m.state.id] = found
+            if not mine:
+                continue
             milestones.update(mine)
             likely = forecast.latest(mine.values())
-            if likely is None:
-                continue
             objectives[row.id] = likely
             if row.rag != COMPLETE and likely.finish > row.state.target_date:
                 late.append((row, likely))
