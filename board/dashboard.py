@@ -34,7 +34,6 @@ class BoardPanel:
     since_form: SinceForm
     open_challenges: int
     rows: list
-    marks: dict | None = None  # the rows' marks (tracking.today), for drawing them
 
     @property
     def query(self) -> str:
@@ -57,7 +56,7 @@ class BoardPanel:
         return rows.draw(
             "board/_owner_gap.html",
             [(gap.row, {"words": gap.owner_view_words}) for gap in self.owner_gaps],
-            self.marks,
+            shown=rows.titled,
         )
 
     @functools.cached_property
@@ -93,5 +92,4 @@ def panel(request, data) -> BoardPanel:
         since_form=since_form,
         open_challenges=state.open_challenges,
         rows=data.drift.objectives,
-        marks=data.drift.marks,
     )

@@ -25,8 +25,8 @@ ROW_TEMPLATES = ("dashboard/_objective_row.html", "dashboard/_owner_row.html")
 INCLUDED = ("includes/_rag_tag.html", "includes/_flags.html", "dashboard/_worst_milestone.html")
 
 
-def _shown(row: ObjectiveDrift, extra) -> tuple:
-    """Everything a row shows."""
+def _shown(row: ObjectiveDrift) -> tuple:
+    """Everything a row of the objectives' tables shows of its objective."""
     s = row.state
     m = row.worst_milestone
     worst = (
@@ -48,7 +48,6 @@ def _shown(row: ObjectiveDrift, extra) -> tuple:
         row.flags,
         worst,
         bool(row.open_milestones),
-        extra,
     )
 
 
@@ -56,21 +55,34 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None) -> SafeString:
+def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None, shown=None) -> SafeString:
     """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
     from the cache when a row showing the same was drawn before."""
-    return draw_groups(name, [items], marks)[0]
+    return draw_groups(name, [items], marks, shown)[0]
+
+
+def titled(row: ObjectiveDrift) -> tuple:
+    """What a list item naming an objective shows of it: its link, ref and title (with its
+    target date). Such an item is known by these and its context, not by the objective's
+    mark: a progress update leaves it as drawn."""
+    return (row.id, row.ref, row.title, row.state.target_date)
 
 
 def draw_groups(
-    name: str, groups: list[list[tuple[ObjectiveDrift, dict]]], marks: dict | None = None
+    name: str,
+    groups: list[list[tuple[ObjectiveDrift, dict]]],
+    marks: dict | None = None,
+    shown=None,
 ) -> list[SafeString]:
     """``draw`` for several groups of rows (the tables of one page), with one cache read.
 
     ``marks`` (``PlanDrift.marks``, today's read) stand for everything a row's drift shows, so
-    a marked row is known by its mark and its context rather than by all it shows."""
+    a marked row is known by its mark and its context rather than by all it shows. ``shown``
+    (a row -> what the template shows of it, such as ``titled``) is for templates that show
+    a little of a row: its items are known by that and their context, marked or not."""
     digest = template_digest(name, *INCLUDED)
-    marks = marks or {}
+    marks = {} if shown else (marks or {})
+    shown = shown or _shown
     keys = []
     extras: dict[tuple, str] = {}  # rows share their context's few values: each digested once
     for items in groups:
@@ -86,7 +98,7 @@ def draw_groups(
                     digest_of_extra = _digest(repr(extra))
                 keys.append(f"row:{digest}:{mark}:{digest_of_extra}")
             else:
-                keys.append(f"row:{digest}:{_digest(repr(_shown(row, extra)))}")
+                keys.append(f"row:{digest}:{_digest(repr((shown(row), extra)))}")
     items = [item for group in groups for item in group]
     # The same rows are read together again and again: kept together too (``kit.bundles``),
     # under the template and the objectives shown.
@@ -148,9 +160,7 @@ def owner_rows(rows: list[ObjectiveDrift], *, past: date | None, marks=None) -> 
     return draw(ROW_TEMPLATES[1], [(row, {"past": past}) for row in rows], marks)
 
 
-def likely_late(
-    likely, *, as_of: date, past: date | None = None, link: bool = False, marks=None
-) -> SafeString:
+def likely_late(likely, *, as_of: date, past: date | None = None, link: bool = False) -> SafeString:
     """The objectives likely to finish after their target (``likely.late``, from
     ``tracking.forecasts``), one list item each, linked to their pages when ``link``."""
     return draw(
@@ -159,15 +169,15 @@ def likely_late(
             (row, {"when": when, "as_of": as_of, "past": past, "link": link})
             for row, when in likely.late
         ],
-        marks,
+        shown=titled,
     )
 
 
-def due_soon(items, *, marks=None) -> SafeString:
+def due_soon(items) -> SafeString:
     """The dashboard's milestones due soon (``(row, milestone)`` pairs, from
     ``objectives.drift.due_soon``), one list item each, with their objectives named."""
     return draw(
         "includes/_due_soon_item.html",
         [(row, {"milestone": milestone, "show_objective": True}) for row, milestone in items],
-        marks,
+        shown=titled,
     )

@@ -130,13 +130,13 @@ def dashboard(request):
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
         "drawn_by": rows.template_digest("dashboard/_dashboard.html", "includes/_rag_tag.html"),
-        "due_soon_items": rows.due_soon(data.due_soon, marks=data.drift.marks),
+        "due_soon_items": rows.due_soon(data.due_soon),
         **shown,
     }
     likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)
     context["likely"] = likely
     context["late_items"] = rows.likely_late(
-        likely, as_of=as_of, past=as_of if data.is_past else None, link=True, marks=data.drift.marks
+        likely, as_of=as_of, past=as_of if data.is_past else None, link=True
     )
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
     impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)

@@ -1,0 +1,93 @@
+"""What the dashboard keeps drawn (rows, list items, the board's and the impact panels, charts,
+date boxes) is kept under what it shows: after each kind of write the page is the same as
+drawn with nothing kept, and a progress update draws again only what shows it."""
+
+import re
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from board import services as board_services
+from dashboard import rows
+from objectives import services as objective_services
+from tests import factories
+from tracking import today
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, plan) -> str:
+    response = client.get("/dashboard/", {"plan": plan.pk})
+    assert response.status_code == 200
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_the_page_as_kept_is_the_page_drawn_afresh_after_each_write(
+    client, clock, story, leader, admin_user, other_manager
+):
+    client.force_login(leader)
+    plan = story.plan
+    writes = {
+        # the owner sees it greener than its milestones: the board's list of owners' views
+        "progress update": lambda: objective_services.progress_update_create(
+            user=other_manager,
+            objective=story.overdue,
+            reported_on=TODAY,
+            rag="green",
+            summary="All fine.",
+        ),
+        "new title": lambda: objective_services.objective_update(
+            objective=story.overdue, user=admin_user, title="Family group conferencing for all"
+        ),
+        "board meeting": lambda: board_services.board_meeting_create(
+            user=admin_user, plan=plan, held_on=date(2026, 4, 1), name="April board"
+        ),
+        "measure": lambda: factories.make_measure(story.slipping, user=admin_user),
+    }
+    with clock(TODAY):
+        before = page(client, plan)
+        for name, write in writes.items():
+            write()
+            kept = page(client, plan)
+            assert kept != before, name
+            cache.clear()
+            assert page(client, plan) == kept, name
+            before = kept
+    assert "On 2 objectives the owner's own view is greener" in before
+    assert "Family group conferencing for all" in before
+    comparison = re.search(r'<p class="govuk-body" id="comparison">.*?</p>', before).group()
+    assert "1 April 2026" in comparison
+
+
+def test_a_list_item_naming_an_objective_is_kept_through_a_progress_update(
+    clock, story, admin_user, other_manager, monkeypatch
+):
+    drawn = []
+    real = rows.render_to_string
+    monkeypatch.setattr(rows, "render_to_string", lambda *a, **k: drawn.append(a) or real(*a, **k))
+
+    def item() -> str:
+        with clock(TODAY):
+            found = today.plan_drift(story.plan, TODAY, open_only=True).objectives
+        row = next(r for r in found if r.id == story.overdue.pk)
+        return rows.draw("board/_owner_gap.html", [(row, {"words": "w"})], shown=rows.titled)
+
+    first = item()
+    assert len(drawn) == 1
+    with clock(TODAY):
+        objective_services.progress_update_create(
+            user=other_manager,
+            objective=story.overdue,
+            reported_on=TODAY,
+            rag="amber",
+            summary="Busy.",
+        )
+    assert item() == first and len(drawn) == 1  # its ref and title did not change
+    with clock(TODAY):
+        objective_services.objective_update(
+            objective=story.overdue, user=admin_user, title="Conferences"
+        )
+    assert "Conferences" in item() and len(drawn) == 2
