@@ -9,6 +9,8 @@ record: never a flag, never a change to a colour.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -82,8 +84,15 @@ class Forecast:
         """An open milestone's likely finish at D, or None without a forecast."""
         if not self.enough:
             return None
-        return Likely(
-            likely_finish(due_date, as_of, self.r50), likely_finish(due_date, as_of, self.r80)
+        (n50, d50), (n80, d80) = self._whole_numbers
+        return Likely(_finish(due_date, as_of, n50, d50), _finish(due_date, as_of, n80, d80))
+
+    @functools.cached_property
+    def _whole_numbers(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The two percentiles as (numerator, denominator): read once, not per milestone."""
+        return (self.r50.numerator, self.r50.denominator), (
+            self.r80.numerator,
+            self.r80.denominator,
         )
 
 
@@ -131,8 +140,12 @@ def likely_finish(due_date: date, as_of: date, r: Fraction) -> date:
     # In whole numbers: with r = n/d (d > 0), remaining × (1 + max(0, r)) is
     # remaining × (d + max(0, n)) / d, and ceil(a / d) is −(−a // d). Exact, and quicker than
     # arithmetic on fractions for every open milestone of the plan.
+    return _finish(due_date, as_of, r.numerator, r.denominator)
+
+
+def _finish(due_date: date, as_of: date, n: int, d: int) -> date:
+    """``likely_finish`` with r = n/d."""
     remaining = max(1, (due_date - as_of).days)
-    n, d = r.numerator, r.denominator
     try:
         return as_of + timedelta(days=-(-remaining * (d + max(0, n)) // d))
     except OverflowError:  # beyond the calendar (a day asked for near year 9999)

@@ -107,15 +107,16 @@ def plan_drifts(
     days, summaries = set(days), set(summaries)
     full: dict[date, PlanDrift] = {}
     brief: dict[date, DaySummary] = {}
+    today_ = timezone.localdate()
     for day in days | summaries:
-        if not is_past(day):
+        if day >= today_:
             result = _live_or_replayed(plan, day, open_only=open_only)
             if day in days:
                 full[day] = result
             if day in summaries:
                 brief[day] = DaySummary.of(result)
-    past_full = {d for d in days if is_past(d)}
-    past_brief = {d for d in summaries if is_past(d)}
+    past_full = {d for d in days if d < today_}
+    past_brief = {d for d in summaries if d < today_}
     if not past_full and not past_brief:
         return full, brief
     # Today's read found the kept days beside its stamps: no need to ask again. Else they are
