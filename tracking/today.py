@@ -22,21 +22,19 @@ from . import stamps as objective_stamps
 from .replay import PlanDrift
 
 # Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
-PREFIX = "today:v4"
+PREFIX = "today:v5"
 # The same with each objective's open milestones only (``objectives.drift.open_part``).
-OPEN_PREFIX = "today-open:v2"
+OPEN_PREFIX = "today-open:v3"
 TIMEOUT = 60 * 60 * 24
 
 
 class Entry(NamedTuple):
-    """One objective as kept: its drift (None when withdrawn), its milestones finished by the
-    day and not withdrawn by it that are in the likely finish's reference class
-    (``objectives.forecast.class_items``), and its place in the contract's order
-    (``objectives.drift.drift_order``, worked out once with the drift)."""
+    """One objective as kept: its drift (None when withdrawn) and its milestones finished by
+    the day and not withdrawn by it that are in the likely finish's reference class
+    (``objectives.forecast.class_items``)."""
 
     row: ObjectiveDrift | None
     in_class: tuple
-    order: tuple = ()
 
 
 def read_entries(
@@ -51,16 +49,12 @@ def read_entries(
     if not state.objectives:  # only withdrawn objectives: their milestones were not read
         finished = live.finished_by_objective(plan, as_of, ids)
     records = forecasts.records_by_objective(plan, finished, kept)
-    entries = {}
-    for s in stamps:
-        row = rows.get(s.objective_id)
-        in_class = forecast.class_items(records.get(s.objective_id, ()), as_of)
-        entries[s.objective_id] = Entry(row, in_class, drift.drift_order(row) if row else ())
-    return entries
-
-
-def _order(entry: Entry) -> tuple:
-    return entry.order
+    return {
+        s.objective_id: Entry(
+            rows.get(s.objective_id), forecast.class_items(records.get(s.objective_id, ()), as_of)
+        )
+        for s in stamps
+    }
 
 
 def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift | None:
@@ -84,7 +78,7 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
         found.update(entries)
     entries = [found[s.objective_id] for s in stamps]
     marks = {s.objective_id: key for key, s in keys.items() if s.shown}
-    rows = [e.row for e in sorted((e for e in entries if e.row is not None), key=_order)]
+    rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
     reference = forecast.from_class(item for e in entries for item in e.in_class)
     return PlanDrift(
         plan,
