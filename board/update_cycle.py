@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kit.formatting import long_date
+from kit.panels import template_digest
 from objectives import drift, permissions
 from objectives.models import Plan, ProgressUpdate
 from tracking import history
 from tracking import selectors as tracking_selectors
+from tracking.stamps import digest
 
 from .models import BoardMeeting
 
@@ -174,6 +176,30 @@ class UpdateCyclePanel:
     today: date
     cycle: UpdateCycle | None
     can_remind: bool
+
+    @functools.cached_property
+    def drawn_key(self) -> str | None:
+        """What the panel shows and the templates that draw it: the key it is kept drawn
+        under. None when it offers to remind owners (its form is drawn for each request)."""
+        if self.can_remind:
+            return None
+        cycle = self.cycle
+        shown = (self.plan.pk, self.as_of, self.today)
+        if cycle is not None:
+            missing = [
+                (
+                    row.id,
+                    row.ref,
+                    row.title,
+                    row.state.owner_id,
+                    row.state.owner_name,
+                    row.state.owner_active,
+                    row.state.last_reported_on,
+                )
+                for row in cycle.missing
+            ]
+            shown += (cycle.headline, cycle.window_words, cycle.held_on, cycle.total, missing)
+        return template_digest("board/_update_cycle.html") + digest(shown)
 
 
 def panel_for(user, plan: Plan, as_of: date, *, today: date, plan_drift=None) -> UpdateCyclePanel:

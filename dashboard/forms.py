@@ -154,6 +154,16 @@ class DashboardForm(forms.Form):
         )
 
     @property
+    def date_key(self) -> str:
+        """What the date boxes show (what was typed and any errors), for the key the page's
+        date form is kept drawn under."""
+        boxes = [f"as_of_{part}" for part in PARTS]
+        return repr(
+            [(n, self.data.get(n, ""), list(self.errors.get(n, []))) for n in boxes]
+            + [self.whole_date_errors]
+        )
+
+    @property
     def filters_key(self) -> str:
         return self._shown_key(("theme", "owner", "rag", "flag"))
 

@@ -10,7 +10,6 @@ record: never a flag, never a change to a colour.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta

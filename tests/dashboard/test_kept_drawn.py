@@ -31,7 +31,12 @@ def test_the_page_as_kept_is_the_page_drawn_afresh_after_each_write(
     client.force_login(leader)
     plan = story.plan
     writes = {
-        # the owner sees it greener than its milestones: the board's list of owners' views
+        # the next board: the update cycle lists the open objectives with no update for it
+        "next board": lambda: board_services.board_meeting_create(
+            user=admin_user, plan=plan, held_on=date(2026, 4, 20), name="Next board"
+        ),
+        # in for the next board, and the owner sees it greener than its milestones (the
+        # board's list of owners' views)
         "progress update": lambda: objective_services.progress_update_create(
             user=other_manager,
             objective=story.overdue,
@@ -57,6 +62,7 @@ def test_the_page_as_kept_is_the_page_drawn_afresh_after_each_write(
             assert page(client, plan) == kept, name
             before = kept
     assert "On 2 objectives the owner's own view is greener" in before
+    assert "Updates for the board on 20 April 2026: 1 of" in before
     assert "Family group conferencing for all" in before
     comparison = re.search(r'<p class="govuk-body" id="comparison">.*?</p>', before).group()
     assert "1 April 2026" in comparison
@@ -91,3 +97,16 @@ def test_a_list_item_naming_an_objective_is_kept_through_a_progress_update(
             objective=story.overdue, user=admin_user, title="Conferences"
         )
     assert "Conferences" in item() and len(drawn) == 2
+
+
+def test_the_date_boxes_show_the_address_s_date_whichever_page_was_kept(
+    client, clock, story, leader
+):
+    client.force_login(leader)
+    with clock(TODAY):
+        blank = client.get("/dashboard/", {"plan": story.plan.pk}).content.decode()
+        named = client.get(
+            "/dashboard/", {"plan": story.plan.pk, "as_of": TODAY.isoformat()}
+        ).content.decode()
+    assert 'name="as_of_day" type="text" inputmode="numeric">' in blank
+    assert 'name="as_of_day" type="text" inputmode="numeric" value="10">' in named
