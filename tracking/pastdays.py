@@ -25,6 +25,7 @@ generation it has not seen simply finds nothing.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, replace
 from datetime import date
@@ -34,6 +35,8 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
+
+from kit import bundles
 
 from . import plan_marks
 from .models import PastGeneration
@@ -88,11 +91,17 @@ class Kept:
         return f"{PREFIX}:{kind}:{self.plan_id}:{day.isoformat()}:{self.generation}"
 
     def get_many(self, kind: str, days) -> dict[date, object]:
-        """Whatever is kept for ``days`` of ``kind`` ("drift" or "summary")."""
-        keys = {self._key(kind, day): day for day in days}
-        if not keys:
-            return {}
-        found = cache.get_many(list(keys))
+        """Whatever is kept for ``days`` of ``kind`` ("drift" or "summary"). Several days are
+        read as a bundle too (``kit.bundles``): a page asks for the same ones on every request
+        (the month ends and four weeks earlier)."""
+        keys = {self._key(kind, day): day for day in sorted(days)}
+        if len(keys) < 2:
+            found = cache.get_many(list(keys)) if keys else {}
+        else:
+            days_digest = hashlib.blake2b(repr(list(keys)).encode(), digest_size=12).hexdigest()
+            read = bundles.read(f"{PREFIX}:{kind}s:{self.plan_id}:{days_digest}", list(keys))
+            read.keep({}, timeout=TIMEOUT)  # written again when some were found only by day
+            found = read.found
         return {keys[key]: value for key, value in found.items()}
 
     def set_many(self, kind: str, values: dict[date, object]) -> None:
