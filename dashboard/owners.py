@@ -3,8 +3,6 @@ shows the first ten and says how many there are in all ("10 of 12")."""
 
 from dataclasses import dataclass
 
-from . import selectors
-
 
 @dataclass(frozen=True)
 class OwnerCounts:
@@ -19,5 +17,4 @@ class OwnerCounts:
 def owner_counts(data) -> OwnerCounts:
     """Owners (and "no named owner") with at least one red or amber objective on the date, and
     how many of them the dashboard's chart and table show."""
-    total = sum(1 for o in selectors.owners_red_amber(data.drift.objectives) if o.red or o.amber)
-    return OwnerCounts(shown=len(data.owners_most_red), total=total)
+    return OwnerCounts(shown=len(data.owners_most_red), total=len(data.owners_red_or_amber))

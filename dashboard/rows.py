@@ -61,11 +61,42 @@ def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None, shown=
     return draw_groups(name, [items], marks, shown)[0]
 
 
-def titled(row: ObjectiveDrift) -> tuple:
-    """What a list item naming an objective shows of it: its link, ref and title (with its
-    target date). Such an item is known by these and its context, not by the objective's
-    mark: a progress update leaves it as drawn."""
-    return (row.id, row.ref, row.title, row.state.target_date)
+def _day(value: date | None) -> int | None:
+    return value.toordinal() if value else None
+
+
+def _named(row: ObjectiveDrift) -> tuple:
+    """What an item naming an objective shows of it: its link, ref, title and target."""
+    s = row.state
+    return (s.id, s.ref, s.title, _day(s.target_date))
+
+
+def titled(row: ObjectiveDrift, context: dict) -> tuple:
+    """What a list item naming an objective shows: the objective's name and the item's
+    context. Such an item is known by these, not by the objective's mark, so a progress
+    update leaves it as drawn."""
+    return (*_named(row), tuple(sorted(context.items())))
+
+
+# The lists of the dashboard say what their items show as plain numbers and text, quicker to
+# write out for a key than the dates and named tuples of their context.
+
+
+def _likely_shown(row: ObjectiveDrift, context: dict) -> tuple:
+    when = context["when"]
+    return (
+        *_named(row),
+        _day(when.finish),
+        _day(when.finish_80),
+        _day(context["as_of"]),
+        _day(context["past"]),
+        context["link"],
+    )
+
+
+def _due_soon_shown(row: ObjectiveDrift, context: dict) -> tuple:
+    m = context["milestone"]
+    return (*_named(row), m.id, m.title, _day(m.due_date), m.days_to_go, context["show_objective"])
 
 
 def draw_groups(
@@ -78,12 +109,15 @@ def draw_groups(
 
     ``marks`` (``PlanDrift.marks``, today's read) stand for everything a row's drift shows, so
     a marked row is known by its mark and its context rather than by all it shows. ``shown``
-    (a row -> what the template shows of it, such as ``titled``) is for templates that show
-    a little of a row: its items are known by that and their context, marked or not."""
+    (row, context -> everything the template shows, such as ``titled``) is for templates that
+    show a little of a row: their items are known by that, marked or not."""
     digest = template_digest(name, *INCLUDED)
-    marks = {} if shown else (marks or {})
-    shown = shown or _shown
     keys = []
+    if shown is not None:
+        for items in groups:
+            keys.extend(f"row:{digest}:{_digest(repr(shown(*item)))}" for item in items)
+        return _drawn(name, digest, groups, keys)
+    marks = marks or {}
     extras: dict[tuple, str] = {}  # rows share their context's few values: each digested once
     for items in groups:
         for row, context in items:
@@ -98,7 +132,12 @@ def draw_groups(
                     digest_of_extra = _digest(repr(extra))
                 keys.append(f"row:{digest}:{mark}:{digest_of_extra}")
             else:
-                keys.append(f"row:{digest}:{_digest(repr((shown(row), extra)))}")
+                keys.append(f"row:{digest}:{_digest(repr((_shown(row), extra)))}")
+    return _drawn(name, digest, groups, keys)
+
+
+def _drawn(name: str, digest: str, groups, keys: list[str]) -> list[SafeString]:
+    """The groups' items drawn, each found under its key or drawn now (and kept)."""
     items = [item for group in groups for item in group]
     # The same rows are read together again and again: kept together too (``kit.bundles``),
     # under the template and the objectives shown.
@@ -169,7 +208,7 @@ def likely_late(likely, *, as_of: date, past: date | None = None, link: bool = F
             (row, {"when": when, "as_of": as_of, "past": past, "link": link})
             for row, when in likely.late
         ],
-        shown=titled,
+        shown=_likely_shown,
     )
 
 
@@ -179,5 +218,5 @@ def due_soon(items) -> SafeString:
     return draw(
         "includes/_due_soon_item.html",
         [(row, {"milestone": milestone, "show_objective": True}) for row, milestone in items],
-        shown=titled,
+        shown=_due_soon_shown,
     )

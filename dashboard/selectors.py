@@ -185,8 +185,13 @@ class Dashboard:
         return theme_slips(self.drift.objectives)
 
     @functools.cached_property
+    def owners_red_or_amber(self) -> list[OwnerRedAmber]:
+        """Every owner (and "no named owner") with a red or amber objective, most red first."""
+        return [o for o in owners_red_amber(self.drift.objectives) if o.red or o.amber]
+
+    @property
     def owners_most_red(self) -> list[OwnerRedAmber]:
-        return [o for o in owners_red_amber(self.drift.objectives) if o.red or o.amber][:10]
+        return self.owners_red_or_amber[:10]
 
     @functools.cached_property
     def theme_options(self) -> list[tuple[str, str]]:

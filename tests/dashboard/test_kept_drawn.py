@@ -4,6 +4,7 @@ drawn with nothing kept, and a progress update draws again only what shows it.""
 
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from board import services as board_services
 from dashboard import rows
 from objectives import services as objective_services
+from objectives.forecast import Likely
 from tests import factories
 from tracking import today
 
@@ -110,3 +112,29 @@ def test_the_date_boxes_show_the_address_s_date_whichever_page_was_kept(
         ).content.decode()
     assert 'name="as_of_day" type="text" inputmode="numeric">' in blank
     assert 'name="as_of_day" type="text" inputmode="numeric" value="10">' in named
+
+
+def test_the_likely_finish_and_due_soon_items_are_kept_under_every_figure_they_show(clock, story):
+    with clock(TODAY):
+        row = next(
+            r
+            for r in today.plan_drift(story.plan, TODAY, open_only=True).objectives
+            if r.id == story.overdue.pk
+        )
+
+    def late(finish, finish_80, **kwargs):
+        likely = SimpleNamespace(late=[(row, Likely(finish, finish_80))])
+        return rows.likely_late(likely, as_of=TODAY, **kwargs)
+
+    first = late(date(2027, 1, 4), date(2027, 3, 1))
+    assert "4 January 2027" in first and "1 March 2027" in first
+    later = late(date(2027, 1, 5), date(2027, 3, 1))
+    assert "5 January 2027" in later and "4 January 2027" not in later
+    assert "1 April 2027" in late(date(2027, 1, 5), date(2027, 4, 1))
+    assert 'href="/objectives/' not in late(date(2027, 1, 5), date(2027, 4, 1))
+    assert 'href="/objectives/' in late(date(2027, 1, 5), date(2027, 4, 1), link=True)
+    milestone = row.milestones[0]
+    soon = rows.due_soon([(row, milestone)])
+    assert milestone.title in soon
+    moved = milestone._replace(state=milestone.state._replace(due_date=date(2026, 4, 20)))
+    assert "20 April 2026" in rows.due_soon([(row, moved)])
