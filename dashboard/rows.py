@@ -25,12 +25,16 @@ ROW_TEMPLATES = ("dashboard/_objective_row.html", "dashboard/_owner_row.html")
 INCLUDED = ("includes/_rag_tag.html", "includes/_flags.html", "dashboard/_worst_milestone.html")
 
 
+def _day(value: date | None) -> int | None:
+    return value.toordinal() if value else None
+
+
 def _shown(row: ObjectiveDrift) -> tuple:
     """Everything a row of the objectives' tables shows of its objective."""
     s = row.state
     m = row.worst_milestone
     worst = (
-        (m.title, m.overdue_days, m.slip_days, m.replans, m.due_date, m.baseline_date)
+        (m.title, m.overdue_days, m.slip_days, m.replans, _day(m.due_date), _day(m.baseline_date))
         if m
         else None
     )
@@ -38,12 +42,12 @@ def _shown(row: ObjectiveDrift) -> tuple:
         row.id,
         s.ref,
         s.title,
-        s.target_date,
+        _day(s.target_date),
         s.theme,
         s.owner_id,
         s.owner_name,
         s.owner_active,
-        s.last_reported_on,
+        _day(s.last_reported_on),
         row.rag,
         row.flags,
         worst,
@@ -59,10 +63,6 @@ def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None, shown=
     """Each item's row drawn by the template ``name`` (with ``row`` and the item's context),
     from the cache when a row showing the same was drawn before."""
     return draw_groups(name, [items], marks, shown)[0]
-
-
-def _day(value: date | None) -> int | None:
-    return value.toordinal() if value else None
 
 
 def _named(row: ObjectiveDrift) -> tuple:

@@ -91,7 +91,8 @@ class Kept:
         return f"{PREFIX}:{kind}:{self.plan_id}:{day.isoformat()}:{self.generation}"
 
     def get_many(self, kind: str, days) -> dict[date, object]:
-        """Whatever is kept for ``days`` of ``kind`` ("drift" or "summary"). Several days are
+        """Whatever is kept for ``days`` of ``kind`` ("drift", its objectives' open parts
+        "open-drift", or "summary"). Several days are
         read as a bundle too (``kit.bundles``): a page asks for the same ones on every request
         (the month ends and four weeks earlier)."""
         keys = {self._key(kind, day): day for day in sorted(days)}
@@ -166,7 +167,7 @@ def generation(plan_id: int) -> str:
 
 
 def get_many(plan_id: int, kind: str, days) -> tuple[str, dict[date, object]]:
-    """The generation and whatever is kept for ``days`` of ``kind`` ("drift" or "summary")."""
+    """The generation and whatever is kept for ``days`` of ``kind`` (``Kept.get_many``)."""
     found = kept(plan_id)
     return found.generation, found.get_many(kind, days)
 

@@ -102,8 +102,9 @@ def plan_drifts(
     of ``summaries``. Past days come from the cache, or else from one read of history replayed
     to each missing day (then kept); today and later from the live rows. A page that asks twice
     passes the generation it read the first time as ``kept`` (one query fewer). A page that
-    shows no finished milestone passes ``open_only``: today's objectives may then hold their
-    open milestones only (``PlanDrift.open_only`` says whether they do)."""
+    shows no finished milestone passes ``open_only``: the objectives may then hold their open
+    milestones only, today's and a kept past day's (``PlanDrift.open_only`` says whether they
+    do)."""
     days, summaries = set(days), set(summaries)
     full: dict[date, PlanDrift] = {}
     brief: dict[date, DaySummary] = {}
@@ -125,8 +126,17 @@ def plan_drifts(
     kept = kept or next((r.kept for r in full.values() if r.kept), None)
     if kept is None:
         kept, marks = pastdays.kept_and_marks(plan.pk)
-    for day, (rules, rows) in kept.get_many("drift", past_full).items():
-        full[day] = PlanDrift(plan, day, rules, rows, kept=kept, plan_marks=marks)
+    found = kept.get_many("open-drift" if open_only else "drift", past_full)
+    if open_only and past_full - set(found):
+        # Kept whole (another page read the day): its open part is kept apart for next time.
+        whole = kept.get_many("drift", past_full - set(found))
+        opened = {day: (rules, _open_parts(rows)) for day, (rules, rows) in whole.items()}
+        kept.set_many("open-drift", opened)
+        found.update(opened)
+    for day, (rules, rows) in found.items():
+        full[day] = PlanDrift(
+            plan, day, rules, rows, kept=kept, plan_marks=marks, open_only=open_only
+        )
     brief.update(kept.get_many("summary", past_brief - set(full)))
     brief.update({d: DaySummary.of(full[d]) for d in past_brief if d in full})
     missing = (past_full - set(full)) | (past_brief - set(brief))
@@ -134,18 +144,25 @@ def plan_drifts(
         latest = max(missing)
         kept = kept.note_day(latest)
         history = PlanHistory(plan, end_of_day(latest), dated=len(missing) > 1)
-        new_full, new_brief = {}, {}
+        new_full, new_open, new_brief = {}, {}, {}
         for day in sorted(missing):
             result = history.drift_at(day)
             if day in past_full:
                 full[day] = replace(result, kept=kept, plan_marks=marks)
                 new_full[day] = (result.rules, result.objectives)
+                if open_only:
+                    new_open[day] = (result.rules, _open_parts(result.objectives))
             new_brief[day] = DaySummary.of(result)
             if day in past_brief:
                 brief[day] = new_brief[day]
         kept.set_many("drift", new_full)
+        kept.set_many("open-drift", new_open)
         kept.set_many("summary", new_brief)
     return full, brief
+
+
+def _open_parts(rows: list[drift.ObjectiveDrift]) -> list[drift.ObjectiveDrift]:
+    return [drift.open_part(row) for row in rows]
 
 
 def plan_drift(plan: Plan, as_of: date | None = None) -> PlanDrift:

@@ -11,9 +11,11 @@ from django.core.cache import cache
 
 from board import services as board_services
 from dashboard import rows
+from objectives import drift
 from objectives import services as objective_services
 from objectives.forecast import Likely
 from tests import factories
+from tracking import selectors as tracking_selectors
 from tracking import today
 
 from .conftest import TODAY
@@ -138,3 +140,32 @@ def test_the_likely_finish_and_due_soon_items_are_kept_under_every_figure_they_s
     assert milestone.title in soon
     moved = milestone._replace(state=milestone.state._replace(due_date=date(2026, 4, 20)))
     assert "20 April 2026" in rows.due_soon([(row, moved)])
+
+
+def test_a_past_day_reads_open_milestones_only_however_it_was_kept(clock, story):
+    past = date(2026, 4, 1)
+    with clock(TODAY):
+        whole = tracking_selectors.plan_drift(story.plan, past).objectives  # kept whole
+        from_whole = tracking_selectors.plan_drifts(story.plan, {past}, open_only=True)[0][past]
+        cache.clear()
+        replayed = tracking_selectors.plan_drifts(story.plan, {past}, open_only=True)[0][past]
+        kept_open = tracking_selectors.plan_drifts(story.plan, {past}, open_only=True)[0][past]
+    expected = [drift.open_part(row) for row in whole]
+    assert any(m.complete for row in whole for m in row.milestones)
+    assert expected != whole
+    assert from_whole.open_only and from_whole.objectives == expected
+    assert kept_open.open_only and kept_open.objectives == expected
+    assert [drift.open_part(row) for row in replayed.objectives] == expected
+
+
+def test_a_past_day_s_page_as_kept_is_the_page_drawn_afresh(client, clock, story, leader):
+    client.force_login(leader)
+    with clock(TODAY):
+        address = {"plan": story.plan.pk, "as_of": "2026-04-01"}
+        client.get("/dashboard/", address)
+        kept = client.get("/dashboard/", address).content.decode()
+        cache.clear()
+        afresh = client.get("/dashboard/", address).content.decode()
+    token = r'name="csrfmiddlewaretoken" value="[^"]+"'
+    assert re.sub(token, "", kept) == re.sub(token, "", afresh)
+    assert "as it stood at the end of 1 April 2026" in kept
