@@ -119,16 +119,15 @@ def connect() -> None:
 
 @functools.cache
 def _sql() -> tuple[str, str]:
-    """The stamps' read: what it selects, and where from (the caller adds its own columns
-    between them)."""
+    """The stamps' read: what it selects of each objective, and where from."""
     q = connection.ops.quote_name
     ob, st = Objective._meta, ObjectiveStamp._meta
     o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))
     return (
-        f"SELECT o.{o_id}, o.{o_status}, s.{q('value')}, ",
+        f"o.{o_id}, o.{o_status}, s.{q('value')}",
         f" FROM {q(ob.db_table)} o "  # noqa: S608
         f"LEFT JOIN {q(st.db_table)} s ON s.{q('objective_id')} = o.{o_id} "
-        f"WHERE o.{o_plan} = %s ORDER BY o.{o_id}",
+        f"WHERE o.{o_plan} = %s",
     )
 
 
@@ -141,26 +140,28 @@ class Stamp(NamedTuple):
 def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, dict[str, str], bool]:
     """The stamps of the plan's objectives, its kept days, the marks of what it records
     elsewhere (``tracking.plan_marks``) and whether history was recorded after ``as_of`` (then
-    the live rows do not stand for the day): one query, with the kept days, the marks and the
-    condition asked beside each objective's row (two with no objective)."""
+    the live rows do not stand for the day): one query. The plan's own values come once, in a
+    row of their own before the objectives' (beside each objective's row they were sent, and
+    read, 150 times over)."""
     kept_columns, kept_params = pastdays.kept_columns(plan.pk)
     marked, mark_columns, mark_params = plan_marks.columns(plan.pk)
     condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
     asked = ", ".join(part for part in (kept_columns, mark_columns, f"({condition})") if part)
-    asked_params = [*kept_params, *mark_params, *params]
+    blanks = ", ".join(["NULL"] * (3 + len(marked) + 1))
+    columns, tables = _sql()
     with connection.cursor() as cursor:
-        select, tables = _sql()
-        cursor.execute(select + asked + tables, [*asked_params, plan.pk])
+        cursor.execute(
+            f"SELECT NULL, NULL, NULL, {asked} UNION ALL SELECT {columns}, {blanks}{tables}",
+            [*kept_params, *mark_params, *params, plan.pk],
+        )
         rows = cursor.fetchall()
-        extra = rows[0][3:] if rows else None
-        if not rows:
-            cursor.execute(f"SELECT {asked}", asked_params)
-            extra = cursor.fetchone()
+    extra = next(row[3:] for row in rows if row[0] is None)
     kept_values, mark_values, later = extra[:3], extra[3:-1], extra[-1]
-    stamps = [
+    stamps = sorted(
         Stamp(pk, status != Objective.Status.WITHDRAWN, value or 0)
         for pk, status, value, *_ in rows
-    ]
+        if pk is not None
+    )
     marks = dict(zip(marked, mark_values, strict=True))
     return stamps, pastdays.kept_from(plan.pk, *kept_values), marks, bool(later)
 
