@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard import charts
+from dashboard import selectors as dashboard_selectors
 from dashboard.forms import DashboardForm
 from kit.form_pages import FormPage, edit_fields
 from kit.formatting import long_date, person_name
@@ -35,7 +36,7 @@ def _pack_request(request):
     """(pack, None) for a good query string, or (None, (forms, message)) when it is wrong."""
     if not permissions.can_view_plan(request.user):
         raise PermissionDenied("Your account has no role in this service.")
-    plans = drafts.visible_plans(request.user, Plan.objects.order_by("name", "id"))
+    plans = drafts.visible_plans(request.user, dashboard_selectors.plans())
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return None, form, None

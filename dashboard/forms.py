@@ -5,6 +5,8 @@ One form serves the pages and the exports, so they read ``plan``, ``as_of``, ``t
 own nothing on the date chosen, which is no error); ``rag`` and ``flag`` must be known values.
 """
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -94,18 +96,19 @@ class DashboardForm(forms.Form):
         return f"{path}?{urlencode(params)}"
 
     def clean_plan(self):
-        """The chosen ``Plan``: the only one, or on pages the first when none is named."""
+        """The chosen ``Plan`` (``plans`` are ``dashboard.selectors.ListedPlan``): the only one,
+        or on pages the first when none is named."""
         plan_id = (self.cleaned_data.get("plan") or "").strip()
         if plan_id:
             chosen = next((p for p in self.plans if str(p.pk) == plan_id), None)
             if chosen is None:
                 raise ValidationError("There is no such plan: choose one from the list.")
-            return chosen
+            return chosen.plan()
         if not self.plans:
             raise ValidationError("There is no plan yet.")
         if len(self.plans) > 1 and self.plan_required:
             raise ValidationError("There is more than one plan: choose one with ?plan=<id>.")
-        return self.plans[0]
+        return self.plans[0].plan()
 
     def clean_as_of(self):
         return selectors.parse_as_of(self.cleaned_data.get("as_of"))
@@ -122,13 +125,12 @@ class DashboardForm(forms.Form):
     def set_options(self, *, themes: list[tuple[str, str]], owners: list[tuple[str, str]]):
         """Before showing the form: plans as a list to choose from, and theme and owner as lists
         of what the plan has on the date (plus the current value, so a filter that matches
-        nothing on another date is still shown). Only called when the page is drawn."""
-        self.fields["plan"] = forms.ChoiceField(
-            label="Plan",
-            required=False,
-            choices=[(p.pk, f"{p.name} (draft)" if p.is_draft else p.name) for p in self.plans],
-        )
-        self._bound_fields_cache.pop("plan", None)
+        nothing on another date is still shown). Only called when the page is drawn. The lists
+        are handed to their boxes to be read when a box is drawn: boxes kept drawn (keyed by
+        ``plan_key`` and ``filters_key``, which read the lists as they are) never read them."""
+        self._options = {
+            "plan": [(p.pk, f"{p.name} (draft)" if p.is_draft else p.name) for p in self.plans]
+        }
         for name, options, anything in (
             ("theme", themes, "Any theme"),
             ("owner", owners, "Anyone"),
@@ -138,17 +140,27 @@ class DashboardForm(forms.Form):
             if current and current not in {value for value, _ in choices}:
                 label = "No named owner" if current == NONE else current
                 choices.append((current, f"{label} (nothing on this date)"))
+            self._options[name] = choices
+        for name, label in (("plan", "Plan"), ("theme", None), ("owner", None)):
             self.fields[name] = forms.ChoiceField(
-                label=self.fields[name].label, required=False, choices=choices
+                label=label or self.fields[name].label,
+                required=False,
+                choices=functools.partial(list, self._options[name]),
             )
             self._bound_fields_cache.pop(name, None)
 
     def _shown_key(self, names) -> str:
         """What these boxes show (each list, its choice, its errors) and the template that
         draws them: the key they are kept drawn under."""
+        options = getattr(self, "_options", {})
         return rows.template_digest("includes/_field.html") + repr(
             [
-                (n, self.fields[n].choices, self.data.get(n, ""), list(self.errors.get(n, [])))
+                (
+                    n,
+                    options[n] if n in options else self.fields[n].choices,
+                    self.data.get(n, ""),
+                    list(self.errors.get(n, [])),
+                )
                 for n in names
             ]
         )
