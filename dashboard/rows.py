@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -132,22 +133,43 @@ def draw_groups(
                     digest_of_extra = _digest(repr(extra))
                 keys.append(f"row:{digest}:{mark}:{digest_of_extra}")
             else:
-                keys.append(f"row:{digest}:{_digest(repr((_shown(row), extra)))}")
-    return _drawn(name, digest, groups, keys)
+                keys.append(_shown_key(digest, row, extra))
+    return _drawn(name, digest, groups, keys, by_shown=bool(marks))
 
 
-def _drawn(name: str, digest: str, groups, keys: list[str]) -> list[SafeString]:
-    """The groups' items drawn, each found under its key or drawn now (and kept)."""
+def _shown_key(digest: str, row: ObjectiveDrift, extra: tuple) -> str:
+    return f"row:{digest}:{_digest(repr((_shown(row), extra)))}"
+
+
+def _drawn(
+    name: str, digest: str, groups, keys: list[str], *, by_shown: bool = False
+) -> list[SafeString]:
+    """The groups' items drawn, each found under its key or drawn now (and kept). With
+    ``by_shown``, an item not found under its key (a row whose mark changed) is looked for under
+    what it shows before it is drawn: a write that leaves a row as it was (a second update the
+    same day, a change to another milestone) draws nothing; what is drawn is kept under both."""
     items = [item for group in groups for item in group]
     # The same rows are read together again and again: kept together too (``kit.bundles``),
     # under the template and the objectives shown.
     objectives = hashlib.blake2b(repr([row.id for row, _ in items]).encode(), digest_size=12)
     read = bundles.read(f"rows:{digest}:{objectives.hexdigest()}", keys) if keys else None
     found = read.found if read else {}
+    missing = {key: item for key, item in zip(keys, items, strict=True) if key not in found}
+    shown = {}
+    if by_shown and missing:
+        shown = {
+            key: _shown_key(digest, row, tuple(sorted(context.items())))
+            for key, (row, context) in missing.items()
+        }
+        alike = cache.get_many(list(shown.values()))
     new = {}
-    for key, (row, context) in zip(keys, items, strict=True):
-        if key not in found and key not in new:
-            new[key] = render_to_string(name, {"row": row, **context})
+    for key, (row, context) in missing.items():
+        if key in shown and shown[key] in alike:
+            new[key] = alike[shown[key]]
+            continue
+        new[key] = render_to_string(name, {"row": row, **context})
+        if key in shown:
+            new[shown[key]] = new[key]
     if read:
         read.keep(new, timeout=TIMEOUT)
     drawn, start = [], 0

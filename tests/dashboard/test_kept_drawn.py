@@ -169,3 +169,39 @@ def test_a_past_day_s_page_as_kept_is_the_page_drawn_afresh(client, clock, story
     token = r'name="csrfmiddlewaretoken" value="[^"]+"'
     assert re.sub(token, "", kept) == re.sub(token, "", afresh)
     assert "as it stood at the end of 1 April 2026" in kept
+
+
+def test_a_write_that_leaves_a_row_as_it_was_draws_no_row(
+    client, clock, story, leader, other_manager, monkeypatch
+):
+    drawn = []
+    real = rows.render_to_string
+
+    def spy(name, *args, **kwargs):
+        if name == "dashboard/_objective_row.html":
+            drawn.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(rows, "render_to_string", spy)
+    client.force_login(leader)
+
+    def update():
+        objective_services.progress_update_create(
+            user=other_manager,
+            objective=story.overdue,
+            reported_on=TODAY,
+            rag="red",
+            summary="Still behind.",
+        )
+        drawn.clear()
+        return page(client, story.plan)
+
+    with clock(TODAY):
+        page(client, story.plan)
+        first = update()
+        assert len(drawn) == 1  # its last update is new
+        second = update()
+        assert drawn == []  # the same row, kept under what it shows, found under its new mark
+        assert second == first
+        cache.clear()
+        assert page(client, story.plan) == second
