@@ -63,15 +63,18 @@ def _owner_changed_sql() -> str:
 
 @functools.cache
 def _owner_recorded_after_sql() -> str:
-    """An owner of the plan whose account has a record at or after the cutoff."""
+    """An owner of the plan whose account has a record at or after the cutoff: each owner's
+    latest record, read on the index of the accounts' ids (asked of all the plan's owners at
+    once, PostgreSQL read every account's history, over 1 ms at a national size)."""
     from objectives.models import Objective
 
     q = connection.ops.quote_name
     table = q(User.history.model._meta.db_table)
     return (
-        f"(SELECT MAX({q('history_date')}) FROM {table} "  # noqa: S608
-        f"WHERE {q('id')} IN (SELECT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
-        f"WHERE {q('plan_id')} = %s)) >= %s"
+        f"(SELECT MAX((SELECT MAX(h.{q('history_date')}) FROM {table} h "  # noqa: S608
+        f"WHERE h.{q('id')} = o.{q('owner_id')})) "
+        f"FROM (SELECT DISTINCT {q('owner_id')} FROM {q(Objective._meta.db_table)} "
+        f"WHERE {q('plan_id')} = %s) o) >= %s"
     )
 
 
