@@ -23,6 +23,13 @@ from .conftest import TODAY
 pytestmark = pytest.mark.django_db
 
 
+def report(story, owner, rag: str):
+    """A progress update today on the overdue objective, by its owner."""
+    return objective_services.progress_update_create(
+        user=owner, objective=story.overdue, reported_on=TODAY, rag=rag, summary=f"Says {rag}."
+    )
+
+
 def page(client, plan) -> str:
     response = client.get("/dashboard/", {"plan": plan.pk})
     assert response.status_code == 200
@@ -41,13 +48,7 @@ def test_the_page_as_kept_is_the_page_drawn_afresh_after_each_write(
         ),
         # in for the next board, and the owner sees it greener than its milestones (the
         # board's list of owners' views)
-        "progress update": lambda: objective_services.progress_update_create(
-            user=other_manager,
-            objective=story.overdue,
-            reported_on=TODAY,
-            rag="green",
-            summary="All fine.",
-        ),
+        "progress update": lambda: report(story, other_manager, "green"),
         "new title": lambda: objective_services.objective_update(
             objective=story.overdue, user=admin_user, title="Family group conferencing for all"
         ),
@@ -88,13 +89,7 @@ def test_a_list_item_naming_an_objective_is_kept_through_a_progress_update(
     first = item()
     assert len(drawn) == 1
     with clock(TODAY):
-        objective_services.progress_update_create(
-            user=other_manager,
-            objective=story.overdue,
-            reported_on=TODAY,
-            rag="amber",
-            summary="Busy.",
-        )
+        report(story, other_manager, "amber")
     assert item() == first and len(drawn) == 1  # its ref and title did not change
     with clock(TODAY):
         objective_services.objective_update(
@@ -186,13 +181,7 @@ def test_a_write_that_leaves_a_row_as_it_was_draws_no_row(
     client.force_login(leader)
 
     def update():
-        objective_services.progress_update_create(
-            user=other_manager,
-            objective=story.overdue,
-            reported_on=TODAY,
-            rag="red",
-            summary="Still behind.",
-        )
+        report(story, other_manager, "red")
         drawn.clear()
         return page(client, story.plan)
 
