@@ -91,10 +91,9 @@ class Kept:
         return f"{PREFIX}:{kind}:{self.plan_id}:{day.isoformat()}:{self.generation}"
 
     def get_many(self, kind: str, days) -> dict[date, object]:
-        """Whatever is kept for ``days`` of ``kind`` ("drift", its objectives' open parts
-        "open-drift", or "summary"). Several days are
-        read as a bundle too (``kit.bundles``): a page asks for the same ones on every request
-        (the month ends and four weeks earlier)."""
+        """Whatever is kept for ``days`` of ``kind``: "drift", "open-drift" (its objectives' open
+        parts) or "summary". Several days are read as a bundle too (``kit.bundles``): a page
+        asks for the same ones on every request (the month ends and four weeks earlier)."""
         keys = {self._key(kind, day): day for day in sorted(days)}
         if len(keys) < 2:
             found = cache.get_many(list(keys)) if keys else {}
