@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.http import urlencode
 
 from dashboard import rows
-from tracking.stamps import digest
+from kit.keys import drawn_key
 
 from . import pack_selectors, selectors
 from .forms import SinceForm
@@ -69,7 +69,7 @@ class BoardPanel:
         boxes = [self.since_form[f"since_{part}"].value() for part in ("day", "month", "year")]
         gaps = [(g.row.id, g.row.ref, g.row.title, g.owner_view_words) for g in self.owner_gaps]
         shown = (self.comparison.sentence, self.query, self.open_challenges, boxes, gaps)
-        return rows.template_digest(*TEMPLATES) + digest(shown)
+        return drawn_key(TEMPLATES, shown)
 
     @property
     def compare_day(self):

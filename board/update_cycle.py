@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kit.formatting import long_date
-from kit.panels import template_digest
+from kit.keys import drawn_key
 from objectives import drift, permissions
 from objectives.models import Plan, ProgressUpdate
 from tracking import history
 from tracking import selectors as tracking_selectors
-from tracking.stamps import digest
 
 from .models import BoardMeeting
 
@@ -199,7 +198,7 @@ class UpdateCyclePanel:
                 for row in cycle.missing
             ]
             shown += (cycle.headline, cycle.window_words, cycle.held_on, cycle.total, missing)
-        return template_digest("board/_update_cycle.html") + digest(shown)
+        return drawn_key(("board/_update_cycle.html",), shown)
 
 
 def panel_for(user, plan: Plan, as_of: date, *, today: date, plan_drift=None) -> UpdateCyclePanel:

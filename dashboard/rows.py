@@ -10,7 +10,6 @@ old one is never shown: nothing needs invalidating, and entries expire unused.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from django.core.cache import cache
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from kit import bundles
+from kit.keys import digest
 from kit.panels import template_digest
 from objectives.drift import ObjectiveDrift
 
@@ -54,10 +54,6 @@ def _shown(row: ObjectiveDrift) -> tuple:
         worst,
         bool(row.open_milestones),
     )
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def draw(name: str, items: list[tuple[ObjectiveDrift, dict]], marks=None, shown=None) -> SafeString:
@@ -112,12 +108,12 @@ def draw_groups(
     a marked row is known by its mark and its context rather than by all it shows. ``shown``
     (row, context -> everything the template shows, such as ``titled``) is for templates that
     show a little of a row: their items are known by that, marked or not."""
-    digest = template_digest(name, *INCLUDED)
+    drawn = template_digest(name, *INCLUDED)
     keys = []
     if shown is not None:
         for items in groups:
-            keys.extend(f"row:{digest}:{_digest(repr(shown(*item)))}" for item in items)
-        return _drawn(name, digest, groups, keys)
+            keys.extend(f"row:{drawn}:{digest(shown(*item))}" for item in items)
+        return _drawn(name, drawn, groups, keys)
     marks = marks or {}
     extras: dict[tuple, str] = {}  # rows share their context's few values: each digested once
     for items in groups:
@@ -126,39 +122,38 @@ def draw_groups(
             mark = marks.get(row.id)
             if mark:  # a mark is short and names what the row shows by itself
                 try:
-                    digest_of_extra = extras.get(extra) or extras.setdefault(
-                        extra, _digest(repr(extra))
-                    )
+                    digest_of_extra = extras.get(extra) or extras.setdefault(extra, digest(extra))
                 except TypeError:  # a value that cannot be a dictionary key: digested each time
-                    digest_of_extra = _digest(repr(extra))
-                keys.append(f"row:{digest}:{mark}:{digest_of_extra}")
+                    digest_of_extra = digest(extra)
+                keys.append(f"row:{drawn}:{mark}:{digest_of_extra}")
             else:
-                keys.append(_shown_key(digest, row, extra))
-    return _drawn(name, digest, groups, keys, by_shown=bool(marks))
+                keys.append(_shown_key(drawn, row, extra))
+    return _drawn(name, drawn, groups, keys, by_shown=bool(marks))
 
 
-def _shown_key(digest: str, row: ObjectiveDrift, extra: tuple) -> str:
-    return f"row:{digest}:{_digest(repr((_shown(row), extra)))}"
+def _shown_key(drawn: str, row: ObjectiveDrift, extra: tuple) -> str:
+    return f"row:{drawn}:{digest(_shown(row), extra)}"
 
 
 def _drawn(
-    name: str, digest: str, groups, keys: list[str], *, by_shown: bool = False
+    name: str, drawn: str, groups, keys: list[str], *, by_shown: bool = False
 ) -> list[SafeString]:
-    """The groups' items drawn, each found under its key or drawn now (and kept). With
+    """The groups' items drawn by ``name`` (whose digest with what it includes is ``drawn``),
+    each found under its key or drawn now (and kept). With
     ``by_shown``, an item not found under its key (a row whose mark changed) is looked for under
     what it shows before it is drawn: a write that leaves a row as it was (a second update the
     same day, a change to another milestone) draws nothing; what is drawn is kept under both."""
     items = [item for group in groups for item in group]
     # The same rows are read together again and again: kept together too (``kit.bundles``),
     # under the template and the objectives shown.
-    objectives = hashlib.blake2b(repr([row.id for row, _ in items]).encode(), digest_size=12)
-    read = bundles.read(f"rows:{digest}:{objectives.hexdigest()}", keys) if keys else None
+    objectives = digest(*(row.id for row, _ in items))
+    read = bundles.read(f"rows:{drawn}:{objectives}", keys) if keys else None
     found = read.found if read else {}
     missing = {key: item for key, item in zip(keys, items, strict=True) if key not in found}
     shown = {}
     if by_shown and missing:
         shown = {
-            key: _shown_key(digest, row, tuple(sorted(context.items())))
+            key: _shown_key(drawn, row, tuple(sorted(context.items())))
             for key, (row, context) in missing.items()
         }
         alike = cache.get_many(list(shown.values()))
@@ -172,13 +167,12 @@ def _drawn(
             new[shown[key]] = new[key]
     if read:
         read.keep(new, timeout=TIMEOUT)
-    drawn, start = [], 0
+    html, start = [], 0
     for group in groups:
         group_keys = keys[start : start + len(group)]
         start += len(group)
-        html = "".join(found[key] for key in group_keys)
-        drawn.append(mark_safe(html))  # noqa: S308 (templates)
-    return drawn
+        html.append(mark_safe("".join(found[key] for key in group_keys)))  # noqa: S308 (templates)
+    return html
 
 
 def dashboard_rows(

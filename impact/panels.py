@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-from kit.panels import template_digest
+from kit.keys import drawn_key
 from objectives import permissions
 from tracking.history_since import latest_record_sql, recorded_ids_sql
-from tracking.stamps import digest
 
 from . import charts, measure_selectors, selectors, summary_selectors, value_services
 from .measure_rules import LABELS, STATUSES
@@ -83,7 +82,7 @@ def dashboard_panel(plan, as_of, *, drift=None, measures=None) -> dict:
         "as_of": as_of,
         "impact": data,
         "statuses": [(s, LABELS[s], data.counts[s]) for s in STATUSES],
-        "key": template_digest(*DASHBOARD_PANEL_TEMPLATES) + digest(shown),
+        "key": drawn_key(DASHBOARD_PANEL_TEMPLATES, shown),
     }
 
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from kit.keys import digest
 from objectives import drift, forecast
 from objectives.drift import MilestoneDrift, ObjectiveDrift
 from objectives.models import Plan
@@ -146,8 +147,10 @@ def body(plan: Plan, as_of: date) -> str | None:
             if entry.row is not None:
                 fresh[pk] = entry.row
     stats = forecast.from_class(item for entry in found.values() for item in entry.in_class)
-    digest = objective_stamps.digest(stats)
-    stale = [s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != digest]
+    figures = digest(stats)
+    stale = [
+        s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != figures
+    ]
     changed = {s.objective_id for s in unread}
     if stale:  # new objectives, or every one when the forecast's figures changed
         others = [pk for pk in stale if pk not in fresh]
@@ -156,7 +159,7 @@ def body(plan: Plan, as_of: date) -> str | None:
             rows += selectors.objective_drifts(plan, as_of, others).objectives
         drawn = _draw(plan, as_of, rows, stats, rules, read.plan_marks)
         for pk in stale:
-            found[pk] = Entry(found[pk].in_class, digest, drawn.get(pk))
+            found[pk] = Entry(found[pk].in_class, figures, drawn.get(pk))
         changed.update(stale)
     if changed:
         read.keep({pk: found[pk] for pk in changed}, timeout=TIMEOUT)

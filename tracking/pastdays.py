@@ -25,7 +25,6 @@ generation it has not seen simply finds nothing.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, replace
 from datetime import date
@@ -37,6 +36,7 @@ from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
 from kit import bundles
+from kit.keys import digest
 
 from . import plan_marks
 from .models import PastGeneration
@@ -98,8 +98,7 @@ class Kept:
         if len(keys) < 2:
             found = cache.get_many(list(keys)) if keys else {}
         else:
-            days_digest = hashlib.blake2b(repr(list(keys)).encode(), digest_size=12).hexdigest()
-            read = bundles.read(f"{PREFIX}:{kind}s:{self.plan_id}:{days_digest}", list(keys))
+            read = bundles.read(f"{PREFIX}:{kind}s:{self.plan_id}:{digest(*keys)}", list(keys))
             read.keep({}, timeout=TIMEOUT)  # written again when some were found only by day
             found = read.found
         return {keys[key]: value for key, value in found.items()}

@@ -16,7 +16,6 @@ any other model with an ``objective_id`` touches that objective.
 from __future__ import annotations
 
 import functools
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from kit import bundles
+from kit.keys import digest
 from objectives.models import Objective
 
 from . import history_since, pastdays, plan_marks
@@ -164,11 +164,6 @@ def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, dict[str, str],
     )
     marks = dict(zip(marked, mark_values, strict=True))
     return stamps, pastdays.kept_from(plan.pk, *kept_values), marks, bool(later)
-
-
-def digest(*values) -> str:
-    """A digest of values' reprs, the same in every process (unlike ``hash``), for keys."""
-    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)
