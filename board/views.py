@@ -36,7 +36,7 @@ def _pack_request(request):
     """(pack, None) for a good query string, or (None, (forms, message)) when it is wrong."""
     if not permissions.can_view_plan(request.user):
         raise PermissionDenied("Your account has no role in this service.")
-    plans = drafts.visible_plans(request.user, dashboard_selectors.plans())
+    plans = drafts.visible_plans(request.user, dashboard_selectors.plans(request.GET.get("plan")))
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return None, form, None

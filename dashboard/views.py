@@ -83,7 +83,7 @@ def _asked(request, template: str):
     or ``(form, plans, answer)`` when the page answers at once (400 for a form in error, a
     redirect to the tidy address for a date typed in the boxes)."""
     _check(request)
-    plans = drafts.visible_plans(request.user, selectors.plans())
+    plans = drafts.visible_plans(request.user, selectors.plans(request.GET.get("plan")))
     form = DashboardForm(request.GET, plans=plans)
     if not form.is_valid():
         return form, plans, _invalid(request, form, plans, template)
@@ -203,7 +203,7 @@ def _export(request, kind: str):
         return HttpResponse(
             "Your account has no role in this service.", status=403, content_type="text/plain"
         )
-    plans = drafts.visible_plans(request.user, selectors.plans())
+    plans = drafts.visible_plans(request.user, selectors.plans(request.GET.get("plan")))
     form = DashboardForm(request.GET, plans=plans, plan_required=True)
     if not form.is_valid():
         return HttpResponse(

@@ -139,6 +139,7 @@ def plan_state(
     *,
     objective_ids: list[int] | None = None,
     unless_recorded_after=None,
+    kept: pastdays.Kept | None = None,
 ) -> LiveState | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
     ``as_of`` that is today or later: three reads (objectives with their theme, owner's account
@@ -147,7 +148,8 @@ def plan_state(
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
-    fewer (a plan with no objectives asks it on its own)."""
+    fewer (a plan with no objectives asks it on its own). ``kept``: the plan's kept past days
+    as the caller read them (then not asked again)."""
     sql = _sql()
     only, only_params = "", []
     if objective_ids is not None:
@@ -156,7 +158,7 @@ def plan_state(
         only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
         only_params = list(objective_ids)
     day = connection.ops.adapt_datefield_value(as_of)
-    kept_columns, kept_params = pastdays.kept_columns(plan.pk)
+    kept_columns, kept_params = ("", []) if kept is not None else pastdays.kept_columns(plan.pk)
     later, later_params = "", []
     if unless_recorded_after is not None:
         condition, later_params = history_since.recorded_after_condition(
@@ -165,7 +167,11 @@ def plan_state(
         later = f", ({condition})"
     with connection.cursor() as cursor:
         cursor.execute(
-            sql["objectives"] + ", " + kept_columns + later + sql["objectives_from"] + only,
+            sql["objectives"]
+            + (", " + kept_columns if kept_columns else "")
+            + later
+            + sql["objectives_from"]
+            + only,
             [
                 *(day, day, *kept_params, *later_params),
                 *(plan.pk, Objective.Status.WITHDRAWN, *only_params),
@@ -178,7 +184,8 @@ def plan_state(
             rows = [row[:-1] for row in rows]
         if not rows:
             return LiveState(rules(plan), [], None)
-        kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
+        if kept is None:
+            kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
         cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
         milestone_rows = cursor.fetchall()
     waiting = any(row[-1] for row in milestone_rows)

@@ -43,7 +43,7 @@ def read_entries(
     """The entries of objectives ``stamps`` (``everything``: all the plan's), from their live
     rows."""
     ids = None if everything else [s.objective_id for s in stamps]
-    state = live.plan_state(plan, as_of, objective_ids=ids)
+    state = live.plan_state(plan, as_of, objective_ids=ids, kept=kept)
     rows = {row.id: row for row in drift.plan_drift(state.objectives, as_of, rules)}
     finished = state.finished_by_objective
     if not state.objectives:  # only withdrawn objectives: their milestones were not read
