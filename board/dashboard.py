@@ -42,13 +42,15 @@ class BoardPanel:
         return urlencode(params)
 
     @functools.cached_property
+    def _gap_rows(self) -> list:
+        """The rows whose owner's latest update is greener than the milestones say."""
+        greener = pack_selectors.owner_view_greener
+        return [row for row in self.rows if greener(row.state.last_update_rag, row.rag)]
+
+    @property
     def owner_gaps(self) -> list[pack_selectors.OwnerGap]:
         """Objectives whose owner's latest update is greener than the milestones say."""
-        return [
-            pack_selectors.OwnerGap(row)
-            for row in self.rows
-            if pack_selectors.owner_view_greener(row.state.last_update_rag, row.rag)
-        ]
+        return [pack_selectors.OwnerGap(row) for row in self._gap_rows]
 
     @property
     def owner_gap_items(self):
@@ -67,7 +69,8 @@ class BoardPanel:
         if self.since_form.errors:
             return None
         boxes = [self.since_form[f"since_{part}"].value() for part in ("day", "month", "year")]
-        gaps = [(g.row.id, g.row.ref, g.row.title, g.owner_view_words) for g in self.owner_gaps]
+        # The two colours give the words shown (``pack_selectors.owner_view_words``).
+        gaps = [(r.id, r.ref, r.title, r.state.last_update_rag, r.rag) for r in self._gap_rows]
         shown = (self.comparison.sentence, self.query, self.open_challenges, boxes, gaps)
         return drawn_key(TEMPLATES, shown)
 
@@ -83,7 +86,8 @@ def panel(request, data) -> BoardPanel:
     state = selectors.board_state(plan, as_of, since_form.since(), plan_marks=data.drift.plan_marks)
     comparison = state.comparison
     if since_form.since() is None and not since_form.errors:  # nothing picked: show the default
-        since_form = SinceForm(as_of=as_of)
+        if since_form.is_bound:  # the boxes were sent empty
+            since_form = SinceForm(as_of=as_of)
         since_form.initial_date("since", comparison.day)
     return BoardPanel(
         plan=plan,

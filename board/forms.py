@@ -51,8 +51,8 @@ class SinceForm(GovukForm):
         if any(f"since_{part}" in data for part in PARTS):
             return cls(data, as_of=as_of)
         value = (data.get("since") or "").strip()
-        if not value:
-            return cls({}, as_of=as_of)
+        if not value:  # nothing sent: unbound, so that it can show the default
+            return cls(as_of=as_of)
         match = ISO_DATE.fullmatch(value)
         if match:
             year, month, day = match.groups()
