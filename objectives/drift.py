@@ -340,15 +340,17 @@ def plan_drift(
 
 
 def open_part(row: ObjectiveDrift) -> ObjectiveDrift:
-    """The objective's drift with its finished milestones left out, its RAG, flags and reasons
-    as judged on all of them: what a page that shows no finished milestone needs (the
-    dashboard), and in a long plan about a third of the whole to keep and to read back."""
-    if not any(m.complete for m in row.milestones):
+    """The objective's drift with its finished milestones left out, its RAG and flags as judged
+    on all of them: what a page that shows no finished milestone and no reasons in words needs
+    (the dashboard), and in a long plan about a third of the whole to keep and to read back.
+    The reasons (``Reason``, put into words on the objective page and in the board pack) are
+    left out too: reading them back took about 40% of reading the rest."""
+    if not row.reasons and not any(m.complete for m in row.milestones):
         return row
     milestones = tuple(m for m in row.milestones if not m.complete)
     shown = {m.state for m in milestones}
     state = row.state._replace(milestones=tuple(m for m in row.state.milestones if m in shown))
-    return row._replace(state=state, milestones=milestones)
+    return row._replace(state=state, milestones=milestones, reasons=())
 
 
 def due_soon(rows: Iterable[ObjectiveDrift]) -> list[tuple[ObjectiveDrift, MilestoneDrift]]:

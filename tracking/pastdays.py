@@ -43,7 +43,7 @@ from .models import PastGeneration
 
 # The version is part of every key: raise it when the shape of what is kept changes (the
 # classes in ``objectives.drift``), so a shared cache never hands back values of the old shape.
-PREFIX = "drift:v4"
+PREFIX = "drift:v5"
 TIMEOUT = 60 * 60 * 24 * 30  # kept days expire after a month unused
 ACCOUNTS = "accounts"
 HORIZON = "horizon:"

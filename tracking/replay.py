@@ -71,8 +71,8 @@ class PlanDrift:
     # when the read asked for them (``tracking.today``): reads of those tables are kept under
     # them.
     plan_marks: dict[str, str] | None = None
-    # Each objective holds its open milestones only (``objectives.drift.open_part``): the
-    # dashboard's read of today, which shows no finished milestone.
+    # Each objective holds its open milestones only, and no reasons
+    # (``objectives.drift.open_part``): the dashboard's read, which shows neither.
     open_only: bool = False
 
     @property
