@@ -126,8 +126,8 @@ class Stamp(NamedTuple):
 @functools.cache
 def _sql() -> str:
     """The plan's objectives and their stamps as one text column, each objective as its id and
-    stamp (and `` w`` when withdrawn), comma-separated: 150 rows of three columns took longer
-    to fetch and convert than the read took in the database."""
+    stamp (and `` w`` when withdrawn), comma-separated: the read is one row, the plan's own
+    values beside it."""
     q = connection.ops.quote_name
     ob, st = Objective._meta, ObjectiveStamp._meta
     o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))

@@ -1,5 +1,6 @@
 """/dashboard/ and /dashboard/accountability/: access, time travel, counts, filters, order."""
 
+import html
 import re
 from datetime import date
 
@@ -153,6 +154,29 @@ def test_a_bad_date_is_a_clear_error_not_a_crash(client, clock, leader, story, b
     assert "govuk-error-summary" in html
     assert "<title>Error: " in html
     assert 'href="#id_as_of_day"' in html
+
+
+@pytest.mark.parametrize("url", [URL, ACCOUNTABILITY, "/dashboard/export.csv"])
+@pytest.mark.parametrize("odd", ["²", "١", "9" * 30, "0", "-1", " 1x", "%00"])
+def test_an_odd_plan_is_a_clear_error_not_a_crash(client, clock, leader, story, url, odd):
+    response = get(client, leader, clock, url, plan=odd)
+    assert response.status_code == 400
+    message = "There is no such plan" if len(odd) < 20 else "at most 20 characters"
+    assert message in response.content.decode()
+
+
+def test_the_plan_asked_for_is_the_plan_shown_among_several(
+    client, clock, leader, admin_user, story
+):
+    with clock(TODAY):
+        other = factories.make_plan(user=admin_user, name="Another plan")
+    for plan, name in ((story.plan, story.plan.name), (other, "Another plan")):
+        response = get(client, leader, clock, plan=plan.pk)
+        assert f'<option value="{plan.pk}" selected>' in response.content.decode()
+        spaced = get(client, leader, clock, plan=f" {plan.pk} ")
+        for page in (response, spaced):
+            assert page.status_code == 200
+            assert page.context["data"].plan == plan and name in html.unescape(text(page))
 
 
 def test_a_bad_date_keeps_the_filters_for_the_next_try(client, clock, leader, story):
