@@ -142,10 +142,10 @@ def body(plan: Plan, as_of: date) -> str | None:
         entries = today.read_entries(
             plan, as_of, unread, rules, kept, everything=len(unread) == len(stamps)
         )
-        for pk, entry in entries.items():
-            found[pk] = Entry(entry.in_class, "", None)
-            if entry.row is not None:
-                fresh[pk] = entry.row
+        for pk, (row, in_class) in entries.items():
+            found[pk] = Entry(in_class, "", None)
+            if row is not None:
+                fresh[pk] = row
     stats = forecast.from_class(item for entry in found.values() for item in entry.in_class)
     figures = digest(stats)
     stale = [

