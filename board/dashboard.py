@@ -47,7 +47,7 @@ class BoardPanel:
         greener = pack_selectors.owner_view_greener
         return [row for row in self.rows if greener(row.state.last_update_rag, row.rag)]
 
-    @property
+    @functools.cached_property
     def owner_gaps(self) -> list[pack_selectors.OwnerGap]:
         """Objectives whose owner's latest update is greener than the milestones say."""
         return [pack_selectors.OwnerGap(row) for row in self._gap_rows]
