@@ -269,6 +269,19 @@ class Reason(NamedTuple):
         return FLAGS[self.flag][0]
 
 
+def _as_plain_tuple(value: tuple) -> tuple:
+    """How a drift tuple pickles: its class and values, made again by ``tuple.__new__``.
+
+    A plan's drift is kept in Django's cache and read back on every page: by default each named
+    tuple is made again through its class's ``__new__``, a Python function, and a plan's 150
+    objectives hold about 600 of them; made by ``tuple.__new__`` they read back about a fifth
+    quicker (pickles made either way read back the same)."""
+    return (tuple.__new__, (type(value), tuple(value)))
+
+
+for _kept in (Predecessor, MilestoneState, ObjectiveState, MilestoneDrift, ObjectiveDrift, Reason):
+    _kept.__reduce__ = _as_plain_tuple
+
 # The flags raised by an open milestone, each with its test.
 MILESTONE_FLAGS = {
     "overdue_milestone": lambda m, o, rules: m.overdue_days > 0,

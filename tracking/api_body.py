@@ -18,14 +18,14 @@ from typing import NamedTuple
 from django.core.serializers.json import DjangoJSONEncoder
 
 from kit.keys import digest
-from objectives import drift, forecast
+from objectives import drift
 from objectives.drift import MilestoneDrift, ObjectiveDrift
 from objectives.models import Plan
 
 from . import forecasts, panels, selectors, today
 from . import stamps as objective_stamps
 
-PREFIX = "api:v2"
+PREFIX = "api:v3"
 TIMEOUT = 60 * 60 * 24
 
 
@@ -99,10 +99,10 @@ def objects_json(pairs) -> str:
 
 class Entry(NamedTuple):
     """What is kept of one objective under its stamp: its milestones in the likely finish's
-    reference class (``objectives.forecast.class_items``), and its part as drawn with the
-    forecast ``forecast`` (a digest)."""
+    reference class (``objectives.forecast.class_items``, ``packed``), and its part as drawn
+    with the forecast ``forecast`` (a digest)."""
 
-    in_class: tuple
+    in_class: bytes
     forecast: str
     part: Part | None
 
@@ -146,7 +146,7 @@ def body(plan: Plan, as_of: date) -> str | None:
             found[pk] = Entry(in_class, "", None)
             if row is not None:
                 fresh[pk] = row
-    stats = forecast.from_class(item for entry in found.values() for item in entry.in_class)
+    stats = today.reference(read, lambda entry: entry.in_class)
     figures = digest(stats)
     stale = [
         s.objective_id for s in stamps if s.shown and found[s.objective_id].forecast != figures

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db import connection
 
-from kit import bundles
 from kit.keys import digest
 from objectives.models import Objective
 
@@ -126,36 +126,40 @@ class Stamp(NamedTuple):
 @functools.cache
 def _sql() -> str:
     """The plan's objectives and their stamps as one text column, each objective as its id and
-    stamp (and `` w`` when withdrawn), comma-separated: the read is one row, the plan's own
-    values beside it."""
+    stamp (and `` w`` when withdrawn), comma-separated, by id where the database can say so:
+    the read is one row, the plan's own values beside it."""
     q = connection.ops.quote_name
     ob, st = Objective._meta, ObjectiveStamp._meta
     o_id, o_plan, o_status = (q(ob.get_field(f).column) for f in ("id", "plan", "status"))
-    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     item = (
         f"o.{o_id} || ' ' || COALESCE(s.{q('value')}, 0) "
         f"|| CASE WHEN o.{o_status} = %s THEN ' w' ELSE '' END"
     )
-    return (
-        f"(SELECT {aggregate}({item}, ',') FROM {q(ob.db_table)} o "  # noqa: S608
-        f"LEFT JOIN {q(st.db_table)} s ON s.{q('objective_id')} = o.{o_id} "
-        f"WHERE o.{o_plan} = %s)"
+    joined = (
+        f"FROM {q(ob.db_table)} o LEFT JOIN {q(st.db_table)} s "
+        f"ON s.{q('objective_id')} = o.{o_id} WHERE o.{o_plan} = %s"
     )
+    if connection.vendor == "postgresql":
+        return f"(SELECT string_agg({item}, ',' ORDER BY o.{o_id}) {joined})"  # noqa: S608
+    return f"(SELECT group_concat({item}, ',') {joined})"  # noqa: S608 (names)
+
+
+def _stamp(item: str) -> Stamp:
+    """One item of ``_sql``'s column."""
+    pk, value, *withdrawn = item.split(" ")
+    return Stamp(int(pk), not withdrawn, int(value))
 
 
 def _stamps(text: str | None) -> list[Stamp]:
     """The stamps of ``_sql``'s column, by objective id."""
-    stamps = []
-    for item in text.split(",") if text else ():
-        pk, value, *withdrawn = item.split(" ")
-        stamps.append(Stamp(int(pk), not withdrawn, int(value)))
-    return sorted(stamps)
+    return sorted(_stamp(item) for item in text.split(",")) if text else []
 
 
-def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, dict[str, str], bool]:
-    """The stamps of the plan's objectives, its kept days, the marks of what it records
-    elsewhere (``tracking.plan_marks``) and whether history was recorded after ``as_of`` (then
-    the live rows do not stand for the day): one query, one row."""
+def read(plan, as_of: date) -> tuple[str, pastdays.Kept, dict[str, str], bool]:
+    """The stamps of the plan's objectives (as ``_sql``'s text: ``_stamps`` reads it), its
+    kept days, the marks of what it records elsewhere (``tracking.plan_marks``) and whether
+    history was recorded after ``as_of`` (then the live rows do not stand for the day): one
+    query, one row."""
     kept_columns, kept_params = pastdays.kept_columns(plan.pk)
     marked, mark_columns, mark_params = plan_marks.columns(plan.pk)
     condition, params = history_since.recorded_after_condition(end_of_day(as_of), plan=plan)
@@ -168,31 +172,114 @@ def read(plan, as_of: date) -> tuple[list[Stamp], pastdays.Kept, dict[str, str],
         row = cursor.fetchone()
     kept_values, mark_values, later = row[1:4], row[4:-1], row[-1]
     marks = dict(zip(marked, mark_values, strict=True))
-    return _stamps(row[0]), pastdays.kept_from(plan.pk, *kept_values), marks, bool(later)
+    return row[0] or "", pastdays.kept_from(plan.pk, *kept_values), marks, bool(later)
 
 
-@dataclass(frozen=True)
+class _Bundle(NamedTuple):
+    """A plan's objectives as one read found them, kept together under one key: the stamps'
+    text as read, and in objective order each one's item of that text, stamp, own key and
+    what was kept under it; and a value of the whole plan worked out from them
+    (``StampedRead.derived``). The next read whose text is the same takes it as it is; one
+    whose text differs (after a write) takes the items it shares with this one and works out
+    only the others (``_take``)."""
+
+    text: str
+    items: tuple[str, ...]
+    stamps: tuple[Stamp, ...]
+    keys: tuple[str, ...]
+    values: tuple
+    derived: object
+
+
+@dataclass
 class StampedRead:
-    """What a read found kept under the stamps of a plan's objectives for a day: the stamps,
-    the plan's kept days and rules, each objective's key and what was found under it (by
-    objective id)."""
+    """What a read found kept under the stamps of a plan's objectives for a day: the stamps
+    (by objective id), the plan's kept days and rules, each objective's key (in the stamps'
+    order) and what was found under it (by objective id)."""
 
     stamps: list[Stamp]
     kept: pastdays.Kept
     rules: object
-    keys: dict[str, Stamp]
+    keys: list[str]
     found: dict[int, object]
-    bundle: bundles.Read
     plan_marks: dict[str, str]
+    name: str
+    text: str
+    items: list[str]
+    outside: set[int]  # objectives whose values the bundle does not hold as they are now
+    previous: dict[int, object]  # what the bundle holds of them (those it has)
+    bundled: object  # the bundle's derived value, when it has the same objectives
+    worked_out: object = None
+
+    def derived(self, part: Callable, work: Callable) -> object:
+        """``work`` of ``part`` of each objective's value, in the stamps' order (every value
+        found or made by now): as the bundle keeps it when no objective's part has changed
+        since (after a progress update, an objective's likely finish figures have not), worked
+        out afresh otherwise; kept with the bundle when it is written."""
+        found, previous = self.found, self.previous
+        if self.bundled is not None and all(
+            part(found[pk]) == part(previous[pk]) for pk in self.outside
+        ):
+            self.worked_out = self.bundled
+        else:
+            self.worked_out = work(part(found[s.objective_id]) for s in self.stamps)
+        return self.worked_out
 
     def keep(self, values: dict[int, object], timeout: int) -> None:
         """Keep ``values`` (by objective id) under their objectives' stamps; the plan's bundle
         is written again once a tenth of its objectives have changed since it was (reading a
         few objectives by their own keys costs less than writing them all again)."""
-        new = {
-            key: values[s.objective_id] for key, s in self.keys.items() if s.objective_id in values
-        }
-        self.bundle.keep(new, refresh_after=len(self.keys) // 10, timeout=timeout)
+        if values:
+            keyed = dict(zip((s.objective_id for s in self.stamps), self.keys, strict=True))
+            cache.set_many({keyed[pk]: value for pk, value in values.items()}, timeout=timeout)
+            self.found.update(values)
+            self.outside.update(values)
+        if len(self.outside) > len(self.stamps) // 10 and len(self.found) == len(self.stamps):
+            values = tuple(self.found[s.objective_id] for s in self.stamps)
+            lists = map(tuple, (self.items, self.stamps, self.keys))
+            bundle = _Bundle(self.text, *lists, values, self.worked_out)
+            cache.set(self.name, bundle, timeout=timeout)
+
+
+def _take(text: str, bundle: _Bundle | None, key_of) -> tuple:
+    """The items, stamps, keys and kept values of ``text``: the bundle's where its item is the
+    same (the objective's stamp is too), worked out otherwise (and the value looked for under
+    the objective's own key); with the objectives whose values are not in the bundle, what the
+    bundle holds of them, and its derived value when it holds the same objectives."""
+    if bundle is not None and bundle.text == text:
+        ids = (s.objective_id for s in bundle.stamps)
+        found = dict(zip(ids, bundle.values, strict=True))
+        taken = list(bundle.items), list(bundle.stamps), list(bundle.keys), found
+        return *taken, set(), {}, bundle.derived
+    at = {item: i for i, item in enumerate(bundle.items)} if bundle is not None else {}
+    taken = []
+    for item in text.split(",") if text else ():
+        i = at.get(item)
+        if i is None:
+            stamp = _stamp(item)
+            taken.append((stamp, item, key_of(stamp), None))
+        else:
+            taken.append((bundle.stamps[i], item, bundle.keys[i], i))
+    taken.sort(key=lambda one: one[0].objective_id)  # ordered already where the database can
+    found, outside = {}, {}
+    for stamp, _, key, i in taken:
+        if i is None:
+            outside[key] = stamp.objective_id
+        else:
+            found[stamp.objective_id] = bundle.values[i]
+    previous, bundled = {}, None
+    if outside:
+        for key, value in cache.get_many(list(outside)).items():
+            found[outside[key]] = value
+        if bundle is not None:
+            by_id = {s.objective_id: i for i, s in enumerate(bundle.stamps)}
+            previous = {pk: bundle.values[by_id[pk]] for pk in outside.values() if pk in by_id}
+            if len(previous) == len(outside) and len(taken) == len(bundle.stamps):
+                bundled = bundle.derived
+    items = [item for _, item, _, _ in taken]
+    stamps = [stamp for stamp, _, _, _ in taken]
+    keys = [key for _, _, key, _ in taken]
+    return items, stamps, keys, found, set(outside.values()), previous, bundled
 
 
 def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
@@ -202,12 +289,18 @@ def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
     does that)."""
     from . import live
 
-    stamps, kept, marks, later = read(plan, as_of)
+    text, kept, marks, later = read(plan, as_of)
     if later:
         return None
     rules = live.rules(plan)
     common = f"{kept.generation}:{as_of.isoformat()}:{digest(rules)}"
-    keys = {f"{prefix}:{plan.pk}:{s.objective_id}:{s.value}:{common}": s for s in stamps}
-    bundle = bundles.read(f"{prefix}:{plan.pk}:all:{common}", list(keys))
-    found = {keys[key].objective_id: value for key, value in bundle.found.items()}
-    return StampedRead(stamps, kept, rules, keys, found, bundle, marks)
+    name = f"{prefix}:{plan.pk}:all:{common}"
+    bundle = cache.get(name)
+    if not isinstance(bundle, _Bundle):
+        bundle = None
+    items, stamps, keys, found, outside, previous, bundled = _take(
+        text, bundle, lambda s: f"{prefix}:{plan.pk}:{s.objective_id}:{s.value}:{common}"
+    )
+    return StampedRead(
+        stamps, kept, rules, keys, found, marks, name, text, items, outside, previous, bundled
+    )

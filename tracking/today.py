@@ -21,18 +21,30 @@ from . import stamps as objective_stamps
 from .replay import PlanDrift
 
 # Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
-PREFIX = "today:v6"
+PREFIX = "today:v7"
 # The same with each objective's open milestones only (``objectives.drift.open_part``).
-OPEN_PREFIX = "today-open:v5"
+OPEN_PREFIX = "today-open:v6"
 TIMEOUT = 60 * 60 * 24
 
 
 # One objective as kept: its drift (None when withdrawn) and its milestones finished by the day
 # and not withdrawn by it that are in the likely finish's reference class
-# (``objectives.forecast.class_items``). A plain pair rather than a named tuple: a plan's 150
-# are read back on every request, and plain tuples cost the reader and the garbage collector
-# less (0.45 ms against 0.29 ms to read a plan's entries back, in one measure).
-Entry = tuple[ObjectiveDrift | None, tuple]
+# (``objectives.forecast.class_items``, ``packed``). A plain pair rather than a named tuple: a
+# plan's 150 are read back on every request, and plain tuples cost the reader and the garbage
+# collector less (0.45 ms against 0.29 ms to read a plan's entries back, in one measure).
+Entry = tuple[ObjectiveDrift | None, bytes]
+
+
+def reference(read: objective_stamps.StampedRead, in_class=lambda entry: entry[1]):
+    """The likely finish's reference class of every objective's entry (all found by now; the
+    milestones in the class of each, ``packed``, given by ``in_class``): as kept with the
+    plan's entries unless an objective's finished milestones have changed."""
+    return read.derived(
+        in_class,
+        lambda parts: forecast.from_class(
+            item for in_class in parts for item in forecast.unpacked(in_class)
+        ),
+    )
 
 
 def read_entries(
@@ -50,7 +62,7 @@ def read_entries(
     return {
         s.objective_id: (
             rows.get(s.objective_id),
-            forecast.class_items(records.get(s.objective_id, ()), as_of),
+            forecast.packed(forecast.class_items(records.get(s.objective_id, ()), as_of)),
         )
         for s in stamps
     }
@@ -64,7 +76,7 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
     read = objective_stamps.kept_for(OPEN_PREFIX if open_only else PREFIX, plan, as_of)
     if read is None:
         return None
-    stamps, kept, rules, keys, found = read.stamps, read.kept, read.rules, read.keys, read.found
+    stamps, kept, rules, found = read.stamps, read.kept, read.rules, read.found
     missing = [s for s in stamps if s.objective_id not in found]
     if missing:
         everything = len(missing) == len(stamps)
@@ -74,12 +86,13 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
                 pk: (row and drift.open_part(row), in_class)
                 for pk, (row, in_class) in entries.items()
             }
-        read.keep(entries, timeout=TIMEOUT)
         found.update(entries)
+    plan_reference = reference(read)
+    if missing:
+        read.keep(entries, timeout=TIMEOUT)
     entries = [found[s.objective_id] for s in stamps]
-    marks = {s.objective_id: key for key, s in keys.items() if s.shown}
+    marks = {s.objective_id: key for s, key in zip(stamps, read.keys, strict=True) if s.shown}
     rows = sorted((row for row, _ in entries if row is not None), key=drift.drift_order)
-    reference = forecast.from_class(item for _, in_class in entries for item in in_class)
     return PlanDrift(
         plan,
         as_of,
@@ -87,7 +100,7 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
         rows,
         True,
         kept,
-        reference=reference,
+        reference=plan_reference,
         marks=marks,
         plan_marks=read.plan_marks,
         open_only=open_only,

@@ -113,3 +113,15 @@ def test_a_finish_beyond_the_calendar_is_the_last_day():
     late = date(9999, 12, 20)
     assert forecast.likely_finish(late, late, Fraction(30)) == date.max
     assert forecast.likely_finish(date.max, D, Fraction(10**9)) == date.max
+
+
+def test_a_class_packed_to_keep_reads_back_the_same():
+    records = [
+        MilestoneRecord(date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 10)),
+        MilestoneRecord(date(2026, 1, 1), date(2026, 3, 1), date(2025, 12, 20)),  # before first
+        MilestoneRecord(date(1, 1, 1), date(9999, 12, 31), date(9999, 12, 31)),  # the calendar
+    ]
+    items = forecast.class_items(records, date(9999, 12, 31))
+    assert len(items) == 3
+    assert forecast.unpacked(forecast.packed(items)) == list(items)
+    assert forecast.packed(()) == b"" and forecast.unpacked(b"") == []

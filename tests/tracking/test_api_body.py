@@ -64,7 +64,8 @@ def same_as_whole(client, plan) -> dict:
     kept_open = today.plan_drift(plan, TODAY, open_only=True)
     assert kept_open.open_only and not kept.open_only
     assert picture(kept_open) == live_picture(plan, drift.open_part)
-    assert forecasts.reference_class(plan, TODAY, kept) == forecasts.reference_class(plan, TODAY)
+    afresh = forecasts.reference_class(plan, TODAY)
+    assert forecasts.reference_class(plan, TODAY, kept) == kept_open.reference == afresh
     return response.json()
 
 

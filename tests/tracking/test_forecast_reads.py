@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from milestones import services as milestone_services
+from objectives import forecast
 from objectives import services as objective_services
 from objectives.forecast import Forecast
 from tests.tracking.test_forecasts import FIRST, NINE_DONE, TARGET, TODAY, add_finished, plan
@@ -117,3 +118,35 @@ def test_the_pages_give_the_same_forecast_with_the_read(plan, clock, as_of):
         cache.clear()
         without = forecasts.plan_forecast(plan, as_of, read.objectives)
     assert with_read == without
+
+
+def test_todays_read_works_the_class_out_again_only_when_finished_milestones_change(
+    plan, clock, admin_user, monkeypatch
+):
+    """Kept with the plan's entries (tracking.stamps): a progress update leaves the class as it
+    was and it is not worked out again; a milestone finished changes it, and it is."""
+    worked_out = []
+    real = forecast.from_class
+    monkeypatch.setattr(forecast, "from_class", lambda items: worked_out.append(1) or real(items))
+    with clock(TODAY):
+        cache.clear()
+        assert selectors.plan_drift(plan, TODAY).reference == TEN
+        assert len(worked_out) == 1
+        objective = plan.objectives.get(ref="2.1")
+        objective_services.progress_update_create(
+            user=admin_user, objective=objective, reported_on=TODAY, rag="amber", summary="On."
+        )
+        read = selectors.plan_drift(plan, TODAY)
+        assert read.reference == TEN and len(worked_out) == 1
+        assert row_of(read, objective).state.last_reported_on == TODAY
+        hub = objective.milestones.get(title="Hub opens")  # planned from 5 January to DUE
+        milestone_services.milestone_complete(milestone=hub, user=admin_user, completed_on=TODAY)
+        read = selectors.plan_drift(plan, TODAY)
+        assert len(worked_out) == 2
+        assert read.reference == forecasts.reference_class(plan, TODAY) != TEN
+        assert read.reference.class_size == 11
+        assert [m.complete for m in row_of(read, objective).milestones] == [True]
+
+
+def row_of(read, objective):
+    return next(row for row in read.objectives if row.id == objective.pk)
