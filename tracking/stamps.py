@@ -150,13 +150,8 @@ def _stamp(item: str) -> Stamp:
     return Stamp(int(pk), not withdrawn, int(value))
 
 
-def _stamps(text: str | None) -> list[Stamp]:
-    """The stamps of ``_sql``'s column, by objective id."""
-    return sorted(_stamp(item) for item in text.split(",")) if text else []
-
-
 def read(plan, as_of: date) -> tuple[str, pastdays.Kept, dict[str, str], bool]:
-    """The stamps of the plan's objectives (as ``_sql``'s text: ``_stamps`` reads it), its
+    """The stamps of the plan's objectives (as ``_sql``'s text: ``_take`` reads it), its
     kept days, the marks of what it records elsewhere (``tracking.plan_marks``) and whether
     history was recorded after ``as_of`` (then the live rows do not stand for the day): one
     query, one row."""
