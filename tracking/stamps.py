@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 
+from kit import bundles
 from kit.keys import digest
 from objectives.models import Objective
 
@@ -170,27 +170,16 @@ def read(plan, as_of: date) -> tuple[str, pastdays.Kept, dict[str, str], bool]:
     return row[0] or "", pastdays.kept_from(plan.pk, *kept_values), marks, bool(later)
 
 
-class _Bundle(NamedTuple):
-    """A plan's objectives as one read found them, kept together under one key: the stamps'
-    text as read, and in objective order each one's item of that text, stamp, own key and
-    what was kept under it; and a value of the whole plan worked out from them
-    (``StampedRead.derived``). The next read whose text is the same takes it as it is; one
-    whose text differs (after a write) takes the items it shares with this one and works out
-    only the others (``_take``)."""
-
-    text: str
-    items: tuple[str, ...]
-    stamps: tuple[Stamp, ...]
-    keys: tuple[str, ...]
-    values: tuple
-    derived: object
-
-
 @dataclass
 class StampedRead:
     """What a read found kept under the stamps of a plan's objectives for a day: the stamps
     (by objective id), the plan's kept days and rules, each objective's key (in the stamps'
-    order) and what was found under it (by objective id)."""
+    order) and what was found under it (by objective id).
+
+    The plan's objectives are read together (``kit.bundles``), each known by its item of the
+    stamps' text (its id and stamp): an item the plan's bundle holds comes with its stamp and
+    key as well as its value, so a read after a write parses and keys only the items that
+    changed. The bundle also keeps a value worked out from all the objectives (``derived``)."""
 
     stamps: list[Stamp]
     kept: pastdays.Kept
@@ -198,83 +187,50 @@ class StampedRead:
     keys: list[str]
     found: dict[int, object]
     plan_marks: dict[str, str]
-    name: str
-    text: str
-    items: list[str]
-    outside: set[int]  # objectives whose values the bundle does not hold as they are now
-    previous: dict[int, object]  # what the bundle holds of them (those it has)
-    bundled: object  # the bundle's derived value, when it has the same objectives
+    bundle: bundles.Read
+    items: dict[int, str]  # each objective's item, by id
     worked_out: object = None
 
     def derived(self, part: Callable, work: Callable) -> object:
         """``work`` of ``part`` of each objective's value, in the stamps' order (every value
-        found or made by now): as the bundle keeps it when no objective's part has changed
-        since (after a progress update, an objective's likely finish figures have not), worked
-        out afresh otherwise; kept with the bundle when it is written."""
-        found, previous = self.found, self.previous
-        if self.bundled is not None and all(
-            part(found[pk]) == part(previous[pk]) for pk in self.outside
-        ):
-            self.worked_out = self.bundled
-        else:
-            self.worked_out = work(part(found[s.objective_id]) for s in self.stamps)
+        found or made by now): as the bundle keeps it when it holds the same objectives and no
+        objective's part has changed since (after a progress update, an objective's likely
+        finish figures have not), worked out afresh otherwise; kept with the bundle when it is
+        written."""
+        self.worked_out = self._bundled(part)
+        if self.worked_out is None:
+            self.worked_out = work(part(self.found[s.objective_id]) for s in self.stamps)
         return self.worked_out
+
+    def _bundled(self, part: Callable) -> object:
+        """The bundle's derived value if it holds the same objectives, each with the same
+        ``part`` (None otherwise)."""
+        bundle = self.bundle
+        if bundle.extra is None or len(bundle.bundled) != len(self.stamps):
+            return None
+        changed = {_stamp(item).objective_id for item in bundle.outside}
+        if not changed:
+            return bundle.extra
+        previous = {
+            stamp.objective_id: value
+            for stamp, _, value in bundle.bundled.values()
+            if stamp.objective_id in changed
+        }
+        if len(previous) != len(changed):  # an objective new to the plan
+            return None
+        same = all(part(self.found[pk]) == part(value) for pk, value in previous.items())
+        return bundle.extra if same else None
 
     def keep(self, values: dict[int, object], timeout: int) -> None:
         """Keep ``values`` (by objective id) under their objectives' stamps; the plan's bundle
         is written again once a tenth of its objectives have changed since it was (reading a
         few objectives by their own keys costs less than writing them all again)."""
-        if values:
-            keyed = dict(zip((s.objective_id for s in self.stamps), self.keys, strict=True))
-            cache.set_many({keyed[pk]: value for pk, value in values.items()}, timeout=timeout)
-            self.found.update(values)
-            self.outside.update(values)
-        if len(self.outside) > len(self.stamps) // 10 and len(self.found) == len(self.stamps):
-            values = tuple(self.found[s.objective_id] for s in self.stamps)
-            lists = map(tuple, (self.items, self.stamps, self.keys))
-            bundle = _Bundle(self.text, *lists, values, self.worked_out)
-            cache.set(self.name, bundle, timeout=timeout)
-
-
-def _take(text: str, bundle: _Bundle | None, key_of) -> tuple:
-    """The items, stamps, keys and kept values of ``text``: the bundle's where its item is the
-    same (the objective's stamp is too), worked out otherwise (and the value looked for under
-    the objective's own key); with the objectives whose values are not in the bundle, what the
-    bundle holds of them, and its derived value when it holds the same objectives."""
-    if bundle is not None and bundle.text == text:
-        ids = (s.objective_id for s in bundle.stamps)
-        found = dict(zip(ids, bundle.values, strict=True))
-        taken = list(bundle.items), list(bundle.stamps), list(bundle.keys), found
-        return *taken, set(), {}, bundle.derived
-    at = {item: i for i, item in enumerate(bundle.items)} if bundle is not None else {}
-    taken = []
-    for item in text.split(",") if text else ():
-        i = at.get(item)
-        if i is None:
-            stamp = _stamp(item)
-            taken.append((stamp, item, key_of(stamp), None))
-        else:
-            taken.append((bundle.stamps[i], item, bundle.keys[i], i))
-    taken.sort(key=lambda one: one[0].objective_id)  # ordered already where the database can
-    found, outside = {}, {}
-    for stamp, _, key, i in taken:
-        if i is None:
-            outside[key] = stamp.objective_id
-        else:
-            found[stamp.objective_id] = bundle.values[i]
-    previous, bundled = {}, None
-    if outside:
-        for key, value in cache.get_many(list(outside)).items():
-            found[outside[key]] = value
-        if bundle is not None:
-            by_id = {s.objective_id: i for i, s in enumerate(bundle.stamps)}
-            previous = {pk: bundle.values[by_id[pk]] for pk in outside.values() if pk in by_id}
-            if len(previous) == len(outside) and len(taken) == len(bundle.stamps):
-                bundled = bundle.derived
-    items = [item for _, item, _, _ in taken]
-    stamps = [stamp for stamp, _, _, _ in taken]
-    keys = [key for _, _, key, _ in taken]
-    return items, stamps, keys, found, set(outside.values()), previous, bundled
+        keyed = {s.objective_id: (s, key) for s, key in zip(self.stamps, self.keys, strict=True)}
+        new = {self.items[pk]: (*keyed[pk], value) for pk, value in values.items()}
+        self.found.update(values)
+        self.bundle.keep(
+            new, refresh_after=len(self.stamps) // 10, timeout=timeout, extra=self.worked_out
+        )
 
 
 def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
@@ -289,13 +245,29 @@ def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:
         return None
     rules = live.rules(plan)
     common = f"{kept.generation}:{as_of.isoformat()}:{digest(rules)}"
-    name = f"{prefix}:{plan.pk}:all:{common}"
-    bundle = cache.get(name)
-    if not isinstance(bundle, _Bundle):
-        bundle = None
-    items, stamps, keys, found, outside, previous, bundled = _take(
-        text, bundle, lambda s: f"{prefix}:{plan.pk}:{s.objective_id}:{s.value}:{common}"
-    )
+
+    def key(stamp: Stamp) -> str:
+        return f"{prefix}:{plan.pk}:{stamp.objective_id}:{stamp.value}:{common}"
+
+    items = text.split(",") if text else []
+    bundle = bundles.read(f"{prefix}:{plan.pk}:all:{common}", items, lambda i: key(_stamp(i)))
+    taken = []  # (stamp, key, value or None, item): what the bundle or own keys held
+    for item in items:
+        kept_one = bundle.found.get(item)
+        if kept_one is None:
+            stamp = _stamp(item)
+            taken.append((stamp, key(stamp), None, item))
+        else:
+            taken.append((*kept_one, item))
+    taken.sort(key=lambda one: one[0].objective_id)  # ordered already where the database can
+    found = {stamp.objective_id: value for stamp, _, value, _ in taken if value is not None}
     return StampedRead(
-        stamps, kept, rules, keys, found, marks, name, text, items, outside, previous, bundled
+        stamps=[stamp for stamp, _, _, _ in taken],
+        kept=kept,
+        rules=rules,
+        keys=[key_ for _, key_, _, _ in taken],
+        found=found,
+        plan_marks=marks,
+        bundle=bundle,
+        items={stamp.objective_id: item for stamp, _, _, item in taken},
     )
