@@ -133,7 +133,7 @@ def dashboard(request):
         "due_soon_items": rows.due_soon(data.due_soon),
         **shown,
     }
-    likely = forecasts.plan_forecast(plan, as_of, data.drift.objectives, read=data.drift)
+    likely = forecasts.likely_late(plan, as_of, data.drift.objectives, read=data.drift)
     context["likely"] = likely
     context["late_items"] = rows.likely_late(
         likely, as_of=as_of, past=as_of if data.is_past else None, link=True

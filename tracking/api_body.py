@@ -25,7 +25,7 @@ from objectives.models import Plan
 from . import forecasts, panels, selectors, today
 from . import stamps as objective_stamps
 
-PREFIX = "api:v3"
+PREFIX = "api:v4"
 TIMEOUT = 60 * 60 * 24
 
 

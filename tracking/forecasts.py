@@ -215,6 +215,48 @@ def plan_forecast(
     return apply(reference_class(plan, as_of, read), rows, as_of)
 
 
+def late_by_objective(stats: Forecast, rows: Sequence[ObjectiveDrift], as_of: date) -> dict:
+    """The likely finish of each of ``rows`` likely to finish after its target, by id, in the
+    order given."""
+    return {row.id: likely for row, likely in apply(stats, rows, as_of).late}
+
+
+@dataclass(frozen=True)
+class LikelyLate:
+    """The objectives likely to finish after their target, with the forecast's figures: what a
+    page listing only those shows of ``PlanForecast``."""
+
+    as_of: date
+    stats: Forecast
+    late: list[tuple[ObjectiveDrift, Likely]]
+
+    @property
+    def enough(self) -> bool:
+        return self.stats.enough
+
+    @property
+    def not_enough(self) -> str:
+        return forecast.NOT_ENOUGH
+
+
+def likely_late(
+    plan: Plan, as_of: date, rows: Sequence[ObjectiveDrift], *, read: PlanDrift | None = None
+) -> LikelyLate:
+    """The objectives of ``rows`` likely to finish after their target at the end of ``as_of``,
+    in their order. When ``rows`` are the whole of ``read`` and its read worked them out
+    (``tracking.today``, kept with the plan's entries), taken from there."""
+    if (
+        read is not None
+        and read.late is not None
+        and rows is read.objectives
+        and (read.plan.pk, read.as_of) == (plan.pk, as_of)
+    ):
+        late = read.late
+        return LikelyLate(as_of, read.reference, [(r, late[r.id]) for r in rows if r.id in late])
+    whole = plan_forecast(plan, as_of, rows, read=read)
+    return LikelyLate(as_of, whole.stats, whole.late)
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

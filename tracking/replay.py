@@ -31,7 +31,7 @@ from .history import (  # noqa: F401 (the replay's names, kept where callers imp
 from .history_accounts import ACCOUNT_FIELDS, Account  # noqa: F401 (likewise)
 
 if TYPE_CHECKING:
-    from objectives.forecast import Forecast
+    from objectives.forecast import Forecast, Likely
 
     from .pastdays import Kept
 
@@ -64,6 +64,9 @@ class PlanDrift:
     # The likely finish's reference class at the day, when the read worked it out
     # (``tracking.today``); ``tracking.forecasts`` then takes it as it is.
     reference: Forecast | None = None
+    # The objectives likely to finish after their target, by id (in the objectives' order),
+    # when the read worked them out from the whole plan (``tracking.today``).
+    late: dict[int, Likely] | None = None
     # Each objective's mark, when the read has one (``tracking.today``): a string that changes
     # whenever anything its drift shows can change, so what is drawn of it can be kept under it.
     marks: dict[int, str] | None = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
@@ -179,7 +179,7 @@ class StampedRead:
     The plan's objectives are read together (``kit.bundles``), each known by its item of the
     stamps' text (its id and stamp): an item the plan's bundle holds comes with its stamp and
     key as well as its value, so a read after a write parses and keys only the items that
-    changed. The bundle also keeps a value worked out from all the objectives (``derived``)."""
+    changed. The bundle also keeps values worked out from all the objectives (``derived``)."""
 
     stamps: list[Stamp]
     kept: pastdays.Kept
@@ -189,28 +189,31 @@ class StampedRead:
     plan_marks: dict[str, str]
     bundle: bundles.Read
     items: dict[int, str]  # each objective's item, by id
-    worked_out: object = None
+    worked_out: dict = field(default_factory=dict)  # name -> value, kept with the bundle
 
-    def derived(self, part: Callable, work: Callable) -> object:
-        """``work`` of ``part`` of each objective's value, in the stamps' order (every value
-        found or made by now): as the bundle keeps it when it holds the same objectives and no
-        objective's part has changed since (after a progress update, an objective's likely
-        finish figures have not), worked out afresh otherwise; kept with the bundle when it is
-        written."""
-        self.worked_out = self._bundled(part)
-        if self.worked_out is None:
-            self.worked_out = work(part(self.found[s.objective_id]) for s in self.stamps)
-        return self.worked_out
+    def derived(self, name: str, part: Callable, work: Callable[[], object]) -> object:
+        """The value ``name`` worked out from every objective's value (all found or made by
+        now) by ``work``, which depends on nothing of an objective but its ``part``: as the
+        bundle keeps it when the bundle holds the same objectives and no objective's part has
+        changed since (after a progress update, an objective's finished milestones and open
+        milestones' dates have not), worked out afresh otherwise; kept with the bundle when it
+        is written."""
+        value = self._bundled(name, part)
+        if value is None:
+            value = work()
+        self.worked_out[name] = value
+        return value
 
-    def _bundled(self, part: Callable) -> object:
-        """The bundle's derived value if it holds the same objectives, each with the same
+    def _bundled(self, name: str, part: Callable) -> object:
+        """The bundle's value ``name`` if it holds the same objectives, each with the same
         ``part`` (None otherwise)."""
         bundle = self.bundle
-        if bundle.extra is None or len(bundle.bundled) != len(self.stamps):
+        kept = bundle.extra.get(name) if isinstance(bundle.extra, dict) else None
+        if kept is None or len(bundle.bundled) != len(self.stamps):
             return None
         changed = {_stamp(item).objective_id for item in bundle.outside}
         if not changed:
-            return bundle.extra
+            return kept
         previous = {
             stamp.objective_id: value
             for stamp, _, value in bundle.bundled.values()
@@ -219,7 +222,7 @@ class StampedRead:
         if len(previous) != len(changed):  # an objective new to the plan
             return None
         same = all(part(self.found[pk]) == part(value) for pk, value in previous.items())
-        return bundle.extra if same else None
+        return kept if same else None
 
     def keep(self, values: dict[int, object], timeout: int) -> None:
         """Keep ``values`` (by objective id) under their objectives' stamps; the plan's bundle

@@ -21,9 +21,9 @@ from . import stamps as objective_stamps
 from .replay import PlanDrift
 
 # Part of every key: raise it when the shape of what is kept changes (``objectives.drift``).
-PREFIX = "today:v7"
+PREFIX = "today:v8"
 # The same with each objective's open milestones only (``objectives.drift.open_part``).
-OPEN_PREFIX = "today-open:v6"
+OPEN_PREFIX = "today-open:v7"
 TIMEOUT = 60 * 60 * 24
 
 
@@ -40,11 +40,25 @@ def reference(read: objective_stamps.StampedRead, in_class=lambda entry: entry[1
     milestones in the class of each, ``packed``, given by ``in_class``): as kept with the
     plan's entries unless an objective's finished milestones have changed."""
     return read.derived(
+        "reference",
         in_class,
-        lambda parts: forecast.from_class(
-            item for in_class in parts for item in forecast.unpacked(in_class)
+        lambda: forecast.from_class(
+            item
+            for s in read.stamps
+            for item in forecast.unpacked(in_class(read.found[s.objective_id]))
         ),
     )
+
+
+def _late_part(entry: Entry) -> tuple:
+    """What of an objective's entry the objectives likely to finish late depend on (with the
+    day, in the key, and the reference class, which its finished milestones make): whether it
+    is complete, its target, and its open milestones' dates."""
+    row, in_class = entry
+    if row is None:
+        return (in_class,)
+    open_dates = tuple((m.state.id, m.state.due_date) for m in row.milestones if not m.complete)
+    return (in_class, row.rag == drift.COMPLETE, row.state.target_date, open_dates)
 
 
 def read_entries(
@@ -88,11 +102,14 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
             }
         found.update(entries)
     plan_reference = reference(read)
-    if missing:
-        read.keep(entries, timeout=TIMEOUT)
     entries = [found[s.objective_id] for s in stamps]
-    marks = {s.objective_id: key for s, key in zip(stamps, read.keys, strict=True) if s.shown}
     rows = sorted((row for row, _ in entries if row is not None), key=drift.drift_order)
+    late = read.derived(
+        "late", _late_part, lambda: forecasts.late_by_objective(plan_reference, rows, as_of)
+    )
+    if missing:
+        read.keep({s.objective_id: found[s.objective_id] for s in missing}, timeout=TIMEOUT)
+    marks = {s.objective_id: key for s, key in zip(stamps, read.keys, strict=True) if s.shown}
     return PlanDrift(
         plan,
         as_of,
@@ -101,6 +118,7 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
         True,
         kept,
         reference=plan_reference,
+        late=late,
         marks=marks,
         plan_marks=read.plan_marks,
         open_only=open_only,

@@ -66,6 +66,9 @@ def same_as_whole(client, plan) -> dict:
     assert picture(kept_open) == live_picture(plan, drift.open_part)
     afresh = forecasts.reference_class(plan, TODAY)
     assert forecasts.reference_class(plan, TODAY, kept) == kept_open.reference == afresh
+    # Who is likely to finish late, as kept with the dashboard's read and worked out afresh.
+    late = forecasts.plan_forecast(plan, TODAY, kept_open.objectives).late
+    assert forecasts.likely_late(plan, TODAY, kept_open.objectives, read=kept_open).late == late
     return response.json()
 
 

@@ -150,3 +150,39 @@ def test_todays_read_works_the_class_out_again_only_when_finished_milestones_cha
 
 def row_of(read, objective):
     return next(row for row in read.objectives if row.id == objective.pk)
+
+
+@pytest.mark.parametrize("open_only", [False, True])
+def test_todays_read_works_out_who_is_likely_late_again_only_when_their_dates_change(
+    plan, clock, admin_user, monkeypatch, open_only
+):
+    """Kept with the plan's entries beside the class: a progress update leaves the objectives
+    likely to finish late as they were, and they are not worked out again; an open milestone
+    moved earlier changes them, and they are. Always what a fresh forecast gives."""
+    worked_out = []
+    real = forecasts.late_by_objective
+    monkeypatch.setattr(
+        forecasts, "late_by_objective", lambda *args: worked_out.append(1) or real(*args)
+    )
+
+    def late_now():
+        read = selectors.plan_drifts(plan, {TODAY}, open_only=open_only)[0][TODAY]
+        late = forecasts.likely_late(plan, TODAY, read.objectives, read=read)
+        afresh = forecasts.plan_forecast(plan, TODAY, read.objectives)
+        assert late.late == afresh.late and late.stats == afresh.stats
+        return [row.state.ref for row, _ in late.late]
+
+    with clock(TODAY):
+        cache.clear()
+        assert late_now() == ["2.1"]  # the hub, due 21 July, likely 10 August: after the target
+        assert len(worked_out) == 1
+        objective = plan.objectives.get(ref="2.1")
+        objective_services.progress_update_create(
+            user=admin_user, objective=objective, reported_on=TODAY, rag="amber", summary="On."
+        )
+        assert late_now() == ["2.1"] and len(worked_out) == 1
+        hub = objective.milestones.get(title="Hub opens")
+        milestone_services.milestone_reschedule(
+            milestone=hub, user=admin_user, due_date=TODAY + timedelta(days=10)
+        )
+        assert late_now() == [] and len(worked_out) == 2
