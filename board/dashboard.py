@@ -7,12 +7,14 @@ do. The dashboard compares its counts with the panel's ``compare_day``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.http import urlencode
 
 from dashboard import rows
-from kit.keys import drawn_key
+from kit.keys import digest, drawn_key
+from objectives import drift
 
 from . import pack_selectors, selectors
 from .forms import SinceForm
@@ -34,6 +36,7 @@ class BoardPanel:
     since_form: SinceForm
     open_challenges: int
     rows: list
+    worked_out: Callable  # the dashboard's (``dashboard.selectors.Dashboard.worked_out``)
 
     @property
     def query(self) -> str:
@@ -69,14 +72,32 @@ class BoardPanel:
         if self.since_form.errors:
             return None
         boxes = [self.since_form[f"since_{part}"].value() for part in ("day", "month", "year")]
-        # The two colours give the words shown (``pack_selectors.owner_view_words``).
-        gaps = [(r.id, r.ref, r.title, r.state.last_update_rag, r.rag) for r in self._gap_rows]
+        gaps = self.worked_out(
+            "board:owner_gaps",
+            _gap_part,
+            lambda: digest(*(_gap_shown(row) for row in self._gap_rows)),
+        )
         shown = (self.comparison.sentence, self.query, self.open_challenges, boxes, gaps)
         return drawn_key(TEMPLATES, shown)
 
     @property
     def compare_day(self):
         return self.comparison.day
+
+
+def _gap_shown(row) -> tuple:
+    """What the list of owners' views shows of an objective (the two colours give the words,
+    ``pack_selectors.owner_view_words``)."""
+    return (row.id, row.ref, row.title, row.state.last_update_rag, row.rag)
+
+
+def _gap_part(entry) -> tuple | None:
+    """What the list of owners' views shows of an objective's entry (nothing when its owner
+    does not see it greener), for the list's digest kept with today's read."""
+    row = entry[0]
+    if row is None or not pack_selectors.owner_view_greener(row.state.last_update_rag, row.rag):
+        return None
+    return (*_gap_shown(row), drift.drift_order(row))  # listed in the rows' order
 
 
 def panel(request, data) -> BoardPanel:
@@ -96,4 +117,5 @@ def panel(request, data) -> BoardPanel:
         since_form=since_form,
         open_challenges=state.open_challenges,
         rows=data.drift.objectives,
+        worked_out=data.worked_out,
     )

@@ -202,10 +202,34 @@ class Dashboard:
     def trend(self) -> list[TrendPoint]:
         return [TrendPoint(day, self.days[day].counts) for day in self.trend_days]
 
+    def worked_out(self, name: str, part, work):
+        """``work()``, a value of the whole plan's drift at D that depends on nothing of an
+        objective but ``part`` of its entry (its drift, None when withdrawn, and its reference
+        class): kept with today's read of the plan (``tracking.stamps.StampedRead.derived``)
+        when there is one, so that after a write that leaves every changed objective's part as
+        it was it is not worked out again. Panels use it too."""
+        stamped = self.drift.stamped
+        if stamped is None:
+            return work()
+        return stamped.derived(f"dashboard:{name}", part, work)
+
+    def keep_worked_out(self) -> None:
+        """Keep what the page worked out of the whole plan with today's read of the plan, when
+        that read wrote the plan's bundle (called once the page is drawn)."""
+        if self.drift.stamped is not None:
+            self.drift.stamped.keep_worked_out()
+
     @functools.cached_property
     def since(self) -> dict[int, str]:
+        """How long each red or amber objective has been that colour (by id; of every
+        objective, whatever the filters). The month ends of a day not over are kept past days,
+        the same for as long as today's read holds: kept with it unless a colour changed."""
         ends = [(day, self.days[day].rags) for day in self.trend_days if day < self.as_of]
-        return colour_since(self.rows, ends)
+        if self.is_future:  # month ends from today on are worked out from the live rows
+            return colour_since(self.rows, ends)
+        return self.worked_out(
+            "since", _rag_part, lambda: colour_since(self.drift.objectives, ends)
+        )
 
     @property
     def table(self) -> list[tuple[ObjectiveDrift, str]]:
@@ -215,16 +239,26 @@ class Dashboard:
     @functools.cached_property
     def due_soon(self) -> list:
         """Open milestones due soon, with their objective (of the rows the filters keep)."""
-        return drift.due_soon(self.rows)
+        if self.filters.active:
+            return drift.due_soon(self.rows)
+        items = self.worked_out("due_soon", _due_soon_part, lambda: drift.due_soon(self.rows))
+        rows = {row.id: row for row in self.rows}  # kept items hold the rows as they were kept
+        return [(rows[row.id], milestone) for row, milestone in items]
 
     @functools.cached_property
     def theme_slips(self) -> list[ThemeSlip]:
-        return theme_slips(self.drift.objectives)
+        return self.worked_out(
+            "theme_slips", _slip_part, lambda: theme_slips(self.drift.objectives)
+        )
 
     @functools.cached_property
     def owners_red_or_amber(self) -> list[OwnerRedAmber]:
         """Every owner (and "no named owner") with a red or amber objective, most red first."""
-        return [o for o in owners_red_amber(self.drift.objectives) if o.red or o.amber]
+        return self.worked_out(
+            "owners",
+            _owner_part,
+            lambda: [o for o in owners_red_amber(self.drift.objectives) if o.red or o.amber],
+        )
 
     @property
     def owners_most_red(self) -> list[OwnerRedAmber]:
@@ -265,6 +299,37 @@ class Dashboard:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
+
+
+# What each of the dashboard's summaries of the whole plan depends on of an objective's entry
+# (its drift, None when withdrawn, and its reference class), for ``Dashboard.worked_out``.
+
+
+def _rag_part(entry) -> str | None:
+    return entry[0] and entry[0].rag
+
+
+def _slip_part(entry) -> tuple | None:
+    row = entry[0]
+    return row and (row.state.theme, tuple(m.slip_days for m in row.open_milestones))
+
+
+def _owner_part(entry) -> tuple | None:
+    row = entry[0]
+    if row is None:
+        return None
+    state = row.state
+    # The place in the order too: owners alike in their counts and names stay in it.
+    order = drift.drift_order(row)
+    return (state.owner_username, state.owner_name, state.owner_active, row.rag, order)
+
+
+def _due_soon_part(entry) -> tuple | None:
+    row = entry[0]
+    if row is None:
+        return None
+    soon = tuple((m.id, m.title, m.due_date, m.days_to_go) for m in row.due_soon)
+    return (row.ref, row.title, row.state.target_date, soon) if soon else None
 
 
 def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[int, str]:

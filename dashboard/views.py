@@ -147,7 +147,9 @@ def dashboard(request):
         "impact_panel": impact,
         "fold_after": fold.LONG,
     }
-    return render(request, "dashboard/dashboard.html", context)
+    response = render(request, "dashboard/dashboard.html", context)
+    data.keep_worked_out()
+    return response
 
 
 def _filter_labels(data) -> list[str]:

@@ -11,8 +11,9 @@ reply of 300 values from Redis; one read costs a fraction of that.
 
 A read may know its entries by labels shorter than their keys (``key_of`` makes a label's
 key): the bundle is read by label, and a key is made only for an entry the bundle lacks. A
-bundle may also keep one value worked out from all its entries (``extra``), for the next read
-to take when its entries are the same.
+bundle may also keep a value worked out from all its entries (``extra``), for the next read
+to take when its entries are the same; a read that wrote the bundle may keep it again with a
+value worked out later (``keep_extra``).
 
 Writing a bundle again costs as much as reading it, more for entries that are objects rather
 than text: ``refresh_after`` says how many of a read's entries may be missing from the bundle
@@ -52,6 +53,8 @@ class Read:
     outside: set = field(default_factory=set)
     bundled: dict = field(default_factory=dict)  # every entry of the bundle read, used or not
     extra: object = None  # the bundle's value worked out from its entries
+    written: _Bundle | None = None  # the bundle as this read wrote it, if it did
+    timeout: int = TIMEOUT
 
     @property
     def missing(self) -> list[str]:
@@ -72,6 +75,14 @@ class Read:
             entries = _Bundle((key, self.found[key]) for key in self.keys if key in self.found)
             entries.extra = extra
             cache.set(self.name, entries, timeout=timeout)
+            self.written, self.timeout = entries, timeout
+
+    def keep_extra(self, extra) -> None:
+        """Keep ``extra`` with the bundle this read wrote, in place of what it was written with
+        (a value worked out after the entries were kept); nothing when it wrote none."""
+        if self.written is not None:
+            self.written.extra = extra
+            cache.set(self.name, self.written, timeout=self.timeout)
 
 
 def read(name: str, keys: list[str], key_of: Callable[[str], str] = _same) -> Read:

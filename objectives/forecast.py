@@ -120,8 +120,10 @@ _DAYS = struct.Struct("<ii")  # days taken, days planned
 def packed(items: Iterable[ClassItem]) -> bytes:
     """``class_items`` as bytes (the days taken and planned of each): an objective's milestones
     kept as one object rather than three or four for each milestone, which a page reading every
-    objective of a plan back on each request pays for in unpickling and garbage collection."""
-    return b"".join(_DAYS.pack(taken, planned) for _, taken, planned in items)
+    objective of a plan back on each request pays for in unpickling and garbage collection.
+    Sorted, so that the same milestones pack the same whatever order they were read in (a read
+    of one objective and of the whole plan may give them in different orders)."""
+    return b"".join(_DAYS.pack(taken, planned) for _, taken, planned in sorted(items))
 
 
 def unpacked(data: bytes) -> list[ClassItem]:

@@ -9,7 +9,7 @@ touching the database again. ``objectives.drift`` then applies the rules to that
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from objectives.forecast import Forecast, Likely
 
     from .pastdays import Kept
+    from .stamps import StampedRead
 
 User = get_user_model()
 WITHDRAWN = Objective.Status.WITHDRAWN
@@ -77,6 +78,9 @@ class PlanDrift:
     # Each objective holds its open milestones only, and no reasons
     # (``objectives.drift.open_part``): the dashboard's read, which shows neither.
     open_only: bool = False
+    # Today's read under the objectives' stamps (``tracking.today``), through which a page keeps
+    # what it works out from the whole plan with the plan's bundle (``StampedRead.derived``).
+    stamped: StampedRead | None = field(default=None, compare=False, repr=False)
 
     @property
     def summary(self) -> dict[str, int]:

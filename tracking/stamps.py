@@ -207,22 +207,32 @@ class StampedRead:
     def _bundled(self, name: str, part: Callable) -> object:
         """The bundle's value ``name`` if it holds the same objectives, each with the same
         ``part`` (None otherwise)."""
+        extra = self.bundle.extra
+        kept = extra.get(name) if isinstance(extra, dict) else None
+        previous = self._previous
+        if kept is None or previous is None:
+            return None
+        found = self.found
+        same = all(part(found[pk]) == part(value) for pk, value in previous.items())
+        return kept if same else None
+
+    @functools.cached_property
+    def _previous(self) -> dict[int, object] | None:
+        """The bundle's values of the objectives that changed since it was written, by id;
+        None when the bundle does not hold the same objectives (one new to the plan, or one
+        gone)."""
         bundle = self.bundle
-        kept = bundle.extra.get(name) if isinstance(bundle.extra, dict) else None
-        if kept is None or len(bundle.bundled) != len(self.stamps):
+        if len(bundle.bundled) != len(self.stamps):
             return None
         changed = {_stamp(item).objective_id for item in bundle.outside}
         if not changed:
-            return kept
+            return {}
         previous = {
             stamp.objective_id: value
             for stamp, _, value in bundle.bundled.values()
             if stamp.objective_id in changed
         }
-        if len(previous) != len(changed):  # an objective new to the plan
-            return None
-        same = all(part(self.found[pk]) == part(value) for pk, value in previous.items())
-        return kept if same else None
+        return previous if len(previous) == len(changed) else None
 
     def keep(self, values: dict[int, object], timeout: int) -> None:
         """Keep ``values`` (by objective id) under their objectives' stamps; the plan's bundle
@@ -232,8 +242,18 @@ class StampedRead:
         new = {self.items[pk]: (*keyed[pk], value) for pk, value in values.items()}
         self.found.update(values)
         self.bundle.keep(
-            new, refresh_after=len(self.stamps) // 10, timeout=timeout, extra=self.worked_out
+            new,
+            refresh_after=len(self.stamps) // 10,
+            timeout=timeout,
+            extra=dict(self.worked_out),
         )
+
+    def keep_worked_out(self) -> None:
+        """Keep with the bundle the values worked out since this read wrote it (nothing when
+        it did not write it): a page works some out from its own reads after today's."""
+        written = self.bundle.written
+        if written is not None and set(self.worked_out) - set(written.extra or ()):
+            self.bundle.keep_extra(dict(self.worked_out))
 
 
 def kept_for(prefix: str, plan, as_of: date) -> StampedRead | None:

@@ -122,4 +122,5 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
         marks=marks,
         plan_marks=read.plan_marks,
         open_only=open_only,
+        stamped=read,
     )

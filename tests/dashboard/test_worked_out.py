@@ -1,0 +1,112 @@
+"""What the dashboard works out from the whole plan (how long each objective has been red or
+amber, slip by theme, owners with red or amber objectives, milestones due soon) is kept with
+today's read of the plan (``tracking.stamps.StampedRead.derived``): the same as worked out
+afresh after each kind of write, and not worked out again after a progress update."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from dashboard import selectors
+from dashboard.filters import Filters
+from milestones import services as milestone_services
+from objectives import drift
+from objectives import services as objective_services
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def summaries(plan, filters=None) -> tuple:
+    data = selectors.dashboard(plan, TODAY, filters or Filters())
+    due_soon = [
+        (row.id, row.ref, row.title, m.id, m.title, m.due_date, m.days_to_go)
+        for row, m in data.due_soon
+    ]
+    # The rows the items hold are the page's own, never those kept with the read.
+    assert all(row is next(r for r in data.rows if r.id == row.id) for row, _ in data.due_soon)
+    worked_out = data.table, data.theme_slips, data.owners_red_or_amber, due_soon
+    data.keep_worked_out()  # as the page does once it is drawn
+    return worked_out
+
+
+def afresh(plan, filters=None) -> tuple:
+    cache.clear()
+    return summaries(plan, filters)
+
+
+def test_what_is_kept_is_what_is_worked_out_afresh_after_each_write(
+    clock, story, admin_user, manager, other_manager
+):
+    recruitment = story.slipping.milestones.get(title="Recruitment campaign")
+    writes = {
+        "progress update": lambda: objective_services.progress_update_create(
+            user=other_manager, objective=story.overdue, reported_on=TODAY, rag="green", summary="."
+        ),
+        # due 14 April (soon, and 14 days late) moved to 30 April: no longer soon, later still
+        "milestone moved later": lambda: milestone_services.milestone_reschedule(
+            milestone=recruitment, user=manager, due_date=date(2026, 4, 30), reason="Panel late"
+        ),
+        "milestone due soon": lambda: milestone_services.milestone_create(
+            user=admin_user, objective=story.formula, title="Check links", due_date=TODAY
+        ),
+        "milestone finished": lambda: milestone_services.milestone_complete(
+            milestone=recruitment, user=manager, completed_on=TODAY
+        ),
+        "new owner": lambda: objective_services.objective_assign_owner(
+            objective=story.unowned, user=admin_user, owner=manager, reason="Taken on."
+        ),
+        "new title": lambda: objective_services.objective_update(
+            objective=story.formula, user=admin_user, title="Links checked"
+        ),
+        "withdrawn": lambda: objective_services.objective_withdraw(
+            objective=story.overdue, user=admin_user, reason="Merged.", expected_version=None
+        ),
+    }
+    with clock(TODAY):
+        first = afresh(story.plan)
+        assert first[1] and first[2] and first[3]  # slip, owners and due soon to compare
+        seen = [first]
+        for name, write in writes.items():
+            write()
+            kept = summaries(story.plan)
+            # Filtered, due soon is of the rows shown, and "since" of every objective alike.
+            red = Filters(rag=drift.RED)
+            assert summaries(story.plan, red) == afresh(story.plan, red), name
+            # Last, so that the next write starts from the whole plan's read, kept.
+            assert kept == afresh(story.plan), name
+            seen.append(kept)
+    # Each write but the progress update changed something compared.
+    assert all(before != after for before, after in zip(seen[1:], seen[2:], strict=False))
+
+
+def test_a_progress_update_works_none_of_them_out_again(clock, story, manager, monkeypatch):
+    worked_out = []
+
+    def counted(name, real):
+        def work(*args):
+            worked_out.append(name)
+            return real(*args)
+
+        monkeypatch.setattr(selectors, name, work)
+
+    for name in ("colour_since", "theme_slips", "owners_red_amber"):
+        counted(name, getattr(selectors, name))
+    with clock(TODAY):
+        cache.clear()
+        first = summaries(story.plan)
+        assert sorted(worked_out) == ["colour_since", "owners_red_amber", "theme_slips"]
+        objective_services.progress_update_create(
+            user=manager, objective=story.slipping, reported_on=TODAY, rag="amber", summary="."
+        )
+        assert summaries(story.plan)[1:] == first[1:]
+        assert len(worked_out) == 3
+        recruitment = story.slipping.milestones.get(title="Recruitment campaign")
+        milestone_services.milestone_reschedule(
+            milestone=recruitment, user=manager, due_date=date(2026, 4, 30), reason="Panel late"
+        )
+        again = summaries(story.plan)
+        assert again[1] != first[1]  # more slip in Workforce
+        assert "theme_slips" in worked_out[3:]
