@@ -35,6 +35,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from .model_rows import Reader
 from .roles import ROLES
 
 
@@ -106,32 +107,7 @@ def _session_sql() -> tuple[str, list[str], list[str]]:
         f"ON u.{q(user._meta.pk.column)} = s.{q('account_id')} "
         f"WHERE s.{q('session_key')} = %s AND s.{q('expire_date')} > %s"
     )
-    return sql, _Reader(session_fields), _Reader(user_fields)
-
-
-class _Reader:
-    """Rows of ``fields`` into model instances, converted as the ORM converts them (SQLite's
-    dates and times, for one)."""
-
-    def __init__(self, fields):
-        self.model = fields[0].model
-        self.names = [f.attname for f in fields]
-        self.converters = []
-        for index, field in enumerate(fields):
-            column = field.get_col(self.model._meta.db_table)
-            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-            if found:
-                self.converters.append((index, found, column))
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def __call__(self, values):
-        values = list(values)
-        for index, converters, column in self.converters:
-            for converter in converters:
-                values[index] = converter(values[index], column, connection)
-        return self.model.from_db(connection.alias, self.names, values)
+    return sql, Reader(session_fields), Reader(user_fields)
 
 
 def _account_id(value) -> int | None:

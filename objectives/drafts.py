@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kit import model_rows
+
 from . import permissions
 from .models import Objective, Plan
 
@@ -88,7 +90,7 @@ def resolve_plan(plan_id: str | None) -> Plan:
     text = str(plan_id).strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 18):
         raise ValidationError("The plan must be given by its number, for example ?plan=1.")
-    plan = Plan.objects.filter(pk=int(text)).first()
+    plan = model_rows.by_pk(Plan, int(text))
     if plan is None:
         raise ValidationError(f"There is no plan {int(text)}.")
     return plan
