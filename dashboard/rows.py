@@ -24,6 +24,7 @@ from objectives.drift import ObjectiveDrift
 TIMEOUT = 60 * 60 * 24
 ROW_TEMPLATES = ("dashboard/_objective_row.html", "dashboard/_owner_row.html")
 INCLUDED = ("includes/_rag_tag.html", "includes/_flags.html", "dashboard/_worst_milestone.html")
+LIKELY_LATE_ITEM = "includes/_likely_late_item.html"
 
 
 def _day(value: date | None) -> int | None:
@@ -219,7 +220,7 @@ def likely_late(likely, *, as_of: date, past: date | None = None, link: bool = F
     """The objectives likely to finish after their target (``likely.late``, from
     ``tracking.forecasts``), one list item each, linked to their pages when ``link``."""
     return draw(
-        "includes/_likely_late_item.html",
+        LIKELY_LATE_ITEM,
         [
             (row, {"when": when, "as_of": as_of, "past": past, "link": link})
             for row, when in likely.late

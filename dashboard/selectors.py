@@ -17,13 +17,15 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString
 
 from objectives import drift
 from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
-from tracking import plan_marks, selectors
+from tracking import forecasts, plan_marks, selectors, today
 from tracking.selectors import DaySummary, PlanDrift
 
+from . import rows
 from .accountable import by_owner
 from .dates import day_label, month_ends
 from .filters import NONE, Filters
@@ -246,6 +248,21 @@ class Dashboard:
         return [(rows[row.id], milestone) for row, milestone in items]
 
     @functools.cached_property
+    def likely(self) -> forecasts.LikelyLate:
+        """The objectives likely to finish after their target, with the forecast's figures."""
+        return forecasts.likely_late(self.plan, self.as_of, self.drift.objectives, read=self.drift)
+
+    @functools.cached_property
+    def late_items(self) -> SafeString:
+        """``likely``'s objectives drawn as list items, linked to their pages."""
+        past = self.as_of if self.is_past else None
+        return self.worked_out(
+            f"late_items:{rows.template_digest(rows.LIKELY_LATE_ITEM, *rows.INCLUDED)}",
+            _late_item_part,
+            lambda: rows.likely_late(self.likely, as_of=self.as_of, past=past, link=True),
+        )
+
+    @functools.cached_property
     def theme_slips(self) -> list[ThemeSlip]:
         return self.worked_out(
             "theme_slips", _slip_part, lambda: theme_slips(self.drift.objectives)
@@ -322,6 +339,11 @@ def _owner_part(entry) -> tuple | None:
     # The place in the order too: owners alike in their counts and names stay in it.
     order = drift.drift_order(row)
     return (state.owner_username, state.owner_name, state.owner_active, row.rag, order)
+
+
+def _late_item_part(entry) -> tuple:
+    row = entry[0]  # whether it is likely late, and its name and target as its item shows them
+    return (today.late_part(entry), row and (row.ref, row.title))
 
 
 def _due_soon_part(entry) -> tuple | None:

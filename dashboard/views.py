@@ -14,7 +14,6 @@ from impact import panels as impact_panels
 from impact import summary_selectors as impact_summary_selectors
 from objectives import drafts, permissions
 from objectives.drift import FLAGS
-from tracking import forecasts
 
 from . import accountable, charts, exports, fold, owners, panels, rows, selectors
 from .forms import DashboardForm
@@ -133,11 +132,8 @@ def dashboard(request):
         "due_soon_items": rows.due_soon(data.due_soon),
         **shown,
     }
-    likely = forecasts.likely_late(plan, as_of, data.drift.objectives, read=data.drift)
-    context["likely"] = likely
-    context["late_items"] = rows.likely_late(
-        likely, as_of=as_of, past=as_of if data.is_past else None, link=True
-    )
+    context["likely"] = data.likely
+    context["late_items"] = data.late_items
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
     impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
     context = {

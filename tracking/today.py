@@ -50,7 +50,7 @@ def reference(read: objective_stamps.StampedRead, in_class=lambda entry: entry[1
     )
 
 
-def _late_part(entry: Entry) -> tuple:
+def late_part(entry: Entry) -> tuple:
     """What of an objective's entry the objectives likely to finish late depend on (with the
     day, in the key, and the reference class, which its finished milestones make): whether it
     is complete, its target, and its open milestones' dates."""
@@ -105,7 +105,7 @@ def plan_drift(plan: Plan, as_of: date, *, open_only: bool = False) -> PlanDrift
     entries = [found[s.objective_id] for s in stamps]
     rows = sorted((row for row, _ in entries if row is not None), key=drift.drift_order)
     late = read.derived(
-        "late", _late_part, lambda: forecasts.late_by_objective(plan_reference, rows, as_of)
+        "late", late_part, lambda: forecasts.late_by_objective(plan_reference, rows, as_of)
     )
     if missing:
         read.keep({s.objective_id: found[s.objective_id] for s in missing}, timeout=TIMEOUT)

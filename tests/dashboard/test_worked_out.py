@@ -1,9 +1,10 @@
 """What the dashboard works out from the whole plan (how long each objective has been red or
-amber, slip by theme, owners with red or amber objectives, milestones due soon) is kept with
+amber, slip by theme, owners with red or amber objectives, milestones due soon, the objectives
+likely to finish late as drawn) is kept with
 today's read of the plan (``tracking.stamps.StampedRead.derived``): the same as worked out
 afresh after each kind of write, and not worked out again after a progress update."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -13,9 +14,12 @@ from dashboard.filters import Filters
 from milestones import services as milestone_services
 from objectives import drift
 from objectives import services as objective_services
+from tests.tracking.test_forecasts import TODAY as FORECAST_TODAY
+from tests.tracking.test_forecasts import plan as forecast_plan
 
 from .conftest import TODAY
 
+__all__ = ["forecast_plan"]  # the fixture, shared with test_forecasts
 pytestmark = pytest.mark.django_db
 
 
@@ -110,3 +114,47 @@ def test_a_progress_update_works_none_of_them_out_again(clock, story, manager, m
         again = summaries(story.plan)
         assert again[1] != first[1]  # more slip in Workforce
         assert "theme_slips" in worked_out[3:]
+
+
+def test_the_likely_late_list_as_kept_is_the_list_drawn_afresh(clock, admin_user, forecast_plan):
+    """test_forecasts' plan: 2.1's hub, due 21 July, is likely to finish after its target."""
+    plan = forecast_plan
+
+    def late_items() -> str:
+        data = selectors.dashboard(plan, FORECAST_TODAY, Filters())
+        items = str(data.late_items)
+        data.keep_worked_out()
+        return items
+
+    def afresh_items() -> str:
+        cache.clear()
+        return late_items()
+
+    objective = plan.objectives.get(ref="2.1")
+    writes = {
+        "progress update": lambda: objective_services.progress_update_create(
+            user=admin_user,
+            objective=objective,
+            reported_on=FORECAST_TODAY,
+            rag="amber",
+            summary=".",
+        ),
+        "new title": lambda: objective_services.objective_update(
+            objective=objective, user=admin_user, title="Open the family hub"
+        ),
+        "milestone moved earlier": lambda: milestone_services.milestone_reschedule(
+            milestone=objective.milestones.get(title="Hub opens"),
+            user=admin_user,
+            due_date=FORECAST_TODAY + timedelta(days=10),
+        ),
+    }
+    with clock(FORECAST_TODAY):
+        shown = [afresh_items()]
+        assert "2.1" in shown[0]
+        for name, write in writes.items():
+            write()
+            kept = late_items()
+            assert kept == afresh_items(), name
+            shown.append(kept)
+    assert shown[1] == shown[0]  # a progress update shows nothing new in the list
+    assert "Open the family hub" in shown[2] and "2.1" not in shown[3]
