@@ -25,6 +25,9 @@ TIMEOUT = 60 * 60 * 24
 ROW_TEMPLATES = ("dashboard/_objective_row.html", "dashboard/_owner_row.html")
 INCLUDED = ("includes/_rag_tag.html", "includes/_flags.html", "dashboard/_worst_milestone.html")
 LIKELY_LATE_ITEM = "includes/_likely_late_item.html"
+LIKELY_LATE = "includes/_likely_late.html"
+DUE_SOON_ITEM = "includes/_due_soon_item.html"
+DUE_SOON = "includes/_due_soon.html"
 
 
 def _day(value: date | None) -> int | None:
@@ -233,7 +236,28 @@ def due_soon(items) -> SafeString:
     """The dashboard's milestones due soon (``(row, milestone)`` pairs, from
     ``objectives.drift.due_soon``), one list item each, with their objectives named."""
     return draw(
-        "includes/_due_soon_item.html",
+        DUE_SOON_ITEM,
         [(row, {"milestone": milestone, "show_objective": True}) for row, milestone in items],
         shown=_due_soon_shown,
     )
+
+
+def likely_late_section(likely, *, as_of: date, past: date | None, fold_after: int) -> SafeString:
+    """The likely finish on the dashboard: the forecast's figures and the objectives likely to
+    finish late, linked to their pages (``includes/_likely_late.html``)."""
+    items = likely_late(likely, as_of=as_of, past=past, link=True)
+    context = {"likely": likely, "late_items": items, "as_of": as_of, "fold_after": fold_after}
+    return render_to_string(LIKELY_LATE, context)
+
+
+def due_soon_section(items, *, days: int, fold_after: int) -> SafeString:
+    """The dashboard's milestones due soon with their objectives (``includes/_due_soon.html``;
+    nothing when there are none)."""
+    context = {
+        "items": items,
+        "drawn_items": due_soon(items),
+        "show_objective": True,
+        "days": days,
+        "fold_after": fold_after,
+    }
+    return render_to_string(DUE_SOON, context)

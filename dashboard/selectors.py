@@ -25,7 +25,7 @@ from objectives.models import Plan, Theme
 from tracking import forecasts, plan_marks, selectors, today
 from tracking.selectors import DaySummary, PlanDrift
 
-from . import rows
+from . import fold, rows
 from .accountable import by_owner
 from .dates import day_label, month_ends
 from .filters import NONE, Filters
@@ -253,14 +253,32 @@ class Dashboard:
         return forecasts.likely_late(self.plan, self.as_of, self.drift.objectives, read=self.drift)
 
     @functools.cached_property
-    def late_items(self) -> SafeString:
-        """``likely``'s objectives drawn as list items, linked to their pages."""
+    def late_section(self) -> SafeString:
+        """The likely finish: the forecast's figures and ``likely``'s objectives, drawn (kept
+        under its templates' digest)."""
         past = self.as_of if self.is_past else None
+        drawn = rows.template_digest(rows.LIKELY_LATE, rows.LIKELY_LATE_ITEM, *rows.INCLUDED)
         return self.worked_out(
-            f"late_items:{rows.template_digest(rows.LIKELY_LATE_ITEM, *rows.INCLUDED)}",
+            f"late_section:{drawn}",
             _late_item_part,
-            lambda: rows.likely_late(self.likely, as_of=self.as_of, past=past, link=True),
+            lambda: rows.likely_late_section(
+                self.likely, as_of=self.as_of, past=past, fold_after=fold.LONG
+            ),
         )
+
+    @functools.cached_property
+    def due_soon_section(self) -> SafeString:
+        """The milestones due soon with their objectives, drawn (kept under its templates'
+        digest when no filter is set)."""
+
+        def draw():
+            days = self.drift.rules.due_soon_days
+            return rows.due_soon_section(self.due_soon, days=days, fold_after=fold.LONG)
+
+        if self.filters.active:
+            return draw()
+        drawn = rows.template_digest(rows.DUE_SOON, rows.DUE_SOON_ITEM)
+        return self.worked_out(f"due_soon_section:{drawn}", _due_soon_part, draw)
 
     @functools.cached_property
     def theme_slips(self) -> list[ThemeSlip]:

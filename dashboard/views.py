@@ -129,11 +129,8 @@ def dashboard(request):
         "filter_labels": _filter_labels(data),
         "owner_counts": owners.owner_counts(data),
         "drawn_by": rows.template_digest("dashboard/_dashboard.html", "includes/_rag_tag.html"),
-        "due_soon_items": rows.due_soon(data.due_soon),
         **shown,
     }
-    context["likely"] = data.likely
-    context["late_items"] = data.late_items
     content = render_to_string("dashboard/_dashboard.html", context, request=request)
     impact = impact_panels.dashboard_panel(plan, as_of, drift=data.drift, measures=measures)
     context = {
