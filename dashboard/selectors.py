@@ -3,32 +3,31 @@
 Drift comes from ``tracking.selectors`` (today from the live rows, past days kept in Django's
 cache framework); nothing here re-implements a rule or keeps anything itself. Filters are in
 ``dashboard.filters``, the days compared in ``dashboard.dates``, the accountability page's
-grouping in ``dashboard.accountable``.
+grouping in ``dashboard.accountable``, the summaries of the whole plan (and what each depends
+on of an objective) in ``dashboard.summaries``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 
 from objectives import drift
 from objectives.drift import RAGS, ObjectiveDrift
 from objectives.models import Plan, Theme
-from tracking import forecasts, plan_marks, selectors, today
+from tracking import forecasts, plan_marks, selectors
 from tracking.selectors import DaySummary, PlanDrift
 
-from . import fold, rows
-from .accountable import by_owner
+from . import fold, rows, summaries
 from .dates import day_label, month_ends
 from .filters import NONE, Filters
+from .summaries import OwnerRedAmber, ThemeSlip, colour_since, owners_red_amber, theme_slips
 
 __all__ = ["DaySummary", "Filters", "NONE", "day_label", "month_ends"]
 
@@ -133,25 +132,6 @@ class TrendPoint:
         return sum(self.counts.values())
 
 
-@dataclass(frozen=True)
-class ThemeSlip:
-    theme: str
-    open_milestones: int
-    slipped: int
-    slip_days: int  # total over its open milestones that are later than agreed
-    largest: int
-
-
-@dataclass(frozen=True)
-class OwnerRedAmber:
-    username: str | None
-    name: str
-    active: bool
-    red: int
-    amber: int
-    total: int
-
-
 class Dashboard:
     """Everything the dashboard shows for a plan at D: its drift that day and, in brief, four
     weeks earlier and at the last twelve month ends."""
@@ -230,7 +210,7 @@ class Dashboard:
         if self.is_future:  # month ends from today on are worked out from the live rows
             return colour_since(self.rows, ends)
         return self.worked_out(
-            "since", _rag_part, lambda: colour_since(self.drift.objectives, ends)
+            "since", summaries.rag_part, lambda: colour_since(self.drift.objectives, ends)
         )
 
     @property
@@ -243,7 +223,9 @@ class Dashboard:
         """Open milestones due soon, with their objective (of the rows the filters keep)."""
         if self.filters.active:
             return drift.due_soon(self.rows)
-        items = self.worked_out("due_soon", _due_soon_part, lambda: drift.due_soon(self.rows))
+        items = self.worked_out(
+            "due_soon", summaries.due_soon_part, lambda: drift.due_soon(self.rows)
+        )
         rows = {row.id: row for row in self.rows}  # kept items hold the rows as they were kept
         return [(rows[row.id], milestone) for row, milestone in items]
 
@@ -260,7 +242,7 @@ class Dashboard:
         drawn = rows.template_digest(rows.LIKELY_LATE, rows.LIKELY_LATE_ITEM, *rows.INCLUDED)
         return self.worked_out(
             f"late_section:{drawn}",
-            _late_item_part,
+            summaries.late_item_part,
             lambda: rows.likely_late_section(
                 self.likely, as_of=self.as_of, past=past, fold_after=fold.LONG
             ),
@@ -278,12 +260,12 @@ class Dashboard:
         if self.filters.active:
             return draw()
         drawn = rows.template_digest(rows.DUE_SOON, rows.DUE_SOON_ITEM)
-        return self.worked_out(f"due_soon_section:{drawn}", _due_soon_part, draw)
+        return self.worked_out(f"due_soon_section:{drawn}", summaries.due_soon_part, draw)
 
     @functools.cached_property
     def theme_slips(self) -> list[ThemeSlip]:
         return self.worked_out(
-            "theme_slips", _slip_part, lambda: theme_slips(self.drift.objectives)
+            "theme_slips", summaries.slip_part, lambda: theme_slips(self.drift.objectives)
         )
 
     @functools.cached_property
@@ -291,7 +273,7 @@ class Dashboard:
         """Every owner (and "no named owner") with a red or amber objective, most red first."""
         return self.worked_out(
             "owners",
-            _owner_part,
+            summaries.owner_part,
             lambda: [o for o in owners_red_amber(self.drift.objectives) if o.red or o.amber],
         )
 
@@ -334,110 +316,6 @@ class Dashboard:
     @property
     def total(self) -> int:
         return len(self.drift.objectives)
-
-
-# What each of the dashboard's summaries of the whole plan depends on of an objective's entry
-# (its drift, None when withdrawn, and its reference class), for ``Dashboard.worked_out``.
-
-
-def _rag_part(entry) -> str | None:
-    return entry[0] and entry[0].rag
-
-
-def _slip_part(entry) -> tuple | None:
-    row = entry[0]
-    return row and (row.state.theme, tuple(m.slip_days for m in row.open_milestones))
-
-
-def _owner_part(entry) -> tuple | None:
-    row = entry[0]
-    if row is None:
-        return None
-    state = row.state
-    # The place in the order too: owners alike in their counts and names stay in it.
-    order = drift.drift_order(row)
-    return (state.owner_username, state.owner_name, state.owner_active, row.rag, order)
-
-
-def _late_item_part(entry) -> tuple:
-    row = entry[0]  # whether it is likely late, and its name and target as its item shows them
-    return (today.late_part(entry), row and (row.ref, row.title))
-
-
-def _due_soon_part(entry) -> tuple | None:
-    row = entry[0]
-    if row is None:
-        return None
-    soon = tuple((m.id, m.title, m.due_date, m.days_to_go) for m in row.due_soon)
-    return (row.ref, row.title, row.state.target_date, soon) if soon else None
-
-
-def colour_since(rows, month_ends: list[tuple[date, dict[int, str]]]) -> dict[int, str]:
-    """How long each red or amber objective has been that colour, in words, judged at the month
-    ends (oldest first, each with every objective's RAG that day): "since end of Jul 2026" when
-    it was that colour at every month end from July on, "turned red after 31 Oct 2026" when it
-    was another colour at the last one, "New since 31 Oct 2026" when it was not in the plan then."""
-    since = {}
-    last_end = format_date(month_ends[-1][0], "j M Y") if month_ends else ""
-    label = functools.cache(lambda day: format_date(day, "M Y"))
-    latest_first = list(reversed(month_ends))
-    for row in rows:
-        rag = row.rag
-        if rag not in (drift.RED, drift.AMBER) or not month_ends:
-            continue
-        pk, start = row.id, None
-        for day, rags in latest_first:
-            if rags.get(pk) != rag:
-                break
-            start = day
-        if start is None and pk not in month_ends[-1][1]:
-            since[pk] = f"New since {last_end}"
-        elif start is None:
-            since[pk] = f"turned {rag} after {last_end}"
-        elif start == month_ends[0][0]:
-            since[pk] = f"since {label(start)} or earlier"
-        else:
-            since[pk] = f"since end of {label(start)}"
-    return since
-
-
-def theme_slips(rows) -> list[ThemeSlip]:
-    """Slip in days of open milestones, by theme (largest total first)."""
-    open_counts: dict[str, int] = defaultdict(int)
-    slipped: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        theme = row.state.theme or "No theme"
-        for milestone in row.open_milestones:
-            open_counts[theme] += 1
-            if milestone.slip_days > 0:
-                slipped[theme].append(milestone.slip_days)
-    result = [
-        ThemeSlip(
-            theme=theme,
-            open_milestones=count,
-            slipped=len(slipped[theme]),
-            slip_days=sum(slipped[theme]),
-            largest=max(slipped[theme], default=0),
-        )
-        for theme, count in open_counts.items()
-    ]
-    return sorted(result, key=lambda t: (-t.slip_days, -t.largest, t.theme))
-
-
-def owners_red_amber(rows) -> list[OwnerRedAmber]:
-    """Owners by the number of red objectives they own, then amber (unowned counted as one)."""
-    loads = [
-        OwnerRedAmber(
-            username=person.username,
-            name=person.name,
-            active=person.active,
-            red=person.red,
-            amber=person.amber,
-            total=len(person.objectives),
-        )
-        for person in by_owner(rows)
-    ]
-    return sorted(loads, key=lambda o: (-o.red, -o.amber, o.name.lower()))
 
 
 def dashboard(plan: Plan, as_of: date, filters: Filters) -> Dashboard:

@@ -13,6 +13,7 @@ milestones finished by the day) comes back with the state, so it reads none of t
 from __future__ import annotations
 
 import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,8 @@ from .history import RULE_FIELDS
 from .history_accounts import Account
 
 User = get_user_model()
+WITHDRAWN = Objective.Status.WITHDRAWN
+OBJECTIVE_COLUMNS = 14  # the objectives' read's own columns, before what is asked beside them
 
 
 def recorded_after(plan: Plan, cutoff) -> bool:
@@ -93,27 +96,41 @@ def _sql() -> dict[str, str]:
             f"ORDER BY {c('p', pu, 'reported_on')} DESC, {c('p', pu, 'id')} DESC LIMIT 1)"
         )
 
+    # whether a milestone waits for anything: what it waits for is read only when one does
+    waits = (
+        f"EXISTS (SELECT 1 FROM {t(dep)} d WHERE {c('d', dep, 'milestone')} = "  # noqa: S608
+        f"{c('m', mi, 'id')} AND {c('d', dep, 'removed_on')} IS NULL)"
+    )
+    not_withdrawn = f"({c('m', mi, 'withdrawn_on')} IS NULL OR {c('m', mi, 'withdrawn_on')} > %s)"
+    # An objective's milestones as one JSON column (a read of a few objectives then takes one
+    # round trip, not two): [id, title, baseline, due, completed, replans, waits], dates as text.
+    items = f"{c('m', mi, 'id', 'title', 'baseline_date', 'due_date', 'completed_on')}, "
+    items += f"{c('m', mi, 'replan_count')}, {waits}"
+    if connection.vendor == "postgresql":
+        aggregate = f"json_agg(json_build_array({items}))"
+    else:
+        aggregate = f"json_group_array(json_array({items}))"
     return {  # names from the models; values are always parameters
         "objectives": (
             f"SELECT {c('o', ob, *fields)}, {c('t', th, 'name')}, {c('o', ob, 'owner')}, "  # noqa: S608
             f"{c('u', us, *account)}, {latest('reported_on')}, {latest('rag')}"
         ),
+        "milestones_json": (
+            f"(SELECT {aggregate} FROM {t(mi)} m "  # noqa: S608
+            f"WHERE {c('m', mi, 'objective')} = {c('o', ob, 'id')} AND {not_withdrawn})"
+        ),
         "objectives_from": (
             f" FROM {t(ob)} o "  # noqa: S608
             f"LEFT JOIN {t(th)} t ON {c('t', th, 'id')} = {c('o', ob, 'theme')} "
             f"LEFT JOIN {t(us)} u ON {c('u', us, 'id')} = {c('o', ob, 'owner')} "
-            f"WHERE {c('o', ob, 'plan')} = %s AND {c('o', ob, 'status')} <> %s"
+            f"WHERE {c('o', ob, 'plan')} = %s"
         ),
+        "objectives_shown": f" AND {c('o', ob, 'status')} <> %s",
         "milestones": (
             f"SELECT {c('m', mi, 'id', 'objective', 'title', 'baseline_date')}, "  # noqa: S608
-            f"{c('m', mi, 'due_date', 'completed_on', 'replan_count')}, "
-            # whether it waits for anything: what it waits for is read only when one does
-            f"EXISTS (SELECT 1 FROM {t(dep)} d WHERE {c('d', dep, 'milestone')} = "
-            f"{c('m', mi, 'id')} AND {c('d', dep, 'removed_on')} IS NULL) FROM {t(mi)} m "
+            f"{c('m', mi, 'due_date', 'completed_on', 'replan_count')}, {waits} FROM {t(mi)} m "
             f"JOIN {t(ob)} o ON {c('o', ob, 'id')} = {c('m', mi, 'objective')} "
-            f"WHERE {c('o', ob, 'plan')} = %s "
-            f"AND ({c('m', mi, 'withdrawn_on')} IS NULL "
-            f"OR {c('m', mi, 'withdrawn_on')} > %s)"
+            f"WHERE {c('o', ob, 'plan')} = %s AND {not_withdrawn}"
         ),
         "objective_in": f" AND {c('o', ob, 'id')} IN ",
     }
@@ -154,9 +171,10 @@ def plan_state(
     kept: pastdays.Kept | None = None,
 ) -> LiveState | None:
     """The plan's rules and objectives (or only ``objective_ids``) as they stand now, for a day
-    ``as_of`` that is today or later: three reads (objectives with their theme, owner's account
-    and latest update, and the plan's kept past days; milestones; what they wait for, only
-    when one of them waits for anything).
+    ``as_of`` that is today or later: three reads for the whole plan (objectives with their
+    theme, owner's account and latest update, and the plan's kept past days; milestones; what
+    they wait for, only when one of them waits for anything), and for some objectives their
+    milestones in the first read (one round trip fewer straight after a write).
 
     With ``unless_recorded_after`` (a moment), None instead when ``recorded_after`` that moment:
     the objectives' read asks it too, so a page straight after a write waits for one round trip
@@ -164,7 +182,8 @@ def plan_state(
     as the caller read them (then not asked again)."""
     sql = _sql()
     only, only_params = "", []
-    if objective_ids is not None:
+    some = objective_ids is not None
+    if some:
         if not objective_ids:
             return LiveState(rules(plan), [], None)
         only = sql["objective_in"] + "(" + ", ".join(["%s"] * len(objective_ids)) + ")"
@@ -177,16 +196,20 @@ def plan_state(
             unless_recorded_after, plan=plan
         )
         later = f", ({condition})"
+    # Some objectives: withdrawn ones too, for their finished milestones (the likely finish).
+    shown, shown_params = ("", []) if some else (sql["objectives_shown"], [WITHDRAWN])
     with connection.cursor() as cursor:
         cursor.execute(
             sql["objectives"]
+            + (", " + sql["milestones_json"] if some else "")
             + (", " + kept_columns if kept_columns else "")
             + later
             + sql["objectives_from"]
+            + shown
             + only,
             [
-                *(day, day, *kept_params, *later_params),
-                *(plan.pk, Objective.Status.WITHDRAWN, *only_params),
+                *(day, day, *([day] if some else []), *kept_params, *later_params),
+                *(plan.pk, *shown_params, *only_params),
             ],
         )
         rows = cursor.fetchall()
@@ -198,8 +221,16 @@ def plan_state(
             return LiveState(rules(plan), [], None)
         if kept is None:
             kept = pastdays.kept_from(plan.pk, *rows[0][-3:])
-        cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
-        milestone_rows = cursor.fetchall()
+        if some:
+            milestone_rows = [
+                (item[0], row[0], *item[1:])
+                for row in rows
+                for item in _milestones_json(row[OBJECTIVE_COLUMNS])
+            ]
+            rows = [row for row in rows if row[5] != WITHDRAWN]
+        else:
+            cursor.execute(sql["milestones"] + only, [plan.pk, day, *only_params])
+            milestone_rows = cursor.fetchall()
     waiting = any(row[-1] for row in milestone_rows)
     waits_for = live_predecessors(plan, as_of, objective_ids) if waiting else {}
     milestones: dict[int, list[drift.MilestoneState]] = defaultdict(list)
@@ -242,6 +273,14 @@ def plan_state(
             )
         )
     return LiveState(rules(plan), states, kept, finished_by, whole=objective_ids is None)
+
+
+def _milestones_json(value) -> list:
+    """An objective's milestones from its JSON column (text on SQLite, read already by psycopg
+    on PostgreSQL; NULL there when it has none)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value or []
 
 
 def finished_by_objective(

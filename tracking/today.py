@@ -70,8 +70,8 @@ def read_entries(
     state = live.plan_state(plan, as_of, objective_ids=ids, kept=kept)
     rows = {row.id: row for row in drift.plan_drift(state.objectives, as_of, rules)}
     finished = state.finished_by_objective
-    if not state.objectives:  # only withdrawn objectives: their milestones were not read
-        finished = live.finished_by_objective(plan, as_of, ids)
+    if everything and not state.objectives:  # only withdrawn ones: milestones not read
+        finished = live.finished_by_objective(plan, as_of)
     records = forecasts.records_by_objective(plan, finished, kept)
     return {
         s.objective_id: (
