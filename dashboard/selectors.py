@@ -32,6 +32,9 @@ from .summaries import OwnerRedAmber, ThemeSlip, colour_since, owners_red_amber,
 __all__ = ["DaySummary", "Filters", "NONE", "day_label", "month_ends"]
 
 COMPARE_DAYS = 28
+# The kind the dashboard's summaries of a past day are kept as beside it (``tracking.pastdays``):
+# raise its version when what they hold changes shape.
+PAST_WORKED_OUT = "dashboard-v1"
 RAG_LABELS = {
     drift.RED: "Red",
     drift.AMBER: "Amber",
@@ -145,6 +148,7 @@ class Dashboard:
         self.days = days  # {day: DaySummary} for four weeks earlier and the month ends
         self.filters = filters
         self.earlier = as_of - timedelta(days=COMPARE_DAYS)
+        self._past_worked_out = False  # something new to keep with the kept past day
         self.trend_days = month_ends(as_of)
 
     @property
@@ -187,19 +191,34 @@ class Dashboard:
     def worked_out(self, name: str, part, work):
         """``work()``, a value of the whole plan's drift at D that depends on nothing of an
         objective but ``part`` of its entry (its drift, None when withdrawn, and its reference
-        class): kept with today's read of the plan (``tracking.stamps.StampedRead.derived``)
+        class). Kept with today's read of the plan (``tracking.stamps.StampedRead.derived``)
         when there is one, so that after a write that leaves every changed objective's part as
-        it was it is not worked out again. Panels use it too."""
+        it was it is not worked out again; with the plan's kept past days for a day that is
+        over (nothing written now changes it). Panels use it too."""
         stamped = self.drift.stamped
-        if stamped is None:
+        if stamped is not None:
+            return stamped.derived(f"dashboard:{name}", part, work)
+        if not self.is_past or self.kept is None:
             return work()
-        return stamped.derived(f"dashboard:{name}", part, work)
+        kept = self._kept_past
+        if name not in kept:
+            kept[name] = work()
+            self._past_worked_out = True
+        return kept[name]
+
+    @functools.cached_property
+    def _kept_past(self) -> dict:
+        """What pages worked out of this past day, as kept with the plan's kept days."""
+        return dict(self.kept.get_many(PAST_WORKED_OUT, [self.as_of]).get(self.as_of) or {})
 
     def keep_worked_out(self) -> None:
-        """Keep what the page worked out of the whole plan with today's read of the plan, when
-        that read wrote the plan's bundle (called once the page is drawn)."""
+        """Keep what the page worked out of the whole plan (called once the page is drawn):
+        with today's read of the plan when that read wrote the plan's bundle, with the kept past
+        days for a day that is over."""
         if self.drift.stamped is not None:
             self.drift.stamped.keep_worked_out()
+        elif self._past_worked_out:
+            self.kept.set_many(PAST_WORKED_OUT, {self.as_of: self._kept_past})
 
     @functools.cached_property
     def since(self) -> dict[int, str]:

@@ -4,7 +4,7 @@ likely to finish late as drawn) is kept with
 today's read of the plan (``tracking.stamps.StampedRead.derived``): the same as worked out
 afresh after each kind of write, and not worked out again after a progress update."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -17,14 +17,14 @@ from objectives import services as objective_services
 from tests.tracking.test_forecasts import TODAY as FORECAST_TODAY
 from tests.tracking.test_forecasts import plan as forecast_plan
 
-from .conftest import TODAY
+from .conftest import FOUR_WEEKS_EARLIER, TODAY
 
 __all__ = ["forecast_plan"]  # the fixture, shared with test_forecasts
 pytestmark = pytest.mark.django_db
 
 
-def summaries(plan, filters=None) -> tuple:
-    data = selectors.dashboard(plan, TODAY, filters or Filters())
+def summaries(plan, filters=None, as_of=TODAY) -> tuple:
+    data = selectors.dashboard(plan, as_of, filters or Filters())
     due_soon = [
         (row.id, row.ref, row.title, m.id, m.title, m.due_date, m.days_to_go)
         for row, m in data.due_soon
@@ -32,14 +32,15 @@ def summaries(plan, filters=None) -> tuple:
     # The rows the items hold are the page's own, never those kept with the read.
     assert all(row is next(r for r in data.rows if r.id == row.id) for row, _ in data.due_soon)
     drawn = str(data.due_soon_section)
-    worked_out = data.table, data.theme_slips, data.owners_red_or_amber, due_soon, drawn
+    since = [(row.id, words) for row, words in data.table]
+    worked_out = since, data.theme_slips, data.owners_red_or_amber, due_soon, drawn
     data.keep_worked_out()  # as the page does once it is drawn
     return worked_out
 
 
-def afresh(plan, filters=None) -> tuple:
+def afresh(plan, filters=None, as_of=TODAY) -> tuple:
     cache.clear()
-    return summaries(plan, filters)
+    return summaries(plan, filters, as_of)
 
 
 def test_what_is_kept_is_what_is_worked_out_afresh_after_each_write(
@@ -159,3 +160,36 @@ def test_the_likely_finish_as_kept_is_drawn_afresh(clock, admin_user, forecast_p
             shown.append(kept)
     assert shown[1] == shown[0]  # a progress update shows nothing new in the list
     assert "Open the family hub" in shown[2] and "2.1" not in shown[3]
+
+
+def test_a_past_day_s_are_worked_out_once_and_kept_with_the_day(
+    clock, story, admin_user, manager, monkeypatch
+):
+    """Nothing written now changes a day that is over: kept beside the plan's kept days, worked
+    out again only when a write dated on or before it makes the kept days new."""
+    worked_out = []
+    for name in ("colour_since", "theme_slips", "owners_red_amber"):
+        real = getattr(selectors, name)
+        monkeypatch.setattr(
+            selectors, name, lambda *args, real=real: worked_out.append(1) or real(*args)
+        )
+    past = FOUR_WEEKS_EARLIER
+    with clock(TODAY):
+        first = afresh(story.plan, as_of=past)
+        assert len(worked_out) == 3 and first[1] and first[2]
+        objective_services.progress_update_create(
+            user=manager, objective=story.slipping, reported_on=TODAY, rag="red", summary="."
+        )
+        assert summaries(story.plan, as_of=past) == first and len(worked_out) == 3
+        # Recorded as of before the day: the day as it stood changes, and is worked out again.
+        objective_services.progress_update_create(
+            user=admin_user,
+            objective=story.overdue,
+            reported_on=date(2026, 3, 2),
+            rag="green",
+            summary="Started.",
+            recorded_at=datetime(2026, 3, 2, 12, tzinfo=UTC),
+        )
+        again = summaries(story.plan, as_of=past)
+        assert len(worked_out) == 6
+        assert again == afresh(story.plan, as_of=past)
