@@ -64,6 +64,10 @@ def test_bench_runs_at_a_tiny_size():
     assert "dashboard, today" in text
     assert "export.xlsx" in text
     assert "x council" in text
+    # National against council both as timed and against each half's own login page.
+    line = re.search(r"^national: slowest page against its council time .*$", text, re.M)[0]
+    assert re.search(r"\(cold\) [\d.]+x \(.+; target 1\.2\); against each half's floor", line)
+    assert re.search(r"floor [\d.]+x \(.+; the login page [\d.]+x\)$", line)
 
 
 def test_query_counts_are_counted_even_once_the_query_log_is_full():
