@@ -239,14 +239,9 @@ class Dashboard:
 
     @functools.cached_property
     def due_soon(self) -> list:
-        """Open milestones due soon, with their objective (of the rows the filters keep)."""
-        if self.filters.active:
-            return drift.due_soon(self.rows)
-        items = self.worked_out(
-            "due_soon", summaries.due_soon_part, lambda: drift.due_soon(self.rows)
-        )
-        rows = {row.id: row for row in self.rows}  # kept items hold the rows as they were kept
-        return [(rows[row.id], milestone) for row, milestone in items]
+        """Open milestones due soon, with their objective (of the rows the filters keep): worked
+        out only when their section is drawn (``due_soon_section`` is kept)."""
+        return drift.due_soon(self.rows)
 
     @functools.cached_property
     def likely(self) -> forecasts.LikelyLate:

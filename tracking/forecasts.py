@@ -151,15 +151,11 @@ def reference_class(plan: Plan, as_of: date, read: PlanDrift | None = None) -> F
 
 
 @dataclass(frozen=True)
-class PlanForecast:
-    """The likely finish of each open milestone and objective at D (empty without a
-    forecast), and the objectives likely to finish after their target."""
+class _Figures:
+    """The forecast's figures at D, and whether there are enough finished milestones for one."""
 
     as_of: date
     stats: Forecast
-    milestones: dict[int, Likely] = field(default_factory=dict)
-    objectives: dict[int, Likely] = field(default_factory=dict)
-    late: list[tuple[ObjectiveDrift, Likely]] = field(default_factory=list)
 
     @property
     def enough(self) -> bool:
@@ -168,6 +164,16 @@ class PlanForecast:
     @property
     def not_enough(self) -> str:
         return forecast.NOT_ENOUGH
+
+
+@dataclass(frozen=True)
+class PlanForecast(_Figures):
+    """The likely finish of each open milestone and objective at D (empty without a
+    forecast), and the objectives likely to finish after their target."""
+
+    milestones: dict[int, Likely] = field(default_factory=dict)
+    objectives: dict[int, Likely] = field(default_factory=dict)
+    late: list[tuple[ObjectiveDrift, Likely]] = field(default_factory=list)
 
     def json(self) -> dict:
         return {
@@ -222,21 +228,11 @@ def late_by_objective(stats: Forecast, rows: Sequence[ObjectiveDrift], as_of: da
 
 
 @dataclass(frozen=True)
-class LikelyLate:
+class LikelyLate(_Figures):
     """The objectives likely to finish after their target, with the forecast's figures: what a
     page listing only those shows of ``PlanForecast``."""
 
-    as_of: date
-    stats: Forecast
     late: list[tuple[ObjectiveDrift, Likely]]
-
-    @property
-    def enough(self) -> bool:
-        return self.stats.enough
-
-    @property
-    def not_enough(self) -> str:
-        return forecast.NOT_ENOUGH
 
 
 def likely_late(

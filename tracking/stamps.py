@@ -151,7 +151,7 @@ def _stamp(item: str) -> Stamp:
 
 
 def read(plan, as_of: date) -> tuple[str, pastdays.Kept, dict[str, str], bool]:
-    """The stamps of the plan's objectives (as ``_sql``'s text: ``_take`` reads it), its
+    """The stamps of the plan's objectives (as ``_sql``'s text: ``kept_for`` reads it), its
     kept days, the marks of what it records elsewhere (``tracking.plan_marks``) and whether
     history was recorded after ``as_of`` (then the live rows do not stand for the day): one
     query, one row."""
